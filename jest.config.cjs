@@ -1,0 +1,28 @@
+// Jest runs on the Node 24 binary that the `node` devDependency puts first on npm's PATH.
+// @swc/jest transforms TypeScript (TypeScript 7 has no JS compiler API for ts-jest); `tsc --noEmit`
+// type-checks separately in `npm test`.
+const transform = {
+  '^.+\\.(t|j)sx?$': [
+    '@swc/jest',
+    {
+      jsc: { parser: { syntax: 'typescript' }, target: 'es2023' },
+      module: { type: 'commonjs' },
+      sourceMaps: 'inline',
+    },
+  ],
+};
+
+const common = {
+  transform,
+  testEnvironment: 'node',
+  setupFiles: ['<rootDir>/test/support/jest-env.ts'],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
+};
+
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
+    { ...common, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },
+  ],
+};
