@@ -1,4 +1,32 @@
-// Placeholder until its issue lands: keeps the layout, the build and the stack whole.
-export const handler = async (): Promise<{ status: string }> => {
-  throw new Error('onboarding-router is not implemented yet');
+// EventBridge CompanyCreated → one FIFO message per target group (see lib/onboarding/route.ts).
+// A malformed event is rejected with an error naming the field; nothing is queued, and Lambda's
+// failure destination keeps the event.
+
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { logger } from '../../lib/observability/powertools';
+import { InvalidCompanyCreatedError, parseCompanyCreatedEvent } from '../../lib/onboarding/company-created';
+import { loadRouterConfig } from '../../lib/onboarding/config';
+import { routeCompanyCreated } from '../../lib/onboarding/route';
+
+// Cold start: a bad GROUP_RULES or queue URL fails here, once, with the variable named.
+const config = loadRouterConfig();
+const sqs = new SQSClient({});
+
+export const handler = async (event: unknown): Promise<void> => {
+  let parsed: ReturnType<typeof parseCompanyCreatedEvent>;
+  try {
+    parsed = parseCompanyCreatedEvent(event);
+  } catch (error) {
+    if (error instanceof InvalidCompanyCreatedError) {
+      // Paths and rules only: the event itself may carry anything.
+      logger.error('Rejected malformed CompanyCreated event', { field: error.field, reason: error.message });
+    }
+    throw error;
+  }
+  const result = await routeCompanyCreated(parsed.detail, { eventId: parsed.id, ...config, sqs });
+  logger.info('Company routed', {
+    eventId: parsed.id,
+    companyResourceId: result.companyResourceId,
+    groups: result.queued.map((q) => q.messageGroupId),
+  });
 };

@@ -1,4 +1,46 @@
-// Placeholder until its issue lands: keeps the layout, the build and the stack whole.
-export const handler = async (): Promise<{ status: string }> => {
-  throw new Error('scheduled-export is not implemented yet');
+// scheduled-export: the nightly EventBridge schedule (or a direct `{ "jobs": [...] }`) → Keepnet exports,
+// membership snapshot and diff, manifest, all in S3. Parses, delegates to lib/exports, returns a summary.
+// Configuration is read at cold start: a bad EXPORT_JOBS stops the function before any invocation.
+import type { Context } from 'aws-lambda';
+import {
+  createS3ClientFromEnv,
+  loadExportConfig,
+  parseExportInvocation,
+  type RunSummary,
+  runScheduledExport,
+} from '../../lib/exports';
+import { createKeepnetClientFromEnv } from '../../lib/keepnet';
+import { logger, metrics } from '../../lib/observability/powertools';
+
+const config = loadExportConfig(process.env);
+const keepnet = createKeepnetClientFromEnv(process.env);
+const s3 = createS3ClientFromEnv(process.env);
+
+export const handler = async (event: unknown, context: Context): Promise<RunSummary> => {
+  logger.addContext(context);
+  const invocation = parseExportInvocation(event);
+  // Stop (and abort any upload) while there is still time to say why, rather than be killed mid-upload.
+  const deadline = Date.now() + context.getRemainingTimeInMillis() - config.safetyMarginMs;
+  try {
+    const summary = await runScheduledExport(
+      invocation.jobs ?? config.jobs,
+      {
+        client: keepnet,
+        s3,
+        bucket: config.bucket,
+        prefix: config.prefix,
+        scheduledTime: invocation.scheduledTime,
+        deadline,
+        kmsKeyId: config.kmsKeyId,
+      },
+      { snapshot: invocation.snapshot },
+    );
+    logger.info('scheduled export complete', {
+      manifestKey: summary.manifestKey,
+      objects: summary.objects.length,
+    });
+    return summary;
+  } finally {
+    metrics.publishStoredMetrics();
+  }
 };

@@ -1,0 +1,167 @@
+// Onboarding: Keepnet API calls per onboarded pair, token requests and secret fetches per process, and
+// memberships lost under concurrent onboarding when PUT …/participants replaces the member list, ours
+// (router → SQS FIFO → workers, lib/membership) beside the naive read-then-put baseline
+// (bench/naive-onboarding.ts) under the same events, concurrency and simulator latency.
+// 200 events over 8 groups, 25 in a row per group, each group named by id in even events and by name in
+// odd ones; 8 workers.
+// Run alone: `npx tsx bench/onboarding.ts`. Once per process: the handlers keep their cold-start config.
+import { pathToFileURL } from 'node:url';
+import { StaticCredentialsProvider } from '../lib/credentials/provider';
+import { KeepnetClient } from '../lib/keepnet/client';
+import { eventBridgeEnvelope } from '../local/eventbridge';
+import { SEEDED_GROUP_NAMES } from '../local/keepnet-simulator';
+import type { KeepnetSimulator } from '../local/keepnet-simulator/types';
+import { type LocalStack, startLocalStack } from '../local/local-stack';
+import { startOnboardingPipeline } from '../local/sqs-fifo';
+import { type NaiveEvent, runNaiveOnboarding } from './naive-onboarding';
+
+export interface BenchFigure {
+  value: number;
+  goal: string;
+  holds: boolean;
+}
+
+const EVENTS = 200;
+const WORKERS = 8;
+const LATENCY_MS = 2; // opens the read→write window a little, as a real network does
+const EXTRA_GROUPS = ['Bench East', 'Bench West', 'Bench North', 'Bench South'];
+const GROUPS = [...SEEDED_GROUP_NAMES, ...EXTRA_GROUPS];
+
+/**
+ * Events arrive grouped (25 for one group, then 25 for the next...), as a bulk import does: several
+ * workers then handle the same group at once, which is the race under test.
+ */
+const groupOf = (i: number) => GROUPS[Math.floor((i * GROUPS.length) / EVENTS)]!;
+
+interface World {
+  stack: LocalStack;
+  events: NaiveEvent[];
+  /** group name → members before the run. */
+  before: Map<string, string[]>;
+}
+
+/** Same seed, same groups, same 200 new companies and events for both implementations. */
+async function startWorld(): Promise<World> {
+  const stack = await startLocalStack({
+    simulator: { participantsMode: 'replace', latencyMs: LATENCY_MS, seed: { companies: 40 } },
+  });
+  const { state } = stack.keepnet;
+  const seeded = state.companies().map((c) => c.resourceId);
+  for (const [i, name] of EXTRA_GROUPS.entries()) state.addGroup(name, seeded.slice(i * 3, i * 3 + 3));
+  const events = Array.from({ length: EVENTS }, (_, i): NaiveEvent => {
+    const company = state.addCompany({ name: `Bench company ${i}` });
+    const group = groupOf(i);
+    return i % 2 === 0
+      ? { companyResourceId: company.resourceId, groupResourceIds: [state.groupByName(group)!.resourceId] }
+      : { companyResourceId: company.resourceId, groupNames: [group] };
+  });
+  const before = new Map(GROUPS.map((g) => [g, state.groupMemberIds(state.groupByName(g)!.resourceId)]));
+  stack.keepnet.resetCounts();
+  stack.secrets.resetCounts();
+  return { stack, events, before };
+}
+
+/** Pairs not in their group, plus members present before that are gone. */
+function lostMemberships(keepnet: KeepnetSimulator, world: World): number {
+  const members = (name: string) =>
+    new Set(keepnet.state.groupMemberIds(keepnet.state.groupByName(name)!.resourceId));
+  let lost = 0;
+  world.events.forEach((event, i) => {
+    if (!members(groupOf(i)).has(event.companyResourceId)) lost++;
+  });
+  for (const [name, before] of world.before) {
+    const now = members(name);
+    lost += before.filter((id) => !now.has(id)).length;
+  }
+  return lost;
+}
+
+async function runOurs() {
+  const world = await startWorld();
+  const pipeline = await startOnboardingPipeline({ env: world.stack.env, participantsMode: 'union' });
+  try {
+    await Promise.all(
+      world.events.map((detail) =>
+        pipeline.router(
+          eventBridgeEnvelope({ source: 'keepnet.bench', detailType: 'CompanyCreated', detail }),
+        ),
+      ),
+    );
+    await pipeline.drain({ concurrency: WORKERS, batchSize: 10, timeoutMs: 120_000 });
+    const { keepnet } = world.stack;
+    const calls = Object.values(keepnet.counts()).reduce((a, b) => a + b, 0);
+    return {
+      callsPerPair: calls / world.events.length,
+      tokens: keepnet.count('POST /connect/token'),
+      secretFetches: world.stack.secrets.getSecretValueCalls(),
+      lost: lostMemberships(keepnet, world),
+    };
+  } finally {
+    await pipeline.close();
+    await world.stack.close();
+  }
+}
+
+async function runNaive() {
+  const world = await startWorld();
+  const { keepnet } = world.stack;
+  const client = new KeepnetClient({
+    baseUrl: keepnet.url,
+    credentials: new StaticCredentialsProvider({ ...keepnet.credentials.reseller, baseUrl: keepnet.url }),
+  });
+  try {
+    await runNaiveOnboarding(client, world.events, WORKERS);
+    const calls = Object.values(keepnet.counts()).reduce((a, b) => a + b, 0);
+    return { callsPerPair: calls / world.events.length, lost: lostMemberships(keepnet, world) };
+  } finally {
+    await client.close();
+    await world.stack.close();
+  }
+}
+
+const round = (v: number) => Math.round(v * 1000) / 1000;
+
+export async function benchOnboarding(): Promise<Record<string, BenchFigure>> {
+  const ours = await runOurs();
+  const naive = await runNaive();
+  return {
+    'onboarding.keepnetCallsPerPair': {
+      value: round(ours.callsPerPair),
+      goal: '≤ 1.0',
+      holds: ours.callsPerPair <= 1,
+    },
+    'onboarding.tokenRequestsPerProcess': { value: ours.tokens, goal: '≤ 1', holds: ours.tokens <= 1 },
+    'onboarding.secretFetchesPerProcess': {
+      value: ours.secretFetches,
+      goal: '≤ 1',
+      holds: ours.secretFetches <= 1,
+    },
+    'onboarding.lostMemberships.ours': {
+      value: ours.lost,
+      goal: '= 0 (replace mode, 8 workers)',
+      holds: ours.lost === 0,
+    },
+    'onboarding.lostMemberships.naiveBaseline': {
+      value: naive.lost,
+      goal: '> 0 (the race our design removes is real here)',
+      holds: naive.lost > 0,
+    },
+    'onboarding.keepnetCallsPerPair.naiveBaseline': {
+      value: round(naive.callsPerPair),
+      goal: 'for comparison',
+      holds: true,
+    },
+  };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  benchOnboarding()
+    .then((figures) => {
+      console.table(figures);
+      if (!Object.values(figures).every((f) => f.holds)) process.exitCode = 1;
+    })
+    .catch((error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    });
+}

@@ -1,0 +1,179 @@
+// `npm run bench`: every measurement side by side in one run, printed as a table of figures beside
+// their goals and written to bench/results.json. Ratios, not absolute times: these machines are noisy,
+// so each speed figure compares our path with a baseline measured in the same run.
+// Options: --quick (smaller sizes and fewer runs, for CI), --only <area>[,<area>] (cold-start, onboarding,
+// export, api).
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { benchApi } from './api';
+import { benchColdStart } from './cold-start';
+import { benchExport } from './export';
+import { benchOnboarding } from './onboarding';
+
+interface Row {
+  area: string;
+  figure: string;
+  value: string;
+  goal: string;
+  holds: boolean | null;
+}
+
+const AREAS = ['cold-start', 'onboarding', 'export', 'api'] as const;
+type Area = (typeof AREAS)[number];
+
+const fmt = (n: number, digits = 2): string => (Number.isInteger(n) ? String(n) : n.toFixed(digits));
+const kib = (bytes: number): string => `${fmt(bytes / 1024, 1)} KiB`;
+
+async function coldStartRows(quick: boolean): Promise<{ rows: Row[]; raw: unknown }> {
+  const result = await benchColdStart({ quick });
+  const rows: Row[] = [];
+  for (const f of result.functions) {
+    rows.push({
+      area: 'cold-start',
+      figure: `${f.name}: bundle bytes (reference ${kib(f.referenceBytes)})`,
+      value: kib(f.bytes),
+      goal: 'budget in bench/budgets.json',
+      holds: null,
+    });
+    rows.push({
+      area: 'cold-start',
+      figure: `${f.name}: init ${fmt(f.initMs)} ms ÷ reference ${fmt(f.referenceInitMs)} ms`,
+      value: fmt(f.ratio),
+      goal: `≤ ${result.goal}`,
+      holds: f.ratio <= result.goal,
+    });
+    const top = f.largestContributors
+      .slice(0, 4)
+      .map((c) => `${c.name} ${kib(c.bytes)}`)
+      .join(', ');
+    rows.push({
+      area: 'cold-start',
+      figure: `${f.name}: largest contributors`,
+      value: top,
+      goal: '',
+      holds: null,
+    });
+  }
+  return { rows, raw: result };
+}
+
+async function onboardingRows(): Promise<{ rows: Row[]; raw: unknown }> {
+  const figures = await benchOnboarding();
+  const rows = Object.entries(figures).map(([figure, f]) => ({
+    area: 'onboarding',
+    figure,
+    value: fmt(f.value),
+    goal: f.goal,
+    holds: f.holds,
+  }));
+  return { rows, raw: figures };
+}
+
+async function exportRows(quick: boolean): Promise<{ rows: Row[]; raw: unknown }> {
+  const result = await benchExport({ quick });
+  const rows: Row[] = [];
+  for (const s of result.sizes) {
+    const label = `${fmt(s.bytes / 1_000_000, 0)} MB`;
+    rows.push({
+      area: 'export',
+      figure: `${label}: export→S3 ${fmt(s.exportMs, 0)} ms ÷ max(download ${fmt(s.downloadMs, 0)}, upload ${fmt(s.uploadMs, 0)})`,
+      value: fmt(s.ratio),
+      goal: `≤ ${result.goals.ratio}`,
+      holds: s.ratio <= result.goals.ratio,
+    });
+    rows.push({
+      area: 'export',
+      figure: `${label}: peak RSS growth (peak ${fmt(s.peakRssMb, 0)} MB)`,
+      value: `${fmt(s.rssGrowthMb, 1)} MB`,
+      goal: `≤ ${result.goals.rssGrowthMb} MB`,
+      holds: s.rssGrowthMb <= result.goals.rssGrowthMb,
+    });
+  }
+  return { rows, raw: result };
+}
+
+async function apiRows(quick: boolean): Promise<{ rows: Row[]; raw: unknown }> {
+  const r = await benchApi({ quick });
+  const rows: Row[] = [
+    {
+      area: 'api',
+      figure: `median latency through the api function ÷ direct client call (${r.requests} requests; +${fmt(r.addedMedianMs)} ms)`,
+      value: fmt(r.ratio),
+      goal: 'reported (added latency, as a ratio)',
+      holds: null,
+    },
+    {
+      area: 'api',
+      figure: 'router + validation alone, median ms',
+      value: fmt(r.routerOnlyMedianMs),
+      goal: '',
+      holds: null,
+    },
+  ];
+  return { rows, raw: r };
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
+  });
+  const quick = values.quick ?? false;
+  const only = values.only ? (values.only.split(',') as Area[]) : [...AREAS];
+  const runners: Record<Area, () => Promise<{ rows: Row[]; raw: unknown }>> = {
+    'cold-start': () => coldStartRows(quick),
+    onboarding: () => onboardingRows(),
+    export: () => exportRows(quick),
+    api: () => apiRows(quick),
+  };
+
+  const rows: Row[] = [];
+  const raw: Record<string, unknown> = {};
+  for (const area of only) {
+    const run = runners[area];
+    if (!run) throw new Error(`--only: unknown area "${area}" (one of ${AREAS.join(', ')})`);
+    process.stderr.write(`bench: ${area}…\n`);
+    try {
+      const result = await run();
+      rows.push(...result.rows);
+      raw[area] = result.raw;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      rows.push({ area, figure: 'failed to run', value: message, goal: '', holds: false });
+      raw[area] = { error: message };
+    }
+  }
+
+  const header: Row = { area: 'area', figure: 'figure', value: 'value', goal: 'goal', holds: null };
+  const cells = (r: Row): string[] => [
+    r.area,
+    r.figure,
+    r.value,
+    r.goal,
+    r === header ? 'holds' : r.holds === null ? '' : r.holds ? 'yes' : 'NO',
+  ];
+  const widths = cells(header).map((_, i) => Math.max(...[header, ...rows].map((r) => cells(r)[i]!.length)));
+  for (const r of [header, ...rows]) {
+    console.log(
+      cells(r)
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    );
+  }
+  const out = path.resolve(process.cwd(), 'bench/results.json');
+  writeFileSync(
+    out,
+    `${JSON.stringify({ node: process.version, quick, at: new Date().toISOString(), rows, raw }, null, 2)}\n`,
+  );
+  console.log(`\nwritten: ${path.relative(process.cwd(), out)}`);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  },
+);

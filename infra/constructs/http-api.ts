@@ -1,0 +1,124 @@
+// The REST API in front of the `api` function. Every route is IAM-authorised (SigV4 callers need
+// execute-api:Invoke) except POST /webhooks/company-created, whose callers cannot sign with AWS keys:
+// the function verifies their HMAC signature (lib/webhook) instead, and API Gateway already rejects a
+// request without the signature headers.
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import {
+  AccessLogFormat,
+  AuthorizationType,
+  EndpointType,
+  LambdaIntegration,
+  LogGroupLogDestination,
+  MethodLoggingLevel,
+  RestApi,
+} from 'aws-cdk-lib/aws-apigateway';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+/** Headers the webhook sender must attach (lib/webhook/signature.ts). */
+export const WEBHOOK_HEADERS = ['X-Keepnet-Signature', 'X-Keepnet-Timestamp'] as const;
+export const WEBHOOK_PATH = ['webhooks', 'company-created'] as const;
+export const STAGE_NAME = 'v1';
+
+export interface HttpApiProps {
+  handler: IFunction;
+  logRetention: RetentionDays;
+  rateLimit: number;
+  burstLimit: number;
+}
+
+export class HttpApi extends Construct {
+  readonly api: RestApi;
+  readonly accessLogs: LogGroup;
+
+  constructor(scope: Construct, id: string, props: HttpApiProps) {
+    super(scope, id);
+
+    this.accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.api = new RestApi(this, 'Api', {
+      description: 'Keepnet automation API (company groups, exports, onboarding webhook)',
+      endpointConfiguration: { types: [EndpointType.REGIONAL] },
+      // Stage logging needs the account-level API Gateway CloudWatch role; the stack provides it.
+      cloudWatchRole: true,
+      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      deployOptions: {
+        stageName: STAGE_NAME,
+        tracingEnabled: true,
+        loggingLevel: MethodLoggingLevel.INFO,
+        // Full request/response logging would write webhook bodies and signatures to CloudWatch.
+        dataTraceEnabled: false,
+        metricsEnabled: true,
+        throttlingRateLimit: props.rateLimit,
+        throttlingBurstLimit: props.burstLimit,
+        accessLogDestination: new LogGroupLogDestination(this.accessLogs),
+        accessLogFormat: AccessLogFormat.jsonWithStandardFields(),
+      },
+      defaultMethodOptions: { authorizationType: AuthorizationType.IAM },
+    });
+
+    // API Gateway creates its execution log group on first use, without retention; creating it first
+    // gives it one.
+    new LogGroup(this, 'ExecutionLogs', {
+      logGroupName: `API-Gateway-Execution-Logs_${this.api.restApiId}/${STAGE_NAME}`,
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    const integration = new LambdaIntegration(props.handler, { proxy: true });
+    // Declared parameters (the webhook's signature headers) are checked here. No body models: the function
+    // validates bodies against its zod schemas, with field-level messages API Gateway cannot give.
+    const validator = this.api.addRequestValidator('ParameterValidator', {
+      validateRequestParameters: true,
+      validateRequestBody: true,
+    });
+
+    // Everything the function routes (lib/http-api), IAM-authorised.
+    this.api.root.addMethod('ANY', integration, { requestValidator: validator });
+    this.api.root.addProxy({ anyMethod: false }).addMethod('ANY', integration, {
+      authorizationType: AuthorizationType.IAM,
+      requestValidator: validator,
+    });
+
+    // The webhook: a more specific resource than {proxy+}, so API Gateway routes it here.
+    const webhook = this.api.root.resourceForPath(WEBHOOK_PATH.join('/'));
+    const webhookMethod = webhook.addMethod('POST', integration, {
+      authorizationType: AuthorizationType.NONE,
+      requestValidator: validator,
+      requestParameters: Object.fromEntries(
+        WEBHOOK_HEADERS.map((name) => [`method.request.header.${name}`, true]),
+      ),
+    });
+    Validations.of(webhookMethod).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-APIG4',
+      reason:
+        'The webhook sender cannot sign with AWS credentials: the function verifies an HMAC-SHA256 signature over ' +
+        'timestamp and body with a key from Secrets Manager (lib/webhook), and API Gateway already rejects ' +
+        'requests without the signature headers.',
+    });
+
+    const cloudWatchRole = this.api.node.findChild('CloudWatchRole');
+    Validations.of(cloudWatchRole).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      reason:
+        'The account-level role API Gateway uses to write stage logs; AWS documents this managed policy for it and ' +
+        'it grants log writing only.',
+    });
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-COG4',
+      reason:
+        'Callers are MSP operators and their automation holding IAM credentials (AWS_IAM, SigV4), and the webhook ' +
+        'sender, verified by HMAC signature; no end users sign in, so there is no Cognito user pool.',
+    });
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-APIG3',
+      reason:
+        'Traffic is IAM-authenticated or HMAC-verified and throttled at the stage; a WAF web ACL (cost per ACL ' +
+        'and rule) can be attached by the operator where an organisation mandates one.',
+    });
+  }
+}

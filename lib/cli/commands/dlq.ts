@@ -1,0 +1,241 @@
+// `dlq list | show | redrive`: the onboarding dead-letter queue, through the SQS API.
+// Listing must not consume anything: messages are received with a short visibility timeout and made
+// visible again at once. Redrive sends a copy to the source queue first and deletes the original only
+// after that send succeeded, so a failure in between can duplicate (the worker is idempotent) but
+// never lose a message.
+import {
+  ChangeMessageVisibilityCommand,
+  DeleteMessageCommand,
+  type Message,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { Command } from 'commander';
+import { awsClientSettings } from '../aws-config';
+import type { CommandContext } from '../context';
+import { IncompleteError, NotFoundError, UsageError } from '../exit-codes';
+import { type Column, formatTable, writeJson } from '../output';
+import { parsePositiveInt } from './parse';
+
+/** Long enough to finish a listing of a few hundred messages; they are released right after. */
+const PEEK_VISIBILITY_SECONDS = 30;
+
+export interface DeadLetter {
+  messageId: string;
+  receiptHandle: string;
+  body: string;
+  messageGroupId: string | undefined;
+  messageDeduplicationId: string | undefined;
+  /** Deliveries so far, including the failed ones on the source queue. */
+  receiveCount: number;
+  sentAt: string | undefined;
+}
+
+function toDeadLetter(message: Message): DeadLetter {
+  const attributes = message.Attributes ?? {};
+  const sent = attributes.SentTimestamp;
+  return {
+    messageId: message.MessageId ?? '',
+    receiptHandle: message.ReceiptHandle ?? '',
+    body: message.Body ?? '',
+    messageGroupId: attributes.MessageGroupId,
+    messageDeduplicationId: attributes.MessageDeduplicationId,
+    receiveCount: Number(attributes.ApproximateReceiveCount ?? 0),
+    sentAt: sent ? new Date(Number(sent)).toISOString() : undefined,
+  };
+}
+
+class DeadLetterQueue {
+  constructor(
+    private readonly sqs: SQSClient,
+    readonly url: string,
+  ) {}
+
+  /** Receives up to `max` messages, keeping them invisible to others until `release`/`delete`. */
+  async peek(max: number): Promise<DeadLetter[]> {
+    const seen = new Map<string, DeadLetter>();
+    while (seen.size < max) {
+      const reply = await this.sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: this.url,
+          MaxNumberOfMessages: Math.min(10, max - seen.size),
+          VisibilityTimeout: PEEK_VISIBILITY_SECONDS,
+          WaitTimeSeconds: 0,
+          MessageSystemAttributeNames: ['All'],
+          MessageAttributeNames: ['All'],
+        }),
+      );
+      const messages = reply.Messages ?? [];
+      if (messages.length === 0) break;
+      for (const message of messages) {
+        const letter = toDeadLetter(message);
+        seen.set(letter.messageId, letter);
+      }
+    }
+    return [...seen.values()];
+  }
+
+  async release(letters: readonly DeadLetter[]): Promise<void> {
+    for (const letter of letters) {
+      await this.sqs.send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: this.url,
+          ReceiptHandle: letter.receiptHandle,
+          VisibilityTimeout: 0,
+        }),
+      );
+    }
+  }
+
+  async delete(letter: DeadLetter): Promise<void> {
+    await this.sqs.send(
+      new DeleteMessageCommand({ QueueUrl: this.url, ReceiptHandle: letter.receiptHandle }),
+    );
+  }
+}
+
+const letterColumns: Column<DeadLetter>[] = [
+  { header: 'MESSAGE ID', value: (m) => m.messageId },
+  { header: 'GROUP', value: (m) => m.messageGroupId },
+  { header: 'RECEIVES', value: (m) => m.receiveCount, align: 'right' },
+  { header: 'SENT', value: (m) => m.sentAt },
+  { header: 'BODY', value: (m) => (m.body.length > 80 ? `${m.body.slice(0, 77)}...` : m.body) },
+];
+
+type DeadLetterView = Omit<DeadLetter, 'receiptHandle' | 'body'> & { body: unknown };
+
+/** What is shown: the body parsed when it is JSON, and never the receipt handle (it grants deletion). */
+function publicView(letter: DeadLetter): DeadLetterView {
+  const { receiptHandle: _handle, ...rest } = letter;
+  let body: unknown = letter.body;
+  try {
+    body = JSON.parse(letter.body);
+  } catch {
+    // Not JSON: shown as the raw string.
+  }
+  return { ...rest, body };
+}
+
+export function registerDlqCommands(program: Command, ctx: CommandContext): void {
+  const dlq = program
+    .command('dlq')
+    .description('inspect and redrive the onboarding dead-letter queue')
+    .option('--queue-url <url>', 'the dead-letter queue (default: env ONBOARDING_DLQ_URL)');
+
+  async function open(
+    command: Command,
+  ): Promise<{ queue: DeadLetterQueue; env: Record<string, string | undefined>; close(): void }> {
+    const env = await ctx.awsEnv();
+    const { queueUrl } = command.optsWithGlobals<{ queueUrl?: string }>();
+    const url = queueUrl ?? env.ONBOARDING_DLQ_URL;
+    if (!url) throw new UsageError('name the dead-letter queue: --queue-url <url> or env ONBOARDING_DLQ_URL');
+    const sqs = new SQSClient(awsClientSettings(env, 'AWS_ENDPOINT_URL_SQS'));
+    return { queue: new DeadLetterQueue(sqs, url), env, close: () => sqs.destroy() };
+  }
+
+  dlq
+    .command('list')
+    .description('messages waiting in the dead-letter queue (not consumed)')
+    .option('--max <n>', 'list at most n messages', parsePositiveInt, 100)
+    .option('--json', 'print JSON instead of a table')
+    .action(async (opts: { max: number; json?: boolean }, command: Command) => {
+      const { queue, close } = await open(command);
+      try {
+        const letters = await queue.peek(opts.max);
+        await queue.release(letters);
+        if (opts.json) writeJson(ctx.io, letters.map(publicView));
+        else ctx.io.stdout.write(formatTable(letters, letterColumns));
+      } finally {
+        close();
+      }
+    });
+
+  dlq
+    .command('show')
+    .description('one dead-lettered message, with its full body')
+    .argument('<message-id>', 'as printed by dlq list')
+    .option('--json', 'print JSON (the default output is already JSON-formatted)')
+    .action(async (messageId: string, _opts: { json?: boolean }, command: Command) => {
+      const { queue, close } = await open(command);
+      try {
+        const letters = await queue.peek(Number.POSITIVE_INFINITY);
+        await queue.release(letters);
+        const letter = letters.find((m) => m.messageId === messageId);
+        if (!letter) throw new NotFoundError(`no message ${messageId} in ${queue.url}`);
+        writeJson(ctx.io, publicView(letter));
+      } finally {
+        close();
+      }
+    });
+
+  dlq
+    .command('redrive')
+    .description('send dead-lettered messages back to the onboarding queue, then delete them here')
+    .argument('[message-ids...]', 'only these messages')
+    .option('--all', 'every message in the dead-letter queue')
+    .option('--to <url>', 'the queue to send them to (default: env ONBOARDING_QUEUE_URL)')
+    .option('--json', 'print the result as JSON')
+    .action(async (ids: string[], opts: { all?: boolean; to?: string; json?: boolean }, command: Command) => {
+      if (ids.length === 0 && !opts.all) throw new UsageError('name the messages to redrive, or pass --all');
+      if (ids.length > 0 && opts.all) throw new UsageError('pass either message ids or --all, not both');
+      const { queue, env, close } = await open(command);
+      const target = opts.to ?? env.ONBOARDING_QUEUE_URL;
+      if (!target) throw new UsageError('name the target queue: --to <url> or env ONBOARDING_QUEUE_URL');
+      const sqs = new SQSClient(awsClientSettings(env, 'AWS_ENDPOINT_URL_SQS'));
+      const moved: string[] = [];
+      const failed: { messageId: string; error: string }[] = [];
+      const redriveOne = async (letter: DeadLetter) => {
+        try {
+          await sqs.send(
+            new SendMessageCommand({
+              QueueUrl: target,
+              MessageBody: letter.body,
+              // FIFO queues need the group; a fresh deduplication id, or SQS would drop the copy as a
+              // duplicate of the original send when that is less than 5 minutes old.
+              ...(letter.messageGroupId ? { MessageGroupId: letter.messageGroupId } : {}),
+              ...(target.endsWith('.fifo') ? { MessageDeduplicationId: `redrive-${letter.messageId}` } : {}),
+            }),
+          );
+          await queue.delete(letter);
+          moved.push(letter.messageId);
+        } catch (error) {
+          failed.push({
+            messageId: letter.messageId,
+            error: error instanceof Error ? error.message : String(error),
+          });
+        }
+      };
+      try {
+        // Rounds: a FIFO queue hides the rest of a message group while some of its messages are in
+        // flight, so more of a group becomes visible only once the first ones are deleted. Messages not
+        // chosen stay held (invisible) until the end, so each round sees only new ones.
+        const wanted = new Set(ids);
+        const seen = new Set<string>();
+        const held: DeadLetter[] = [];
+        for (;;) {
+          const fresh = (await queue.peek(Number.POSITIVE_INFINITY)).filter((m) => !seen.has(m.messageId));
+          if (fresh.length === 0) break;
+          for (const letter of fresh) {
+            seen.add(letter.messageId);
+            if (opts.all || wanted.has(letter.messageId)) await redriveOne(letter);
+            else held.push(letter);
+          }
+          if (!opts.all && ids.every((id) => seen.has(id))) break;
+        }
+        await queue.release(held);
+        const missing = ids.filter((id) => !seen.has(id));
+        if (opts.json) writeJson(ctx.io, { target, moved, missing, failed });
+        else {
+          ctx.io.stdout.write(`redrove ${moved.length} message(s) to ${target}\n`);
+          for (const id of missing) ctx.io.stderr.write(`not in the dead-letter queue: ${id}\n`);
+          for (const f of failed) ctx.io.stderr.write(`failed ${f.messageId}: ${f.error}\n`);
+        }
+        if (failed.length > 0) throw new IncompleteError(`${failed.length} message(s) could not be redriven`);
+        if (missing.length > 0) throw new NotFoundError(`${missing.length} message(s) not found`);
+      } finally {
+        sqs.destroy();
+        close();
+      }
+    });
+}

@@ -1,0 +1,176 @@
+// `export [group]`: streams a Keepnet export (the groups list, or one group's companies) to a file or
+// to S3, without holding it in memory, and reports the byte count. Progress goes to stderr.
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { basename, resolve as resolvePath } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { type Command, InvalidArgumentError } from 'commander';
+import { isKeepnetError } from '../../keepnet/errors';
+import type { ExportDownload, ExportType } from '../../keepnet/types';
+import { awsClientSettings } from '../aws-config';
+import type { CommandContext } from '../context';
+import { IncompleteError, UpstreamError, UsageError } from '../exit-codes';
+import { resolveGroup } from '../group-ref';
+import { type CliIo, formatBytes, writeJson } from '../output';
+
+export function parseExportFormat(value: string): ExportType {
+  switch (value.toLowerCase()) {
+    case 'csv':
+      return 'CSV';
+    case 'excel':
+    case 'xlsx':
+      return 'Excel';
+    default:
+      throw new InvalidArgumentError('must be csv or excel');
+  }
+}
+
+export type ExportDestination = { kind: 'file'; path: string } | { kind: 's3'; bucket: string; key: string };
+
+export function parseDestination(value: string, cwd: string): ExportDestination {
+  if (value.startsWith('s3://')) {
+    const rest = value.slice('s3://'.length);
+    const slash = rest.indexOf('/');
+    if (slash < 1 || slash === rest.length - 1) {
+      throw new UsageError(`--output "${value}": an S3 destination must look like s3://bucket/key`);
+    }
+    return { kind: 's3', bucket: rest.slice(0, slash), key: rest.slice(slash + 1) };
+  }
+  return { kind: 'file', path: resolvePath(cwd, value) };
+}
+
+function describe(destination: ExportDestination): string {
+  return destination.kind === 'file' ? destination.path : `s3://${destination.bucket}/${destination.key}`;
+}
+
+/**
+ * Counts bytes as they pass, shows a live counter on a terminal (a single line, redrawn), and fails
+ * the stream if fewer bytes arrive than Keepnet announced: the destination is then never written.
+ */
+function progressCounter(
+  io: CliIo,
+  expectedBytes: number | null,
+): { stream: Transform; bytes(): number; finish(): void } {
+  let bytes = 0;
+  let lastDraw = 0;
+  const live = io.stderr.isTTY === true;
+  const stream = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      bytes += chunk.length;
+      const now = Date.now();
+      if (live && now - lastDraw > 200) {
+        lastDraw = now;
+        io.stderr.write(`\rexporting… ${formatBytes(bytes)}   `);
+      }
+      callback(null, chunk);
+    },
+    flush(callback) {
+      if (expectedBytes !== null && bytes !== expectedBytes) {
+        callback(
+          new IncompleteError(`export truncated: Keepnet announced ${expectedBytes} bytes, ${bytes} arrived`),
+        );
+      } else callback();
+    },
+  });
+  return { stream, bytes: () => bytes, finish: () => live && io.stderr.write('\r\x1b[K') };
+}
+
+async function writeToFile(download: ExportDownload, path: string, counter: Transform): Promise<void> {
+  // Write beside the target and rename at the end, so an interrupted export never leaves a file
+  // that looks complete.
+  const partial = `${path}.partial`;
+  try {
+    await pipeline(download.body, counter, createWriteStream(partial));
+    await rename(partial, path);
+  } catch (error) {
+    await rm(partial, { force: true });
+    throw error;
+  }
+}
+
+async function writeToS3(
+  download: ExportDownload,
+  bucket: string,
+  key: string,
+  counter: Transform,
+  env: Record<string, string | undefined>,
+): Promise<void> {
+  const settings = awsClientSettings(env, 'AWS_ENDPOINT_URL_S3');
+  // Path-style whenever an endpoint is overridden (local S3 stand-ins have no virtual hosts).
+  const s3 = new S3Client({ ...settings, ...(settings.endpoint ? { forcePathStyle: true } : {}) });
+  try {
+    download.body.on('error', (error) => counter.destroy(error));
+    const upload = new Upload({
+      client: s3,
+      params: {
+        Bucket: bucket,
+        Key: key,
+        Body: download.body.pipe(counter),
+        ContentType: download.contentType,
+      },
+    });
+    await upload.done();
+  } finally {
+    s3.destroy();
+  }
+}
+
+export function registerExportCommand(program: Command, ctx: CommandContext): void {
+  program
+    .command('export')
+    .description("export the groups list, or one group's companies, as CSV or Excel")
+    .argument(
+      '[group]',
+      "export this group's companies (resource id or exact name) instead of the groups list",
+    )
+    .requiredOption('-f, --format <format>', 'csv or excel', parseExportFormat)
+    .option('-o, --output <path>', 'a file path or s3://bucket/key (default: the file name Keepnet suggests)')
+    .option('--json', 'print the result as JSON')
+    .action(
+      async (ref: string | undefined, opts: { format: ExportType; output?: string; json?: boolean }) => {
+        // Check the destination before asking Keepnet for anything.
+        const requested = opts.output === undefined ? undefined : parseDestination(opts.output, ctx.io.cwd);
+        const client = await ctx.keepnet();
+        const input = { exportType: opts.format, reportAllPages: true };
+        const group = ref === undefined ? undefined : await resolveGroup(client, ref);
+        const download = group
+          ? await client.exportGroupMembers(group.resourceId, input)
+          : await client.exportGroups(input);
+        const extension = opts.format === 'CSV' ? 'csv' : 'xlsx';
+        // The suggested name comes from the server: keep only its last path segment.
+        const suggested =
+          basename(download.fileName ?? '') ||
+          `${group ? `group-${group.resourceId}` : 'company-groups'}.${extension}`;
+        const destination = requested ?? parseDestination(suggested, ctx.io.cwd);
+        ctx.io.stderr.write(
+          `exporting ${group ? `group "${group.name}"` : 'company groups'} to ${describe(destination)}\n`,
+        );
+
+        const progress = progressCounter(ctx.io, download.contentLength);
+        try {
+          if (destination.kind === 'file') await writeToFile(download, destination.path, progress.stream);
+          else {
+            const env = await ctx.awsEnv();
+            await writeToS3(download, destination.bucket, destination.key, progress.stream, env);
+          }
+        } catch (error) {
+          if (error instanceof IncompleteError || isKeepnetError(error)) throw error;
+          // The body stream fails with the socket's own error; say what that means for the operator.
+          const reason = error instanceof Error ? error.message : String(error);
+          throw new UpstreamError(
+            `the export download broke off after ${progress.bytes()} bytes (${reason}); nothing was written to ${describe(destination)}`,
+            { cause: error },
+          );
+        } finally {
+          progress.finish();
+        }
+        const bytes = progress.bytes();
+        const result = { destination: describe(destination), bytes, contentType: download.contentType };
+        if (opts.json) writeJson(ctx.io, result);
+        else ctx.io.stdout.write(`wrote ${bytes} bytes (${formatBytes(bytes)}) to ${result.destination}\n`);
+      },
+    );
+}

@@ -1,0 +1,101 @@
+// The operator CLI's exit codes: stable, documented in docs/cli.md, so scripts can branch on them.
+import { CommanderError } from 'commander';
+import { isKeepnetError } from '../keepnet/errors';
+import { MembershipNotVerifiedError } from '../membership';
+
+export const ExitCode = {
+  ok: 0,
+  /** Bad arguments or options, or input Keepnet refused as invalid (400 / INPUT_ERROR). */
+  usage: 1,
+  /** The group, company, file or message named does not exist. */
+  notFound: 2,
+  /** Credentials missing, refused (401) or not a Reseller (403); unsafe or malformed configuration. */
+  authOrConfig: 3,
+  /** Keepnet or AWS failed: 5xx, 429 after retries, network, timeout. Usually worth retrying. */
+  upstream: 4,
+  /** The write was sent but reading back does not show the expected result, or only part succeeded. */
+  incomplete: 5,
+  /** A bug in this tool. */
+  internal: 10,
+} as const;
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** Thrown by commands for a problem the operator can fix by changing the command line. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** Thrown by commands when something named on the command line does not exist. */
+export class NotFoundError extends Error {
+  override readonly name = 'NotFoundError';
+}
+
+/** Thrown by commands for missing credentials or configuration. */
+export class ConfigurationError extends Error {
+  override readonly name = 'ConfigurationError';
+}
+
+/** Thrown by commands when Keepnet or AWS broke off mid-way (e.g. a download cut short). */
+export class UpstreamError extends Error {
+  override readonly name = 'UpstreamError';
+}
+
+/** Thrown when a write went out but its effect could not be confirmed in full. */
+export class IncompleteError extends Error {
+  override readonly name = 'IncompleteError';
+}
+
+/** An AWS SDK service error (S3, SQS, Secrets Manager) carries `name` and `$metadata.httpStatusCode`. */
+function awsErrorStatus(error: unknown): { name: string; status: number | undefined } | undefined {
+  if (!(error instanceof Error) || !('$metadata' in error)) return undefined;
+  const metadata = (error as { $metadata?: { httpStatusCode?: number } }).$metadata;
+  return { name: error.name, status: metadata?.httpStatusCode };
+}
+
+export function exitCodeFor(error: unknown): ExitCodeValue {
+  if (error instanceof CommanderError) {
+    return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+  }
+  if (error instanceof UsageError) return ExitCode.usage;
+  if (error instanceof NotFoundError) return ExitCode.notFound;
+  if (error instanceof ConfigurationError) return ExitCode.authOrConfig;
+  if (error instanceof UpstreamError) return ExitCode.upstream;
+  if (error instanceof IncompleteError || error instanceof MembershipNotVerifiedError)
+    return ExitCode.incomplete;
+  if (isKeepnetError(error)) {
+    switch (error.kind) {
+      case 'validation':
+        return ExitCode.usage;
+      case 'not-found':
+        return ExitCode.notFound;
+      case 'authentication':
+      case 'forbidden':
+      case 'configuration':
+        return ExitCode.authOrConfig;
+      default:
+        return ExitCode.upstream;
+    }
+  }
+  const aws = awsErrorStatus(error);
+  if (aws) {
+    if (aws.status === 404 || /NotFound|NoSuchKey|NoSuchBucket|NonExistentQueue/.test(aws.name)) {
+      return ExitCode.notFound;
+    }
+    if (aws.status === 401 || aws.status === 403 || /AccessDenied|Credentials|Signature/.test(aws.name)) {
+      return ExitCode.authOrConfig;
+    }
+    return ExitCode.upstream;
+  }
+  // Credential resolution and socket failures from the SDK or fetch have no $metadata.
+  if (error instanceof Error && /CredentialsProviderError/.test(error.name)) return ExitCode.authOrConfig;
+  if (
+    error instanceof Error &&
+    'code' in error &&
+    /^(ECONN|ENOTFOUND|ETIMEDOUT|EAI_)/.test(String(error.code))
+  ) {
+    return ExitCode.upstream;
+  }
+  if (error instanceof Error && 'code' in error && error.code === 'ENOENT') return ExitCode.notFound;
+  return ExitCode.internal;
+}

@@ -1,0 +1,29 @@
+// Operators name groups the way they see them: by resource id or by name. One resolver for both.
+import { isKeepnetError } from '../keepnet/errors';
+import type { CompanyGroup, KeepnetApi } from '../keepnet/types';
+import { NotFoundError } from './exit-codes';
+
+const RESOURCE_ID = /^[A-Za-z0-9]{12}$/;
+
+/**
+ * An id-shaped reference is tried as an id first; anything else (or an id-shaped name that is not an
+ * id) is matched by name, case-insensitively, as Keepnet enforces name uniqueness that way.
+ */
+export async function resolveGroup(client: KeepnetApi, ref: string): Promise<CompanyGroup> {
+  if (RESOURCE_ID.test(ref)) {
+    try {
+      return await client.getGroup(ref);
+    } catch (error) {
+      if (!(isKeepnetError(error) && error.kind === 'not-found')) throw error;
+    }
+  }
+  const wanted = ref.trim().toLowerCase();
+  for await (const group of client.iterateGroups({
+    filter: { condition: 'AND', searchInputTextValue: ref },
+  })) {
+    if (group.name.toLowerCase() === wanted) {
+      return { resourceId: group.resourceId, name: group.name, companyCount: group.companyCount };
+    }
+  }
+  throw new NotFoundError(`no group with id or name "${ref}"`);
+}

@@ -1,0 +1,87 @@
+// Credentials from a JSON secret in AWS Secrets Manager, through Powertools Parameters' SecretsProvider:
+// it caches with a max age and builds a standard SecretsManagerClient, which honours
+// AWS_ENDPOINT_URL_SECRETS_MANAGER (the SDK resolves service endpoint overrides itself).
+
+import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { KeepnetConfigurationError } from '../keepnet/errors';
+import { logger } from '../observability/powertools';
+import { type KeepnetCredentials, parseKeepnetSecret } from './keepnet-secret';
+import type { CredentialsProvider } from './provider';
+
+export const DEFAULT_SECRET_MAX_AGE_SECONDS = 300;
+
+export interface SecretsManagerCredentialsOptions {
+  /** Secret name or ARN. */
+  secretId: string;
+  /** How long a read secret is reused; default 300 s. */
+  maxAgeSeconds?: number;
+  /** An SDK client to use (tests, custom config); default: one built from the environment. */
+  client?: SecretsManagerClient;
+}
+
+export class SecretsManagerCredentialsProvider implements CredentialsProvider {
+  private readonly secrets: SecretsProvider;
+  private readonly secretId: string;
+  private readonly maxAgeSeconds: number;
+  private forceFetch = false;
+  private inflight: Promise<KeepnetCredentials> | undefined;
+
+  constructor(options: SecretsManagerCredentialsOptions) {
+    if (!options.secretId.trim()) {
+      throw new KeepnetConfigurationError('KEEPNET_SECRET_ID must name a Secrets Manager secret');
+    }
+    this.secretId = options.secretId;
+    this.maxAgeSeconds = options.maxAgeSeconds ?? DEFAULT_SECRET_MAX_AGE_SECONDS;
+    this.secrets = new SecretsProvider(options.client ? { awsSdkV3Client: options.client } : {});
+  }
+
+  get(): Promise<KeepnetCredentials> {
+    // Single-flight: concurrent cold callers share one GetSecretValue.
+    this.inflight ??= this.read().finally(() => {
+      this.inflight = undefined;
+    });
+    return this.inflight;
+  }
+
+  invalidate(): void {
+    this.forceFetch = true;
+  }
+
+  private async read(): Promise<KeepnetCredentials> {
+    const forceFetch = this.forceFetch;
+    this.forceFetch = false;
+    let raw: unknown;
+    try {
+      raw = await this.secrets.get(this.secretId, { maxAge: this.maxAgeSeconds, forceFetch });
+    } catch (error) {
+      this.forceFetch ||= forceFetch;
+      // The SDK error names the secret and the reason (not found, access denied); it holds no value.
+      throw new KeepnetConfigurationError(
+        `Could not read the Keepnet secret "${this.secretId}" from Secrets Manager: ${describeSdkError(error)}`,
+        { cause: error },
+      );
+    }
+    if (raw === undefined) {
+      throw new KeepnetConfigurationError(`The Keepnet secret "${this.secretId}" has no value`);
+    }
+    // SecretBinary arrives as bytes (ArrayBuffer.isView works across realms, unlike instanceof).
+    const text = ArrayBuffer.isView(raw)
+      ? Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8')
+      : raw;
+    const credentials = parseKeepnetSecret(text, `The Keepnet secret "${this.secretId}"`);
+    if (forceFetch) logger.debug('Re-read the Keepnet secret', { secretId: this.secretId });
+    return credentials;
+  }
+}
+
+function describeSdkError(error: unknown): string {
+  // Powertools wraps SDK failures in GetParameterError; the SDK's own error is its cause.
+  // Duck-typed: SDK errors may come from another realm (Jest's vm context) where instanceof fails.
+  const outer = error as { cause?: { name?: unknown; message?: unknown } } | null;
+  const inner =
+    outer?.cause && typeof outer.cause.message === 'string'
+      ? outer.cause
+      : (error as { name?: unknown; message?: unknown } | null);
+  return typeof inner?.message === 'string' ? `${String(inner.name)}: ${inner.message}` : String(error);
+}

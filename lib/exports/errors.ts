@@ -1,0 +1,60 @@
+// Failures specific to exports. Keepnet call failures keep their own types (lib/keepnet/errors);
+// these cover what only the export path can detect: bad job configuration, a body that ended early,
+// a run that would outlive its Lambda.
+
+/** EXPORT_JOBS (or a direct `{ jobs }` payload) does not describe valid jobs. Thrown at cold start. */
+export class ExportConfigurationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ExportConfigurationError';
+  }
+}
+
+/** The export body ended before the byte count the server announced (Content-Length). */
+export class ExportTruncatedError extends Error {
+  readonly expectedBytes: number;
+  readonly receivedBytes: number;
+  constructor(expectedBytes: number, receivedBytes: number) {
+    super(
+      `export body truncated: received ${receivedBytes} of ${expectedBytes} bytes announced by Content-Length`,
+    );
+    this.name = 'ExportTruncatedError';
+    this.expectedBytes = expectedBytes;
+    this.receivedBytes = receivedBytes;
+  }
+}
+
+/** The run's deadline (Lambda remaining time minus a safety margin) passed; the upload was aborted. */
+export class ExportDeadlineError extends Error {
+  constructor(what: string) {
+    super(`${what}: stopped at the deadline (Lambda remaining time minus safety margin); upload aborted`);
+    this.name = 'ExportDeadlineError';
+  }
+}
+
+/** One or more jobs of a run failed; the others were written. Thrown so the schedule's retry/alarm fires. */
+export class ExportRunError extends Error {
+  readonly failures: ReadonlyArray<{ job: string; error: Error }>;
+  constructor(failures: ReadonlyArray<{ job: string; error: Error }>, manifestKey: string | undefined) {
+    const list = failures.map((f) => `${f.job}: ${f.error.message}`).join('; ');
+    super(
+      `${failures.length} export job(s) failed: ${list}` +
+        (manifestKey === undefined ? '' : ` (manifest: ${manifestKey})`),
+    );
+    this.name = 'ExportRunError';
+    this.failures = failures;
+  }
+}
+
+/** The export body broke off mid-stream (connection reset, socket closed, bad chunking). */
+export class ExportInterruptedError extends Error {
+  readonly receivedBytes: number;
+  constructor(what: string, receivedBytes: number, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(`${what}: export body broke off after ${receivedBytes} bytes (${reason}); upload aborted`, {
+      cause,
+    });
+    this.name = 'ExportInterruptedError';
+    this.receivedBytes = receivedBytes;
+  }
+}

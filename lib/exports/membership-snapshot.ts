@@ -1,0 +1,139 @@
+// The nightly membership snapshot: every group with all its members, as JSON Lines (one group per line),
+// read through the client's pagers and streamed into S3. The previous snapshot is the one with the
+// greatest key strictly before this run's key: keys sort chronologically (keys.ts), so the choice is
+// deterministic and a re-run of the same scheduled time compares against the same baseline.
+import { createInterface } from 'node:readline';
+import { pipeline, Readable } from 'node:stream';
+import { GetObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
+import { z } from 'zod';
+import { KeepnetNotFoundError } from '../keepnet/errors';
+import type { CallOptions } from '../keepnet/types';
+import { ByteMeter } from './byte-meter';
+import { fileName, kindPrefix, objectKey } from './keys';
+import type { GroupSnapshot, Membership } from './membership-diff';
+import type { ExportContext } from './run-export-job';
+import { streamToS3 } from './s3-upload';
+
+export const SNAPSHOT_KIND = 'membership-snapshot';
+export const SNAPSHOT_CONTENT_TYPE = 'application/x-ndjson';
+
+const GroupSnapshotLine = z.object({
+  resourceId: z.string(),
+  name: z.string(),
+  createTime: z.string().nullable(),
+  members: z.array(z.object({ companyResourceId: z.string(), companyName: z.string().nullable() })),
+});
+
+export interface SnapshotWritten {
+  key: string;
+  bytes: number;
+  checksum: string;
+  /** Groups (lines) written. */
+  rows: number;
+  s3Checksum?: string;
+  membership: Membership;
+}
+
+/**
+ * Reads every group and its members and streams them into `<prefix>membership-snapshot/…jsonl`.
+ * The membership is also kept in memory (ids and names only) for the diff: O(total memberships).
+ */
+export async function writeMembershipSnapshot(ctx: ExportContext): Promise<SnapshotWritten> {
+  const key = objectKey(ctx.prefix, SNAPSHOT_KIND, ctx.scheduledTime, 'jsonl');
+  const opts: CallOptions = {};
+  if (ctx.deadline !== undefined) opts.deadline = ctx.deadline;
+  if (ctx.signal !== undefined) opts.signal = ctx.signal;
+  const membership = new Map<string, GroupSnapshot>();
+
+  async function* lines(): AsyncGenerator<string> {
+    const byCreation = { orderBy: 'CreateTime', ascending: true };
+    for await (const group of ctx.client.iterateGroups(byCreation, opts)) {
+      const members: GroupSnapshot['members'] = [];
+      try {
+        for await (const company of ctx.client.iterateGroupMembers(group.resourceId, byCreation, opts)) {
+          members.push({ companyResourceId: company.companyResourceId, companyName: company.companyName });
+        }
+      } catch (error) {
+        // Deleted between the group list and its members: it is not part of this snapshot.
+        if (error instanceof KeepnetNotFoundError) continue;
+        throw error;
+      }
+      const snapshot: GroupSnapshot = {
+        resourceId: group.resourceId,
+        name: group.name,
+        createTime: group.createTime ?? null,
+        members,
+      };
+      membership.set(group.resourceId, snapshot);
+      yield `${JSON.stringify(snapshot)}\n`;
+    }
+  }
+
+  const meter = new ByteMeter();
+  // pipeline (not pipe): a Keepnet failure while listing must destroy the meter, failing the upload.
+  const body = pipeline(Readable.from(lines()), meter, () => undefined);
+  const uploaded = await streamToS3({
+    s3: ctx.s3,
+    bucket: ctx.bucket,
+    key,
+    body,
+    contentType: SNAPSHOT_CONTENT_TYPE,
+    contentDisposition: `attachment; filename="${fileName(SNAPSHOT_KIND, ctx.scheduledTime, 'jsonl')}"`,
+    metadata: { job: SNAPSHOT_KIND, 'scheduled-time': ctx.scheduledTime.toISOString() },
+    kmsKeyId: ctx.kmsKeyId,
+    partSize: ctx.partSize,
+    queueSize: ctx.queueSize,
+    deadline: ctx.deadline,
+    signal: ctx.signal,
+    label: `membership snapshot → s3://${ctx.bucket}/${key}`,
+  });
+  const written: SnapshotWritten = {
+    key,
+    bytes: meter.bytes,
+    checksum: meter.sha256,
+    rows: membership.size,
+    membership,
+  };
+  if (uploaded.s3Checksum !== undefined) written.s3Checksum = uploaded.s3Checksum;
+  return written;
+}
+
+/** The latest snapshot key strictly before `currentKey`, or null when this is the first. */
+export async function findPreviousSnapshotKey(
+  ctx: ExportContext,
+  currentKey: string,
+): Promise<string | null> {
+  let previous: string | null = null;
+  const pages = paginateListObjectsV2(
+    { client: ctx.s3 },
+    { Bucket: ctx.bucket, Prefix: kindPrefix(ctx.prefix, SNAPSHOT_KIND) },
+  );
+  for await (const page of pages) {
+    for (const object of page.Contents ?? []) {
+      const key = object.Key;
+      if (key === undefined || !key.endsWith('.jsonl') || key >= currentKey) continue;
+      if (previous === null || key > previous) previous = key;
+    }
+  }
+  return previous;
+}
+
+/** Streams a snapshot back, line by line. A malformed line names the key and the line number. */
+export async function readMembershipSnapshot(ctx: ExportContext, key: string): Promise<Membership> {
+  const output = await ctx.s3.send(new GetObjectCommand({ Bucket: ctx.bucket, Key: key }));
+  if (!(output.Body instanceof Readable)) throw new Error(`snapshot s3://${ctx.bucket}/${key}: no body`);
+  const membership = new Map<string, GroupSnapshot>();
+  let lineNumber = 0;
+  for await (const line of createInterface({ input: output.Body, crlfDelay: Number.POSITIVE_INFINITY })) {
+    lineNumber++;
+    if (line.trim() === '') continue;
+    let parsed: GroupSnapshot;
+    try {
+      parsed = GroupSnapshotLine.parse(JSON.parse(line));
+    } catch (error) {
+      throw new Error(`snapshot s3://${ctx.bucket}/${key} line ${lineNumber}: ${(error as Error).message}`);
+    }
+    membership.set(parsed.resourceId, parsed);
+  }
+  return membership;
+}

@@ -1,0 +1,188 @@
+// One export job → one S3 object: ask Keepnet for the file, stream it through a byte meter (SHA-256,
+// length check) and, for CSV, a record counter, straight into a multipart upload. Nothing is buffered
+// whole; any failure (API error, truncated body, reset, deadline) aborts the upload and is rethrown.
+import { createHash } from 'node:crypto';
+import { pipeline, type Readable } from 'node:stream';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { KeepnetError } from '../keepnet/errors';
+import type { CallOptions, ExportDownload, KeepnetApi, SearchOptions } from '../keepnet/types';
+import { ByteMeter } from './byte-meter';
+import { CsvRecordCounter } from './csv-record-counter';
+import {
+  ExportConfigurationError,
+  ExportDeadlineError,
+  ExportInterruptedError,
+  ExportTruncatedError,
+} from './errors';
+import { type ExportFormat, type ExportJob, jobName, type SingleExportJob } from './job';
+import { type FileExtension, fileName, objectKey } from './keys';
+import { streamToS3 } from './s3-upload';
+
+export const CONTENT_TYPES: Record<ExportFormat, string> = {
+  CSV: 'text/csv; charset=utf-8',
+  Excel: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
+const EXTENSIONS: Record<ExportFormat, FileExtension> = { CSV: 'csv', Excel: 'xlsx' };
+
+export interface ExportContext {
+  client: KeepnetApi;
+  s3: S3Client;
+  bucket: string;
+  /** Normalised key prefix ('' or ending in '/'); see keys.ts normalisePrefix. */
+  prefix: string;
+  /** Names the files; a re-run with the same time overwrites them rather than adding new ones. */
+  scheduledTime: Date;
+  /** Absolute epoch ms: the Keepnet call and the upload stop (and abort) at this time. */
+  deadline?: number | undefined;
+  signal?: AbortSignal | undefined;
+  /** SSE-KMS key id/ARN; SSE-S3 when unset. */
+  kmsKeyId?: string | undefined;
+  partSize?: number | undefined;
+  queueSize?: number | undefined;
+}
+
+export interface ExportResult {
+  /** The job's name (for all-group-members, one per group: `<name>-<groupId>`). */
+  job: string;
+  bucket: string;
+  key: string;
+  bytes: number;
+  contentType: string;
+  /** Lower-case hex SHA-256 of the object's bytes, computed while streaming. */
+  checksum: string;
+  checksumAlgorithm: 'SHA-256';
+  /** S3's own checksum when it returned one (real S3 does; s3rver does not). */
+  s3Checksum?: string;
+  /** CSV only: data rows (records after the header). */
+  rows?: number;
+  /** The Keepnet request the file came from, e.g. `POST /api/company-groups/search/export`. */
+  sourceRequest: string;
+}
+
+/** A job bound to what it exports: one Keepnet export call, one object. */
+export interface ExportTarget {
+  name: string;
+  format: ExportFormat;
+  search: SearchOptions;
+  groupId: string | null;
+}
+
+/**
+ * Runs a job that yields one file (`groups` or `group-members`); the HTTP API's "export now" uses it.
+ * `all-group-members` yields one file per group: the scheduled run expands it (see run-scheduled-export).
+ */
+export async function runExportJob(job: ExportJob, ctx: ExportContext): Promise<ExportResult> {
+  if (job.what === 'all-group-members') {
+    throw new ExportConfigurationError(
+      `export job "${jobName(job)}": what: "all-group-members" writes one file per group; run it through runScheduledExport, or export one group with "group-members"`,
+    );
+  }
+  return exportTarget(targetOf(job), ctx);
+}
+
+export function targetOf(job: SingleExportJob): ExportTarget {
+  return {
+    name: jobName(job),
+    format: job.format,
+    search: searchOf(job),
+    groupId: job.what === 'group-members' ? job.groupId : null,
+  };
+}
+
+export function searchOf(job: ExportJob): SearchOptions {
+  const search: SearchOptions = {};
+  if (job.filter !== undefined) search.filter = job.filter;
+  if (job.orderBy !== undefined) search.orderBy = job.orderBy;
+  if (job.ascending !== undefined) search.ascending = job.ascending;
+  return search;
+}
+
+export async function exportTarget(target: ExportTarget, ctx: ExportContext): Promise<ExportResult> {
+  const ext = EXTENSIONS[target.format];
+  const key = objectKey(ctx.prefix, target.name, ctx.scheduledTime, ext);
+  const sourceRequest =
+    target.groupId === null
+      ? 'POST /api/company-groups/search/export'
+      : `POST /api/company-groups/${target.groupId}/companies/search/export`;
+  const callOptions: CallOptions = {};
+  if (ctx.deadline !== undefined) callOptions.deadline = ctx.deadline;
+  if (ctx.signal !== undefined) callOptions.signal = ctx.signal;
+
+  const download = await requestExport(ctx.client, target, callOptions);
+  const meter = new ByteMeter(download.contentLength);
+  const counter = target.format === 'CSV' ? new CsvRecordCounter() : null;
+  // pipeline() destroys every stage when one fails, so an error anywhere surfaces in the upload's reader.
+  // Its callback has nothing to do: the upload reports the failure (see s3-upload.ts).
+  const ignore = (): void => undefined;
+  const body: Readable =
+    counter === null
+      ? pipeline(download.body, meter, ignore)
+      : pipeline(download.body, meter, counter, ignore);
+
+  const contentType = CONTENT_TYPES[target.format];
+  const label = `export ${target.name} → s3://${ctx.bucket}/${key}`;
+  const uploaded = await streamToS3({
+    s3: ctx.s3,
+    bucket: ctx.bucket,
+    key,
+    body,
+    contentType,
+    contentDisposition: `attachment; filename="${fileName(target.name, ctx.scheduledTime, ext)}"`,
+    metadata: {
+      job: target.name,
+      'export-type': target.format,
+      'source-request': sourceRequest,
+      'source-search': asciiMetadata(JSON.stringify(target.search)),
+      'scheduled-time': ctx.scheduledTime.toISOString(),
+    },
+    kmsKeyId: ctx.kmsKeyId,
+    partSize: ctx.partSize,
+    queueSize: ctx.queueSize,
+    deadline: ctx.deadline,
+    signal: ctx.signal,
+    label,
+  }).catch((error: unknown) => {
+    throw explainFailure(error, download.body, label, meter.bytes);
+  });
+
+  const result: ExportResult = {
+    job: target.name,
+    bucket: ctx.bucket,
+    key,
+    bytes: meter.bytes,
+    contentType,
+    checksum: meter.sha256,
+    checksumAlgorithm: 'SHA-256',
+    sourceRequest,
+  };
+  if (uploaded.s3Checksum !== undefined) result.s3Checksum = uploaded.s3Checksum;
+  if (counter !== null) result.rows = counter.dataRows;
+  return result;
+}
+
+/**
+ * A raw error of the download stream itself (undici's "other side closed") gets the context: which
+ * export, after how many bytes. Keepnet's errors, ours and S3's already say what happened.
+ */
+function explainFailure(error: unknown, source: Readable, label: string, receivedBytes: number): unknown {
+  const fromSource = source.errored === error;
+  if (!fromSource || error instanceof KeepnetError || error instanceof ExportTruncatedError) return error;
+  if (error instanceof ExportDeadlineError) return error;
+  return new ExportInterruptedError(label, receivedBytes, error);
+}
+
+function requestExport(client: KeepnetApi, target: ExportTarget, opts: CallOptions): Promise<ExportDownload> {
+  const input = { exportType: target.format, search: target.search, reportAllPages: true };
+  return target.groupId === null
+    ? client.exportGroups(input, opts)
+    : client.exportGroupMembers(target.groupId, input, opts);
+}
+
+/**
+ * S3 user metadata travels in HTTP headers: URI-encoded to stay ASCII, and replaced by its SHA-256 when
+ * it would not fit S3's 2 KB metadata budget.
+ */
+function asciiMetadata(value: string): string {
+  const encoded = encodeURIComponent(value);
+  return encoded.length <= 1024 ? encoded : `sha256:${createHash('sha256').update(value).digest('hex')}`;
+}

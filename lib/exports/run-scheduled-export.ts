@@ -1,0 +1,231 @@
+// A whole nightly run: every job (all-group-members expanded to one file per group), then the membership
+// snapshot and its diff against the previous one, then the manifest, written last. Jobs are independent:
+// one failing does not stop the others, but the run then throws (after writing the manifest) so the
+// schedule's retry and alarm see it. Past the deadline nothing new is started.
+import { logger, metrics } from '../observability/powertools';
+import { ExportDeadlineError, ExportRunError } from './errors';
+import type { ExportJob } from './job';
+import { jobName } from './job';
+import { objectKey } from './keys';
+import type { Manifest, ManifestFailure, ManifestObject } from './manifest';
+import { writeManifest } from './manifest';
+import { diffMembership, diffToCsv, isEmptyDiff, type MembershipDiff } from './membership-diff';
+import {
+  findPreviousSnapshotKey,
+  readMembershipSnapshot,
+  SNAPSHOT_CONTENT_TYPE,
+  SNAPSHOT_KIND,
+  writeMembershipSnapshot,
+} from './membership-snapshot';
+import { type ExportContext, type ExportTarget, exportTarget, searchOf, targetOf } from './run-export-job';
+import { putSmallObject } from './s3-upload';
+
+export const DIFF_KIND = 'membership-diff';
+
+export interface RunOptions {
+  /** Write the membership snapshot and diff (default true). */
+  snapshot?: boolean;
+}
+
+export interface RunSummary {
+  scheduledTime: string;
+  bucket: string;
+  manifestKey: string;
+  objects: ManifestObject[];
+  membershipDiff: Manifest['membershipDiff'];
+}
+
+export async function runScheduledExport(
+  jobs: readonly ExportJob[],
+  ctx: ExportContext,
+  options: RunOptions = {},
+): Promise<RunSummary> {
+  const objects: ManifestObject[] = [];
+  const failures: Array<{ job: string; error: Error }> = [];
+  const record = (job: string, error: unknown): void => {
+    const err = error instanceof Error ? error : new Error(String(error));
+    failures.push({ job, error: err });
+    logger.error('export job failed', { job, error: err });
+    metrics.addMetric('ExportJobFailed', 'Count', 1);
+  };
+  const pastDeadline = (): boolean => ctx.deadline !== undefined && Date.now() >= ctx.deadline;
+
+  for (const job of jobs) {
+    let targets: ExportTarget[];
+    try {
+      targets = await expandJob(job, ctx);
+    } catch (error) {
+      record(jobName(job), error);
+      continue;
+    }
+    for (const target of targets) {
+      if (pastDeadline()) {
+        record(target.name, new ExportDeadlineError(`export ${target.name}`));
+        continue;
+      }
+      try {
+        const result = await exportTarget(target, ctx);
+        const object: ManifestObject = { kind: 'export', ...result };
+        objects.push(object);
+        logger.info('export written', {
+          job: result.job,
+          key: result.key,
+          bytes: result.bytes,
+          rows: result.rows,
+        });
+        metrics.addMetric('ExportBytes', 'Bytes', result.bytes);
+      } catch (error) {
+        record(target.name, error);
+      }
+    }
+  }
+
+  let membershipDiff: Manifest['membershipDiff'] = null;
+  if (options.snapshot ?? true) {
+    if (pastDeadline()) {
+      record(SNAPSHOT_KIND, new ExportDeadlineError(SNAPSHOT_KIND));
+    } else {
+      try {
+        const written = await writeSnapshotAndDiff(ctx);
+        objects.push(...written.objects);
+        membershipDiff = written.membershipDiff;
+      } catch (error) {
+        record(SNAPSHOT_KIND, error);
+      }
+    }
+  }
+
+  const manifest: Manifest = {
+    manifestVersion: 1,
+    scheduledTime: ctx.scheduledTime.toISOString(),
+    generatedAt: new Date().toISOString(),
+    bucket: ctx.bucket,
+    status: failures.length === 0 ? 'complete' : 'failed',
+    objects,
+    failures: failures.map(toManifestFailure),
+    membershipDiff,
+  };
+  const manifestKey = await writeManifest(ctx, manifest);
+  if (failures.length > 0) throw new ExportRunError(failures, manifestKey);
+  return { scheduledTime: manifest.scheduledTime, bucket: ctx.bucket, manifestKey, objects, membershipDiff };
+}
+
+/** `all-group-members` becomes one target per group (named `<job>-<groupId>`); other jobs are one target. */
+async function expandJob(job: ExportJob, ctx: ExportContext): Promise<ExportTarget[]> {
+  if (job.what !== 'all-group-members') return [targetOf(job)];
+  const targets: ExportTarget[] = [];
+  const opts = ctx.deadline === undefined ? {} : { deadline: ctx.deadline };
+  for await (const group of ctx.client.iterateGroups({ orderBy: 'CreateTime', ascending: true }, opts)) {
+    targets.push({
+      name: `${jobName(job)}-${group.resourceId}`,
+      format: job.format,
+      search: searchOf(job),
+      groupId: group.resourceId,
+    });
+  }
+  return targets;
+}
+
+async function writeSnapshotAndDiff(
+  ctx: ExportContext,
+): Promise<{ objects: ManifestObject[]; membershipDiff: Manifest['membershipDiff'] }> {
+  const snapshotKey = objectKey(ctx.prefix, SNAPSHOT_KIND, ctx.scheduledTime, 'jsonl');
+  // Found before writing: a re-run compares against the same earlier snapshot, not against itself.
+  const previousKey = await findPreviousSnapshotKey(ctx, snapshotKey);
+  const snapshot = await writeMembershipSnapshot(ctx);
+  const objects: ManifestObject[] = [
+    {
+      kind: 'membership-snapshot',
+      job: SNAPSHOT_KIND,
+      key: snapshot.key,
+      bytes: snapshot.bytes,
+      contentType: SNAPSHOT_CONTENT_TYPE,
+      checksum: snapshot.checksum,
+      checksumAlgorithm: 'SHA-256',
+      rows: snapshot.rows,
+      ...(snapshot.s3Checksum === undefined ? {} : { s3Checksum: snapshot.s3Checksum }),
+    },
+  ];
+  if (previousKey === null) {
+    logger.info('first membership snapshot: no diff written', { key: snapshot.key });
+    return { objects, membershipDiff: null };
+  }
+  const previous = await readMembershipSnapshot(ctx, previousKey);
+  const diff = diffMembership(previous, snapshot.membership);
+  objects.push(...(await writeDiff(ctx, diff, previousKey, snapshot.key)));
+  logger.info('membership diff written', { previousKey, empty: isEmptyDiff(diff) });
+  return {
+    objects,
+    membershipDiff: {
+      previousSnapshotKey: previousKey,
+      groupsCreated: diff.groupsCreated.length,
+      groupsDeleted: diff.groupsDeleted.length,
+      groupsRenamed: diff.groupsRenamed.length,
+      joined: diff.joined.length,
+      left: diff.left.length,
+    },
+  };
+}
+
+async function writeDiff(
+  ctx: ExportContext,
+  diff: MembershipDiff,
+  previousKey: string,
+  currentKey: string,
+): Promise<ManifestObject[]> {
+  const json = `${JSON.stringify(
+    {
+      scheduledTime: ctx.scheduledTime.toISOString(),
+      previousSnapshotKey: previousKey,
+      snapshotKey: currentKey,
+      ...diff,
+    },
+    null,
+    2,
+  )}\n`;
+  const csv = diffToCsv(diff);
+  const csvRows =
+    diff.groupsCreated.length +
+    diff.groupsDeleted.length +
+    diff.groupsRenamed.length +
+    diff.joined.length +
+    diff.left.length;
+  const files = [
+    { ext: 'json' as const, body: json, contentType: 'application/json', rows: undefined },
+    { ext: 'csv' as const, body: csv, contentType: 'text/csv; charset=utf-8', rows: csvRows },
+  ];
+  const objects: ManifestObject[] = [];
+  for (const file of files) {
+    const key = objectKey(ctx.prefix, DIFF_KIND, ctx.scheduledTime, file.ext);
+    const put = await putSmallObject({
+      s3: ctx.s3,
+      bucket: ctx.bucket,
+      key,
+      body: file.body,
+      contentType: file.contentType,
+      metadata: {
+        job: DIFF_KIND,
+        'scheduled-time': ctx.scheduledTime.toISOString(),
+        'previous-snapshot': encodeURIComponent(previousKey),
+      },
+      kmsKeyId: ctx.kmsKeyId,
+      signal: ctx.signal,
+    });
+    objects.push({
+      kind: 'membership-diff',
+      job: DIFF_KIND,
+      key,
+      bytes: put.bytes,
+      contentType: file.contentType,
+      checksum: put.sha256,
+      checksumAlgorithm: 'SHA-256',
+      ...(put.s3Checksum === undefined ? {} : { s3Checksum: put.s3Checksum }),
+      ...(file.rows === undefined ? {} : { rows: file.rows }),
+    });
+  }
+  return objects;
+}
+
+function toManifestFailure({ job, error }: { job: string; error: Error }): ManifestFailure {
+  return { job, error: { name: error.name, message: error.message } };
+}

@@ -1,0 +1,167 @@
+// Streams one body into one S3 object with lib-storage's multipart Upload: at most `queueSize` parts of
+// `partSize` bytes are in memory, whatever the object's size. All or nothing: S3 only shows an object
+// once PutObject / CompleteMultipartUpload succeeds, and on any failure lib-storage sends
+// AbortMultipartUpload, so no partial object and no unfinished upload is left behind.
+//
+// Stopping (deadline or caller's signal) destroys the body with the reason: the upload's reader fails,
+// lib-storage aborts the multipart upload itself and only then rejects. If S3 itself hangs past a grace
+// period, the upload's AbortController is fired and the multipart upload aborted here, best effort.
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { AbortMultipartUploadCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { ExportDeadlineError } from './errors';
+
+/** 8 MiB parts, 4 in flight: ~40 MiB of buffers at most, 80 GB maximum object size (10 000 parts). */
+export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
+export const DEFAULT_QUEUE_SIZE = 4;
+/** After a stop, how long S3 may take to settle before the upload is cut off. */
+const HARD_STOP_GRACE_MS = 5_000;
+
+export interface StreamToS3Input {
+  s3: S3Client;
+  bucket: string;
+  key: string;
+  body: Readable;
+  contentType: string;
+  contentDisposition?: string;
+  /** User metadata (x-amz-meta-*): ASCII values only; callers encode. */
+  metadata?: Record<string, string>;
+  /** SSE-KMS with this key when set; SSE-S3 (AES256) otherwise. */
+  kmsKeyId?: string | undefined;
+  partSize?: number | undefined;
+  queueSize?: number | undefined;
+  /** Absolute epoch-ms time after which the upload is stopped and aborted. */
+  deadline?: number | undefined;
+  signal?: AbortSignal | undefined;
+  /** Names the object in errors. */
+  label: string;
+}
+
+export interface StreamToS3Result {
+  etag: string | undefined;
+  /** S3's own checksum of the object (SHA-256; composite `…-N` for multipart) when S3 returns one. */
+  s3Checksum: string | undefined;
+  versionId: string | undefined;
+}
+
+export async function streamToS3(input: StreamToS3Input): Promise<StreamToS3Result> {
+  const { body, deadline, signal, label } = input;
+  if (deadline !== undefined && Date.now() >= deadline) {
+    const reason = new ExportDeadlineError(label);
+    body.destroy(reason);
+    throw reason;
+  }
+  signal?.throwIfAborted();
+
+  const controller = new AbortController();
+  const upload = new Upload({
+    client: input.s3,
+    partSize: input.partSize ?? DEFAULT_PART_SIZE,
+    queueSize: input.queueSize ?? DEFAULT_QUEUE_SIZE,
+    leavePartsOnError: false,
+    abortController: controller,
+    params: {
+      Bucket: input.bucket,
+      Key: input.key,
+      Body: body,
+      ContentType: input.contentType,
+      ContentDisposition: input.contentDisposition,
+      Metadata: input.metadata,
+      ChecksumAlgorithm: 'SHA256',
+      ...encryptionParams(input.kmsKeyId),
+    },
+  });
+
+  // The body's own failure (API error, truncation, reset) is the cause to report, even when the
+  // clean-up that follows fails too (s3rver, for one, answers AbortMultipartUpload with 405).
+  let bodyError: Error | undefined;
+  const onBodyError = (error: Error): void => {
+    bodyError ??= error;
+  };
+  body.on('error', onBodyError);
+  let stopReason: Error | undefined;
+  let hardStop: NodeJS.Timeout | undefined;
+  const stop = (reason: Error): void => {
+    if (stopReason !== undefined) return;
+    stopReason = reason;
+    body.destroy(reason);
+    hardStop = setTimeout(() => controller.abort(reason), HARD_STOP_GRACE_MS);
+  };
+  const deadlineTimer =
+    deadline === undefined
+      ? undefined
+      : setTimeout(() => stop(new ExportDeadlineError(label)), Math.max(0, deadline - Date.now()));
+  const onAbort = (): void =>
+    stop(signal?.reason instanceof Error ? signal.reason : new Error(`${label}: aborted`));
+  signal?.addEventListener('abort', onAbort, { once: true });
+
+  try {
+    const output = await upload.done();
+    return { etag: output.ETag, s3Checksum: output.ChecksumSHA256, versionId: output.VersionId };
+  } catch (error) {
+    if (controller.signal.aborted && upload.uploadId !== undefined) {
+      // Cut off before lib-storage could clean up: abort here so no unfinished upload lingers.
+      await input.s3
+        .send(
+          new AbortMultipartUploadCommand({
+            Bucket: input.bucket,
+            Key: input.key,
+            UploadId: upload.uploadId,
+          }),
+        )
+        .catch(() => undefined);
+    }
+    body.destroy();
+    throw stopReason ?? bodyError ?? error;
+  } finally {
+    clearTimeout(deadlineTimer);
+    clearTimeout(hardStop);
+    signal?.removeEventListener('abort', onAbort);
+    // onBodyError stays attached: a late 'error' on the destroyed body must not become uncaught.
+  }
+}
+
+export interface PutSmallObjectInput {
+  s3: S3Client;
+  bucket: string;
+  key: string;
+  body: string;
+  contentType: string;
+  contentDisposition?: string;
+  metadata?: Record<string, string>;
+  kmsKeyId?: string | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/** A single PutObject for what is small and already in memory (diffs, the manifest). Atomic by nature. */
+export async function putSmallObject(
+  input: PutSmallObjectInput,
+): Promise<{ bytes: number; sha256: string; s3Checksum: string | undefined }> {
+  const body = Buffer.from(input.body, 'utf8');
+  const output = await input.s3.send(
+    new PutObjectCommand({
+      Bucket: input.bucket,
+      Key: input.key,
+      Body: body,
+      ContentType: input.contentType,
+      ContentDisposition: input.contentDisposition,
+      Metadata: input.metadata,
+      ChecksumAlgorithm: 'SHA256',
+      ...encryptionParams(input.kmsKeyId),
+    }),
+    input.signal === undefined ? {} : { abortSignal: input.signal },
+  );
+  return {
+    bytes: body.length,
+    sha256: createHash('sha256').update(body).digest('hex'),
+    s3Checksum: output.ChecksumSHA256,
+  };
+}
+
+/** SSE-KMS (with an S3 Bucket Key, to keep KMS calls per object low) when a key is set, else SSE-S3. */
+function encryptionParams(kmsKeyId: string | undefined) {
+  return kmsKeyId === undefined
+    ? { ServerSideEncryption: 'AES256' as const }
+    : { ServerSideEncryption: 'aws:kms' as const, SSEKMSKeyId: kmsKeyId, BucketKeyEnabled: true };
+}

@@ -1,0 +1,128 @@
+// The API as a Powertools HTTP router: every route of routes.ts is registered with its zod schemas
+// (validated by the router's own validation middleware), a body guard runs first, and every error is
+// rendered as `{ error: { code, message, details } }`. Built once per container by functions/api.
+import { Router } from '@aws-lambda-powertools/event-handler/http';
+import type { Middleware, RequestContext } from '@aws-lambda-powertools/event-handler/types';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { logger } from '../observability/powertools';
+import { type BodyCheck, checkBody } from './body-guard';
+import type { ApiDependencies } from './dependencies';
+import { registerErrorHandlers } from './error-handlers';
+import { exportNow } from './handlers/export-now';
+import * as groups from './handlers/groups';
+import { health } from './handlers/health';
+import * as members from './handlers/members';
+import { companyCreatedWebhook } from './handlers/webhook';
+import { openApiDocument } from './openapi';
+import { type Reply, type RequestScope, toWebResponse } from './reply';
+import { ROUTES, type RouteDefinition, toRouterPath } from './routes';
+
+/** API Gateway gives up after 29 s; stop upstream work a little before, so the caller gets our answer. */
+const GATEWAY_BUDGET_MS = 28_000;
+const LAMBDA_MARGIN_MS = 500;
+
+type SchemaOutput<S> = S extends z.ZodType ? z.output<S> : undefined;
+interface RouteInput<R extends RouteDefinition> {
+  path: SchemaOutput<NonNullable<R['request']>['path']>;
+  query: SchemaOutput<NonNullable<R['request']>['query']>;
+  body: SchemaOutput<NonNullable<R['request']>['body']>;
+  headers: SchemaOutput<NonNullable<R['request']>['headers']>;
+  scope: RequestScope;
+}
+
+export interface ApiApp {
+  router: Router;
+  handle(event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult>;
+}
+
+export function createApiApp(deps: ApiDependencies): ApiApp {
+  const router = new Router({ logger });
+  router.use(bodyGuard);
+
+  const register = <R extends RouteDefinition>(route: R, run: (input: RouteInput<R>) => Promise<Reply>) => {
+    const { path, query, body, headers, bodyCheckedByHandler } = route.request ?? {};
+    const req = {
+      ...(path ? { path } : {}),
+      ...(query ? { query } : {}),
+      ...(headers ? { headers } : {}),
+      ...(body && !bodyCheckedByHandler ? { body } : {}),
+    };
+    const handler = async (reqCtx: RequestContext): Promise<Response> => {
+      // Set by the router's validation middleware: the zod outputs (coerced, defaulted, de-duplicated).
+      const valid = (reqCtx as { valid?: { req?: Record<string, unknown> } }).valid?.req ?? {};
+      const reply = await run({
+        path: valid.path,
+        query: valid.query,
+        body: valid.body,
+        headers: valid.headers,
+        scope: scopeOf(reqCtx),
+      } as RouteInput<R>);
+      return toWebResponse(reply);
+    };
+    const options = { method: route.method, path: toRouterPath(route.path) };
+    // The router infers handler types from a literal validation config; these routes come from a
+    // table, so the cast is here and RouteInput<R> gives the handlers their types back.
+    if (Object.keys(req).length > 0) {
+      router.route(handler, {
+        ...options,
+        validation: { req: req as unknown as { query: z.ZodType<Record<string, unknown>> } },
+      });
+    } else {
+      router.route(handler, options);
+    }
+  };
+
+  register(ROUTES.health, ({ scope, query }) => health(deps, scope, query.deep ?? false));
+  register(ROUTES.openApi, async () => ({ status: 200, body: openApiDocument() }));
+  register(ROUTES.listGroups, ({ scope }) => groups.listGroups(deps, scope));
+  register(ROUTES.searchGroups, ({ scope, body }) => groups.searchGroups(deps, scope, body));
+  register(ROUTES.createGroup, ({ scope, body }) => groups.createGroup(deps, scope, body));
+  register(ROUTES.getGroup, ({ scope, path }) => groups.getGroup(deps, scope, path));
+  register(ROUTES.renameGroup, ({ scope, path, body }) => groups.renameGroup(deps, scope, path, body));
+  register(ROUTES.deleteGroup, ({ scope, path }) => groups.deleteGroup(deps, scope, path));
+  register(ROUTES.listMembers, ({ scope, path, query }) => members.listMembers(deps, scope, path, query));
+  register(ROUTES.addMembers, ({ scope, path, body, headers }) =>
+    members.addMembers(deps, scope, path, body, headers['idempotency-key']),
+  );
+  register(ROUTES.removeMembers, ({ scope, path, body }) => members.removeMembers(deps, scope, path, body));
+  register(ROUTES.setMembers, ({ scope, path, body }) => members.setMembers(deps, scope, path, body));
+  register(ROUTES.exportGroups, ({ scope, body }) => exportNow(deps, scope, body));
+  register(ROUTES.exportMembers, ({ scope, path, body }) => exportNow(deps, scope, body, path));
+  register(ROUTES.companyCreatedWebhook, ({ scope }) => companyCreatedWebhook(deps, scope));
+
+  registerErrorHandlers(router);
+
+  return {
+    router,
+    handle: (event, context) => router.resolve(event, context),
+  };
+}
+
+function scopeOf(reqCtx: RequestContext): RequestScope {
+  const event = reqCtx.event as Partial<APIGatewayProxyEvent>;
+  const remaining = reqCtx.context?.getRemainingTimeInMillis?.() ?? GATEWAY_BUDGET_MS;
+  return {
+    requestId: event.requestContext?.requestId ?? reqCtx.context?.awsRequestId ?? 'unknown',
+    deadline: Date.now() + Math.max(0, Math.min(GATEWAY_BUDGET_MS, remaining - LAMBDA_MARGIN_MS)),
+    request: reqCtx.req,
+  };
+}
+
+/** Presence, size, media type, and (unless the handler must see the raw bytes first) JSON syntax and nesting. */
+const bodyGuard: Middleware = async ({ reqCtx, next }) => {
+  if (reqCtx.route !== null) {
+    await checkBody(reqCtx.req, bodyChecks.get(reqCtx.route) ?? 'none');
+  }
+  await next();
+};
+
+/** Route key as the router reports it ("POST /groups/:groupId/companies") → what its body needs. */
+const bodyChecks = new Map<string, BodyCheck>(
+  Object.values(ROUTES as Record<string, RouteDefinition>)
+    .filter((route) => route.request?.body !== undefined)
+    .map((route) => [
+      `${route.method} ${toRouterPath(route.path)}`,
+      route.request?.bodyCheckedByHandler ? 'envelope' : 'envelope-and-json',
+    ]),
+);

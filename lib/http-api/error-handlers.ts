@@ -1,0 +1,169 @@
+// How every failure becomes an answer: one handler per error type, each rendering the one error shape
+// `{ error: { code, message, details } }`. The router picks the handler registered for the error's
+// exact class, else the first registered that it is an instance of: the catch-all `Error` handler must
+// therefore stay last.
+import {
+  ParameterValidationError,
+  RequestValidationError,
+  type Router,
+} from '@aws-lambda-powertools/event-handler/http';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { ExportConfigurationError, ExportDeadlineError, ExportTruncatedError } from '../exports/index';
+import { isKeepnetError } from '../keepnet/errors';
+import { MembershipNotVerifiedError } from '../membership/index';
+import { logger } from '../observability/powertools';
+import { InvalidCompanyCreatedError } from '../onboarding/company-created';
+import { OnboardingConfigError } from '../onboarding/config';
+import { QueueSendError } from '../onboarding/send-messages';
+import { WebhookSecretError, WebhookVerificationError } from '../webhook/index';
+import { ApiError, fromKeepnetError, internalError, toResponse } from './errors';
+import { fieldIssues, formatField } from './issues';
+import { methodsForPath } from './routes';
+
+export function registerErrorHandlers(router: Router): void {
+  router.errorHandler(ApiError, async (error) => toResponse(error));
+
+  router.errorHandler(RequestValidationError, async (error) => {
+    const issues = (error.details?.issues ?? []) as { message: string; path?: readonly PropertyKey[] }[];
+    if (issues.length === 0) {
+      // The router could not even read the body (its own JSON parse failed).
+      return toResponse(new ApiError(400, 'MALFORMED_JSON', 'The request body is not valid JSON.'));
+    }
+    return toResponse(
+      invalidInput(issues.flatMap((issue) => fieldsOf(formatField(issue.path ?? []), issue.message))),
+    );
+  });
+
+  router.errorHandler(InvalidCompanyCreatedError, async (error) =>
+    toResponse(invalidInput(fieldIssues(error.issues, 'body'))),
+  );
+
+  router.errorHandler(ParameterValidationError, async (error) =>
+    toResponse(invalidInput(error.issues.map((message) => ({ field: 'path', message })))),
+  );
+
+  router.notFound(async (_error, reqCtx) => {
+    const path = new URL(reqCtx.req.url).pathname;
+    const allowed = methodsForPath(path);
+    if (allowed.length > 0) {
+      return toResponse(
+        new ApiError(405, 'METHOD_NOT_ALLOWED', `${reqCtx.req.method} is not allowed on ${path}.`, {
+          details: { allowed },
+          headers: { Allow: allowed.join(', ') },
+        }),
+      );
+    }
+    return toResponse(new ApiError(404, 'ROUTE_NOT_FOUND', `No route ${reqCtx.req.method} ${path}.`));
+  });
+
+  router.methodNotAllowed(async (_error, reqCtx) =>
+    toResponse(new ApiError(405, 'METHOD_NOT_ALLOWED', `${reqCtx.req.method} is not allowed here.`)),
+  );
+
+  router.errorHandler(WebhookVerificationError, async (error) => {
+    logger.warn('webhook refused', { reason: error.reason });
+    return toResponse(
+      new ApiError(401, 'INVALID_SIGNATURE', error.message, {
+        details: { reason: error.reason },
+        headers: { 'WWW-Authenticate': 'KeepnetSignature' },
+      }),
+    );
+  });
+
+  router.errorHandler(MembershipNotVerifiedError, async (error) => {
+    logger.warn('membership not verified', {
+      groupId: error.groupId,
+      missing: error.missing,
+      unexpected: error.unexpected,
+    });
+    return toResponse(
+      new ApiError(
+        409,
+        'MEMBERSHIP_NOT_VERIFIED',
+        'The membership read back after the write differs from the request (a concurrent change?); retry.',
+        { details: { missing: error.missing, unexpected: error.unexpected } },
+      ),
+    );
+  });
+
+  router.errorHandler(ExportDeadlineError, async () =>
+    toResponse(new ApiError(504, 'EXPORT_TIMEOUT', 'The export did not finish in time; no file was kept.')),
+  );
+  router.errorHandler(ExportTruncatedError, async () =>
+    toResponse(
+      new ApiError(502, 'UPSTREAM_UNAVAILABLE', 'Keepnet sent an incomplete file; no file was kept.'),
+    ),
+  );
+  router.errorHandler(ExportConfigurationError, async (error) => {
+    logger.error('export misconfigured', { message: error.message });
+    return toResponse(
+      new ApiError(500, 'CONFIGURATION_ERROR', 'The service is misconfigured; see its logs.'),
+    );
+  });
+
+  router.errorHandler(QueueSendError, async (error) => {
+    logger.error('onboarding queue refused messages', { message: error.message });
+    return toResponse(
+      new ApiError(
+        503,
+        'QUEUE_UNAVAILABLE',
+        'The onboarding queue did not accept the request; retry later.',
+        {
+          headers: { 'Retry-After': '5' },
+        },
+      ),
+    );
+  });
+
+  router.errorHandler(OnboardingConfigError, async (error) => {
+    logger.error('onboarding misconfigured', { message: error.message });
+    return toResponse(
+      new ApiError(500, 'CONFIGURATION_ERROR', 'The service is misconfigured; see its logs.'),
+    );
+  });
+
+  router.errorHandler(WebhookSecretError, async (error) => {
+    logger.error('webhook secret unusable', { message: error.message });
+    return toResponse(
+      new ApiError(500, 'CONFIGURATION_ERROR', 'The service is misconfigured; see its logs.'),
+    );
+  });
+
+  // Last: anything else. Keepnet errors carry a log-safe toJSON(); others are logged by name and
+  // message only (never the stack, never the request).
+  router.errorHandler(Error, async (error, reqCtx) => {
+    if (isKeepnetError(error)) {
+      const mapped = fromKeepnetError(error);
+      const log = mapped.status >= 500 ? logger.error.bind(logger) : logger.info.bind(logger);
+      log('keepnet call failed', { status: mapped.status, error: error.toJSON() });
+      return toResponse(mapped);
+    }
+    const requestId = (reqCtx.event as Partial<APIGatewayProxyEvent>).requestContext?.requestId;
+    logger.error('unhandled error', {
+      error: { name: error.name, message: error.message },
+      route: reqCtx.route,
+      requestId,
+    });
+    return toResponse(internalError(requestId));
+  });
+}
+
+/**
+ * zod reports unknown keys once, on the object ("Unrecognized keys: \"a\", \"b\""); the router keeps only
+ * path and message, so name each key as a field of its own here.
+ */
+function fieldsOf(field: string, message: string): { field: string; message: string }[] {
+  const unknown = /^Unrecognized keys?: (.+)$/.exec(message);
+  if (!unknown?.[1]) return [{ field, message }];
+  const keys = [...unknown[1].matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((match) => match[1] ?? '');
+  if (keys.length === 0) return [{ field, message }];
+  return keys.map((key) => ({ field: `${field}.${key}`, message: 'unknown field (not allowed)' }));
+}
+
+function invalidInput(issues: { field: string; message: string }[]): ApiError {
+  const summary = issues
+    .slice(0, 5)
+    .map((issue) => `${issue.field}: ${issue.message}`)
+    .join('; ');
+  return new ApiError(400, 'INVALID_REQUEST', `Invalid request: ${summary}`, { details: { issues } });
+}

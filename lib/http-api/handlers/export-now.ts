@@ -1,0 +1,57 @@
+// Export now: the nightly job's path (lib/exports runExportJob streams Keepnet's file into S3), run on
+// demand, answered with the object's key and a presigned GET URL that expires.
+import type { z } from 'zod';
+import type { ExportJob } from '../../exports/index';
+import type { ApiDependencies } from '../dependencies';
+import { ApiError } from '../errors';
+import { ok, type Reply, type RequestScope } from '../reply';
+import type { ExportBody, GroupPathSchema } from '../schemas';
+
+export async function exportNow(
+  deps: ApiDependencies,
+  scope: RequestScope,
+  body: ExportBody,
+  path?: z.output<typeof GroupPathSchema>,
+): Promise<Reply> {
+  const settings = deps.exports;
+  if (!settings) {
+    throw new ApiError(500, 'CONFIGURATION_ERROR', 'The service is misconfigured; see its logs.', {
+      details: { variable: 'EXPORT_BUCKET' },
+    });
+  }
+  // Own job names ("api-…"): an on-demand file never overwrites a nightly one.
+  const job: ExportJob = path
+    ? {
+        what: 'group-members',
+        groupId: path.groupId,
+        format: body.format,
+        name: `api-group-members-${path.groupId.toLowerCase()}`,
+      }
+    : { what: 'groups', format: body.format, name: 'api-groups' };
+  const client = await deps.keepnet();
+  const result = await deps.runExportJob(job, {
+    client,
+    s3: settings.s3,
+    bucket: settings.bucket,
+    prefix: settings.prefix,
+    scheduledTime: new Date(),
+    deadline: scope.deadline,
+    kmsKeyId: settings.kmsKeyId,
+  });
+  const downloadUrl = await deps.presignDownload(
+    settings.s3,
+    result.bucket,
+    result.key,
+    body.expiresInSeconds,
+  );
+  return ok({
+    bucket: result.bucket,
+    key: result.key,
+    bytes: result.bytes,
+    contentType: result.contentType,
+    checksum: result.checksum,
+    ...(result.rows === undefined ? {} : { rows: result.rows }),
+    downloadUrl,
+    expiresAt: new Date(Date.now() + body.expiresInSeconds * 1000).toISOString(),
+  });
+}

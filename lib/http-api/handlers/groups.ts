@@ -1,0 +1,99 @@
+// Group routes: list, search, get, create, rename, delete. Thin over the Keepnet client, except rename,
+// which must carry the members along (a PUT without them may empty the group; see the Keepnet README).
+import type { z } from 'zod';
+import type { SearchOptions } from '../../keepnet/types';
+import type { ApiDependencies } from '../dependencies';
+import { callOptions, ok, type Reply, type RequestScope } from '../reply';
+import type {
+  CreateGroupBodySchema,
+  GroupPathSchema,
+  GroupSearchBody,
+  RenameGroupBodySchema,
+} from '../schemas';
+import { collectPages } from './paging';
+
+type GroupPath = z.output<typeof GroupPathSchema>;
+
+export async function listGroups(deps: ApiDependencies, scope: RequestScope): Promise<Reply> {
+  const client = await deps.keepnet();
+  return ok({ groups: await client.listGroups(callOptions(scope)) });
+}
+
+export async function searchGroups(
+  deps: ApiDependencies,
+  scope: RequestScope,
+  body: GroupSearchBody,
+): Promise<Reply> {
+  const client = await deps.keepnet();
+  const { all, ...search } = body;
+  const options: SearchOptions = search;
+  if (all) {
+    return ok(
+      await collectPages((pageNumber, pageSize) =>
+        client.searchGroups(
+          { ...options, pageNumber, pageSize: options.pageSize ?? pageSize },
+          callOptions(scope),
+        ),
+      ),
+    );
+  }
+  return ok(await client.searchGroups(options, callOptions(scope)));
+}
+
+export async function getGroup(deps: ApiDependencies, scope: RequestScope, path: GroupPath): Promise<Reply> {
+  const client = await deps.keepnet();
+  return ok(await client.getGroup(path.groupId, callOptions(scope)));
+}
+
+export async function createGroup(
+  deps: ApiDependencies,
+  scope: RequestScope,
+  body: z.output<typeof CreateGroupBodySchema>,
+): Promise<Reply> {
+  const client = await deps.keepnet();
+  const created = await client.createGroup(
+    { name: body.name, ...(body.companyResourceIds ? { companyResourceIds: body.companyResourceIds } : {}) },
+    callOptions(scope),
+  );
+  return {
+    status: 201,
+    body: { resourceId: created.resourceId },
+    headers: { Location: `/groups/${encodeURIComponent(created.resourceId)}` },
+  };
+}
+
+/**
+ * Reads the members, sends them with the new name, then reads them back: if a member vanished (a
+ * write that raced ours), it is put back through the safe membership path.
+ */
+export async function renameGroup(
+  deps: ApiDependencies,
+  scope: RequestScope,
+  path: GroupPath,
+  body: z.output<typeof RenameGroupBodySchema>,
+): Promise<Reply> {
+  const client = await deps.keepnet();
+  const call = callOptions(scope);
+  const members = await deps.membership.readMemberIds(client, path.groupId, call);
+  const updated = await client.updateGroup(
+    path.groupId,
+    { name: body.name, companyResourceIds: members },
+    call,
+  );
+  const after = new Set(await deps.membership.readMemberIds(client, path.groupId, call));
+  const lost = members.filter((id) => !after.has(id));
+  if (lost.length > 0) {
+    await deps.membership.addMembers(client, path.groupId, lost, { ...call, mode: deps.participantsMode });
+  }
+  return ok({ resourceId: updated.resourceId || path.groupId, name: body.name, companyResourceIds: members });
+}
+
+export async function deleteGroup(
+  deps: ApiDependencies,
+  scope: RequestScope,
+  path: GroupPath,
+): Promise<Reply> {
+  const client = await deps.keepnet();
+  await client.deleteGroup(path.groupId, callOptions(scope));
+  return { status: 204 };
+}

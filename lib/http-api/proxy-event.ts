@@ -1,0 +1,155 @@
+// Builds complete API Gateway REST (v1) proxy events and Lambda contexts, as API Gateway would deliver
+// them for an IAM-authorised call: requestContext with identity and userArn, single- and multi-value
+// headers and query strings, path parameters, base64 flag. Used by the tests, the bench and the local
+// runner to drive the real handler without a gateway.
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+
+export interface ProxyEventInput {
+  method: string;
+  /** Concrete path, optionally with a query string: `/groups/abc/companies?all=true`. */
+  path: string;
+  headers?: Record<string, string>;
+  /** An object is sent as JSON (Content-Type set unless given); a string is sent as is. */
+  body?: unknown;
+  base64?: boolean;
+  /** The route template API Gateway matched, e.g. `/groups/{groupId}`; defaults to `/{proxy+}`. */
+  resource?: string;
+  pathParameters?: Record<string, string>;
+  /** null: an unsigned call (the webhook); otherwise the IAM caller. */
+  userArn?: string | null;
+  stage?: string;
+}
+
+const DEFAULT_USER_ARN = 'arn:aws:iam::123456789012:user/msp-operator';
+
+export function makeProxyEvent(input: ProxyEventInput): APIGatewayProxyEvent {
+  const url = new URL(input.path, 'https://example.execute-api.eu-west-1.amazonaws.com');
+  const headers: Record<string, string> = {
+    Host: 'abc123.execute-api.eu-west-1.amazonaws.com',
+    'User-Agent': 'aws-sdk-js/3 test',
+    'X-Forwarded-Proto': 'https',
+    'X-Forwarded-For': '203.0.113.7',
+    ...input.headers,
+  };
+  let body: string | null = null;
+  if (typeof input.body === 'string') body = input.body;
+  else if (input.body !== undefined) {
+    body = JSON.stringify(input.body);
+    if (!Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) {
+      headers['Content-Type'] = 'application/json';
+    }
+  }
+  if (body !== null && input.base64) body = Buffer.from(body, 'utf8').toString('base64');
+
+  const query: Record<string, string> = {};
+  const multiQuery: Record<string, string[]> = {};
+  for (const [name, value] of url.searchParams) {
+    query[name] = value;
+    multiQuery[name] = [...(multiQuery[name] ?? []), value];
+  }
+  const userArn = input.userArn === undefined ? DEFAULT_USER_ARN : input.userArn;
+  const stage = input.stage ?? 'prod';
+  const requestId = randomUUID();
+  const now = new Date();
+
+  return {
+    resource: input.resource ?? '/{proxy+}',
+    path: url.pathname,
+    httpMethod: input.method,
+    headers,
+    multiValueHeaders: Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]])),
+    queryStringParameters: Object.keys(query).length > 0 ? query : null,
+    multiValueQueryStringParameters: Object.keys(multiQuery).length > 0 ? multiQuery : null,
+    pathParameters: input.pathParameters ?? { proxy: url.pathname.slice(1) },
+    stageVariables: null,
+    body,
+    isBase64Encoded: Boolean(input.base64 && body !== null),
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'abc123',
+      authorizer: null,
+      protocol: 'HTTP/1.1',
+      httpMethod: input.method,
+      identity: {
+        accessKey: userArn ? 'ASIAEXAMPLEEXAMPLE' : null,
+        accountId: userArn ? '123456789012' : null,
+        apiKey: null,
+        apiKeyId: null,
+        caller: userArn ? 'AIDAEXAMPLEEXAMPLE' : null,
+        clientCert: null,
+        cognitoAuthenticationProvider: null,
+        cognitoAuthenticationType: null,
+        cognitoIdentityId: null,
+        cognitoIdentityPoolId: null,
+        principalOrgId: null,
+        sourceIp: '203.0.113.7',
+        user: userArn ? 'AIDAEXAMPLEEXAMPLE' : null,
+        userAgent: headers['User-Agent'] ?? null,
+        userArn,
+      },
+      path: `/${stage}${url.pathname}`,
+      stage,
+      requestId,
+      requestTimeEpoch: now.getTime(),
+      resourceId: 'res123',
+      resourcePath: input.resource ?? '/{proxy+}',
+      domainName: 'abc123.execute-api.eu-west-1.amazonaws.com',
+      domainPrefix: 'abc123',
+      extendedRequestId: `ext-${requestId}`,
+      requestTime: now.toUTCString(),
+    },
+  };
+}
+
+export function makeLambdaContext(options: { timeoutMs?: number; functionName?: string } = {}): Context {
+  const started = Date.now();
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const functionName = options.functionName ?? 'api';
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:eu-west-1:123456789012:function:${functionName}`,
+    memoryLimitInMB: '512',
+    awsRequestId: randomUUID(),
+    logGroupName: `/aws/lambda/${functionName}`,
+    logStreamName: '2026/11/28/[$LATEST]0123456789abcdef',
+    getRemainingTimeInMillis: () => Math.max(0, timeoutMs - (Date.now() - started)),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+export interface ApiCallResult {
+  status: number;
+  headers: Record<string, string>;
+  /** Parsed JSON body, or the raw text when it is not JSON, or undefined when empty. */
+  body: unknown;
+  raw: APIGatewayProxyResult;
+}
+
+/** Sends one request through a v1 handler (the Lambda's or the app's) and decodes its answer. */
+export async function callApi(
+  handle: (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>,
+  input: ProxyEventInput,
+  context: Context = makeLambdaContext(),
+): Promise<ApiCallResult> {
+  const raw = await handle(makeProxyEvent(input), context);
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw.headers ?? {})) headers[name.toLowerCase()] = String(value);
+  for (const [name, values] of Object.entries(raw.multiValueHeaders ?? {})) {
+    headers[name.toLowerCase()] ??= values.map(String).join(', ');
+  }
+  const text = raw.isBase64Encoded ? Buffer.from(raw.body, 'base64').toString('utf8') : raw.body;
+  let body: unknown;
+  if (text) {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = text;
+    }
+  }
+  return { status: raw.statusCode, headers, body, raw };
+}

@@ -1,0 +1,36 @@
+// What a route handler returns, and the context it runs in. Handlers are plain async functions from
+// validated input to a Reply: no router, event or Response types leak into them.
+import type { CallOptions } from '../keepnet/types';
+
+export interface Reply {
+  status: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface RequestScope {
+  /** API Gateway's request id (or the Lambda's when absent): the reference in errors and event ids. */
+  requestId: string;
+  /** Absolute epoch ms by which every upstream call must be done. */
+  deadline: number;
+  /** The raw web Request (the webhook reads its exact bytes and headers). */
+  request: Request;
+}
+
+export function ok(body: unknown, headers?: Record<string, string>): Reply {
+  return { status: 200, body, ...(headers ? { headers } : {}) };
+}
+
+export function callOptions(scope: RequestScope): CallOptions {
+  return { deadline: scope.deadline };
+}
+
+export function toWebResponse(reply: Reply): Response {
+  if (reply.status === 204 || reply.body === undefined) {
+    return new Response(null, { status: reply.status, headers: reply.headers ?? {} });
+  }
+  return new Response(JSON.stringify(reply.body), {
+    status: reply.status,
+    headers: { 'Content-Type': 'application/json', ...reply.headers },
+  });
+}

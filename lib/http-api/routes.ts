@@ -1,0 +1,264 @@
+// The API's routes as data: method, path, how the caller is authorised, and the zod schemas of path,
+// query and body. The router (app.ts) registers exactly these, the OpenAPI document (openapi.ts) is
+// generated from them, and `API_ROUTES` tells the stack (infra/constructs/http-api.ts routes {proxy+}
+// with IAM and the webhook without) which routes exist and how each is authorised. One list, so they
+// cannot disagree. Imports nothing heavier than zod.
+import type { z } from 'zod';
+import { CompanyCreatedDetailSchema } from '../onboarding/company-created';
+import {
+  AcceptedResponseSchema,
+  AddCompaniesBodySchema,
+  CreateGroupBodySchema,
+  ExportBodySchema,
+  ExportResponseSchema,
+  GroupListResponseSchema,
+  GroupPathSchema,
+  GroupSchema,
+  GroupSearchBodySchema,
+  GroupSearchResponseSchema,
+  HealthQuerySchema,
+  HealthResponseSchema,
+  IdempotencyHeadersSchema,
+  MembershipChangeResponseSchema,
+  MembersQuerySchema,
+  MembersResponseSchema,
+  RemoveCompaniesBodySchema,
+  RenameGroupBodySchema,
+  RenameResponseSchema,
+  ResourceIdResponseSchema,
+  requestSchemas,
+  SetCompaniesBodySchema,
+  WebhookAcceptedResponseSchema,
+} from './schemas';
+
+requestSchemas.add(CompanyCreatedDetailSchema, { id: 'CompanyCreatedDetail' });
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * `iam`: API Gateway checks a SigV4 signature (AuthorizationType AWS_IAM) before the function runs.
+ * `webhook-signature`: open at the gateway (a CRM cannot sign SigV4); the function checks the HMAC
+ * (lib/webhook) before it reads the body.
+ */
+export type RouteAuth = 'iam' | 'webhook-signature';
+
+export interface RouteDefinition {
+  operationId: string;
+  method: HttpMethod;
+  /** API Gateway / OpenAPI style: `/groups/{groupId}`. */
+  path: `/${string}`;
+  summary: string;
+  description?: string;
+  auth: RouteAuth;
+  request?: {
+    path?: z.ZodType;
+    query?: z.ZodType;
+    body?: z.ZodType;
+    /** Loose: only the headers it names are checked (the rest, SigV4's included, pass untouched). */
+    headers?: z.ZodType;
+    /**
+     * The body is checked by the handler, after something the router must not do first (the webhook
+     * verifies the signature over the raw bytes before looking at them).
+     */
+    bodyCheckedByHandler?: boolean;
+  };
+  success: { status: 200 | 201 | 202 | 204; description: string; schema?: z.ZodType };
+  /** Error statuses this route can answer with, besides 400/404/405/500 that every route can. */
+  errors: readonly number[];
+}
+
+const KEEPNET_ERRORS = [415, 429, 502, 504] as const;
+
+export const ROUTES = {
+  health: {
+    operationId: 'getHealth',
+    method: 'GET',
+    path: '/health',
+    summary: 'Liveness; with deep=true also checks that Keepnet answers with this service credential.',
+    auth: 'iam',
+    request: { query: HealthQuerySchema },
+    success: { status: 200, description: 'The service is up.', schema: HealthResponseSchema },
+    errors: [],
+  },
+  openApi: {
+    operationId: 'getOpenApiDocument',
+    method: 'GET',
+    path: '/openapi.json',
+    summary: 'This document.',
+    auth: 'iam',
+    success: { status: 200, description: 'The OpenAPI 3.1 document of this API.' },
+    errors: [],
+  },
+  listGroups: {
+    operationId: 'listGroups',
+    method: 'GET',
+    path: '/groups',
+    summary: 'Every company group of the reseller.',
+    auth: 'iam',
+    success: { status: 200, description: 'The groups.', schema: GroupListResponseSchema },
+    errors: KEEPNET_ERRORS,
+  },
+  searchGroups: {
+    operationId: 'searchGroups',
+    method: 'POST',
+    path: '/groups/search',
+    summary: 'Search groups: filter, sort, one page, or every page with `all: true`.',
+    auth: 'iam',
+    request: { body: GroupSearchBodySchema },
+    success: { status: 200, description: 'One page of results.', schema: GroupSearchResponseSchema },
+    errors: KEEPNET_ERRORS,
+  },
+  createGroup: {
+    operationId: 'createGroup',
+    method: 'POST',
+    path: '/groups',
+    summary: 'Create a group, optionally with its first members.',
+    auth: 'iam',
+    request: { body: CreateGroupBodySchema },
+    success: { status: 201, description: 'Created.', schema: ResourceIdResponseSchema },
+    errors: KEEPNET_ERRORS,
+  },
+  getGroup: {
+    operationId: 'getGroup',
+    method: 'GET',
+    path: '/groups/{groupId}',
+    summary: 'One group (without its members: see /groups/{groupId}/companies).',
+    auth: 'iam',
+    request: { path: GroupPathSchema },
+    success: { status: 200, description: 'The group.', schema: GroupSchema },
+    errors: KEEPNET_ERRORS,
+  },
+  renameGroup: {
+    operationId: 'renameGroup',
+    method: 'PATCH',
+    path: '/groups/{groupId}',
+    summary: 'Rename a group. Its members are read first and sent with the new name, so none are lost.',
+    auth: 'iam',
+    request: { path: GroupPathSchema, body: RenameGroupBodySchema },
+    success: { status: 200, description: 'Renamed.', schema: RenameResponseSchema },
+    errors: KEEPNET_ERRORS,
+  },
+  deleteGroup: {
+    operationId: 'deleteGroup',
+    method: 'DELETE',
+    path: '/groups/{groupId}',
+    summary: 'Delete a group (the companies stay).',
+    auth: 'iam',
+    request: { path: GroupPathSchema },
+    success: { status: 204, description: 'Deleted.' },
+    errors: KEEPNET_ERRORS,
+  },
+  listMembers: {
+    operationId: 'listGroupCompanies',
+    method: 'GET',
+    path: '/groups/{groupId}/companies',
+    summary: 'The companies in a group: one page, or every page with all=true.',
+    auth: 'iam',
+    request: { path: GroupPathSchema, query: MembersQuerySchema },
+    success: { status: 200, description: 'One page of members.', schema: MembersResponseSchema },
+    errors: KEEPNET_ERRORS,
+  },
+  addMembers: {
+    operationId: 'addGroupCompanies',
+    method: 'POST',
+    path: '/groups/{groupId}/companies',
+    summary:
+      'Add companies to a group through the onboarding queue (serialised per group, retried, verified).',
+    auth: 'iam',
+    request: { path: GroupPathSchema, body: AddCompaniesBodySchema, headers: IdempotencyHeadersSchema },
+    success: { status: 202, description: 'Queued.', schema: AcceptedResponseSchema },
+    errors: [...KEEPNET_ERRORS, 503],
+  },
+  removeMembers: {
+    operationId: 'removeGroupCompanies',
+    method: 'DELETE',
+    path: '/groups/{groupId}/companies',
+    summary: 'Remove companies from a group, then read the membership back to confirm.',
+    auth: 'iam',
+    request: { path: GroupPathSchema, body: RemoveCompaniesBodySchema },
+    success: { status: 200, description: 'Removed.', schema: MembershipChangeResponseSchema },
+    errors: [...KEEPNET_ERRORS, 409],
+  },
+  setMembers: {
+    operationId: 'setGroupCompanies',
+    method: 'PUT',
+    path: '/groups/{groupId}/companies',
+    summary: 'Make the membership exactly this list: computes the difference and applies it, verified.',
+    auth: 'iam',
+    request: { path: GroupPathSchema, body: SetCompaniesBodySchema },
+    success: { status: 200, description: 'Applied.', schema: MembershipChangeResponseSchema },
+    errors: [...KEEPNET_ERRORS, 409],
+  },
+  exportGroups: {
+    operationId: 'exportGroups',
+    method: 'POST',
+    path: '/groups/export',
+    summary: 'Export the group list to S3 now; answers with the key and a presigned download URL.',
+    auth: 'iam',
+    request: { body: ExportBodySchema },
+    success: { status: 200, description: 'Written to S3.', schema: ExportResponseSchema },
+    errors: KEEPNET_ERRORS,
+  },
+  exportMembers: {
+    operationId: 'exportGroupCompanies',
+    method: 'POST',
+    path: '/groups/{groupId}/export',
+    summary: "Export a group's companies to S3 now; answers with the key and a presigned download URL.",
+    auth: 'iam',
+    request: { path: GroupPathSchema, body: ExportBodySchema },
+    success: { status: 200, description: 'Written to S3.', schema: ExportResponseSchema },
+    errors: KEEPNET_ERRORS,
+  },
+  companyCreatedWebhook: {
+    operationId: 'companyCreatedWebhook',
+    method: 'POST',
+    path: '/webhooks/company-created',
+    summary: 'Signed webhook for CRMs and PSAs: a company was created; put it in its groups.',
+    description:
+      'Sign `<timestamp>.<raw body>` with HMAC-SHA256 and the shared secret; send X-Keepnet-Timestamp ' +
+      '(Unix seconds) and X-Keepnet-Signature: v1=<hex>. See docs/http-api.md.',
+    auth: 'webhook-signature',
+    request: { body: CompanyCreatedDetailSchema, bodyCheckedByHandler: true },
+    success: { status: 202, description: 'Queued for onboarding.', schema: WebhookAcceptedResponseSchema },
+    errors: [401, 415, 503],
+  },
+} as const satisfies Record<string, RouteDefinition>;
+
+export type RouteName = keyof typeof ROUTES;
+
+/** Every route: `{ method, path, auth }` is all API Gateway needs to know of one. */
+export const API_ROUTES: readonly RouteDefinition[] = Object.values(ROUTES);
+
+/** `/groups/{groupId}` → `/groups/:groupId` (the Powertools router's syntax). */
+export function toRouterPath(path: string): `/${string}` {
+  return path.replace(/\{([A-Za-z0-9_]+)\}/g, ':$1') as `/${string}`;
+}
+
+/** The route a concrete request matches (static paths win over templated ones, as in the router). */
+export function routeFor(method: string, concretePath: string): RouteDefinition | undefined {
+  const candidates = API_ROUTES.filter(
+    (route) => route.method === method && pathPattern(route.path).test(concretePath),
+  );
+  return candidates.find((route) => !route.path.includes('{')) ?? candidates[0];
+}
+
+/** The methods registered for a concrete path, for 405 and its Allow header. */
+export function methodsForPath(concretePath: string): HttpMethod[] {
+  return API_ROUTES.filter((route) => pathPattern(route.path).test(concretePath)).map(
+    (route) => route.method,
+  );
+}
+
+const patterns = new Map<string, RegExp>();
+function pathPattern(path: string): RegExp {
+  let pattern = patterns.get(path);
+  if (!pattern) {
+    const source = path
+      .split(/\{[A-Za-z0-9_]+\}/)
+      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('[^/]+');
+    pattern = new RegExp(`^${source}/?$`);
+    patterns.set(path, pattern);
+  }
+  return pattern;
+}

@@ -1,0 +1,254 @@
+// The zod schemas of the HTTP API: the same objects validate requests (through the Powertools router's
+// validation middleware) and generate the OpenAPI document (lib/http-api/openapi.ts), so the two cannot
+// drift. Request schemas are strict: an unknown field is a 400 naming that field, never silently ignored.
+import { z } from 'zod';
+
+/** Schemas that get a name under `components.schemas` in the OpenAPI document. */
+export const requestSchemas = z.registry<{ id: string; description?: string }>();
+export const responseSchemas = z.registry<{ id: string; description?: string }>();
+
+// Keepnet ids are 12 alphanumerics today; accept a little more so a format change upstream is not our outage.
+export const ResourceIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 letters, digits, "-" or "_"');
+
+/** Keepnet's rule for group names (1..64 characters), checked here so the caller hears it from us. */
+export const GroupNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be empty')
+  .max(64, 'must be at most 64 characters');
+
+export const CompanyIdListSchema = z
+  .array(ResourceIdSchema)
+  .max(1000, 'must list at most 1000 companies per call')
+  .transform((ids) => [...new Set(ids)]);
+
+const NonEmptyCompanyIdListSchema = z
+  .array(ResourceIdSchema)
+  .min(1, 'must list at least one company')
+  .max(1000, 'must list at most 1000 companies per call')
+  .transform((ids) => [...new Set(ids)]);
+
+export const GroupPathSchema = z.strictObject({ groupId: ResourceIdSchema });
+
+// ---- search --------------------------------------------------------------------------------------
+
+export const FilterItemSchema = z.strictObject({
+  fieldName: z.string().min(1, 'must not be empty').max(100),
+  operator: z.enum(['=', '!=', 'Contains', '>', '<', '>=', '<=']),
+  value: z.string().max(500),
+});
+
+export const FilterGroupSchema: z.ZodType<FilterGroupInput> = z.strictObject({
+  condition: z.enum(['AND', 'OR']),
+  filterItems: z.array(FilterItemSchema).max(50).optional(),
+  get filterGroups() {
+    return z.array(FilterGroupSchema).max(20).optional();
+  },
+});
+requestSchemas.add(FilterGroupSchema, { id: 'FilterGroup' });
+
+export interface FilterGroupInput {
+  condition: 'AND' | 'OR';
+  filterItems?: z.infer<typeof FilterItemSchema>[] | undefined;
+  filterGroups?: FilterGroupInput[] | undefined;
+}
+
+export const SearchFilterSchema = z.strictObject({
+  condition: z.enum(['AND', 'OR']).optional(),
+  searchInputTextValue: z.string().max(200).optional(),
+  filterGroups: z.array(FilterGroupSchema).max(20).optional(),
+});
+requestSchemas.add(SearchFilterSchema, { id: 'SearchFilter' });
+
+/** One page can be at most this big: a Lambda response is capped at 6 MB. */
+export const MAX_PAGE_SIZE = 1000;
+/** `all: true` stops here rather than build a response Lambda cannot return. */
+export const MAX_ALL_RESULTS = 10_000;
+
+const SearchFields = {
+  pageNumber: z.int().min(1).optional(),
+  pageSize: z.int().min(1).max(MAX_PAGE_SIZE).optional(),
+  orderBy: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9]{0,63}$/, 'must be a field name such as CreateTime')
+    .optional(),
+  ascending: z.boolean().optional(),
+  filter: SearchFilterSchema.optional(),
+};
+
+export const GroupSearchBodySchema = z.strictObject({
+  ...SearchFields,
+  all: z.boolean().optional().describe(`Return every page (at most ${MAX_ALL_RESULTS} results).`),
+});
+requestSchemas.add(GroupSearchBodySchema, { id: 'GroupSearchRequest' });
+
+// Query strings arrive as text: coerce, but keep the rules of the body form.
+const booleanQuery = z.enum(['true', 'false']).transform((value) => value === 'true');
+
+export const MembersQuerySchema = z.strictObject({
+  pageNumber: z.coerce.number().int().min(1).optional(),
+  pageSize: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
+  all: booleanQuery.optional(),
+});
+
+/**
+ * A caller's retry of the same add carries the same key, so the onboarding messages get the same
+ * de-duplication ids and SQS drops the copies (within its 5-minute window).
+ */
+export const IdempotencyHeadersSchema = z.looseObject({
+  'idempotency-key': z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 letters, digits, "-" or "_"')
+    .optional()
+    .describe('Makes a retried request queue nothing new (same key, same messages).'),
+});
+
+export const HealthQuerySchema = z.strictObject({
+  deep: booleanQuery.optional(),
+});
+
+// ---- group writes --------------------------------------------------------------------------------
+
+export const CreateGroupBodySchema = z.strictObject({
+  name: GroupNameSchema,
+  companyResourceIds: CompanyIdListSchema.optional(),
+});
+requestSchemas.add(CreateGroupBodySchema, { id: 'CreateGroupRequest' });
+
+export const RenameGroupBodySchema = z.strictObject({ name: GroupNameSchema });
+requestSchemas.add(RenameGroupBodySchema, { id: 'RenameGroupRequest' });
+
+export const AddCompaniesBodySchema = z.strictObject({ companyResourceIds: NonEmptyCompanyIdListSchema });
+requestSchemas.add(AddCompaniesBodySchema, { id: 'AddCompaniesRequest' });
+
+export const RemoveCompaniesBodySchema = z.strictObject({ companyResourceIds: NonEmptyCompanyIdListSchema });
+requestSchemas.add(RemoveCompaniesBodySchema, { id: 'RemoveCompaniesRequest' });
+
+export const SetCompaniesBodySchema = z.strictObject({
+  companyResourceIds: CompanyIdListSchema.describe('The exact membership wanted; [] empties the group.'),
+});
+requestSchemas.add(SetCompaniesBodySchema, { id: 'SetCompaniesRequest' });
+
+export const ExportBodySchema = z.strictObject({
+  format: z.enum(['CSV', 'Excel']).default('CSV'),
+  expiresInSeconds: z
+    .int()
+    .min(60)
+    .max(43_200)
+    .default(900)
+    .describe('Lifetime of the presigned download URL.'),
+});
+requestSchemas.add(ExportBodySchema, { id: 'ExportRequest' });
+
+// ---- responses -----------------------------------------------------------------------------------
+
+export const ErrorResponseSchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.unknown().optional(),
+  }),
+});
+responseSchemas.add(ErrorResponseSchema, { id: 'Error' });
+
+export const GroupSchema = z.object({
+  resourceId: z.string(),
+  name: z.string(),
+  addedTime: z.string().nullable().optional(),
+  companyCount: z.number(),
+});
+responseSchemas.add(GroupSchema, { id: 'Group' });
+
+export const GroupSearchItemSchema = z.object({
+  resourceId: z.string(),
+  name: z.string(),
+  companyCount: z.number(),
+  createTime: z.string(),
+});
+responseSchemas.add(GroupSearchItemSchema, { id: 'GroupSearchItem' });
+
+export const CompanySummarySchema = z.looseObject({
+  companyResourceId: z.string(),
+  companyName: z.string().nullable(),
+  createTime: z.string(),
+});
+responseSchemas.add(CompanySummarySchema, { id: 'Company' });
+
+const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({
+    pageNumber: z.number(),
+    pageSize: z.number(),
+    totalNumberOfPages: z.number(),
+    totalNumberOfRecords: z.number(),
+    results: z.array(item),
+    truncated: z.boolean().optional().describe(`True when \`all\` stopped at ${MAX_ALL_RESULTS} results.`),
+  });
+
+export const GroupListResponseSchema = z.object({ groups: z.array(GroupSchema) });
+responseSchemas.add(GroupListResponseSchema, { id: 'GroupList' });
+
+export const GroupSearchResponseSchema = pageOf(GroupSearchItemSchema);
+responseSchemas.add(GroupSearchResponseSchema, { id: 'GroupSearchPage' });
+
+export const MembersResponseSchema = pageOf(CompanySummarySchema);
+responseSchemas.add(MembersResponseSchema, { id: 'CompanyPage' });
+
+export const ResourceIdResponseSchema = z.object({ resourceId: z.string() });
+responseSchemas.add(ResourceIdResponseSchema, { id: 'ResourceIdResult' });
+
+export const RenameResponseSchema = z.object({
+  resourceId: z.string(),
+  name: z.string(),
+  companyResourceIds: z.array(z.string()).describe('The members, read before the rename and sent with it.'),
+});
+responseSchemas.add(RenameResponseSchema, { id: 'RenameResult' });
+
+export const QueuedMessageSchema = z.object({
+  companyResourceId: z.string(),
+  group: z.union([z.object({ id: z.string() }), z.object({ name: z.string() })]),
+  messageId: z.string(),
+});
+
+export const AcceptedResponseSchema = z.object({
+  groupId: z.string(),
+  queued: z.array(QueuedMessageSchema).describe('One onboarding message per company.'),
+});
+responseSchemas.add(AcceptedResponseSchema, { id: 'AddCompaniesAccepted' });
+
+export const WebhookAcceptedResponseSchema = z.object({
+  companyResourceId: z.string(),
+  queued: z.array(QueuedMessageSchema).describe('One onboarding message per target group.'),
+});
+responseSchemas.add(WebhookAcceptedResponseSchema, { id: 'WebhookAccepted' });
+
+export const MembershipChangeResponseSchema = z.object({
+  groupId: z.string(),
+  added: z.array(z.string()),
+  removed: z.array(z.string()),
+  memberIds: z.array(z.string()).describe('The membership read back after the change.'),
+});
+responseSchemas.add(MembershipChangeResponseSchema, { id: 'MembershipChange' });
+
+export const ExportResponseSchema = z.object({
+  bucket: z.string(),
+  key: z.string(),
+  bytes: z.number(),
+  contentType: z.string(),
+  checksum: z.string().optional(),
+  rows: z.number().optional(),
+  downloadUrl: z.string(),
+  expiresAt: z.string(),
+});
+responseSchemas.add(ExportResponseSchema, { id: 'ExportResult' });
+
+export const HealthResponseSchema = z.object({
+  status: z.enum(['ok', 'degraded']),
+  keepnet: z.enum(['not-checked', 'reachable', 'unreachable']),
+  detail: z.string().optional(),
+});
+responseSchemas.add(HealthResponseSchema, { id: 'Health' });
+
+export type GroupSearchBody = z.infer<typeof GroupSearchBodySchema>;
+export type ExportBody = z.infer<typeof ExportBodySchema>;

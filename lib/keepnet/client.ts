@@ -1,0 +1,248 @@
+// The Keepnet company-group API over HTTP: one method per operation of the vendor's spec, plus
+// companies search. Each method checks its input (nothing is sent on bad input), builds the documented
+// body, and reads the reply into the domain types; transport concerns live in ./transport.
+
+import type { Dispatcher } from 'undici';
+import type { CredentialsProvider } from '../credentials/provider';
+import { KeepnetValidationError } from './errors';
+import { checkGroupName, checkResourceId, checkResourceIds } from './input';
+import { paginate } from './paginate';
+import { readCompanyPage, readGroup, readGroupList, readGroupPage, readId } from './replies';
+import type { RetryPolicy } from './retry-policy';
+import type { Runtime } from './runtime';
+import { completeExportBody, completeFilter, completeSearchBody } from './search-body';
+import { type ApiRequest, KeepnetTransport, type TransportStats, type TransportTimeouts } from './transport';
+import type {
+  CallOptions,
+  CompanyGroup,
+  CompanyGroupSearchItem,
+  CompanySummary,
+  ExportDownload,
+  ExportType,
+  KeepnetApi,
+  Page,
+  ResourceId,
+  SearchOptions,
+} from './types';
+
+export interface KeepnetClientOptions {
+  /** e.g. https://api.keepnetlabs.com; https only, except loopback. Default: the credentials' `baseUrl`, else the vendor's host. */
+  baseUrl?: string;
+  /** What to call the base URL in configuration errors (e.g. "KEEPNET_BASE_URL"); default "baseUrl". */
+  baseUrlSource?: string;
+  credentials: CredentialsProvider;
+  timeouts?: Partial<TransportTimeouts>;
+  retry?: Partial<RetryPolicy>;
+  /** Injectable clock, sleep and randomness (tests). */
+  runtime?: Partial<Runtime>;
+  /** Max parallel connections (default 16). */
+  connections?: number;
+  /** A custom undici dispatcher (tests); default: a keep-alive Pool owned by this client. */
+  dispatcher?: Dispatcher;
+}
+
+export type KeepnetClientStats = TransportStats;
+
+const GROUPS = '/api/company-groups';
+
+export class KeepnetClient implements KeepnetApi {
+  private readonly transport: KeepnetTransport;
+
+  constructor(options: KeepnetClientOptions) {
+    this.transport = new KeepnetTransport(options);
+  }
+
+  /** Counters since construction: API requests, retries, token requests, 401 refreshes. A copy. */
+  get stats(): KeepnetClientStats {
+    return { ...this.transport.stats };
+  }
+
+  /** Closes the connection pool. The client must not be used afterwards. */
+  close(): Promise<void> {
+    return this.transport.close();
+  }
+
+  async listGroups(opts?: CallOptions): Promise<CompanyGroup[]> {
+    const request = get(GROUPS);
+    return readGroupList(await this.transport.json(request, opts), where(request));
+  }
+
+  async searchGroups(search?: SearchOptions, opts?: CallOptions): Promise<Page<CompanyGroupSearchItem>> {
+    const request = read('POST', `${GROUPS}/search`, completeSearchBody(search));
+    return readGroupPage(await this.transport.json(request, opts), where(request));
+  }
+
+  iterateGroups(search?: SearchOptions, opts?: CallOptions): AsyncIterable<CompanyGroupSearchItem> {
+    completeSearchBody(search); // fail on bad input now, not at the first `next()`
+    return paginate(
+      (page) => this.searchGroups(page, opts),
+      search,
+      (group) => group.resourceId,
+      `POST ${GROUPS}/search`,
+    );
+  }
+
+  async searchGroupsWithParent(
+    search?: SearchOptions,
+    opts?: CallOptions,
+  ): Promise<Page<CompanyGroupSearchItem>> {
+    const request = read('POST', `${GROUPS}/search-with-parent`, completeSearchBody(search));
+    return readGroupPage(await this.transport.json(request, opts), where(request));
+  }
+
+  async getGroup(groupId: ResourceId, opts?: CallOptions): Promise<CompanyGroup> {
+    const request = get(`${GROUPS}/${checkResourceId(groupId, 'groupId')}`);
+    return readGroup(await this.transport.json(request, opts), where(request));
+  }
+
+  async createGroup(
+    input: { name: string; companyResourceIds?: ResourceId[] },
+    opts?: CallOptions,
+  ): Promise<{ resourceId: ResourceId }> {
+    const body = {
+      name: checkGroupName(input.name),
+      ...(input.companyResourceIds === undefined || input.companyResourceIds.length === 0
+        ? {}
+        : { companyResourceIdArray: checkResourceIds(input.companyResourceIds, 'companyResourceIds') }),
+    };
+    const request: ApiRequest = { method: 'POST', path: GROUPS, body, safety: 'create' };
+    return readId(await this.transport.json(request, opts), where(request));
+  }
+
+  async updateGroup(
+    groupId: ResourceId,
+    input: { name: string; companyResourceIds: ResourceId[] },
+    opts?: CallOptions,
+  ): Promise<{ resourceId: ResourceId }> {
+    const id = checkResourceId(groupId, 'groupId');
+    const name = checkGroupName(input.name);
+    // Always an array (possibly empty): what a missing or null array does to membership is undocumented.
+    if (!Array.isArray(input.companyResourceIds)) {
+      throw new KeepnetValidationError(
+        'companyResourceIds must be an array (pass the current members when renaming)',
+        {
+          field: 'companyResourceIds',
+        },
+      );
+    }
+    const members =
+      input.companyResourceIds.length === 0
+        ? []
+        : checkResourceIds(input.companyResourceIds, 'companyResourceIds');
+    const request = write('PUT', `${GROUPS}/${id}`, { name, companyResourceIdArray: members });
+    const data = await this.transport.json(request, opts);
+    // Some replies to an update carry no id; the id we sent is the answer then.
+    return data === undefined || data === null ? { resourceId: id } : readId(data, where(request));
+  }
+
+  async deleteGroup(groupId: ResourceId, opts?: CallOptions): Promise<void> {
+    const request = write('DELETE', `${GROUPS}/${checkResourceId(groupId, 'groupId')}`);
+    // A reset after Keepnet deleted the group makes the retry answer 404: that is success.
+    await this.transport.json({ ...request, notFoundOnRetryMeansDone: true }, opts);
+  }
+
+  async bulkDeleteGroups(groupIds: ResourceId[], opts?: CallOptions): Promise<void> {
+    // `CompanyGroupsBulkDeleteRequest`: explicit items, never `selectAll` (which would delete by filter).
+    const body = {
+      items: checkResourceIds(groupIds, 'groupIds'),
+      selectAll: false,
+      excludedItems: [],
+      filter: completeFilter(undefined),
+    };
+    await this.transport.json(write('DELETE', `${GROUPS}/bulk-delete`, body), opts);
+  }
+
+  async putParticipants(
+    groupId: ResourceId,
+    companyResourceIds: ResourceId[],
+    opts?: CallOptions,
+  ): Promise<void> {
+    const path = `${GROUPS}/${checkResourceId(groupId, 'groupId')}/participants`;
+    const body = { companyResourceIdArray: checkResourceIds(companyResourceIds, 'companyResourceIds') };
+    await this.transport.json(write('PUT', path, body), opts);
+  }
+
+  async removeParticipants(
+    groupId: ResourceId,
+    companyResourceIds: ResourceId[],
+    opts?: CallOptions,
+  ): Promise<void> {
+    const path = `${GROUPS}/${checkResourceId(groupId, 'groupId')}/participants`;
+    const body = { companyResourceIdArray: checkResourceIds(companyResourceIds, 'companyResourceIds') };
+    await this.transport.json(write('DELETE', path, body), opts);
+  }
+
+  async searchGroupMembers(
+    groupId: ResourceId,
+    search?: SearchOptions,
+    opts?: CallOptions,
+  ): Promise<Page<CompanySummary>> {
+    const path = `${GROUPS}/${checkResourceId(groupId, 'groupId')}/companies/search`;
+    const request = read('POST', path, completeSearchBody(search));
+    return readCompanyPage(await this.transport.json(request, opts), where(request));
+  }
+
+  iterateGroupMembers(
+    groupId: ResourceId,
+    search?: SearchOptions,
+    opts?: CallOptions,
+  ): AsyncIterable<CompanySummary> {
+    const id = checkResourceId(groupId, 'groupId');
+    completeSearchBody(search);
+    return paginate(
+      (page) => this.searchGroupMembers(id, page, opts),
+      search,
+      (company) => company.companyResourceId,
+      `POST ${GROUPS}/${id}/companies/search`,
+    );
+  }
+
+  exportGroups(
+    input: { exportType: ExportType; search?: SearchOptions; reportAllPages?: boolean },
+    opts?: CallOptions,
+  ): Promise<ExportDownload> {
+    return this.transport.download(read('POST', `${GROUPS}/search/export`, completeExportBody(input)), opts);
+  }
+
+  exportGroupMembers(
+    groupId: ResourceId,
+    input: { exportType: ExportType; search?: SearchOptions; reportAllPages?: boolean },
+    opts?: CallOptions,
+  ): Promise<ExportDownload> {
+    const path = `${GROUPS}/${checkResourceId(groupId, 'groupId')}/companies/search/export`;
+    return this.transport.download(read('POST', path, completeExportBody(input)), opts);
+  }
+
+  async searchCompanies(search?: SearchOptions, opts?: CallOptions): Promise<Page<CompanySummary>> {
+    const request = read('POST', '/api/companies/search', completeSearchBody(search));
+    return readCompanyPage(await this.transport.json(request, opts), where(request));
+  }
+
+  iterateCompanies(search?: SearchOptions, opts?: CallOptions): AsyncIterable<CompanySummary> {
+    completeSearchBody(search);
+    return paginate(
+      (page) => this.searchCompanies(page, opts),
+      search,
+      (company) => company.companyResourceId,
+      'POST /api/companies/search',
+    );
+  }
+}
+
+// Searches and exports are POSTs that only read: safe to retry like a GET.
+function read(method: 'POST', path: string, body: unknown): ApiRequest {
+  return { method, path, body, safety: 'idempotent' };
+}
+
+function get(path: string): ApiRequest {
+  return { method: 'GET', path, safety: 'idempotent' };
+}
+
+// Writes that converge when repeated with the same body (see ./transport for the reasoning per route).
+function write(method: 'PUT' | 'DELETE', path: string, body?: unknown): ApiRequest {
+  return { method, path, body, safety: 'idempotent' };
+}
+
+function where(request: ApiRequest): string {
+  return `${request.method} ${request.path}`;
+}

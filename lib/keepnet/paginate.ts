@@ -1,0 +1,46 @@
+// Paging through a search, one request per page, yielding items as they come.
+// Stops at `totalNumberOfPages` (when reported) or on an empty page. Guards: a server that ignores `pageNumber` (it
+// answers another page number, or the very same page again) is an error rather than an endless loop
+// of duplicates; ids already yielded are skipped (rows inserted while paging push others down a page).
+import { KeepnetServerError } from './errors';
+import type { Page, SearchOptions } from './types';
+
+/** A backstop when a server never reports its page count: 10 000 pages of 100 is 1 M rows. */
+export const MAX_PAGES = 10_000;
+
+export async function* paginate<T>(
+  fetchPage: (search: SearchOptions) => Promise<Page<T>>,
+  search: SearchOptions | undefined,
+  idOf: (item: T) => string,
+  where: string,
+): AsyncGenerator<T> {
+  const seen = new Set<string>();
+  let previousFingerprint: string | undefined;
+  const first = search?.pageNumber ?? 1;
+  for (let pageNumber = first; pageNumber < first + MAX_PAGES; pageNumber++) {
+    const page = await fetchPage({ ...search, pageNumber });
+    if (page.results.length === 0) return;
+    if (page.pageNumber !== pageNumber) {
+      throw new KeepnetServerError(
+        `${where}: asked for page ${pageNumber}, Keepnet answered page ${page.pageNumber}`,
+      );
+    }
+    const fingerprint = page.results.map(idOf).join(',');
+    if (fingerprint === previousFingerprint) {
+      throw new KeepnetServerError(
+        `${where}: page ${pageNumber} repeats page ${pageNumber - 1}; the server seems to ignore pageNumber`,
+      );
+    }
+    previousFingerprint = fingerprint;
+    for (const item of page.results) {
+      const id = idOf(item);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      yield item;
+    }
+    // A server that does not report its page count (0) is paged until it answers an empty page. A short
+    // page is not taken as the last: a server may cap the page size below what was asked.
+    if (page.totalNumberOfPages > 0 && pageNumber >= page.totalNumberOfPages) return;
+  }
+  throw new KeepnetServerError(`${where}: stopped after ${MAX_PAGES} pages`);
+}

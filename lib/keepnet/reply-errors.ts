@@ -1,0 +1,89 @@
+// Turning a Keepnet reply into a typed error. The HTTP status decides first (the envelope of an error
+// reply is undocumented and often absent); on a 2xx, the envelope's own status can still say failure.
+import { type Envelope, envelopeReportsFailure, parseJsonBody, readEnvelope, textExcerpt } from './envelope';
+import {
+  type KeepnetError,
+  KeepnetForbiddenError,
+  KeepnetNotFoundError,
+  KeepnetRateLimitedError,
+  KeepnetServerError,
+  KeepnetValidationError,
+} from './errors';
+
+export interface ReplyContext {
+  method: string;
+  /** Path only: never a query string (which could carry secrets in some APIs). */
+  path: string;
+  httpStatus: number;
+  bodyText: string;
+  retryAfterMs?: number | undefined;
+}
+
+export const RESELLER_ROLE_HINT =
+  "Keepnet refused access (403): company-group endpoints need a REST API credential whose Client Role is 'Reseller'. Check the role of this Client ID in Keepnet's REST API settings.";
+
+/** The typed error for a non-2xx reply (401 is handled by the transport: it refreshes the token first). */
+export function errorForHttpReply(ctx: ReplyContext): KeepnetError {
+  const envelope = readEnvelope(parseJsonBody(ctx.bodyText));
+  const details = detailsOf(ctx, envelope);
+  const said = summary(ctx, envelope);
+  const where = `${ctx.method} ${ctx.path}`;
+  const status = ctx.httpStatus;
+  if (status === 403) return new KeepnetForbiddenError(`${where}: ${RESELLER_ROLE_HINT}${said}`, details);
+  if (status === 404) return new KeepnetNotFoundError(`${where}: not found (404)${said}`, details);
+  if (status === 429) {
+    const retryAfterSeconds = ctx.retryAfterMs === undefined ? undefined : Math.ceil(ctx.retryAfterMs / 1000);
+    return new KeepnetRateLimitedError(`${where}: rate limited by Keepnet (429)${said}`, {
+      ...details,
+      retryAfterSeconds,
+    });
+  }
+  if (status >= 500)
+    return new KeepnetServerError(`${where}: Keepnet server error (${status})${said}`, details);
+  // 400, 409, 422 and the other 4xx: the request itself was refused.
+  return new KeepnetValidationError(`${where}: Keepnet rejected the request (${status})${said}`, details);
+}
+
+/**
+ * For a 2xx reply whose envelope reports failure (`status` not SUCCESS, or `isSuccess: false`): the typed
+ * error, else undefined. `INTERNAL_SERVER_ERROR` maps to a server error, which callers may retry.
+ */
+export function errorForFailedEnvelope(
+  ctx: Omit<ReplyContext, 'bodyText'>,
+  envelope: Envelope,
+): KeepnetError | undefined {
+  if (!envelopeReportsFailure(envelope)) return undefined;
+  const details = detailsOf({ ...ctx, bodyText: '' }, envelope);
+  const said = summary({ ...ctx, bodyText: '' }, envelope);
+  const where = `${ctx.method} ${ctx.path}`;
+  const status = envelope.status?.toUpperCase();
+  if (status === 'INPUT_ERROR' || (status === undefined && envelope.validationMessages.length > 0)) {
+    return new KeepnetValidationError(`${where}: Keepnet reported INPUT_ERROR${said}`, details);
+  }
+  if (status === 'PRIVACY_ERROR')
+    return new KeepnetForbiddenError(`${where}: Keepnet reported PRIVACY_ERROR${said}`, details);
+  if (status === 'FAILED' && envelope.messages.some((m) => /not\s*found|does not exist/i.test(m))) {
+    return new KeepnetNotFoundError(`${where}: not found${said}`, details);
+  }
+  return new KeepnetServerError(`${where}: Keepnet reported ${envelope.status ?? 'failure'}${said}`, details);
+}
+
+function detailsOf(ctx: ReplyContext, envelope: Envelope | undefined) {
+  return {
+    httpStatus: ctx.httpStatus,
+    keepnetStatus: envelope?.status ?? (envelope?.isSuccess === false ? 'isSuccess=false' : undefined),
+    method: ctx.method,
+    path: ctx.path,
+    validationMessages: envelope?.validationMessages ?? [],
+  };
+}
+
+// ": <message>; <validation 1>; <validation 2>" — every validation message, so logs show all of them.
+function summary(ctx: ReplyContext, envelope: Envelope | undefined): string {
+  const parts = envelope ? [...envelope.messages, ...envelope.validationMessages] : [];
+  if (parts.length === 0 && !envelope) {
+    const excerpt = textExcerpt(ctx.bodyText);
+    if (excerpt) parts.push(excerpt);
+  }
+  return parts.length > 0 ? `: ${parts.join('; ')}` : '';
+}

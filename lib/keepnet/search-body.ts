@@ -1,0 +1,120 @@
+// Search bodies, always complete. Keepnet answers 400/500/INPUT_ERROR to an empty body, a null filter
+// or null fields, and the spec's request schemas forbid unknown properties; so whatever partial the
+// caller passes is validated and completed into exactly the documented camelCase fields.
+import { z } from 'zod';
+import { checkWithSchema, MAX_PAGE_SIZE } from './input';
+import type { ExportType, FilterGroup, SearchFilter, SearchOptions } from './types';
+
+export const DEFAULT_PAGE_SIZE = 100;
+export const DEFAULT_ORDER_BY = 'CreateTime';
+/**
+ * Newest first, as in every vendor example. It also suits the company poller (stop at the watermark),
+ * and when rows are inserted while paging they push older rows onto later pages, which the iterators
+ * absorb by skipping ids already seen, rather than hiding rows.
+ */
+export const DEFAULT_ASCENDING = false;
+
+const FilterItemSchema = z.object({
+  fieldName: z.string().min(1, 'must be a non-empty string'),
+  operator: z.string().min(1, 'must be a non-empty string'),
+  value: z.string(),
+});
+
+const FilterGroupSchema: z.ZodType<FilterGroup> = z.lazy(() =>
+  z.object({
+    condition: z.enum(['AND', 'OR']),
+    filterItems: z.array(FilterItemSchema).optional(),
+    filterGroups: z.array(FilterGroupSchema).optional(),
+  }),
+);
+
+const SearchFilterSchema = z.object({
+  condition: z.enum(['AND', 'OR']).optional(),
+  searchInputTextValue: z.string().optional(),
+  filterGroups: z.array(FilterGroupSchema).optional(),
+});
+
+export const SearchOptionsSchema = z.object({
+  pageNumber: z.number().int('must be an integer').min(1, 'must be at least 1').optional(),
+  pageSize: z
+    .number()
+    .int('must be an integer')
+    .min(1, 'must be at least 1')
+    .max(MAX_PAGE_SIZE, `must be at most ${MAX_PAGE_SIZE}`)
+    .optional(),
+  orderBy: z.string().trim().min(1, 'must be a non-empty field name').optional(),
+  ascending: z.boolean().optional(),
+  filter: SearchFilterSchema.optional(),
+});
+
+export interface CompleteFilterGroup {
+  condition: 'AND' | 'OR';
+  filterItems: { fieldName: string; operator: string; value: string }[];
+  filterGroups: CompleteFilterGroup[];
+}
+
+export interface CompleteFilter {
+  condition: 'AND' | 'OR';
+  searchInputTextValue: string;
+  filterGroups: CompleteFilterGroup[];
+}
+
+/** The body of every search endpoint (`SearchCompanyGroupRequest`, `GroupCompanySearchRequest`, companies). */
+export interface SearchBody {
+  pageNumber: number;
+  pageSize: number;
+  orderBy: string;
+  ascending: boolean;
+  filter: CompleteFilter;
+}
+
+/** The body of the export endpoints (`ExportRequest`). */
+export interface ExportBody extends SearchBody {
+  exportType: ExportType;
+  reportAllPages: boolean;
+}
+
+/** Validates a caller's partial search and fills every field Keepnet needs. */
+export function completeSearchBody(search: SearchOptions | undefined, field = 'search'): SearchBody {
+  const checked = checkWithSchema(SearchOptionsSchema, search ?? {}, field);
+  return {
+    pageNumber: checked.pageNumber ?? 1,
+    pageSize: checked.pageSize ?? DEFAULT_PAGE_SIZE,
+    orderBy: checked.orderBy ?? DEFAULT_ORDER_BY,
+    ascending: checked.ascending ?? DEFAULT_ASCENDING,
+    filter: completeFilter(checked.filter),
+  };
+}
+
+const ExportTypeSchema = z.enum(['CSV', 'Excel']);
+
+export function completeExportBody(input: {
+  exportType: ExportType;
+  search?: SearchOptions;
+  reportAllPages?: boolean;
+}): ExportBody {
+  const exportType = checkWithSchema(ExportTypeSchema, input.exportType, 'exportType');
+  const reportAllPages = checkWithSchema(z.boolean().optional(), input.reportAllPages, 'reportAllPages');
+  // Exports default to every page: a file holding only the first 100 rows is rarely what anyone wants.
+  return { ...completeSearchBody(input.search), exportType, reportAllPages: reportAllPages ?? true };
+}
+
+export function completeFilter(filter: SearchFilter | undefined): CompleteFilter {
+  return {
+    condition: filter?.condition ?? 'AND',
+    searchInputTextValue: filter?.searchInputTextValue ?? '',
+    filterGroups: (filter?.filterGroups ?? []).map(completeFilterGroup),
+  };
+}
+
+function completeFilterGroup(group: FilterGroup): CompleteFilterGroup {
+  return {
+    condition: group.condition,
+    filterItems: (group.filterItems ?? []).map(({ fieldName, operator, value }) => ({
+      fieldName,
+      operator,
+      value,
+    })),
+    filterGroups: (group.filterGroups ?? []).map(completeFilterGroup),
+  };
+}

@@ -1,0 +1,81 @@
+// The CompanyCreated event: its detail (shared by the router, the poller and the HTTP API's webhook)
+// and its EventBridge envelope. Limits are deliberate: an event is untrusted input that fans out into
+// queue messages and API writes, so every string and list is bounded.
+import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
+import { z } from 'zod';
+import { firstField, formatIssues } from './issues';
+
+export const COMPANY_CREATED_DETAIL_TYPE = 'CompanyCreated';
+
+/** Keepnet resource ids are 12 alphanumerics today; accept a little more, never separators or blanks. */
+export const ResourceIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1..64 letters, digits, "_" or "-"');
+
+/** Keepnet group names: 1..64 characters after trimming. */
+export const GroupNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'must not be blank')
+  .max(64, 'must be at most 64 characters');
+
+const AttributeValueSchema = z.union(
+  [
+    z.string().max(256, 'must be at most 256 characters'),
+    z.array(z.string().max(256, 'must be at most 256 characters')).max(50, 'must list at most 50 values'),
+  ],
+  { error: 'must be a string (at most 256 characters) or a list of at most 50 such strings' },
+);
+
+export const CompanyCreatedDetailSchema = z.object({
+  companyResourceId: ResourceIdSchema,
+  companyName: z.string().max(256, 'must be at most 256 characters').optional(),
+  attributes: z
+    .record(z.string().min(1).max(64, 'attribute names must be at most 64 characters'), AttributeValueSchema)
+    .refine((a) => Object.keys(a).length <= 50, 'must have at most 50 attributes')
+    .optional(),
+  groupResourceIds: z.array(ResourceIdSchema).max(50, 'must list at most 50 groups').optional(),
+  groupNames: z.array(GroupNameSchema).max(50, 'must list at most 50 groups').optional(),
+});
+
+export type CompanyCreatedDetail = z.infer<typeof CompanyCreatedDetailSchema>;
+
+/** The EventBridge event the onboarding router accepts (Powertools' envelope schema, narrowed). */
+export const CompanyCreatedEventSchema = EventBridgeSchema.extend({
+  'detail-type': z.literal(COMPANY_CREATED_DETAIL_TYPE, {
+    error: `must be "${COMPANY_CREATED_DETAIL_TYPE}"`,
+  }),
+  detail: CompanyCreatedDetailSchema,
+});
+
+export type CompanyCreatedEvent = z.infer<typeof CompanyCreatedEventSchema>;
+
+/** Bad input: names the first offending field; the message lists every issue (paths, never values). */
+export class InvalidCompanyCreatedError extends Error {
+  readonly field: string;
+  constructor(
+    readonly issues: z.core.$ZodIssue[],
+    field: string,
+    summary: string,
+  ) {
+    super(`Invalid CompanyCreated event: ${summary}`);
+    this.name = 'InvalidCompanyCreatedError';
+    this.field = field;
+  }
+}
+
+function invalid(error: z.ZodError, root?: string): InvalidCompanyCreatedError {
+  return new InvalidCompanyCreatedError(error.issues, firstField(error, root), formatIssues(error, root));
+}
+
+export function parseCompanyCreatedEvent(event: unknown): CompanyCreatedEvent {
+  const result = CompanyCreatedEventSchema.safeParse(event);
+  if (!result.success) throw invalid(result.error);
+  return result.data;
+}
+
+export function parseCompanyCreatedDetail(detail: unknown): CompanyCreatedDetail {
+  const result = CompanyCreatedDetailSchema.safeParse(detail);
+  if (!result.success) throw invalid(result.error, 'detail');
+  return result.data;
+}

@@ -1,0 +1,66 @@
+// Onboarding configuration from the environment, parsed once per process with a message naming the
+// variable at fault: a bad deployment fails at cold start, not on the first event.
+import { z } from 'zod';
+import { type GroupRules, parseGroupRules } from '../rules/group-rules';
+import { formatIssues } from './issues';
+
+export type ParticipantsMode = 'union' | 'additive';
+
+export const ParticipantsModeSchema = z
+  .enum(['union', 'additive'], { error: 'must be "union" or "additive"' })
+  .default('union');
+
+const QueueUrlSchema = z.url({ error: 'must be the URL of the onboarding FIFO queue' });
+
+export class OnboardingConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OnboardingConfigError';
+  }
+}
+
+function parseEnv<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv): z.infer<T> {
+  const result = schema.safeParse(env);
+  if (!result.success)
+    throw new OnboardingConfigError(`Invalid configuration: ${formatIssues(result.error)}`);
+  return result.data;
+}
+
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+export interface RouterConfig {
+  queueUrl: string;
+  rules: GroupRules;
+}
+
+export function loadRouterConfig(env: NodeJS.ProcessEnv = process.env): RouterConfig {
+  const parsed = parseEnv(
+    z.object({ ONBOARDING_QUEUE_URL: QueueUrlSchema, GROUP_RULES: z.string().optional() }),
+    env,
+  );
+  return { queueUrl: parsed.ONBOARDING_QUEUE_URL, rules: parseGroupRules(parsed.GROUP_RULES) };
+}
+
+export interface WorkerConfig {
+  /** Where name-keyed messages are forwarded once their group id is known (the same queue). */
+  queueUrl: string;
+  mode: ParticipantsMode;
+}
+
+export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
+  const parsed = parseEnv(
+    z.object({
+      ONBOARDING_QUEUE_URL: QueueUrlSchema,
+      PARTICIPANTS_MODE: z.preprocess(blankToUndefined, ParticipantsModeSchema),
+    }),
+    env,
+  );
+  return { queueUrl: parsed.ONBOARDING_QUEUE_URL, mode: parsed.PARTICIPANTS_MODE };
+}
+
+export function loadParticipantsMode(env: NodeJS.ProcessEnv = process.env): ParticipantsMode {
+  return parseEnv(
+    z.object({ PARTICIPANTS_MODE: z.preprocess(blankToUndefined, ParticipantsModeSchema) }),
+    env,
+  ).PARTICIPANTS_MODE;
+}

@@ -1,0 +1,35 @@
+// Turns zod issues into one log-safe line that names each field and the rule it broke,
+// e.g. `detail.companyResourceId: Invalid input: expected string, received number`.
+// Only paths and zod's messages are used, never the received values (they may hold anything).
+import type { z } from 'zod';
+
+export function issuePath(path: readonly PropertyKey[], root?: string): string {
+  let out = root ?? '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out === '' ? String(key) : `.${String(key)}`;
+  }
+  return out === '' ? '(root)' : out;
+}
+
+/** zod reports a bad record key as "Invalid key in record"; the rule it broke is in the nested issues. */
+function describe(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_key' && issue.issues.length > 0) {
+    return `${issue.message}: ${issue.issues.map((inner) => inner.message).join(', ')}`;
+  }
+  return issue.message;
+}
+
+export function formatIssues(error: z.ZodError, root?: string, max = 5): string {
+  const lines = error.issues
+    .slice(0, max)
+    .map((issue) => `${issuePath(issue.path, root)}: ${describe(issue)}`);
+  const more = error.issues.length > max ? ` (and ${error.issues.length - max} more)` : '';
+  return lines.join('; ') + more;
+}
+
+/** The first offending field, for callers that report one (e.g. an HTTP 400 body). */
+export function firstField(error: z.ZodError, root?: string): string {
+  const first = error.issues[0];
+  return first ? issuePath(first.path, root) : (root ?? '(root)');
+}

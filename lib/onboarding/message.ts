@@ -1,0 +1,42 @@
+// The body of one onboarding queue message: "put this company in this group". Versioned so a
+// deployment that changes it can still read what the previous one queued.
+import { z } from 'zod';
+import { GroupNameSchema, ResourceIdSchema } from './company-created';
+import { formatIssues } from './issues';
+import type { GroupTarget } from './targets';
+
+export const OnboardingMessageSchema = z.strictObject({
+  v: z.literal(1),
+  companyResourceId: ResourceIdSchema,
+  companyName: z.string().max(256).optional(),
+  group: z.union([z.strictObject({ id: ResourceIdSchema }), z.strictObject({ name: GroupNameSchema })]),
+  /** The EventBridge event (or webhook call) this came from: for tracing and de-duplication. */
+  eventId: z.string().min(1).max(256),
+});
+
+export type OnboardingMessage = z.infer<typeof OnboardingMessageSchema>;
+
+export function groupTargetOf(message: OnboardingMessage): GroupTarget {
+  return 'id' in message.group
+    ? { kind: 'id', groupId: message.group.id }
+    : { kind: 'name', groupName: message.group.name };
+}
+
+export class InvalidOnboardingMessageError extends Error {
+  constructor(summary: string) {
+    super(`Unreadable onboarding message: ${summary}`);
+    this.name = 'InvalidOnboardingMessageError';
+  }
+}
+
+export function parseOnboardingMessage(body: string): OnboardingMessage {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    throw new InvalidOnboardingMessageError('body is not JSON');
+  }
+  const result = OnboardingMessageSchema.safeParse(json);
+  if (!result.success) throw new InvalidOnboardingMessageError(formatIssues(result.error, 'body'));
+  return result.data;
+}

@@ -1,0 +1,184 @@
+// company-poller: Keepnet has no webhooks or event feed, so new companies are found by searching
+// companies newest first (orderBy CreateTime, descending) down to a watermark, and announced as
+// CompanyCreated events on EventBridge. The watermark moves only over events EventBridge accepted.
+//
+// - First run (no watermark yet): emits nothing and starts from the newest existing company (Keepnet's
+//   own clock, so no skew between our "now" and its createTimes), or from POLLER_START_TIME.
+// - Equal createTimes: the ids already emitted at the watermark time are kept and skipped next time.
+// - Paging newest-first while companies are being created shifts items down a page: seen ids are
+//   de-duplicated, and nothing can be skipped (inserts only push older items further down).
+// - Events go out oldest first; if some are refused after retries, the watermark advances over the
+//   accepted prefix only and the run fails, so the rest is retried on the next schedule.
+import type { EventBridgeClient, PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { CompanySummary, KeepnetApi } from '../../keepnet/types';
+import { COMPANY_CREATED_DETAIL_TYPE, type CompanyCreatedDetail, ResourceIdSchema } from '../company-created';
+import { putEventsWithRetry } from './emit';
+import { readWatermark, type Watermark, type WatermarkLocation, writeWatermark } from './watermark';
+
+export interface PollerConfig {
+  state: WatermarkLocation;
+  eventBusName: string;
+  source: string;
+  /** ISO time the first run starts from; default: the newest existing company. */
+  startTime?: string;
+  pageSize: number;
+}
+
+export interface PollerDeps {
+  keepnet: KeepnetApi;
+  s3: S3Client;
+  eventBridge: EventBridgeClient;
+  deadline?: number;
+}
+
+export interface PollSummary {
+  firstRun: boolean;
+  /** Companies announced this run. */
+  emitted: number;
+  emittedIds: string[];
+  /** Companies found newer than the watermark (emitted + refused). */
+  found: number;
+  watermark: string;
+  putEventsCalls: number;
+}
+
+export class PollerEmitError extends Error {
+  constructor(
+    message: string,
+    readonly summary: PollSummary,
+  ) {
+    super(message);
+    this.name = 'PollerEmitError';
+  }
+}
+
+/** Keepnet times may come without a zone; they are UTC. */
+export function parseCreateTime(value: string): number {
+  const hasZone = /(Z|[+-]\d{2}:?\d{2})$/i.test(value);
+  const ms = Date.parse(hasZone ? value : `${value}Z`);
+  if (Number.isNaN(ms)) throw new Error(`Unreadable createTime "${value}"`);
+  return ms;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+interface Found {
+  company: CompanySummary;
+  time: number;
+}
+
+/** Companies created after the watermark (or at it, when not yet emitted), newest first. */
+async function findNewCompanies(deps: PollerDeps, config: PollerConfig, from: Watermark): Promise<Found[]> {
+  const watermark = parseCreateTime(from.watermark);
+  const skip = new Set(from.idsAtWatermark);
+  const seen = new Set<string>();
+  const found: Found[] = [];
+  const companies = deps.keepnet.iterateCompanies(
+    { orderBy: 'CreateTime', ascending: false, pageSize: config.pageSize },
+    deps.deadline ? { deadline: deps.deadline } : {},
+  );
+  for await (const company of companies) {
+    const time = parseCreateTime(company.createTime);
+    if (time < watermark) break;
+    if (seen.has(company.companyResourceId)) continue;
+    seen.add(company.companyResourceId);
+    if (time === watermark && skip.has(company.companyResourceId)) continue;
+    found.push({ company, time });
+  }
+  return found;
+}
+
+/** The watermark where the newest company stands now (first run). */
+async function startingPoint(deps: PollerDeps, config: PollerConfig): Promise<Watermark> {
+  const now = iso(Date.now());
+  if (config.startTime)
+    return { version: 1, watermark: config.startTime, idsAtWatermark: [], updatedAt: now };
+  const page = await deps.keepnet.searchCompanies(
+    { orderBy: 'CreateTime', ascending: false, pageSize: config.pageSize },
+    deps.deadline ? { deadline: deps.deadline } : {},
+  );
+  const newest = page.results[0];
+  // No company at all: everything that appears later is new.
+  if (!newest) return { version: 1, watermark: iso(0), idsAtWatermark: [], updatedAt: now };
+  const time = parseCreateTime(newest.createTime);
+  const atNewest = page.results
+    .filter((c) => parseCreateTime(c.createTime) === time)
+    .map((c) => c.companyResourceId);
+  return { version: 1, watermark: iso(time), idsAtWatermark: atNewest, updatedAt: now };
+}
+
+export function toCompanyCreatedDetail(company: CompanySummary): CompanyCreatedDetail {
+  const attributes: Record<string, string> = {};
+  if (company.industryName) attributes.industry = company.industryName;
+  if (company.licenseTypeName) attributes.licenseType = company.licenseTypeName;
+  return {
+    companyResourceId: company.companyResourceId,
+    ...(company.companyName ? { companyName: company.companyName.slice(0, 256) } : {}),
+    ...(Object.keys(attributes).length > 0 ? { attributes } : {}),
+  };
+}
+
+/** The watermark after emitting `accepted` (oldest first) on top of `from`. */
+function advance(from: Watermark, accepted: Found[]): Watermark {
+  const last = accepted.at(-1);
+  if (!last) return from;
+  const previous = parseCreateTime(from.watermark);
+  const atLast = accepted.filter((f) => f.time === last.time).map((f) => f.company.companyResourceId);
+  const ids = last.time === previous ? [...new Set([...from.idsAtWatermark, ...atLast])] : atLast;
+  return { version: 1, watermark: iso(last.time), idsAtWatermark: ids, updatedAt: iso(Date.now()) };
+}
+
+export async function pollCompanies(deps: PollerDeps, config: PollerConfig): Promise<PollSummary> {
+  const stored = await readWatermark(deps.s3, config.state);
+  if (!stored && !config.startTime) {
+    const start = await startingPoint(deps, config);
+    await writeWatermark(deps.s3, config.state, start, undefined);
+    return {
+      firstRun: true,
+      emitted: 0,
+      emittedIds: [],
+      found: 0,
+      watermark: start.watermark,
+      putEventsCalls: 0,
+    };
+  }
+  const from = stored?.state ?? (await startingPoint(deps, config));
+
+  const found = (await findNewCompanies(deps, config, from))
+    // Ids Keepnet would never accept back are not announced (they would only fill the DLQ).
+    .filter((f) => ResourceIdSchema.safeParse(f.company.companyResourceId).success)
+    .sort((a, b) => a.time - b.time || (a.company.companyResourceId < b.company.companyResourceId ? -1 : 1));
+
+  const entries: PutEventsRequestEntry[] = found.map((f) => ({
+    EventBusName: config.eventBusName,
+    Source: config.source,
+    DetailType: COMPANY_CREATED_DETAIL_TYPE,
+    Detail: JSON.stringify(toCompanyCreatedDetail(f.company)),
+    Time: new Date(f.time),
+  }));
+  const result = entries.length > 0 ? await putEventsWithRetry(deps.eventBridge, entries) : undefined;
+  const firstRefused = result ? result.accepted.indexOf(false) : -1;
+  const acceptedPrefix = firstRefused === -1 ? found : found.slice(0, firstRefused);
+
+  const next = advance(from, acceptedPrefix);
+  if (next !== from || !stored) await writeWatermark(deps.s3, config.state, next, stored?.etag);
+
+  const summary: PollSummary = {
+    firstRun: !stored,
+    emitted: acceptedPrefix.length,
+    emittedIds: acceptedPrefix.map((f) => f.company.companyResourceId),
+    found: found.length,
+    watermark: next.watermark,
+    putEventsCalls: result?.calls ?? 0,
+  };
+  if (firstRefused !== -1) {
+    const codes = [...(result?.errors.values() ?? [])];
+    throw new PollerEmitError(
+      `EventBridge refused ${found.length - acceptedPrefix.length} of ${found.length} CompanyCreated events ` +
+        `(${[...new Set(codes)].join(', ')}); watermark advanced over the ${acceptedPrefix.length} accepted`,
+      summary,
+    );
+  }
+  return summary;
+}

@@ -1,0 +1,85 @@
+// The poller's watermark, kept as one JSON object in S3: the newest createTime already emitted and the
+// ids emitted AT that time (several companies can share a createTime; the next run must skip exactly
+// those, and not the others). Writes are conditional (If-Match on the ETag read, If-None-Match on the
+// first write) so two pollers running at once cannot silently overwrite each other on real S3.
+// s3rver, the local S3, ignores these conditions: locally the single-runner guarantee comes from the
+// schedule (one invocation at a time; the stack sets reserved concurrency 1).
+import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { z } from 'zod';
+import { formatIssues } from '../issues';
+
+export const WatermarkSchema = z.object({
+  version: z.literal(1),
+  /** ISO 8601 UTC: companies created strictly after this are new. */
+  watermark: z.iso.datetime(),
+  /** Companies created exactly at `watermark` that were already emitted. */
+  idsAtWatermark: z.array(z.string()),
+  updatedAt: z.iso.datetime(),
+});
+
+export type Watermark = z.infer<typeof WatermarkSchema>;
+
+export interface StoredWatermark {
+  state: Watermark;
+  etag: string | undefined;
+}
+
+export interface WatermarkLocation {
+  bucket: string;
+  key: string;
+}
+
+export class WatermarkError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'WatermarkError';
+  }
+}
+
+export async function readWatermark(
+  s3: S3Client,
+  at: WatermarkLocation,
+): Promise<StoredWatermark | undefined> {
+  let text: string;
+  let etag: string | undefined;
+  try {
+    const reply = await s3.send(new GetObjectCommand({ Bucket: at.bucket, Key: at.key }));
+    text = await reply.Body!.transformToString('utf8');
+    etag = reply.ETag;
+  } catch (error) {
+    if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined;
+    throw error;
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new WatermarkError(`s3://${at.bucket}/${at.key} is not JSON; fix or delete it to restart from now`);
+  }
+  const parsed = WatermarkSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new WatermarkError(
+      `s3://${at.bucket}/${at.key} is invalid: ${formatIssues(parsed.error, 'watermark')}`,
+    );
+  }
+  return { state: parsed.data, etag };
+}
+
+/** Writes the watermark; `previousEtag` undefined means "must not exist yet". Returns the new ETag. */
+export async function writeWatermark(
+  s3: S3Client,
+  at: WatermarkLocation,
+  state: Watermark,
+  previousEtag: string | undefined,
+): Promise<string | undefined> {
+  const reply = await s3.send(
+    new PutObjectCommand({
+      Bucket: at.bucket,
+      Key: at.key,
+      Body: JSON.stringify(state),
+      ContentType: 'application/json',
+      ...(previousEtag ? { IfMatch: previousEtag } : { IfNoneMatch: '*' }),
+    }),
+  );
+  return reply.ETag;
+}

@@ -1,0 +1,106 @@
+// CompanyCreated → one FIFO message per target group. Shared by the onboarding-router function and the
+// HTTP API's webhook / add-companies routes.
+//
+// MessageGroupId comes from the group, so one group's writes are serialised while different groups
+// proceed in parallel. MessageDeduplicationId comes from the event id, the group and the company, so a
+// redelivered event (EventBridge retries, a replay within SQS's 5-minute window) queues nothing new.
+import type { SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { GroupRules } from '../rules/group-rules';
+import type { CompanyCreatedDetail } from './company-created';
+import { loadRouterConfig } from './config';
+import type { OnboardingMessage } from './message';
+import { sendMessages } from './send-messages';
+import { type GroupTarget, messageGroupIdFor, sha256, targetKey, targetsFor } from './targets';
+
+export interface QueuedOnboarding {
+  target: GroupTarget;
+  messageGroupId: string;
+  deduplicationId: string;
+  messageId: string;
+}
+
+export interface RouteResult {
+  companyResourceId: string;
+  queued: QueuedOnboarding[];
+}
+
+export interface RouteOptions {
+  /** Id of the triggering event (EventBridge `id`, webhook delivery id): the de-duplication key. */
+  eventId: string;
+  /** Defaults: ONBOARDING_QUEUE_URL and GROUP_RULES from the environment, a shared SQS client. */
+  queueUrl?: string;
+  rules?: GroupRules;
+  sqs?: SQSClient;
+}
+
+export interface OnboardingEntry {
+  target: GroupTarget;
+  message: OnboardingMessage;
+  entry: SendMessageBatchRequestEntry;
+}
+
+/** The queue entries for one company (pure: no I/O). */
+export function onboardingEntries(
+  detail: CompanyCreatedDetail,
+  eventId: string,
+  rules: GroupRules,
+): OnboardingEntry[] {
+  return targetsFor(detail, rules).map((target, index) => {
+    const message: OnboardingMessage = {
+      v: 1,
+      companyResourceId: detail.companyResourceId,
+      ...(detail.companyName === undefined ? {} : { companyName: detail.companyName }),
+      group: target.kind === 'id' ? { id: target.groupId } : { name: target.groupName },
+      eventId,
+    };
+    return {
+      target,
+      message,
+      entry: {
+        Id: String(index),
+        MessageBody: JSON.stringify(message),
+        MessageGroupId: messageGroupIdFor(target),
+        MessageDeduplicationId: sha256(`${eventId}\n${targetKey(target)}\n${detail.companyResourceId}`),
+      },
+    };
+  });
+}
+
+let defaults: { key: string; queueUrl: string; rules: GroupRules; sqs: SQSClient } | undefined;
+
+/** Configuration and client from the environment, built once per process (again if the env changed: tests). */
+function defaultDeps() {
+  const env = process.env;
+  const key = [env.ONBOARDING_QUEUE_URL, env.GROUP_RULES, env.AWS_ENDPOINT_URL_SQS].join('\u0000');
+  if (defaults?.key !== key) defaults = { key, ...loadRouterConfig(env), sqs: new SQSClient({}) };
+  return defaults;
+}
+
+export async function routeCompanyCreated(
+  detail: CompanyCreatedDetail,
+  options: RouteOptions,
+): Promise<RouteResult> {
+  const needDefaults = !options.queueUrl || !options.rules || !options.sqs;
+  const base = needDefaults ? defaultDeps() : undefined;
+  const queueUrl = options.queueUrl ?? base!.queueUrl;
+  const rules = options.rules ?? base!.rules;
+  const sqs = options.sqs ?? base!.sqs;
+
+  const entries = onboardingEntries(detail, options.eventId, rules);
+  const sent = await sendMessages(
+    sqs,
+    queueUrl,
+    entries.map((e) => e.entry),
+  );
+  const messageIds = new Map(sent.map((s) => [s.entryId, s.messageId]));
+  return {
+    companyResourceId: detail.companyResourceId,
+    queued: entries.map(({ target, entry }) => ({
+      target,
+      messageGroupId: entry.MessageGroupId!,
+      deduplicationId: entry.MessageDeduplicationId!,
+      messageId: messageIds.get(entry.Id!)!,
+    })),
+  };
+}

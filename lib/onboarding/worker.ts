@@ -1,0 +1,185 @@
+// One batch of onboarding messages → Keepnet memberships, with one outcome per message.
+//
+// Two kinds of message reach the worker:
+//   - keyed by group id: all companies of the batch for that group are added with ONE safe write
+//     (lib/membership: read, PUT only if something is missing, read back and verify);
+//   - keyed by group name (groupNames, GROUP_RULES): the name is resolved (and the group created when
+//     missing, exactly once) and each company is forwarded to the id's message group. So every write
+//     to one Keepnet group goes through one FIFO message group, one batch at a time, even when events
+//     name the same group by id and by name; the union write + verify then has no concurrent writer
+//     from this system to lose members to.
+//
+// Failures are per message and say whether retrying can help. Permanent ones (unreadable body,
+// unknown company or group) are failed every time and reach the DLQ after the queue's
+// maxReceiveCount, with the reason logged on each receive.
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSRecord } from 'aws-lambda';
+import { KeepnetNotFoundError, KeepnetValidationError } from '../keepnet/errors';
+import type { KeepnetApi } from '../keepnet/types';
+import { addMembers, type MembershipOptions } from '../membership';
+import { logger } from '../observability/powertools';
+import type { ParticipantsMode } from './config';
+import type { GroupResolver } from './group-resolver';
+import { type OnboardingMessage, parseOnboardingMessage } from './message';
+import { sendMessages } from './send-messages';
+import { messageGroupIdFor, normaliseGroupName, sha256 } from './targets';
+
+export type Outcome =
+  | { ok: true; action: 'added' | 'already-member' | 'forwarded'; groupId: string }
+  | { ok: false; permanent: boolean; reason: string };
+
+export interface WorkerDeps {
+  client: KeepnetApi;
+  resolver: GroupResolver;
+  sqs: SQSClient;
+  queueUrl: string;
+  mode: ParticipantsMode;
+  /** Epoch ms by which Keepnet calls must finish (the Lambda's remaining time, less a margin). */
+  deadline?: number;
+  /** Groups handled at once within a batch. Default 4. */
+  groupConcurrency?: number;
+}
+
+interface Parsed {
+  record: SQSRecord;
+  message: OnboardingMessage;
+}
+
+export async function onboardBatch(
+  records: readonly SQSRecord[],
+  deps: WorkerDeps,
+): Promise<Map<string, Outcome>> {
+  const outcomes = new Map<string, Outcome>();
+  const byGroupId = new Map<string, Parsed[]>();
+  const byName = new Map<string, Parsed[]>();
+
+  for (const record of records) {
+    try {
+      const message = parseOnboardingMessage(record.body);
+      const [map, key] =
+        'id' in message.group
+          ? [byGroupId, message.group.id]
+          : [byName, normaliseGroupName(message.group.name)];
+      map.set(key, [...(map.get(key) ?? []), { record, message }]);
+    } catch (error) {
+      outcomes.set(record.messageId, { ok: false, permanent: true, reason: (error as Error).message });
+    }
+  }
+
+  const tasks = [
+    ...[...byGroupId].map(
+      ([groupId, items]) =>
+        () =>
+          addToGroup(groupId, items, deps, outcomes),
+    ),
+    ...[...byName].map(
+      ([, items]) =>
+        () =>
+          forwardNamed(items, deps, outcomes),
+    ),
+  ];
+  await runPool(tasks, deps.groupConcurrency ?? 4);
+
+  for (const record of records) {
+    const outcome = outcomes.get(record.messageId);
+    if (outcome && !outcome.ok) {
+      const log = outcome.permanent ? logger.error.bind(logger) : logger.warn.bind(logger);
+      log(
+        outcome.permanent
+          ? 'Onboarding message rejected (goes to the DLQ after maxReceiveCount)'
+          : 'Onboarding message will be retried',
+        {
+          messageId: record.messageId,
+          messageGroupId: record.attributes.MessageGroupId,
+          receiveCount: Number(record.attributes.ApproximateReceiveCount),
+          reason: outcome.reason,
+        },
+      );
+    }
+  }
+  return outcomes;
+}
+
+async function addToGroup(
+  groupId: string,
+  items: Parsed[],
+  deps: WorkerDeps,
+  outcomes: Map<string, Outcome>,
+) {
+  const companyIds = [...new Set(items.map((i) => i.message.companyResourceId))];
+  const opts: MembershipOptions = { mode: deps.mode, ...(deps.deadline ? { deadline: deps.deadline } : {}) };
+  const perCompany = await addIsolatingInvalid(deps.client, groupId, companyIds, opts);
+  for (const { record, message } of items)
+    outcomes.set(record.messageId, perCompany.get(message.companyResourceId)!);
+}
+
+/**
+ * Adds all companies with one write; if Keepnet refuses the write as invalid (e.g. an unknown company
+ * id), bisects so the valid companies still get in and only the invalid ones fail.
+ */
+async function addIsolatingInvalid(
+  client: KeepnetApi,
+  groupId: string,
+  companyIds: string[],
+  opts: MembershipOptions,
+): Promise<Map<string, Outcome>> {
+  const result = new Map<string, Outcome>();
+  try {
+    const done = await addMembers(client, groupId, companyIds, opts);
+    for (const id of done.changed) result.set(id, { ok: true, action: 'added', groupId });
+    for (const id of done.unchanged) result.set(id, { ok: true, action: 'already-member', groupId });
+    return result;
+  } catch (error) {
+    if (error instanceof KeepnetValidationError && companyIds.length > 1) {
+      const half = Math.ceil(companyIds.length / 2);
+      for (const part of [companyIds.slice(0, half), companyIds.slice(half)]) {
+        for (const [id, outcome] of await addIsolatingInvalid(client, groupId, part, opts))
+          result.set(id, outcome);
+      }
+      return result;
+    }
+    const permanent = error instanceof KeepnetValidationError || error instanceof KeepnetNotFoundError;
+    const reason = `${permanent ? 'Keepnet refused' : 'Could not add'} ${companyIds.join(',')} to group ${groupId}: ${(error as Error).message}`;
+    for (const id of companyIds) result.set(id, { ok: false, permanent, reason });
+    return result;
+  }
+}
+
+async function forwardNamed(items: Parsed[], deps: WorkerDeps, outcomes: Map<string, Outcome>) {
+  const first = items[0]!.message.group as { name: string };
+  const fail = (permanent: boolean, reason: string) => {
+    for (const { record } of items) outcomes.set(record.messageId, { ok: false, permanent, reason });
+  };
+  let groupId: string;
+  try {
+    groupId = (await deps.resolver.resolve(first.name, deps.deadline ? { deadline: deps.deadline } : {}))
+      .groupId;
+  } catch (error) {
+    // A name Keepnet refuses to create is a permanent problem; anything else may pass on retry.
+    const permanent = error instanceof KeepnetValidationError;
+    return fail(permanent, `Could not resolve group "${first.name}": ${(error as Error).message}`);
+  }
+  const entries = items.map(({ record, message }, index) => ({
+    Id: String(index),
+    MessageBody: JSON.stringify({ ...message, group: { id: groupId } } satisfies OnboardingMessage),
+    MessageGroupId: messageGroupIdFor({ kind: 'id', groupId }),
+    // Derived from the original message: re-forwarding after a partial failure queues nothing twice.
+    MessageDeduplicationId: sha256(
+      `forward\n${record.attributes.MessageDeduplicationId ?? record.messageId}\n${groupId}`,
+    ),
+  }));
+  try {
+    await sendMessages(deps.sqs, deps.queueUrl, entries);
+  } catch (error) {
+    return fail(false, `Could not forward to group ${groupId}: ${(error as Error).message}`);
+  }
+  for (const { record } of items) outcomes.set(record.messageId, { ok: true, action: 'forwarded', groupId });
+}
+
+async function runPool(tasks: (() => Promise<void>)[], concurrency: number): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(concurrency, tasks.length) }, async () => {
+    while (next < tasks.length) await tasks[next++]!();
+  });
+  await Promise.all(lanes);
+}

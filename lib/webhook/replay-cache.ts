@@ -1,0 +1,48 @@
+// Remembers the signatures seen in the last few minutes so the same signed call is accepted once.
+// Per container only: a replay that lands on another Lambda container passes this check. Downstream
+// that is harmless, because the onboarding event id (hence the FIFO deduplication id) is derived from
+// the signature and SQS drops duplicates for 5 minutes, the same window the timestamp check allows.
+// A deployment that needs a hard guarantee adds a shared store (a DynamoDB conditional put with a TTL).
+
+export interface ReplayCache {
+  /** Records `key` until `expiresAtSeconds`; false when it was already recorded and not yet expired. */
+  claim(key: string, expiresAtSeconds: number, nowSeconds: number): boolean;
+  /** Forgets `key`: the call it guarded failed, so the sender's retry of the same request must pass. */
+  release(key: string): void;
+}
+
+export class InMemoryReplayCache implements ReplayCache {
+  readonly #seen = new Map<string, number>();
+  readonly #maxEntries: number;
+
+  constructor(maxEntries = 10_000) {
+    this.#maxEntries = maxEntries;
+  }
+
+  claim(key: string, expiresAtSeconds: number, nowSeconds: number): boolean {
+    const until = this.#seen.get(key);
+    if (until !== undefined && until > nowSeconds) return false;
+    this.#evict(nowSeconds);
+    this.#seen.set(key, expiresAtSeconds);
+    return true;
+  }
+
+  release(key: string): void {
+    this.#seen.delete(key);
+  }
+
+  get size(): number {
+    return this.#seen.size;
+  }
+
+  #evict(nowSeconds: number): void {
+    for (const [key, until] of this.#seen) {
+      if (until <= nowSeconds) this.#seen.delete(key);
+    }
+    // Still full of live entries: drop the oldest insertions (Map keeps insertion order).
+    for (const key of this.#seen.keys()) {
+      if (this.#seen.size < this.#maxEntries) break;
+      this.#seen.delete(key);
+    }
+  }
+}

@@ -1,0 +1,121 @@
+// HMAC-SHA256 signatures for the company-created webhook. A caller signs `${timestamp}.${rawBody}` with
+// the shared secret and sends `X-Keepnet-Timestamp: <unix seconds>` and
+// `X-Keepnet-Signature: v1=<hex>[,v1=<hex>]`. Several v1 values let a sender sign with the old and the
+// new secret while a rotation is under way; the receiver likewise accepts its current and previous secret.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+export const TIMESTAMP_HEADER = 'x-keepnet-timestamp';
+export const SIGNATURE_HEADER = 'x-keepnet-signature';
+export const SIGNATURE_SCHEME = 'v1';
+/** How far a timestamp may lie from our clock, either way. Also the replay cache's horizon. */
+export const DEFAULT_TOLERANCE_SECONDS = 300;
+
+export type WebhookRejection =
+  | 'missing-timestamp'
+  | 'malformed-timestamp'
+  | 'stale-timestamp'
+  | 'future-timestamp'
+  | 'missing-signature'
+  | 'malformed-signature'
+  | 'signature-mismatch'
+  | 'replayed';
+
+/** Why a webhook call was refused. The message is safe to return: it names no secret or expected value. */
+export class WebhookVerificationError extends Error {
+  readonly reason: WebhookRejection;
+  constructor(reason: WebhookRejection, message: string) {
+    super(message);
+    this.name = 'WebhookVerificationError';
+    this.reason = reason;
+  }
+}
+
+export function computeSignature(secret: string, timestamp: string, rawBody: string): string {
+  return createHmac('sha256', secret).update(`${timestamp}.${rawBody}`, 'utf8').digest('hex');
+}
+
+/** The headers a sender attaches; used by tests, the bench and the docs' example. */
+export function signWebhook(
+  secrets: string | string[],
+  rawBody: string,
+  timestamp: number = Math.floor(Date.now() / 1000),
+): Record<string, string> {
+  const ts = String(timestamp);
+  const list = Array.isArray(secrets) ? secrets : [secrets];
+  return {
+    'X-Keepnet-Timestamp': ts,
+    'X-Keepnet-Signature': list
+      .map((secret) => `${SIGNATURE_SCHEME}=${computeSignature(secret, ts, rawBody)}`)
+      .join(','),
+  };
+}
+
+export interface VerifyInput {
+  timestamp: string | null | undefined;
+  signature: string | null | undefined;
+  rawBody: string;
+  /** Accepted secrets, current first. */
+  secrets: readonly string[];
+  nowSeconds: number;
+  toleranceSeconds?: number;
+}
+
+/**
+ * Checks timestamp freshness and the signature; returns the signature that matched (hex), which the
+ * caller uses as the replay key and as the onboarding event id. Throws WebhookVerificationError.
+ */
+export function verifyWebhookSignature(input: VerifyInput): string {
+  const tolerance = input.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
+  const timestamp = input.timestamp?.trim();
+  if (!timestamp) {
+    throw new WebhookVerificationError('missing-timestamp', 'The X-Keepnet-Timestamp header is missing.');
+  }
+  if (!/^\d{1,12}$/.test(timestamp)) {
+    throw new WebhookVerificationError(
+      'malformed-timestamp',
+      'X-Keepnet-Timestamp must be a Unix time in whole seconds.',
+    );
+  }
+  const age = input.nowSeconds - Number(timestamp);
+  if (age > tolerance) {
+    throw new WebhookVerificationError(
+      'stale-timestamp',
+      `X-Keepnet-Timestamp is more than ${tolerance} seconds old.`,
+    );
+  }
+  if (age < -tolerance) {
+    throw new WebhookVerificationError(
+      'future-timestamp',
+      `X-Keepnet-Timestamp is more than ${tolerance} seconds in the future.`,
+    );
+  }
+  const header = input.signature?.trim();
+  if (!header) {
+    throw new WebhookVerificationError('missing-signature', 'The X-Keepnet-Signature header is missing.');
+  }
+  const offered = parseSignatureHeader(header);
+  if (offered.length === 0) {
+    throw new WebhookVerificationError(
+      'malformed-signature',
+      'X-Keepnet-Signature must hold one or more "v1=<64 hex characters>" values, comma-separated.',
+    );
+  }
+  for (const secret of input.secrets) {
+    const expected = Buffer.from(computeSignature(secret, timestamp, input.rawBody), 'hex');
+    for (const candidate of offered) {
+      // Same length by construction (both 32 bytes), so timingSafeEqual never throws here.
+      if (timingSafeEqual(expected, candidate)) return candidate.toString('hex');
+    }
+  }
+  throw new WebhookVerificationError('signature-mismatch', 'The signature does not match the request.');
+}
+
+function parseSignatureHeader(header: string): Buffer[] {
+  const values: Buffer[] = [];
+  // Bounded: a header with hundreds of values is not a rotation, it is an attempt to make us hash.
+  for (const part of header.split(',').slice(0, 5)) {
+    const match = /^\s*v1=([0-9a-fA-F]{64})\s*$/.exec(part);
+    if (match?.[1]) values.push(Buffer.from(match[1], 'hex'));
+  }
+  return values;
+}

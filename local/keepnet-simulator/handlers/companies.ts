@@ -1,0 +1,104 @@
+// Company endpoints the project needs: search (how the poller finds new companies), get, and
+// create (JSON here, where the vendor takes multipart; enough for tests and the local runner).
+import { INDUSTRIES, LICENSE_TYPES } from '../catalog';
+import type { HandlerRequest } from '../context';
+import { inputError, notFound, type Reply, success } from '../reply';
+import { paginate, type SearchSpec } from '../search';
+import type { SimCompany } from '../types';
+import { CompanyBodySchema, parseBody } from './bodies';
+import { MEMBER_SEARCH, runSearch } from './groups';
+
+export const COMPANY_SEARCH: SearchSpec<SimCompany> = MEMBER_SEARCH;
+
+/** `SearchCompanyDto`. */
+export function companySearchDto(company: SimCompany) {
+  return {
+    companyName: company.name,
+    companyResourceId: company.resourceId,
+    resellerName: company.resellerName,
+    industryName: company.industryName,
+    industryResourceId: company.industryResourceId,
+    licenseTypeName: company.licenseTypeName,
+    licenseTypeResourceId: company.licenseTypeResourceId,
+    isNumberOfUsersLimited: company.isNumberOfUsersLimited,
+    numberOfUsers: String(company.numberOfUsers),
+    privacyDurationId: 0,
+    licenceExpired: company.licenseEndDate !== null && Date.parse(company.licenseEndDate) < Date.now(),
+    licenseEndDate: company.licenseEndDate,
+    createTime: company.createTime,
+    targetUserCount: company.targetUserCount,
+    children: null,
+    tags: company.tags,
+    deletedTargetUserCount: 0,
+    inactiveTargetUserCount: 0,
+    monthlyActiveUserCount: 0,
+  };
+}
+
+/** `CompanyDto` (the fields the simulator knows). */
+function companyDto(company: SimCompany) {
+  return {
+    resourceId: company.resourceId,
+    name: company.name,
+    industryResourceId: company.industryResourceId,
+    industryName: company.industryName,
+    countryName: company.countryName,
+    licenseTypeResourceId: company.licenseTypeResourceId,
+    licenseTypeName: company.licenseTypeName,
+    licenseEndDate: company.licenseEndDate,
+    isNumberOfUsersLimited: company.isNumberOfUsersLimited,
+    numberOfUsers: company.numberOfUsers,
+  };
+}
+
+/** undefined: not given; null: given but unknown. */
+function catalogName(
+  catalog: readonly { resourceId: string; name: string }[],
+  resourceId: string | null | undefined,
+): string | null | undefined {
+  if (!resourceId) return undefined;
+  return catalog.find((entry) => entry.resourceId === resourceId)?.name ?? null;
+}
+
+export function searchCompanies({ core, body }: HandlerRequest): Reply {
+  const result = runSearch(core.store.companies(), body, COMPANY_SEARCH);
+  if (!result.ok) return result.reply;
+  const page = paginate(result.rows, result.search.pageNumber, result.search.pageSize);
+  return success({ limitExceededCompanyCount: 0, ...page, results: page.results.map(companySearchDto) });
+}
+
+export function getCompany({ core, params }: HandlerRequest): Reply {
+  const company = core.store.company(params.resourceId ?? '');
+  return company ? success(companyDto(company)) : notFound(`Company '${params.resourceId}' was not found.`);
+}
+
+export function createCompany({ core, body }: HandlerRequest): Reply {
+  const parsed = parseBody(CompanyBodySchema, body);
+  if (!parsed.ok) return inputError(parsed.messages);
+  const input = parsed.value;
+  const unknownGroups = (input.companyGroupResourceIdArray ?? []).filter((id) => !core.store.group(id));
+  if (unknownGroups.length > 0) {
+    return inputError([
+      `companyGroupResourceIdArray: unknown company group resource id(s): ${unknownGroups.join(', ')}`,
+    ]);
+  }
+  // The vendor's form names reference data by resource id; names are accepted too.
+  const industryName = input.industryName ?? catalogName(INDUSTRIES, input.industryResourceId);
+  const licenseTypeName = input.licenseTypeName ?? catalogName(LICENSE_TYPES, input.licenseTypeResourceId);
+  if (industryName === null)
+    return inputError([`industryResourceId: unknown industry '${input.industryResourceId}'`]);
+  if (licenseTypeName === null) {
+    return inputError([`licenseTypeResourceId: unknown licence type '${input.licenseTypeResourceId}'`]);
+  }
+  const company = core.store.addCompany({
+    name: input.name,
+    ...(industryName ? { industryName } : {}),
+    ...(licenseTypeName ? { licenseTypeName } : {}),
+    ...(input.licenseEndDate ? { licenseEndDate: input.licenseEndDate } : {}),
+    ...(input.numberOfUsers != null ? { numberOfUsers: input.numberOfUsers } : {}),
+    ...(input.countryName ? { countryName: input.countryName } : {}),
+    ...(input.tags ? { tags: input.tags } : {}),
+    groupResourceIds: input.companyGroupResourceIdArray ?? [],
+  });
+  return success({ resourceId: company.resourceId });
+}

@@ -1,0 +1,221 @@
+// Company-group endpoints: list, get, create, update, delete, bulk delete, participants,
+// search (and search-with-parent), members search.
+import type { HandlerRequest } from '../context';
+import { inputError, notFound, type Reply, success } from '../reply';
+import {
+  filterAndSort,
+  paginate,
+  type SearchBody,
+  SearchBodySchema,
+  SearchError,
+  type SearchSpec,
+} from '../search';
+import type { SimulatorStore } from '../store';
+import type { SimCompany, SimGroup } from '../types';
+import { BulkDeleteBodySchema, GroupBodySchema, ParticipantsBodySchema, parseBody } from './bodies';
+
+export interface GroupRow {
+  group: SimGroup;
+  companyCount: number;
+}
+
+export const GROUP_SEARCH: SearchSpec<GroupRow> = {
+  textField: 'Name',
+  fields: {
+    Name: { read: (r) => r.group.name, type: 'text' },
+    CreateTime: { read: (r) => r.group.createTime, type: 'time' },
+    CompanyCount: { read: (r) => r.companyCount, type: 'number' },
+    ResourceId: { read: (r) => r.group.resourceId, type: 'text' },
+  },
+};
+
+export const MEMBER_SEARCH: SearchSpec<SimCompany> = {
+  textField: 'CompanyName',
+  fields: {
+    CompanyName: { read: (c) => c.name, type: 'text' },
+    Name: { read: (c) => c.name, type: 'text' },
+    CompanyResourceId: { read: (c) => c.resourceId, type: 'text' },
+    CreateTime: { read: (c) => c.createTime, type: 'time' },
+    IndustryName: { read: (c) => c.industryName, type: 'text' },
+    LicenseTypeName: { read: (c) => c.licenseTypeName, type: 'text' },
+    LicenseEndDate: { read: (c) => c.licenseEndDate, type: 'time' },
+    NumberOfUsers: { read: (c) => c.numberOfUsers, type: 'number' },
+    CountryName: { read: (c) => c.countryName, type: 'text' },
+    ResellerName: { read: (c) => c.resellerName, type: 'text' },
+  },
+};
+
+export function groupRows(store: SimulatorStore): GroupRow[] {
+  return store.groups().map((group) => ({ group, companyCount: store.memberCount(group.resourceId) }));
+}
+
+/** `CompanyGroupDto`, as list and get return it. */
+function groupDto(store: SimulatorStore, group: SimGroup) {
+  return {
+    resourceId: group.resourceId,
+    name: group.name,
+    addedTime: group.createTime,
+    companyCount: store.memberCount(group.resourceId),
+  };
+}
+
+/** `SearchCompanyGroupDto`. */
+export function groupSearchDto(row: GroupRow) {
+  return {
+    resourceId: row.group.resourceId,
+    name: row.group.name,
+    companyCount: row.companyCount,
+    createTime: row.group.createTime,
+  };
+}
+
+/** `SearchGroupCompanyDto`. */
+export function memberDto(company: SimCompany) {
+  return {
+    companyName: company.name,
+    companyResourceId: company.resourceId,
+    industryName: company.industryName,
+    industryResourceId: company.industryResourceId,
+    licenseTypeName: company.licenseTypeName,
+    licenseTypeResourceId: company.licenseTypeResourceId,
+    isNumberOfUsersLimited: company.isNumberOfUsersLimited,
+    numberOfUsers: String(company.numberOfUsers),
+    licenseEndDate: company.licenseEndDate,
+    createTime: company.createTime,
+    companyStatusId: company.companyStatusId,
+    companyStatusName: company.companyStatusName,
+  };
+}
+
+function groupNotFound(id: string): Reply {
+  return notFound(`Company group '${id}' was not found.`);
+}
+
+/** Runs a validated search; maps unknown fields/operators to INPUT_ERROR. */
+export function runSearch<Row>(
+  rows: Row[],
+  body: unknown,
+  spec: SearchSpec<Row>,
+): { ok: true; rows: Row[]; search: SearchBody } | { ok: false; reply: Reply } {
+  const parsed = parseBody(SearchBodySchema, body);
+  if (!parsed.ok) return { ok: false, reply: inputError(parsed.messages) };
+  try {
+    return { ok: true, rows: filterAndSort(rows, parsed.value, spec), search: parsed.value };
+  } catch (error) {
+    if (error instanceof SearchError) return { ok: false, reply: inputError([error.message]) };
+    throw error;
+  }
+}
+
+function unknownCompanies(store: SimulatorStore, ids: string[]): string[] {
+  return ids.filter((id) => !store.company(id));
+}
+
+function unknownCompaniesError(ids: string[]): Reply {
+  return inputError([`companyResourceIdArray: unknown company resource id(s): ${ids.join(', ')}`]);
+}
+
+function nameTaken(store: SimulatorStore, name: string, exceptId?: string): boolean {
+  const existing = store.groupByName(name);
+  return existing !== undefined && existing.resourceId !== exceptId;
+}
+
+export function listGroups({ core }: HandlerRequest): Reply {
+  return success(core.store.groups().map((g) => groupDto(core.store, g)));
+}
+
+export function getGroup({ core, params }: HandlerRequest): Reply {
+  const group = core.store.group(params.resourceId ?? '');
+  return group ? success(groupDto(core.store, group)) : groupNotFound(params.resourceId ?? '');
+}
+
+export function createGroup({ core, body }: HandlerRequest): Reply {
+  const parsed = parseBody(GroupBodySchema, body);
+  if (!parsed.ok) return inputError(parsed.messages);
+  const { name, companyResourceIdArray } = parsed.value;
+  if (nameTaken(core.store, name))
+    return inputError([`name: a company group named '${name}' already exists`]);
+  const unknown = unknownCompanies(core.store, companyResourceIdArray ?? []);
+  if (unknown.length > 0) return unknownCompaniesError(unknown);
+  const group = core.store.addGroup(name, companyResourceIdArray ?? []);
+  return success({ resourceId: group.resourceId });
+}
+
+export function updateGroup({ core, params, body }: HandlerRequest): Reply {
+  const id = params.resourceId ?? '';
+  if (!core.store.group(id)) return groupNotFound(id);
+  const parsed = parseBody(GroupBodySchema, body);
+  if (!parsed.ok) return inputError(parsed.messages);
+  const { name, companyResourceIdArray } = parsed.value;
+  if (nameTaken(core.store, name, id))
+    return inputError([`name: a company group named '${name}' already exists`]);
+  const unknown = unknownCompanies(core.store, companyResourceIdArray ?? []);
+  if (unknown.length > 0) return unknownCompaniesError(unknown);
+  core.store.renameGroup(id, name);
+  if (companyResourceIdArray) core.store.setGroupMembers(id, companyResourceIdArray);
+  else if (core.behaviour.updateWithoutMembers === 'clear') core.store.setGroupMembers(id, []);
+  return success({ resourceId: id });
+}
+
+export function deleteGroup({ core, params }: HandlerRequest): Reply {
+  const id = params.resourceId ?? '';
+  return core.store.deleteGroup(id) ? success({ resourceId: id }) : groupNotFound(id);
+}
+
+export function bulkDeleteGroups({ core, body }: HandlerRequest): Reply {
+  const parsed = parseBody(BulkDeleteBodySchema, body);
+  if (!parsed.ok) return inputError(parsed.messages);
+  const { items, selectAll, excludedItems, filter } = parsed.value;
+  const excluded = new Set(excludedItems ?? []);
+  const text = filter?.searchInputTextValue?.trim().toLowerCase() ?? '';
+  const targets = selectAll
+    ? core.store
+        .groups()
+        .filter((g) => !excluded.has(g.resourceId) && g.name.toLowerCase().includes(text))
+        .map((g) => g.resourceId)
+    : (items ?? []);
+  if (targets.length === 0) return inputError(['items: at least one company group resource id is required']);
+  for (const id of targets) core.store.deleteGroup(id);
+  return success({ resourceId: null });
+}
+
+export function putParticipants({ core, params, body }: HandlerRequest): Reply {
+  const id = params.resourceId ?? '';
+  if (!core.store.group(id)) return groupNotFound(id);
+  const parsed = parseBody(ParticipantsBodySchema, body);
+  if (!parsed.ok) return inputError(parsed.messages);
+  const ids = parsed.value.companyResourceIdArray;
+  const unknown = unknownCompanies(core.store, ids);
+  if (unknown.length > 0) return unknownCompaniesError(unknown);
+  // The contract's open question (README conflict 1): replace the list, or add to it.
+  if (core.behaviour.participantsMode === 'replace') core.store.setGroupMembers(id, ids);
+  else core.store.addGroupMembers(id, ids);
+  return success({ resourceId: id });
+}
+
+export function removeParticipants({ core, params, body }: HandlerRequest): Reply {
+  const id = params.resourceId ?? '';
+  if (!core.store.group(id)) return groupNotFound(id);
+  const parsed = parseBody(ParticipantsBodySchema, body);
+  if (!parsed.ok) return inputError(parsed.messages);
+  const unknown = unknownCompanies(core.store, parsed.value.companyResourceIdArray);
+  if (unknown.length > 0) return unknownCompaniesError(unknown);
+  core.store.removeGroupMembers(id, parsed.value.companyResourceIdArray);
+  return success({ resourceId: id });
+}
+
+export function searchGroups({ core, body }: HandlerRequest): Reply {
+  const result = runSearch(groupRows(core.store), body, GROUP_SEARCH);
+  if (!result.ok) return result.reply;
+  const page = paginate(result.rows, result.search.pageNumber, result.search.pageSize);
+  return success({ ...page, results: page.results.map(groupSearchDto) });
+}
+
+export function searchGroupMembers({ core, params, body }: HandlerRequest): Reply {
+  const id = params.resourceId ?? '';
+  if (!core.store.group(id)) return groupNotFound(id);
+  const result = runSearch(core.store.groupMembers(id), body, MEMBER_SEARCH);
+  if (!result.ok) return result.reply;
+  const page = paginate(result.rows, result.search.pageNumber, result.search.pageSize);
+  return success({ ...page, results: page.results.map(memberDto) });
+}

@@ -1,0 +1,239 @@
+// Public interface of the local Keepnet API simulator. Every other module of the project tests
+// against this, so it changes only additively. What the simulator plays, and which readings of the
+// vendor's contract it can switch between, is described in /work/shared/keepnet/README.md.
+
+/** A client credential as the token endpoint takes it. */
+export interface ClientCredentials {
+  clientId: string;
+  clientSecret: string;
+}
+
+/** `replace`: PUT …/participants replaces the member list (seed docs). `additive`: it adds (spec, UI). */
+export type ParticipantsMode = 'replace' | 'additive';
+
+/**
+ * What `PUT /api/company-groups/{id}` does when `companyResourceIdArray` is missing or null.
+ * `clear` (default) is the pessimistic reading: the group loses its members. `keep` leaves them.
+ */
+export type UpdateWithoutMembersBehaviour = 'clear' | 'keep';
+
+/** `standard`: `{ data, status, message, validationMessages }`. `isSuccess`: `{ isSuccess, data, messages }`. */
+export type EnvelopeStyle = 'standard' | 'isSuccess';
+
+/** Case of the JSON keys the simulator writes (it always reads keys case-insensitively). */
+export type KeyCase = 'camel' | 'pascal';
+
+/** Token bucket per credential (client id): `burst` requests at once, refilled at `perSecond`. */
+export interface RateLimit {
+  perSecond: number;
+  burst: number;
+  /** Retry-After header on 429 replies, in seconds; omitted when undefined (the vendor documents none). */
+  retryAfterSeconds?: number;
+}
+
+/**
+ * Makes exports synthetic: instead of the stored rows, the export body holds generated rows until
+ * `rows` rows or about `bytes` bytes are written (`bytes` wins if both are given). Generated
+ * lazily with backpressure, so a 500 MB export never sits in memory. CSV repeats one block of
+ * 1000 distinct rows rendered once (memory speed, ~100 MB/s here); Excel goes row by row through
+ * exceljs' streaming writer (real but slow, ~2 MB/s of .xlsx here).
+ */
+export interface SyntheticExport {
+  rows?: number;
+  bytes?: number;
+}
+
+/** Everything that can be switched at start (`SimulatorOptions`) and at runtime (`configure`). */
+export interface SimulatorBehaviour {
+  participantsMode: ParticipantsMode;
+  updateWithoutMembers: UpdateWithoutMembersBehaviour;
+  /** Added before every reply (token endpoint included). */
+  latencyMs: number;
+  /** null: unlimited. */
+  rateLimit: RateLimit | null;
+  tokenLifetimeSeconds: number;
+  /** HTTP status for a refused client on /connect/token (the sources differ: 400 or 401). */
+  invalidClientStatus: 400 | 401;
+  envelope: EnvelopeStyle;
+  keyCase: KeyCase;
+  /** `jwt`: three base64url segments like the vendor's; `opaque`: a random string. */
+  tokenFormat: 'jwt' | 'opaque';
+  syntheticExport: SyntheticExport | null;
+  /** When true, every exchange is kept for `exchanges()` (contract tests). */
+  recordExchanges: boolean;
+}
+
+export interface SeedOptions {
+  /** PRNG seed: same seed, same companies, groups, ids and times. Default 42. */
+  seed?: number;
+  /** Companies of the seeded reseller. Default 50. */
+  companies?: number;
+  /** Extra synthetic groups ("Group 0001", …) beyond the named ones. Default 0. */
+  extraGroups?: number;
+  /** Members of each extra group (random companies). Default 5. */
+  membersPerExtraGroup?: number;
+  /** Start empty (no companies, no groups). */
+  empty?: boolean;
+  /** The "now" that seeded createTimes are spread back from (epoch ms). Default 2026-11-01T00:00Z (fixed, so seeds repeat). */
+  now?: number;
+}
+
+export interface SimulatorOptions extends Partial<SimulatorBehaviour> {
+  /** Default 0 (an ephemeral port). */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  seed?: SeedOptions;
+  /** Override the seeded credentials (otherwise fixed, well-known values). */
+  credentials?: { reseller?: ClientCredentials; nonReseller?: ClientCredentials };
+}
+
+// ---- faults ----
+
+export type FaultKind =
+  /** Reply with a 5xx (default 500) and an INTERNAL_SERVER_ERROR envelope. */
+  | 'server-error'
+  /** Reply 429 (Retry-After when `retryAfterSeconds` is set). */
+  | 'rate-limited'
+  /** Destroy the socket without a reply. */
+  | 'connection-reset'
+  /** Exports only: announce a Content-Length, send part of the body, destroy the socket. */
+  | 'truncated-body'
+  /** Revoke every token issued so far, then handle the request (which then gets 401). */
+  | 'expire-tokens';
+
+export interface FaultRule {
+  kind: FaultKind;
+  /**
+   * Which requests: a route key ("PUT /api/company-groups/{resourceId}/participants"), a template
+   * without method ("/api/company-groups/search"), a RegExp tested against the route key, or
+   * undefined / "*" for every request.
+   */
+  route?: string | RegExp;
+  /** How many matching requests it hits. Default 1 (Infinity allowed). */
+  times?: number;
+  /** Hit each matching request with this probability (seeded RNG); `times` still caps the hits. */
+  probability?: number;
+  /** server-error only: the HTTP status (default 500). */
+  status?: number;
+  /** rate-limited only. */
+  retryAfterSeconds?: number;
+  /** truncated-body only: fraction of the body sent before the socket is destroyed (default 0.5). */
+  truncateAt?: number;
+  /**
+   * server-error and connection-reset: handle the request first (its changes happen), then lose
+   * the reply. Models "the call may have succeeded": the case where blind retries duplicate work.
+   */
+  afterHandling?: boolean;
+}
+
+export interface FaultHandle {
+  /** How many requests this rule has hit so far. */
+  readonly hits: number;
+  /** True when `times` is used up. */
+  readonly exhausted: boolean;
+  cancel(): void;
+}
+
+// ---- recorded exchanges ----
+
+export interface RecordedExchange {
+  method: string;
+  /** The spec's path template, e.g. "/api/company-groups/{resourceId}"; the raw path when unmatched. */
+  template: string;
+  path: string;
+  /** Lower-case header names; `authorization` is never kept. */
+  requestHeaders: Record<string, string>;
+  /** Parsed JSON or form body (as an object), raw text otherwise, undefined when empty. */
+  requestBody: unknown;
+  status: number;
+  responseContentType: string | null;
+  /** Parsed JSON reply; undefined for files and empty bodies. */
+  responseBody: unknown;
+}
+
+// ---- state ----
+
+export interface SimCompany {
+  resourceId: string;
+  name: string;
+  industryName: string;
+  industryResourceId: string;
+  licenseTypeName: string;
+  licenseTypeResourceId: string;
+  licenseEndDate: string | null;
+  numberOfUsers: number;
+  isNumberOfUsersLimited: boolean;
+  /** ISO 8601 UTC. */
+  createTime: string;
+  resellerName: string;
+  countryName: string;
+  tags: string[];
+  companyStatusId: number;
+  companyStatusName: string;
+  targetUserCount: number;
+}
+
+export interface SimGroup {
+  resourceId: string;
+  name: string;
+  /** ISO 8601 UTC; served as `addedTime` by list/get and `createTime` by search. */
+  createTime: string;
+}
+
+/** Input of `addCompany` and `POST /api/companies`; only `name` is required. */
+export interface NewCompany {
+  name: string;
+  industryName?: string;
+  licenseTypeName?: string;
+  licenseEndDate?: string | null;
+  numberOfUsers?: number;
+  countryName?: string;
+  tags?: string[];
+  /** ISO time; default now. */
+  createTime?: string;
+  /** Groups the new company joins (`CompanyGroupResourceIdArray`). */
+  groupResourceIds?: string[];
+}
+
+/** Direct access to the simulator's data, bypassing HTTP (no counts, no faults, no auth). */
+export interface SimulatorState {
+  companies(): SimCompany[];
+  company(resourceId: string): SimCompany | undefined;
+  companyByName(name: string): SimCompany | undefined;
+  addCompany(input: NewCompany): SimCompany;
+  groups(): SimGroup[];
+  group(resourceId: string): SimGroup | undefined;
+  /** Case-insensitive, like the API's uniqueness rule. */
+  groupByName(name: string): SimGroup | undefined;
+  addGroup(name: string, memberIds?: string[]): SimGroup;
+  deleteGroup(resourceId: string): boolean;
+  /** Member company ids in insertion order; throws for an unknown group. */
+  groupMemberIds(resourceId: string): string[];
+  setGroupMembers(resourceId: string, companyIds: string[]): void;
+}
+
+export interface KeepnetSimulator {
+  /** http://127.0.0.1:PORT, no trailing slash. */
+  readonly url: string;
+  readonly port: number;
+  readonly credentials: { reseller: ClientCredentials; nonReseller: ClientCredentials };
+  readonly state: SimulatorState;
+  /** Current behaviour (a copy). */
+  behaviour(): SimulatorBehaviour;
+  configure(patch: Partial<SimulatorBehaviour>): void;
+  injectFaults(...rules: FaultRule[]): FaultHandle[];
+  clearFaults(): void;
+  /** Revoke every token issued so far (the next call with one gets 401). */
+  expireTokens(): void;
+  /** Requests per route key ("METHOD /template"), /connect/token included. */
+  counts(): Record<string, number>;
+  /** Requests to one route key (0 when none). */
+  count(routeKey: string): number;
+  resetCounts(): void;
+  exchanges(): RecordedExchange[];
+  clearExchanges(): void;
+  /** Restore the seeded state (companies, groups, members); keeps behaviour, counts and faults. */
+  reset(): void;
+  close(): Promise<void>;
+}

@@ -1,0 +1,36 @@
+// AWS-shaped events for driving the real handlers locally: the same envelopes EventBridge delivers,
+// so the handlers' parsers see exactly what they would see in Lambda.
+import { randomUUID } from 'node:crypto';
+import type { EventBridgeEvent, ScheduledEvent } from 'aws-lambda';
+
+const ACCOUNT = '000000000000';
+
+function region(): string {
+  return process.env.AWS_REGION ?? 'eu-west-1';
+}
+
+export function eventBridgeEvent<TDetailType extends string, TDetail>(
+  detailType: TDetailType,
+  source: string,
+  detail: TDetail,
+): EventBridgeEvent<TDetailType, TDetail> {
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': detailType,
+    source,
+    account: ACCOUNT,
+    time: new Date().toISOString(),
+    region: region(),
+    resources: [],
+    detail,
+  };
+}
+
+/** What an EventBridge schedule rule (`rate(...)`/`cron(...)`) delivers. */
+export function scheduledEvent(ruleName: string): ScheduledEvent {
+  return {
+    ...eventBridgeEvent('Scheduled Event', 'aws.events', {}),
+    resources: [`arn:aws:events:${region()}:${ACCOUNT}:rule/${ruleName}`],
+  };
+}

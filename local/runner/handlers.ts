@@ -1,0 +1,67 @@
+// Loads the real function handlers (the same functions/<name>/handler.ts the build bundles) and invokes
+// them the way Lambda does: one event, a fresh context per invocation. Imported lazily, after the
+// runner has set the environment, because handlers read their configuration at module load.
+import type { Context } from 'aws-lambda';
+import { fakeLambdaContext } from './lambda-context';
+import { StepUnavailableError } from './progress';
+
+export type FunctionName =
+  | 'onboarding-router'
+  | 'onboarding-worker'
+  | 'company-poller'
+  | 'scheduled-export'
+  | 'api';
+
+export type LambdaHandler<TEvent = unknown, TResult = unknown> = (
+  event: TEvent,
+  context: Context,
+) => Promise<TResult>;
+
+// Literal specifiers, so tsx resolves them exactly like the bundler does.
+const modules: Record<FunctionName, () => Promise<{ handler?: unknown }>> = {
+  'onboarding-router': () => import('../../functions/onboarding-router/handler'),
+  'onboarding-worker': () => import('../../functions/onboarding-worker/handler'),
+  'company-poller': () => import('../../functions/company-poller/handler'),
+  'scheduled-export': () => import('../../functions/scheduled-export/handler'),
+  api: () => import('../../functions/api/handler'),
+};
+
+/** Timeouts as the stack configures them (docs/architecture.md); the fake context counts down from these. */
+const TIMEOUT_MS: Record<FunctionName, number> = {
+  'onboarding-router': 30_000,
+  'onboarding-worker': 120_000,
+  'company-poller': 120_000,
+  'scheduled-export': 900_000,
+  api: 29_000,
+};
+
+/** The placeholders that stand in for unfinished functions throw this. */
+const PLACEHOLDER = /is not implemented yet/;
+
+export async function loadHandler<TEvent, TResult>(
+  name: FunctionName,
+): Promise<LambdaHandler<TEvent, TResult>> {
+  const mod = await modules[name]();
+  if (typeof mod.handler !== 'function')
+    throw new StepUnavailableError(`functions/${name} exports no handler`);
+  const handler = mod.handler as LambdaHandler<TEvent, TResult>;
+  return async (event, context) => {
+    try {
+      return await handler(event, context);
+    } catch (error) {
+      if (error instanceof Error && PLACEHOLDER.test(error.message)) {
+        throw new StepUnavailableError(`functions/${name} is still a placeholder`);
+      }
+      throw error;
+    }
+  };
+}
+
+/** One invocation with a fresh Lambda context, as Lambda would make it. */
+export async function invoke<TEvent, TResult>(
+  name: FunctionName,
+  handler: LambdaHandler<TEvent, TResult>,
+  event: TEvent,
+): Promise<TResult> {
+  return handler(event, fakeLambdaContext({ functionName: name, timeoutMs: TIMEOUT_MS[name] }));
+}

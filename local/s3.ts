@@ -1,0 +1,86 @@
+// Local S3: s3rver on 127.0.0.1 (port 0) with a data directory (a fresh temp dir by default),
+// the requested buckets created up front, logging silenced. Client settings that s3rver needs
+// (path-style, WHEN_REQUIRED checksums: see /work/shared/TOOLCHAIN.md) come with it.
+//
+// s3rver only knows the access key "S3RVER" and does not verify SigV4 signatures. So that any
+// SDK client works (whatever fake keys its environment holds), requests pass through a tiny
+// front that rewrites the access key id in the credential scope to S3RVER.
+
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { S3ClientConfig } from '@aws-sdk/client-s3';
+import S3rver from 's3rver';
+
+export interface LocalS3Options {
+  /** Where objects are stored; default a new temp dir, removed on close. */
+  directory?: string;
+  buckets?: string[];
+  port?: number;
+}
+
+export interface LocalS3 {
+  /** http://127.0.0.1:PORT: the value for AWS_ENDPOINT_URL_S3. */
+  readonly url: string;
+  readonly directory: string;
+  readonly buckets: string[];
+  /** Settings for `new S3Client(...)` that work against s3rver (endpoint, path-style, checksums). */
+  clientConfig(): S3ClientConfig;
+  close(): Promise<void>;
+}
+
+export async function startS3(options: LocalS3Options = {}): Promise<LocalS3> {
+  const ownsDirectory = options.directory === undefined;
+  const directory = options.directory ?? (await mkdtemp(join(tmpdir(), 'keepnet-s3-')));
+  const buckets = options.buckets ?? [];
+  const s3rver = new S3rver({
+    directory,
+    silent: true,
+    allowMismatchedSignatures: true,
+    configureBuckets: buckets.map((name) => ({ name, configs: [] })),
+  });
+  await s3rver.configureBuckets();
+  const handle = s3rver.callback();
+  const server = createServer((req, res) => {
+    asS3rverCredential(req);
+    handle(req, res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url,
+    directory,
+    buckets,
+    clientConfig: () => ({
+      endpoint: url,
+      region: process.env.AWS_REGION ?? 'eu-west-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    }),
+    close: async () => {
+      await new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      });
+      if (ownsDirectory) await rm(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Header- and query-signed requests alike: "Credential=<key>/<date>/…" → "Credential=S3RVER/…". */
+function asS3rverCredential(req: IncomingMessage): void {
+  const authorization = req.headers.authorization;
+  if (authorization)
+    req.headers.authorization = authorization.replace(/Credential=[^/]+\//, 'Credential=S3RVER/');
+  if (req.url?.includes('X-Amz-Credential=')) {
+    req.url = req.url.replace(/X-Amz-Credential=[^%&/]+(%2F|\/)/i, 'X-Amz-Credential=S3RVER$1');
+  }
+}

@@ -1,0 +1,183 @@
+// A stand-in for Lambda's SQS event source mapping: polls a queue with the real SDK client and invokes
+// a handler with SQS-event-shaped records. Several consumers run at once; the queue's FIFO rules give
+// "different message groups in parallel, one group serially". Succeeded messages are deleted; those in
+// batchItemFailures (or all, when the handler throws) stay and come back after the visibility timeout.
+import {
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  type Message,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+
+export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
+
+export interface FifoConsumerOptions {
+  queueUrl: string;
+  handler: SqsHandler;
+  /** Parallel pollers (Lambda's maximum concurrency). Default 4. */
+  concurrency?: number;
+  /** Messages per invocation, 1..10. Default 10. */
+  batchSize?: number;
+  /** Default: a client built from the environment (AWS_ENDPOINT_URL_SQS). */
+  sqs?: SQSClient;
+  /** What context.getRemainingTimeInMillis() starts from. Default 30 s. */
+  functionTimeoutMs?: number;
+  /** Called when a handler throws (the whole batch is then left on the queue). */
+  onError?: (error: unknown) => void;
+}
+
+export interface FifoConsumers {
+  /** Invocations so far, and how many records they carried / failed. */
+  readonly stats: { invocations: number; records: number; failures: number; errors: number };
+  /** Resolves once the queue holds nothing visible or in flight and no invocation runs. */
+  drained(options?: { timeoutMs?: number }): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const REGION = () => process.env.AWS_REGION ?? 'us-east-1';
+
+function toRecord(queueArn: string, m: Message): SQSRecord {
+  const a = m.Attributes ?? {};
+  return {
+    messageId: m.MessageId!,
+    receiptHandle: m.ReceiptHandle!,
+    body: m.Body ?? '',
+    attributes: {
+      ApproximateReceiveCount: a.ApproximateReceiveCount ?? '1',
+      SentTimestamp: a.SentTimestamp ?? String(Date.now()),
+      SenderId: a.SenderId ?? '000000000000',
+      ApproximateFirstReceiveTimestamp: a.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+      ...(a.SequenceNumber ? { SequenceNumber: a.SequenceNumber } : {}),
+      ...(a.MessageGroupId ? { MessageGroupId: a.MessageGroupId } : {}),
+      ...(a.MessageDeduplicationId ? { MessageDeduplicationId: a.MessageDeduplicationId } : {}),
+    },
+    messageAttributes: {},
+    md5OfBody: m.MD5OfBody ?? '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: queueArn,
+    awsRegion: REGION(),
+  };
+}
+
+function lambdaContext(timeoutMs: number): Context {
+  const start = Date.now();
+  const requestId = crypto.randomUUID();
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: 'onboarding-worker',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:${REGION()}:000000000000:function:onboarding-worker`,
+    memoryLimitInMB: '512',
+    awsRequestId: requestId,
+    logGroupName: '/aws/lambda/onboarding-worker',
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, timeoutMs - (Date.now() - start)),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+export function runFifoConsumers(options: FifoConsumerOptions): FifoConsumers {
+  const sqs = options.sqs ?? new SQSClient({});
+  const batchSize = options.batchSize ?? 10;
+  const stats = { invocations: 0, records: 0, failures: 0, errors: 0 };
+  let running = true;
+  let busy = 0;
+  let queueArn: string | undefined;
+
+  const arn = async () => {
+    queueArn ??= (
+      await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: options.queueUrl, AttributeNames: ['QueueArn'] }),
+      )
+    ).Attributes?.QueueArn;
+    return queueArn ?? 'arn:aws:sqs:local:000000000000:queue';
+  };
+
+  const poll = async () => {
+    while (running) {
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: options.queueUrl,
+          MaxNumberOfMessages: batchSize,
+          WaitTimeSeconds: 0,
+          MessageSystemAttributeNames: ['All'],
+        }),
+      );
+      if (Messages.length === 0) {
+        await new Promise((r) => setTimeout(r, 15));
+        continue;
+      }
+      busy++;
+      try {
+        const records = Messages.map((m) => toRecord(queueArn ?? '', m));
+        stats.invocations++;
+        stats.records += records.length;
+        let failed: Set<string>;
+        try {
+          const response = await options.handler(
+            { Records: records },
+            lambdaContext(options.functionTimeoutMs ?? 30_000),
+          );
+          failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+        } catch (error) {
+          stats.errors++;
+          options.onError?.(error);
+          failed = new Set(records.map((r) => r.messageId));
+        }
+        stats.failures += failed.size;
+        const done = records.filter((r) => !failed.has(r.messageId));
+        if (done.length > 0) {
+          await sqs.send(
+            new DeleteMessageBatchCommand({
+              QueueUrl: options.queueUrl,
+              Entries: done.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })),
+            }),
+          );
+        }
+      } finally {
+        busy--;
+      }
+    }
+  };
+
+  const lanes = arn().then(() =>
+    Promise.all(
+      Array.from({ length: options.concurrency ?? 4 }, () =>
+        poll().catch((error) => {
+          stats.errors++;
+          options.onError?.(error);
+        }),
+      ),
+    ),
+  );
+
+  return {
+    stats,
+    async drained({ timeoutMs = 15_000 } = {}) {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const { Attributes = {} } = await sqs.send(
+          new GetQueueAttributesCommand({
+            QueueUrl: options.queueUrl,
+            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+          }),
+        );
+        const left =
+          Number(Attributes.ApproximateNumberOfMessages) +
+          Number(Attributes.ApproximateNumberOfMessagesNotVisible);
+        if (left === 0 && busy === 0) return;
+        if (Date.now() > until)
+          throw new Error(`Queue not drained after ${timeoutMs} ms: ${left} message(s) left`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    async stop() {
+      running = false;
+      await lanes;
+    },
+  };
+}

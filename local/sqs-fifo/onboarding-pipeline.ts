@@ -1,0 +1,104 @@
+// The onboarding pipeline, locally: a FIFO queue (+ DLQ) on the local SQS server, the environment the
+// router and worker read at cold start, and a way to run the worker like Lambda's event source mapping.
+// Used by the onboarding tests, the bench and the local runner. Keepnet, Secrets Manager and S3 come
+// from local/local-stack.ts (pass its `env`).
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { runFifoConsumers } from './consumers';
+import { type LocalSqs, startSqs } from './server';
+
+export type RouterHandler = (event: unknown) => Promise<void>;
+export type WorkerHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+
+export interface OnboardingPipelineOptions {
+  /** Environment of the rest of the local world (local-stack's `env`). */
+  env?: Record<string, string>;
+  groupRules?: string;
+  participantsMode?: 'union' | 'additive';
+  /**
+   * The queue's visibility timeout in real milliseconds (the server runs 1000× faster than SQS). It
+   * must exceed the longest worker invocation, as in AWS (6 × the function timeout): otherwise a batch
+   * still running becomes visible again and a second worker writes the same group concurrently.
+   */
+  visibilityTimeoutMs?: number;
+  maxReceiveCount?: number;
+  /**
+   * Loads the handlers once the environment is in place (they read it at cold start). Default:
+   * a dynamic import of functions/onboarding-{router,worker}/handler; tests pass one that isolates modules.
+   */
+  loadHandlers?: () => Promise<{ router: RouterHandler; worker: WorkerHandler }>;
+}
+
+export interface OnboardingPipeline {
+  sqs: LocalSqs;
+  queueUrl: string;
+  dlqUrl: string;
+  router: RouterHandler;
+  worker: WorkerHandler;
+  /** Runs `concurrency` worker pollers until the queue is empty (failed messages retried or dead). */
+  drain(options?: { concurrency?: number; batchSize?: number; timeoutMs?: number }): Promise<{
+    invocations: number;
+    records: number;
+    failures: number;
+  }>;
+  /** Stops the SQS server and restores the environment. */
+  close(): Promise<void>;
+}
+
+async function importHandlers() {
+  const router = (await import('../../functions/onboarding-router/handler')).handler;
+  const worker = (await import('../../functions/onboarding-worker/handler')).handler;
+  return { router, worker };
+}
+
+export async function startOnboardingPipeline(
+  options: OnboardingPipelineOptions = {},
+): Promise<OnboardingPipeline> {
+  const sqs = await startSqs({ timeScale: 0.001 });
+  const { queueUrl, dlqUrl } = sqs.createFifoQueueWithDlq('onboarding', {
+    maxReceiveCount: options.maxReceiveCount ?? 3,
+    visibilityTimeoutSeconds: options.visibilityTimeoutMs ?? 5_000,
+  });
+  const env: Record<string, string> = {
+    ...options.env,
+    AWS_ENDPOINT_URL_SQS: sqs.url,
+    ONBOARDING_QUEUE_URL: queueUrl,
+    GROUP_RULES: options.groupRules ?? '',
+    PARTICIPANTS_MODE: options.participantsMode ?? 'union',
+  };
+  const previous = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
+  const restoreEnv = () => {
+    for (const [k, v] of Object.entries(previous)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+  try {
+    const { router, worker } = await (options.loadHandlers ?? importHandlers)();
+    return {
+      sqs,
+      queueUrl,
+      dlqUrl,
+      router,
+      worker,
+      async drain({ concurrency = 4, batchSize = 10, timeoutMs = 15_000 } = {}) {
+        const consumers = runFifoConsumers({ queueUrl, handler: worker, concurrency, batchSize });
+        try {
+          await consumers.drained({ timeoutMs });
+        } finally {
+          await consumers.stop();
+        }
+        const { invocations, records, failures } = consumers.stats;
+        return { invocations, records, failures };
+      },
+      async close() {
+        restoreEnv();
+        await sqs.close();
+      },
+    };
+  } catch (error) {
+    restoreEnv();
+    await sqs.close();
+    throw error;
+  }
+}

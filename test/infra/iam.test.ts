@@ -1,0 +1,201 @@
+// Least privilege, asserted exhaustively: every statement of every policy in the template, per role,
+// with its actions and resources. A new grant anywhere fails this test until it is listed here.
+import type { Template } from 'aws-cdk-lib/assertions';
+import { synthTemplate } from './helpers';
+
+type Json = unknown;
+
+/** Logical ids end in an 8-hex-digit hash; strip it so expectations read like the construct tree. */
+const stripHash = (logicalId: string): string => logicalId.replace(/[0-9A-F]{8}$/, '');
+
+/** Renders a CloudFormation value the way a reviewer reads it: `Bucket.Arn/prefix/*`, `Queue`. */
+function render(value: Json): string {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') {
+    const v = value as Record<string, Json>;
+    if ('Fn::GetAtt' in v) {
+      const [id, attr] = v['Fn::GetAtt'] as [string, string];
+      return `${stripHash(id)}.${attr}`;
+    }
+    if ('Ref' in v) return stripHash(v.Ref as string);
+    if ('Fn::Join' in v) {
+      const [sep, parts] = v['Fn::Join'] as [string, Json[]];
+      return parts.map(render).join(sep);
+    }
+  }
+  return JSON.stringify(value);
+}
+
+const asList = (value: Json): Json[] => (Array.isArray(value) ? value : [value]);
+
+interface Statement {
+  actions: string[];
+  resources: string[];
+  condition?: Json;
+}
+
+/** Policy statements by (hash-stripped) role logical id. */
+function statementsByRole(template: Template): Record<string, Statement[]> {
+  const byRole: Record<string, Statement[]> = {};
+  for (const resource of Object.values(template.findResources('AWS::IAM::Policy'))) {
+    const props = resource.Properties as {
+      Roles: Json[];
+      PolicyDocument: { Statement: Record<string, Json>[] };
+    };
+    for (const role of props.Roles) {
+      const name = render(role);
+      for (const statement of props.PolicyDocument.Statement) {
+        expect(statement.Effect).toBe('Allow');
+        expect(statement).not.toHaveProperty('NotAction');
+        expect(statement).not.toHaveProperty('NotResource');
+        const statements = byRole[name] ?? [];
+        statements.push({
+          actions: asList(statement.Action).map(String).sort(),
+          resources: asList(statement.Resource).map(render).sort(),
+          ...(statement.Condition ? { condition: statement.Condition } : {}),
+        });
+        byRole[name] = statements;
+      }
+    }
+  }
+  return byRole;
+}
+
+describe('IAM policies', () => {
+  const template = synthTemplate();
+  const byRole = statementsByRole(template);
+
+  it('grants each role exactly the statements its function or service uses', () => {
+    const logs = (fn: string) => ({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [`${fn}Logs.Arn`],
+    });
+    const keepnetSecret = { actions: ['secretsmanager:GetSecretValue'], resources: ['KeepnetCredentials'] };
+
+    expect(byRole).toEqual({
+      OnboardingRouterRole: [
+        logs('OnboardingRouter'),
+        // Its FIFO messages, and its async-invocation failures.
+        { actions: ['sqs:SendMessage'], resources: ['FailedEvents.Arn', 'OnboardingQueue.Arn'] },
+      ],
+      OnboardingWorkerRole: [
+        logs('OnboardingWorker'),
+        keepnetSecret,
+        {
+          // The event source mapping's consume grant, plus re-enqueueing name-keyed messages.
+          actions: [
+            'sqs:ChangeMessageVisibility',
+            'sqs:DeleteMessage',
+            'sqs:GetQueueAttributes',
+            'sqs:GetQueueUrl',
+            'sqs:ReceiveMessage',
+            'sqs:SendMessage',
+          ],
+          resources: ['OnboardingQueue.Arn'],
+        },
+      ],
+      CompanyPollerRole: [
+        logs('CompanyPoller'),
+        keepnetSecret,
+        {
+          actions: ['s3:GetObject', 's3:PutObject'],
+          resources: ['ExportStorageExports.Arn/state/company-poller/*'],
+        },
+        { actions: ['s3:ListBucket'], resources: ['ExportStorageExports.Arn'] },
+        {
+          actions: ['events:PutEvents'],
+          resources: ['arn:aws:events:eu-west-1:123456789012:event-bus/default'],
+        },
+        { actions: ['sqs:SendMessage'], resources: ['FailedEvents.Arn'] },
+      ],
+      ScheduledExportRole: [
+        logs('ScheduledExport'),
+        keepnetSecret,
+        {
+          actions: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'],
+          resources: ['ExportStorageExports.Arn/exports/*'],
+        },
+        // Listing only under the prefix: finding the previous membership snapshot.
+        {
+          actions: ['s3:ListBucket'],
+          resources: ['ExportStorageExports.Arn'],
+          condition: { StringLike: { 's3:prefix': ['exports/*'] } },
+        },
+        { actions: ['sqs:SendMessage'], resources: ['FailedEvents.Arn'] },
+      ],
+      ApiRole: [
+        logs('Api'),
+        { actions: ['secretsmanager:GetSecretValue'], resources: ['KeepnetCredentials', 'WebhookKey'] },
+        { actions: ['sqs:SendMessage'], resources: ['OnboardingQueue.Arn'] },
+        {
+          actions: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'],
+          resources: ['ExportStorageExports.Arn/exports/*'],
+        },
+      ],
+      NightlyExportScheduleRole: [
+        {
+          actions: ['lambda:InvokeFunction'],
+          resources: ['ScheduledExportFunction.Arn', 'ScheduledExportFunction.Arn:*'],
+        },
+        { actions: ['sqs:SendMessage'], resources: ['FailedEvents.Arn'] },
+      ],
+      CompanyPollerScheduleRole: [
+        {
+          actions: ['lambda:InvokeFunction'],
+          resources: ['CompanyPollerFunction.Arn', 'CompanyPollerFunction.Arn:*'],
+        },
+        { actions: ['sqs:SendMessage'], resources: ['FailedEvents.Arn'] },
+      ],
+    });
+  });
+
+  it('uses no wildcard resource', () => {
+    for (const statements of Object.values(byRole)) {
+      for (const { resources } of statements) expect(resources).not.toContain('*');
+    }
+  });
+
+  it('attaches no AWS managed policy to a function or scheduler role', () => {
+    const roles = template.findResources('AWS::IAM::Role');
+    const withManaged = Object.entries(roles)
+      .filter(([, role]) => (role.Properties as { ManagedPolicyArns?: unknown[] }).ManagedPolicyArns)
+      .map(([id]) => stripHash(id));
+    // API Gateway's account-level logging role is the one exception (its documented managed policy).
+    expect(withManaged).toEqual(['HttpApiCloudWatchRole']);
+  });
+
+  it('lets only the scheduler service assume the schedule roles, from this account', () => {
+    const roles = template.findResources('AWS::IAM::Role');
+    const scheduleRoles = Object.entries(roles).filter(([id]) => id.includes('ScheduleRole'));
+    expect(scheduleRoles).toHaveLength(2);
+    for (const [, role] of scheduleRoles) {
+      expect((role.Properties as { AssumeRolePolicyDocument: unknown }).AssumeRolePolicyDocument).toEqual({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Action: 'sts:AssumeRole',
+            Effect: 'Allow',
+            Principal: { Service: 'scheduler.amazonaws.com' },
+            Condition: { StringEquals: { 'aws:SourceAccount': '123456789012' } },
+          },
+        ],
+      });
+    }
+  });
+
+  it('scopes imported secrets by name to that name (with the 6-character ARN suffix)', () => {
+    const imported = statementsByRole(
+      synthTemplate({
+        keepnetSecret: 'ops/keepnet',
+        webhookSecret: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ops/hook-AbC123',
+      }),
+    );
+    expect(imported.ApiRole).toContainEqual({
+      actions: ['secretsmanager:GetSecretValue'],
+      resources: [
+        'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ops/hook-AbC123',
+        'arn:aws:secretsmanager:eu-west-1:123456789012:secret:ops/keepnet-??????',
+      ],
+    });
+  });
+});

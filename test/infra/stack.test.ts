@@ -1,0 +1,542 @@
+// The stack's resources and the properties that matter, on cdk.json's defaults and with overrides.
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { FUNCTION_NAMES } from '../../infra/bundling';
+import { parseExportInvocation } from '../../lib/exports/event';
+import { logicalIdOf, synthTemplate } from './helpers';
+
+type Props = Record<string, unknown>;
+
+function functionProps(template: Template, serviceName: string): Props {
+  const functions = template.findResources('AWS::Lambda::Function', {
+    Properties: { Environment: { Variables: { POWERTOOLS_SERVICE_NAME: serviceName } } },
+  });
+  const [resource, ...others] = Object.values(functions);
+  if (!resource || others.length > 0) throw new Error(`expected one function with service ${serviceName}`);
+  return resource.Properties as Props;
+}
+
+const envOf = (template: Template, name: string) =>
+  (functionProps(template, name).Environment as { Variables: Record<string, unknown> }).Variables;
+
+const RULES = [{ when: { region: 'EU' }, groups: ['EU Customers'] }];
+const JOBS = [{ what: 'groups', format: 'Excel' }];
+
+describe('KeepnetAutomationStack', () => {
+  /** cdk.json's defaults. */
+  const template = synthTemplate();
+  /** Every setting overridden, the way `-c key=value` passes them (strings) or cdk.json does (JSON). */
+  const custom = synthTemplate({
+    groupRules: RULES,
+    exportJobs: JSON.stringify(JOBS),
+    participantsMode: 'additive',
+    keepnetBaseUrl: 'https://api.example.test',
+    pollerStartTime: '2026-01-01T00:00:00Z',
+    logRetentionDays: '30',
+    keepnetSecret: 'ops/keepnet',
+    webhookSecret: 'ops/webhook',
+    exportRetention: {
+      infrequentAccessAfterDays: null,
+      expireAfterDays: 90,
+      noncurrentVersionsExpireAfterDays: 7,
+    },
+    dlqMaxReceiveCount: '3',
+    eventBusName: 'msp-events',
+    eventSource: 'msp.crm',
+    exportSchedule: '{"hour":3,"minute":30}',
+    pollerIntervalMinutes: 5,
+    scheduleTimeZone: 'Europe/Istanbul',
+    alarmEmail: 'ops@example.com',
+  });
+
+  describe('functions', () => {
+    it('deploys the five functions on Node 24, arm64, ESM bundles with source maps', () => {
+      template.resourceCountIs('AWS::Lambda::Function', FUNCTION_NAMES.length);
+      for (const name of FUNCTION_NAMES) {
+        const props = functionProps(template, name);
+        expect(props).toMatchObject({
+          Runtime: 'nodejs24.x',
+          Architectures: ['arm64'],
+          Handler: 'index.handler',
+          LoggingConfig: { LogFormat: 'Text', LogGroup: { Ref: expect.stringMatching(/Logs/) } },
+        });
+        expect(envOf(template, name)).toMatchObject({
+          NODE_OPTIONS: '--enable-source-maps',
+          POWERTOOLS_SERVICE_NAME: name,
+          POWERTOOLS_METRICS_NAMESPACE: 'KeepnetAutomation',
+          POWERTOOLS_LOG_LEVEL: 'INFO',
+        });
+      }
+    });
+
+    it('sizes memory and timeout per job', () => {
+      const sizing = Object.fromEntries(
+        FUNCTION_NAMES.map((name) => {
+          const { MemorySize, Timeout } = functionProps(template, name);
+          return [name, { MemorySize, Timeout }];
+        }),
+      );
+      expect(sizing).toEqual({
+        'onboarding-router': { MemorySize: 256, Timeout: 30 },
+        'onboarding-worker': { MemorySize: 512, Timeout: 120 },
+        'company-poller': { MemorySize: 512, Timeout: 120 },
+        'scheduled-export': { MemorySize: 1024, Timeout: 900 },
+        api: { MemorySize: 512, Timeout: 29 },
+      });
+    });
+
+    it('gives each function exactly the configuration variables it reads', () => {
+      const own = (name: string) =>
+        Object.keys(envOf(template, name))
+          .filter((key) => !key.startsWith('POWERTOOLS_') && key !== 'NODE_OPTIONS')
+          .sort();
+      expect(Object.fromEntries(FUNCTION_NAMES.map((name) => [name, own(name)]))).toEqual({
+        'onboarding-router': ['GROUP_RULES', 'ONBOARDING_QUEUE_URL'],
+        'onboarding-worker': ['KEEPNET_SECRET_ID', 'ONBOARDING_QUEUE_URL', 'PARTICIPANTS_MODE'],
+        'company-poller': [
+          'EVENT_BUS_NAME',
+          'KEEPNET_SECRET_ID',
+          'POLLER_EVENT_SOURCE',
+          'POLLER_STATE_BUCKET',
+          'POLLER_STATE_KEY',
+        ],
+        'scheduled-export': ['EXPORT_BUCKET', 'EXPORT_PREFIX', 'KEEPNET_SECRET_ID'],
+        api: [
+          'EXPORT_BUCKET',
+          'EXPORT_PREFIX',
+          'GROUP_RULES',
+          'KEEPNET_SECRET_ID',
+          'ONBOARDING_QUEUE_URL',
+          'PARTICIPANTS_MODE',
+          'WEBHOOK_SECRET_ID',
+        ],
+      });
+      expect(envOf(template, 'onboarding-worker')).toMatchObject({
+        PARTICIPANTS_MODE: 'union',
+        KEEPNET_SECRET_ID: { Ref: expect.stringMatching(/^KeepnetCredentials/) },
+        ONBOARDING_QUEUE_URL: { Ref: expect.stringMatching(/^OnboardingQueue/) },
+      });
+      expect(envOf(template, 'onboarding-router').GROUP_RULES).toBe('[]');
+      expect(envOf(template, 'company-poller')).toMatchObject({
+        EVENT_BUS_NAME: 'default',
+        POLLER_EVENT_SOURCE: 'keepnet.automation',
+        POLLER_STATE_KEY: 'state/company-poller/watermark.json',
+      });
+      expect(envOf(template, 'scheduled-export').EXPORT_PREFIX).toBe('exports/');
+    });
+
+    it('passes context settings through to the functions', () => {
+      expect(JSON.parse(envOf(custom, 'onboarding-router').GROUP_RULES as string)).toEqual(RULES);
+      expect(JSON.parse(envOf(custom, 'scheduled-export').EXPORT_JOBS as string)).toEqual(JOBS);
+      expect(envOf(custom, 'onboarding-worker').PARTICIPANTS_MODE).toBe('additive');
+      expect(envOf(custom, 'api').KEEPNET_BASE_URL).toBe('https://api.example.test');
+      expect(envOf(custom, 'company-poller').POLLER_START_TIME).toBe('2026-01-01T00:00:00Z');
+    });
+
+    it('creates every log group (functions, API access and execution logs) with the configured retention', () => {
+      template.resourceCountIs('AWS::Logs::LogGroup', FUNCTION_NAMES.length + 2);
+      template.hasResourceProperties('AWS::Logs::LogGroup', {
+        LogGroupName: {
+          'Fn::Join': [
+            '',
+            ['API-Gateway-Execution-Logs_', { Ref: Match.stringLikeRegexp('^HttpApi') }, '/v1'],
+          ],
+        },
+      });
+      template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
+      custom.allResourcesProperties('AWS::Logs::LogGroup', {
+        RetentionInDays: 30,
+      });
+    });
+  });
+
+  describe('secrets', () => {
+    it('creates both secrets when none is named, with a placeholder credential shape', () => {
+      template.resourceCountIs('AWS::SecretsManager::Secret', 2);
+      template.hasResourceProperties('AWS::SecretsManager::Secret', {
+        Name: 'keepnet-automation/keepnet-api',
+        GenerateSecretString: {
+          SecretStringTemplate: JSON.stringify({ clientId: 'REPLACE-WITH-KEEPNET-CLIENT-ID' }),
+          GenerateStringKey: 'clientSecret',
+        },
+      });
+      template.hasResourceProperties('AWS::SecretsManager::Secret', {
+        Name: 'keepnet-automation/webhook-hmac-key',
+        GenerateSecretString: { PasswordLength: 48, ExcludePunctuation: true },
+      });
+    });
+
+    it('imports secrets named in context instead of creating them', () => {
+      custom.resourceCountIs('AWS::SecretsManager::Secret', 0);
+      expect(envOf(custom, 'api')).toMatchObject({
+        KEEPNET_SECRET_ID: 'ops/keepnet',
+        WEBHOOK_SECRET_ID: 'ops/webhook',
+      });
+    });
+  });
+
+  describe('export bucket', () => {
+    it('is encrypted, private, versioned, logged, and ages exports out', () => {
+      const exportsBucket = template.findResources('AWS::S3::Bucket', {
+        Properties: { VersioningConfiguration: { Status: 'Enabled' } },
+      });
+      const [bucket] = Object.values(exportsBucket);
+      expect(Object.keys(exportsBucket)).toHaveLength(1);
+      expect(bucket?.DeletionPolicy).toBe('Retain');
+      expect(bucket?.Properties).toMatchObject({
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        LoggingConfiguration: {
+          DestinationBucketName: { Ref: expect.stringMatching(/AccessLogs/) },
+          LogFilePrefix: 'exports-bucket/',
+        },
+        LifecycleConfiguration: {
+          Rules: [
+            {
+              Id: 'age-out-exports',
+              Prefix: 'exports/',
+              Status: 'Enabled',
+              ExpirationInDays: 365,
+              Transitions: [{ StorageClass: 'STANDARD_IA', TransitionInDays: 30 }],
+            },
+            {
+              Id: 'expire-noncurrent-versions',
+              Status: 'Enabled',
+              NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+              ExpiredObjectDeleteMarker: true,
+            },
+            {
+              Id: 'abort-incomplete-uploads',
+              Status: 'Enabled',
+              AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+            },
+          ],
+        },
+      });
+    });
+
+    it('denies every request that is not over TLS, on both buckets', () => {
+      const policies = template.findResources('AWS::S3::BucketPolicy');
+      expect(Object.keys(policies)).toHaveLength(2);
+      for (const policy of Object.values(policies)) {
+        expect((policy.Properties as Props).PolicyDocument).toMatchObject({
+          Statement: expect.arrayContaining([
+            expect.objectContaining({
+              Effect: 'Deny',
+              Action: 's3:*',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
+        });
+      }
+    });
+
+    it('takes lifecycle days from context, and can skip the IA transition', () => {
+      custom.hasResourceProperties('AWS::S3::Bucket', {
+        LifecycleConfiguration: {
+          Rules: Match.arrayWith([
+            Match.objectEquals({
+              Id: 'age-out-exports',
+              Prefix: 'exports/',
+              Status: 'Enabled',
+              ExpirationInDays: 90,
+            }),
+          ]),
+        },
+      });
+    });
+  });
+
+  describe('onboarding queue', () => {
+    it('is a FIFO queue without content-based deduplication, encrypted, with a FIFO DLQ', () => {
+      const dlq = logicalIdOf(template, 'AWS::SQS::Queue', {
+        FifoQueue: true,
+        MessageRetentionPeriod: 14 * 24 * 3600,
+      });
+      template.hasResourceProperties('AWS::SQS::Queue', {
+        FifoQueue: true,
+        ContentBasedDeduplication: false,
+        SqsManagedSseEnabled: true,
+        VisibilityTimeout: 6 * 120,
+        RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlq, 'Arn'] }, maxReceiveCount: 5 },
+      });
+      template.hasResourceProperties('AWS::SQS::Queue', {
+        FifoQueue: true,
+        ContentBasedDeduplication: false,
+        SqsManagedSseEnabled: true,
+      });
+    });
+
+    it('takes maxReceiveCount from context', () => {
+      custom.hasResourceProperties('AWS::SQS::Queue', {
+        RedrivePolicy: Match.objectLike({ maxReceiveCount: 3 }),
+      });
+    });
+
+    it('enforces TLS on every queue', () => {
+      const policies = template.findResources('AWS::SQS::QueuePolicy');
+      expect(Object.keys(policies)).toHaveLength(3);
+      for (const policy of Object.values(policies)) {
+        expect(JSON.stringify(policy.Properties)).toContain('"aws:SecureTransport":"false"');
+      }
+    });
+
+    it('feeds the worker in batches of 10 with partial batch failures and bounded concurrency', () => {
+      const worker = logicalIdOf(template, 'AWS::Lambda::Function', {
+        Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'onboarding-worker' }) },
+      });
+      template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionName: { Ref: worker },
+        EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OnboardingQueue'), 'Arn'] },
+        BatchSize: 10,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ScalingConfig: { MaximumConcurrency: 2 },
+      });
+    });
+  });
+
+  describe('events and schedules', () => {
+    it('routes CompanyCreated from the configured source and bus to the router, with retries and a DLQ', () => {
+      custom.hasResourceProperties('AWS::Events::Rule', {
+        EventBusName: 'msp-events',
+        EventPattern: { source: ['msp.crm'], 'detail-type': ['CompanyCreated'] },
+        Targets: [
+          Match.objectLike({
+            Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OnboardingRouterFunction'), 'Arn'] },
+            DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FailedEvents'), 'Arn'] } },
+            RetryPolicy: { MaximumEventAgeInSeconds: 24 * 3600, MaximumRetryAttempts: 20 },
+          }),
+        ],
+      });
+    });
+
+    it('sends failed asynchronous invocations to the failed-events queue', () => {
+      template.resourceCountIs('AWS::Lambda::EventInvokeConfig', 3);
+      template.allResourcesProperties('AWS::Lambda::EventInvokeConfig', {
+        MaximumRetryAttempts: 2,
+        DestinationConfig: {
+          OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FailedEvents'), 'Arn'] } },
+        },
+      });
+    });
+
+    it('schedules the nightly export and the poller in the configured time zone', () => {
+      custom.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: 'cron(30 3 * * ? *)',
+        ScheduleExpressionTimezone: 'Europe/Istanbul',
+        FlexibleTimeWindow: { Mode: 'OFF' },
+        Target: Match.objectLike({
+          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ScheduledExportFunction'), 'Arn'] },
+          RoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^NightlyExportScheduleRole'), 'Arn'] },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^FailedEvents'), 'Arn'] } },
+          RetryPolicy: { MaximumEventAgeInSeconds: 7200, MaximumRetryAttempts: 3 },
+          Input: Match.stringLikeRegexp('"detail-type":"Scheduled Event"'),
+        }),
+      });
+      custom.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: 'rate(5 minutes)',
+        Target: Match.objectLike({
+          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CompanyPollerFunction'), 'Arn'] },
+          RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 0 }),
+        }),
+      });
+    });
+
+    it('sends a Scheduled Event that the export function accepts, named by the scheduled time', () => {
+      const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule'));
+      expect(schedules).toHaveLength(2);
+      for (const schedule of schedules) {
+        const input = (schedule.Properties as { Target: { Input: string } }).Target.Input;
+        // What Scheduler substitutes at run time.
+        const delivered = JSON.parse(
+          input
+            .replace('<aws.scheduler.scheduled-time>', '2026-11-28T02:00:00Z')
+            .replace('<aws.scheduler.execution-id>', 'c0ffee00-0000-4000-8000-000000000000')
+            .replace(
+              '<aws.scheduler.schedule-arn>',
+              'arn:aws:scheduler:eu-west-1:123456789012:schedule/default/x',
+            ),
+        );
+        expect(parseExportInvocation(delivered)).toEqual({
+          scheduledTime: new Date('2026-11-28T02:00:00Z'),
+          jobs: null,
+          snapshot: true,
+        });
+      }
+    });
+  });
+
+  describe('REST API', () => {
+    const methods = () =>
+      Object.values(template.findResources('AWS::ApiGateway::Method')).map((m) => m.Properties as Props);
+
+    it('requires IAM on every method except the signed webhook', () => {
+      const all = methods();
+      expect(all).toHaveLength(3);
+      const webhook = all.filter((m) => m.AuthorizationType === 'NONE');
+      expect(webhook).toHaveLength(1);
+      expect(webhook[0]).toMatchObject({
+        HttpMethod: 'POST',
+        RequestParameters: {
+          'method.request.header.X-Keepnet-Signature': true,
+          'method.request.header.X-Keepnet-Timestamp': true,
+        },
+      });
+      template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: 'company-created' });
+      for (const method of all.filter((m) => m !== webhook[0])) {
+        expect(method).toMatchObject({ AuthorizationType: 'AWS_IAM', HttpMethod: 'ANY' });
+      }
+      for (const method of all) {
+        expect(method.RequestValidatorId).toEqual({ Ref: expect.stringMatching(/ParameterValidator/) });
+        expect(method.Integration).toMatchObject({ Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' });
+      }
+    });
+
+    it('has a throttled, traced, logged stage with JSON access logs', () => {
+      template.hasResourceProperties('AWS::ApiGateway::Stage', {
+        StageName: 'v1',
+        TracingEnabled: true,
+        AccessLogSetting: {
+          DestinationArn: Match.anyValue(),
+          Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"'),
+        },
+        MethodSettings: [
+          {
+            HttpMethod: '*',
+            ResourcePath: '/*',
+            LoggingLevel: 'INFO',
+            DataTraceEnabled: false,
+            MetricsEnabled: true,
+            ThrottlingRateLimit: 10,
+            ThrottlingBurstLimit: 20,
+          },
+        ],
+      });
+      const stage = Object.values(template.findResources('AWS::ApiGateway::Stage'))[0];
+      const accessLogGroup = Object.keys(template.findResources('AWS::Logs::LogGroup')).find((id) =>
+        id.startsWith('HttpApiAccessLogs'),
+      );
+      expect(JSON.stringify(stage?.Properties.AccessLogSetting.DestinationArn)).toContain(accessLogGroup);
+      template.hasResourceProperties('AWS::ApiGateway::RequestValidator', {
+        ValidateRequestParameters: true,
+        ValidateRequestBody: true,
+      });
+      template.hasResourceProperties('AWS::ApiGateway::RestApi', {
+        EndpointConfiguration: { Types: ['REGIONAL'] },
+      });
+    });
+  });
+
+  describe('alarms and dashboard', () => {
+    const alarms = () =>
+      Object.values(template.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties as Props);
+
+    it('alarms on dead letters, on errors and throttles of every function, into the encrypted topic', () => {
+      const all = alarms();
+      // 2 DLQs + 5 × (errors, throttles) + the missing nightly export.
+      expect(all).toHaveLength(2 + FUNCTION_NAMES.length * 2 + 1);
+      const topic = logicalIdOf(template, 'AWS::SNS::Topic');
+      for (const alarm of all) {
+        expect(alarm.AlarmActions).toEqual([{ Ref: topic }]);
+        expect(alarm.OKActions).toEqual([{ Ref: topic }]);
+      }
+      const byMetric = (name: string) => all.filter((a) => a.MetricName === name);
+      expect(byMetric('Errors')).toHaveLength(5);
+      expect(byMetric('Throttles')).toHaveLength(5);
+      const dlqAlarms = byMetric('ApproximateNumberOfMessagesVisible');
+      expect(dlqAlarms).toHaveLength(2);
+      for (const alarm of dlqAlarms) {
+        expect(alarm).toMatchObject({
+          Namespace: 'AWS/SQS',
+          Statistic: 'Maximum',
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          TreatMissingData: 'notBreaching',
+        });
+      }
+      template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+      template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    });
+
+    it('alarms when no export object has been written for 26 hours', () => {
+      const [missing, ...others] = alarms().filter((a) => a.MetricName === 'ExportObjectsWritten');
+      expect(others).toHaveLength(0);
+      expect(missing).toMatchObject({
+        Namespace: 'KeepnetAutomation',
+        Dimensions: [{ Name: 'service', Value: 'scheduled-export' }],
+        Statistic: 'Sum',
+        Period: 3600,
+        EvaluationPeriods: 26,
+        DatapointsToAlarm: 26,
+        Threshold: 1,
+        ComparisonOperator: 'LessThanThreshold',
+        TreatMissingData: 'breaching',
+      });
+      // CloudWatch caps an alarm's evaluation range at 7 days for periods of an hour or more.
+      expect((missing!.Period as number) * (missing!.EvaluationPeriods as number)).toBeLessThanOrEqual(
+        7 * 86400,
+      );
+    });
+
+    it('subscribes the alarm e-mail only when one is configured', () => {
+      template.resourceCountIs('AWS::SNS::Subscription', 0);
+      custom.hasResourceProperties('AWS::SNS::Subscription', {
+        Protocol: 'email',
+        Endpoint: 'ops@example.com',
+      });
+    });
+
+    it('lets CloudWatch use the topic key', () => {
+      template.hasResourceProperties('AWS::KMS::Key', {
+        KeyPolicy: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+              Principal: { Service: 'cloudwatch.amazonaws.com' },
+            }),
+          ]),
+        },
+      });
+    });
+
+    it('draws onboarding and export figures on the dashboard', () => {
+      const dashboard = Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0];
+      const body = JSON.stringify(dashboard?.Properties);
+      for (const metric of [
+        'OnboardingMessagesQueued',
+        'OnboardingCompaniesAdded',
+        'OnboardingGroupsCreated',
+        'PollerCompaniesFound',
+        'ExportObjectsWritten',
+        'ExportBytes',
+        'ExportJobFailed',
+        'ApproximateAgeOfOldestMessage',
+      ]) {
+        expect(body).toContain(metric);
+      }
+    });
+  });
+
+  it('outputs what an operator needs after deploying', () => {
+    const outputs = Object.keys(template.findOutputs('*'));
+    expect(outputs).toEqual(
+      expect.arrayContaining([
+        'ApiUrl',
+        'ExportBucketName',
+        'KeepnetSecretId',
+        'WebhookSecretId',
+        'OnboardingQueueUrl',
+        'OnboardingDeadLetterQueueUrl',
+        'FailedEventsQueueUrl',
+        'AlarmTopicArn',
+      ]),
+    );
+  });
+});

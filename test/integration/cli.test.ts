@@ -1,0 +1,439 @@
+// The operator CLI against the local Keepnet simulator, Secrets Manager, s3rver and SQS, over HTTP.
+// Commands run in-process through runCli (same code as the bin, minus process.exit); one test runs the
+// real bin as a child process with --local.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { parse } from 'csv-parse/sync';
+import { connect } from '../../lib/cli/connect';
+import type { CliIo } from '../../lib/cli/output';
+import { runCli } from '../../lib/cli/program';
+import { type LocalStack, startLocalStack } from '../../local/local-stack';
+import { type LocalSqs, startSqs } from '../../local/sqs-fifo';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+let stack: LocalStack;
+let restoreEnv: () => void;
+let workDir: string;
+let credentialsEnv: Record<string, string>;
+
+async function cli(argv: string[], env: Record<string, string | undefined> = credentialsEnv): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    env: { ...process.env, ...env },
+    cwd: workDir,
+  };
+  const code = await runCli(argv, io, connect);
+  return { code, stdout, stderr };
+}
+
+async function json<T>(argv: string[]): Promise<T> {
+  const run = await cli([...argv, '--json']);
+  expect(run).toMatchObject({ code: 0 });
+  return JSON.parse(run.stdout) as T;
+}
+
+const sim = () => stack.keepnet;
+const groupId = (name: string) => sim().state.groupByName(name)!.resourceId;
+const memberIds = (name: string) => sim().state.groupMemberIds(groupId(name));
+
+beforeAll(async () => {
+  stack = await startLocalStack();
+  restoreEnv = stack.applyEnv();
+  workDir = await mkdtemp(join(tmpdir(), 'keepnet-cli-'));
+  const { clientId, clientSecret } = stack.keepnet.credentials.reseller;
+  credentialsEnv = {
+    KEEPNET_CLIENT_ID: clientId,
+    KEEPNET_CLIENT_SECRET: clientSecret,
+    KEEPNET_BASE_URL: stack.keepnet.url,
+  };
+});
+
+afterAll(async () => {
+  restoreEnv?.();
+  await stack?.close();
+  await rm(workDir, { recursive: true, force: true });
+});
+
+beforeEach(() => {
+  sim().reset();
+  sim().clearFaults();
+});
+
+describe('help, usage and configuration', () => {
+  it('prints help with the commands and the exit codes, exit 0', async () => {
+    const run = await cli(['--help']);
+    expect(run.code).toBe(0);
+    for (const command of ['groups', 'members', 'export', 'dlq']) expect(run.stdout).toContain(command);
+    expect(run.stdout).toContain('Exit codes:');
+    const sub = await cli(['members', 'add', '--help']);
+    expect(sub.code).toBe(0);
+    expect(sub.stdout).toContain('--mode <mode>');
+  });
+
+  it('rejects an unknown command and a malformed company id with exit 1, before calling Keepnet', async () => {
+    expect((await cli(['grups', 'list'])).code).toBe(1);
+    const bad = await cli(['members', 'add', 'Finance', 'not-an-id']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('"not-an-id" is not a Keepnet resource id');
+    expect(sim().counts()).toEqual({});
+  });
+
+  it('without credentials says what to set, exit 3', async () => {
+    const run = await cli(['groups', 'list'], { KEEPNET_CLIENT_ID: '', KEEPNET_CLIENT_SECRET: '' });
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/KEEPNET_CLIENT_ID and KEEPNET_CLIENT_SECRET.*--secret-id.*--local/);
+  });
+
+  it('refused credentials exit 3 and the secret is never printed', async () => {
+    const run = await cli(['groups', 'list'], {
+      ...credentialsEnv,
+      KEEPNET_CLIENT_SECRET: 'wrong-secret-value',
+    });
+    expect(run.code).toBe(3);
+    expect(run.stderr + run.stdout).not.toContain('wrong-secret-value');
+  });
+
+  it('a non-Reseller credential (403) exits 3', async () => {
+    const { clientId, clientSecret } = sim().credentials.nonReseller;
+    const run = await cli(['groups', 'list'], {
+      ...credentialsEnv,
+      KEEPNET_CLIENT_ID: clientId,
+      KEEPNET_CLIENT_SECRET: clientSecret,
+    });
+    expect(run.code).toBe(3);
+  });
+
+  it('reads the credentials from a Secrets Manager secret with --secret-id', async () => {
+    const run = await cli(['--secret-id', stack.env.KEEPNET_SECRET_ID!, 'groups', 'list', '--json'], {
+      KEEPNET_CLIENT_ID: '',
+      KEEPNET_CLIENT_SECRET: '',
+      KEEPNET_BASE_URL: '',
+    });
+    expect(run.code).toBe(0);
+    expect((JSON.parse(run.stdout) as unknown[]).length).toBe(sim().state.groups().length);
+    expect((await cli(['--secret-id', 'no/such/secret', 'groups', 'list'], {})).code).toBe(3);
+  });
+
+  it('Keepnet failing after retries exits 4', async () => {
+    sim().injectFaults({
+      kind: 'server-error',
+      route: 'GET /api/company-groups',
+      times: Number.POSITIVE_INFINITY,
+    });
+    const run = await cli(['groups', 'list']);
+    expect(run.code).toBe(4);
+    expect(run.stderr).toContain('GET /api/company-groups');
+  });
+});
+
+describe('groups', () => {
+  it('list and search print every group, as a table or JSON', async () => {
+    const list = await json<{ resourceId: string; name: string }[]>(['groups', 'list']);
+    expect(list.map((g) => g.name).sort()).toEqual(
+      sim()
+        .state.groups()
+        .map((g) => g.name)
+        .sort(),
+    );
+    const table = await cli(['groups', 'list']);
+    expect(table.stdout.split('\n')[0]).toMatch(/^RESOURCE ID\s+NAME\s+COMPANIES/);
+    expect(table.stdout).toContain(groupId('Finance'));
+
+    const found = await json<{ name: string }[]>(['groups', 'search', 'custom']);
+    expect(found.map((g) => g.name)).toEqual(['EU Customers']);
+  });
+
+  it('get finds a group by id or by name (any case); an unknown one exits 2', async () => {
+    const byName = await json<{ resourceId: string }>(['groups', 'get', 'eu customers']);
+    expect(byName.resourceId).toBe(groupId('EU Customers'));
+    const byId = await json<{ name: string }>(['groups', 'get', groupId('Finance')]);
+    expect(byId.name).toBe('Finance');
+    const missing = await cli(['groups', 'get', 'No Such Group']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('no group with id or name "No Such Group"');
+  });
+
+  it('create makes the group with its first members; a duplicate name exits 1', async () => {
+    const [a, b] = sim().state.companies();
+    const created = await json<{ resourceId: string }>([
+      'groups',
+      'create',
+      'Night Shift',
+      '--members',
+      `${a!.resourceId},${b!.resourceId}`,
+    ]);
+    expect(sim().state.group(created.resourceId)?.name).toBe('Night Shift');
+    expect(sim().state.groupMemberIds(created.resourceId).sort()).toEqual(
+      [a!.resourceId, b!.resourceId].sort(),
+    );
+    const duplicate = await cli(['groups', 'create', 'night shift']);
+    expect(duplicate.code).toBe(1);
+    expect(duplicate.stderr).toContain('already exists');
+    expect((await cli(['groups', 'create', 'x'.repeat(65)])).code).toBe(1);
+  });
+
+  it('rename keeps the members even where an update without members would clear them', async () => {
+    sim().configure({ updateWithoutMembers: 'clear' });
+    const before = memberIds('Finance');
+    expect(before.length).toBeGreaterThan(0);
+    const run = await cli(['groups', 'rename', 'Finance', 'Finance & Banking']);
+    expect(run.code).toBe(0);
+    expect(sim().state.groupByName('Finance')).toBeUndefined();
+    expect(memberIds('Finance & Banking').sort()).toEqual([...before].sort());
+  });
+
+  it('delete needs --yes, then removes the group', async () => {
+    const id = groupId('Pilot Programme');
+    const refused = await cli(['groups', 'delete', 'Pilot Programme']);
+    expect(refused.code).toBe(1);
+    expect(sim().state.group(id)).toBeDefined();
+    expect((await cli(['groups', 'delete', id, '--yes'])).code).toBe(0);
+    expect(sim().state.group(id)).toBeUndefined();
+  });
+});
+
+describe('members', () => {
+  const outsiders = (group: string, n: number) => {
+    const inside = new Set(memberIds(group));
+    return sim()
+      .state.companies()
+      .filter((c) => !inside.has(c.resourceId))
+      .slice(0, n)
+      .map((c) => c.resourceId);
+  };
+
+  it('list prints the members of a group', async () => {
+    const list = await json<{ companyResourceId: string }[]>(['members', 'list', 'Finance']);
+    expect(list.map((m) => m.companyResourceId).sort()).toEqual([...memberIds('Finance')].sort());
+  });
+
+  it('add keeps every current member even when the API replaces the list (union mode)', async () => {
+    sim().configure({ participantsMode: 'replace' });
+    const before = memberIds('Finance');
+    const [x, y] = outsiders('Finance', 2);
+    const result = await json<{ changed: string[]; unchanged: string[]; members: string[] }>([
+      'members',
+      'add',
+      'Finance',
+      x!,
+      `${y},${before[0]}`,
+    ]);
+    expect(result.changed.sort()).toEqual([x, y].sort());
+    expect(result.unchanged).toEqual([before[0]]);
+    expect(memberIds('Finance').sort()).toEqual([...before, x!, y!].sort());
+  });
+
+  it('remove takes out only the companies named', async () => {
+    const before = memberIds('Finance');
+    const run = await cli(['members', 'remove', groupId('Finance'), before[0]!]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('1 changed');
+    expect(memberIds('Finance').sort()).toEqual(before.slice(1).sort());
+  });
+
+  it('set needs --yes, then makes the membership exactly the list', async () => {
+    const [x] = outsiders('Finance', 1);
+    const keep = memberIds('Finance')[0]!;
+    expect((await cli(['members', 'set', 'Finance', x!, keep])).code).toBe(1);
+    expect((await cli(['members', 'set', 'Finance', x!, keep, '--yes'])).code).toBe(0);
+    expect(memberIds('Finance').sort()).toEqual([x, keep].sort());
+  });
+});
+
+describe('export', () => {
+  it('writes the groups list as CSV to a file and reports the byte count', async () => {
+    const run = await cli(['export', '--format', 'csv', '--output', 'groups.csv']);
+    expect(run.code).toBe(0);
+    const text = await readFile(join(workDir, 'groups.csv'), 'utf8');
+    expect(run.stdout).toContain(`wrote ${Buffer.byteLength(text)} bytes`);
+    const rows = parse(text, { columns: true }) as Record<string, string>[];
+    expect(rows).toHaveLength(sim().state.groups().length);
+  });
+
+  it("writes a group's companies as an Excel workbook", async () => {
+    const run = await cli(['export', 'Finance', '-f', 'excel', '-o', 'finance.xlsx', '--json']);
+    expect(run.code).toBe(0);
+    const file = await readFile(join(workDir, 'finance.xlsx'));
+    expect(file.subarray(0, 2).toString()).toBe('PK'); // a zip container, as .xlsx is
+    expect(JSON.parse(run.stdout)).toMatchObject({ bytes: file.length });
+    expect(run.stderr).toContain('exporting group "Finance"');
+  });
+
+  it('streams to s3://bucket/key', async () => {
+    const key = 'cli/groups.csv';
+    const run = await cli(['export', '-f', 'csv', '-o', `s3://${stack.env.EXPORT_BUCKET}/${key}`, '--json']);
+    expect(run.code).toBe(0);
+    const s3 = new S3Client(stack.s3.clientConfig());
+    const object = await s3.send(new GetObjectCommand({ Bucket: stack.env.EXPORT_BUCKET, Key: key }));
+    const body = await object.Body!.transformToString();
+    s3.destroy();
+    expect(JSON.parse(run.stdout)).toMatchObject({ bytes: Buffer.byteLength(body) });
+    expect(body.split('\n')[0]).toContain('Name');
+  });
+
+  it('a truncated export leaves no file behind and exits non-zero', async () => {
+    sim().injectFaults({
+      kind: 'truncated-body',
+      route: 'POST /api/company-groups/search/export',
+      times: Number.POSITIVE_INFINITY,
+    });
+    const run = await cli(['export', '-f', 'csv', '-o', 'truncated.csv']);
+    expect({ code: run.code, stderr: run.stderr }).toEqual({
+      code: 4,
+      stderr: expect.stringContaining('truncated'),
+    });
+    expect((await readdir(workDir)).filter((f) => f.startsWith('truncated'))).toEqual([]);
+  });
+});
+
+describe('dlq', () => {
+  let sqs: LocalSqs;
+  let queueUrl: string;
+  let dlqUrl: string;
+  let client: SQSClient;
+  // No Keepnet credentials: the dlq commands must not need them.
+  const sqsEnv = () => ({
+    KEEPNET_CLIENT_ID: '',
+    KEEPNET_CLIENT_SECRET: '',
+    AWS_ENDPOINT_URL_SQS: sqs.url,
+    ONBOARDING_QUEUE_URL: queueUrl,
+  });
+
+  beforeAll(async () => {
+    sqs = await startSqs();
+    ({ queueUrl, dlqUrl } = sqs.createFifoQueueWithDlq('cli-onboarding.fifo'));
+    client = new SQSClient({ endpoint: sqs.url });
+  });
+  afterAll(async () => {
+    client?.destroy();
+    await sqs?.close();
+  });
+
+  const deadLetter = async (body: object, group: string) =>
+    (
+      await client.send(
+        new SendMessageCommand({
+          QueueUrl: dlqUrl,
+          MessageBody: JSON.stringify(body),
+          MessageGroupId: group,
+          MessageDeduplicationId: `${group}-${Math.random()}`,
+        }),
+      )
+    ).MessageId!;
+
+  it('lists and shows dead letters without consuming them, then redrives one', async () => {
+    const first = await deadLetter(
+      { v: 1, companyResourceId: 'AAAAAAAAAAAA', group: { name: 'EU' }, eventId: 'e1' },
+      'g1',
+    );
+    const second = await deadLetter(
+      { v: 1, companyResourceId: 'BBBBBBBBBBBB', group: { name: 'EU' }, eventId: 'e2' },
+      'g2',
+    );
+
+    const list = await cli(['dlq', '--queue-url', dlqUrl, 'list', '--json'], sqsEnv());
+    expect(list.code).toBe(0);
+    const letters = JSON.parse(list.stdout) as {
+      messageId: string;
+      messageGroupId: string;
+      body: { eventId: string };
+    }[];
+    expect(letters.map((l) => l.messageId).sort()).toEqual([first, second].sort());
+    expect(letters.find((l) => l.messageId === first)).toMatchObject({
+      messageGroupId: 'g1',
+      body: { eventId: 'e1' },
+    });
+    expect(list.stdout).not.toContain('receiptHandle');
+    // Listing released them: they are still there, visible.
+    expect(sqs.messages(dlqUrl).filter((m) => !m.inFlight)).toHaveLength(2);
+
+    const show = await cli(['dlq', '--queue-url', dlqUrl, 'show', second], sqsEnv());
+    expect(show.code).toBe(0);
+    expect(JSON.parse(show.stdout)).toMatchObject({
+      messageId: second,
+      body: { companyResourceId: 'BBBBBBBBBBBB' },
+    });
+    expect((await cli(['dlq', '--queue-url', dlqUrl, 'show', 'no-such-message'], sqsEnv())).code).toBe(2);
+
+    const redrive = await cli(['dlq', '--queue-url', dlqUrl, 'redrive', first, '--json'], sqsEnv());
+    expect(redrive.code).toBe(0);
+    expect(JSON.parse(redrive.stdout)).toMatchObject({ target: queueUrl, moved: [first], failed: [] });
+    expect(sqs.messages(dlqUrl).map((m) => m.messageId)).toEqual([second]);
+    const moved = sqs.messages(queueUrl);
+    expect(moved).toHaveLength(1);
+    expect(moved[0]).toMatchObject({ groupId: 'g1' });
+    expect(JSON.parse(moved[0]!.body)).toMatchObject({ eventId: 'e1' });
+  });
+
+  it('redrive --all moves every message, also beyond the first receive of a busy message group', async () => {
+    const before = sqs.messages(dlqUrl).length;
+    for (let i = 0; i < 12; i++) {
+      await deadLetter(
+        { v: 1, companyResourceId: 'CCCCCCCCCCCC', group: { name: 'EU' }, eventId: `bulk-${i}` },
+        'g3',
+      );
+    }
+    const run = await cli(['dlq', '--queue-url', dlqUrl, 'redrive', '--all', '--json'], sqsEnv());
+    expect(run.code).toBe(0);
+    expect((JSON.parse(run.stdout) as { moved: string[] }).moved).toHaveLength(before + 12);
+    expect(sqs.messages(dlqUrl)).toEqual([]);
+    // Order within the message group is kept.
+    const bulk = sqs
+      .messages(queueUrl)
+      .filter((m) => m.groupId === 'g3')
+      .map((m) => (JSON.parse(m.body) as { eventId: string }).eventId);
+    expect(bulk).toEqual(Array.from({ length: 12 }, (_, i) => `bulk-${i}`));
+  });
+
+  it('redrive needs ids or --all, and a dead-letter queue', async () => {
+    expect((await cli(['dlq', '--queue-url', dlqUrl, 'redrive'], sqsEnv())).code).toBe(1);
+    const noQueue = await cli(['dlq', 'list'], { ...sqsEnv(), ONBOARDING_DLQ_URL: '' });
+    expect(noQueue.code).toBe(1);
+    expect(noQueue.stderr).toContain('--queue-url');
+    const noLocalSystem = await cli(['--local', 'dlq', 'list'], { ...sqsEnv(), KEEPNET_LOCAL_DIR: workDir });
+    expect(noLocalSystem.code).toBe(3);
+    expect(noLocalSystem.stderr).toContain('npm start -- --serve');
+  });
+});
+
+describe('the bin', () => {
+  it('runs with --local against an in-process simulator and exits 0', async () => {
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'bin/keepnet-groups.ts', '--local', 'groups', 'list', '--json'],
+      // An empty data dir: never attach to a developer's running `npm start -- --serve`.
+      {
+        cwd: process.cwd(),
+        env: { ...process.env, KEEPNET_CLIENT_ID: '', KEEPNET_CLIENT_SECRET: '', KEEPNET_LOCAL_DIR: workDir },
+      },
+    );
+    const groups = JSON.parse(stdout) as { name: string }[];
+    expect(groups.map((g) => g.name)).toContain('EU Customers');
+    expect(stderr).toContain('local Keepnet simulator');
+  }, 20_000);
+
+  it('the package.json "bin" shim runs from any directory and exits 2 for an unknown group', async () => {
+    const failure = await promisify(execFile)(
+      process.execPath,
+      [join(process.cwd(), 'bin/keepnet-groups.js'), '--local', 'groups', 'get', 'Nope'],
+      { cwd: workDir, env: { ...process.env, KEEPNET_LOCAL_DIR: workDir } },
+    ).catch((error: { code: number; stderr: string }) => error);
+    expect(failure).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('no group with id or name "Nope"'),
+    });
+  }, 20_000);
+});

@@ -1,0 +1,119 @@
+// `npm start -- --serve`: after the main job, the `api` function answers curl-style HTTP requests
+// through the local API Gateway adapter, until SIGINT.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect } from '../../lib/cli/connect';
+import { runCli } from '../../lib/cli/program';
+
+let dataDir: string;
+let child: ChildProcess;
+let apiUrl: string;
+let output = '';
+
+function waitFor(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${pattern} in output:\n${output}`)), timeoutMs);
+    const check = () => {
+      const match = output.match(pattern);
+      if (match) {
+        clearTimeout(timer);
+        child.stdout?.off('data', check);
+        resolve(match);
+      }
+    };
+    child.stdout?.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`npm start exited (${code}) early:\n${output}`));
+    });
+    check();
+  });
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'keepnet-serve-'));
+  child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'local/start.ts', '--serve', '--port', '0', '--data-dir', dataDir],
+    {
+      cwd: process.cwd(),
+      env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+  [, apiUrl] = (await waitFor(/API \(function "api"[^\n]*: (http:\/\/127\.0\.0\.1:\d+)/, 25_000)) as [
+    string,
+    string,
+  ];
+}, 30_000);
+
+afterAll(async () => {
+  if (child.exitCode === null) child.kill('SIGKILL');
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('npm start -- --serve', () => {
+  it('serves the api function: health, and the groups the main job left in the simulator', async () => {
+    const health = await fetch(`${apiUrl}/health`);
+    expect(health.status).toBe(200);
+
+    const groups = await fetch(`${apiUrl}/groups`);
+    expect(groups.status).toBe(200);
+    const text = await groups.text();
+    expect(text).toContain('EU Customers');
+    // The group the main job created on the fly is visible through the API.
+    const tag = output.match(/local run (\d{8}-\d{6})/)?.[1];
+    expect(text).toContain(`Onboarded ${tag}`);
+  });
+
+  it('passes bad input through to the function, which answers 4xx (not a gateway 502)', async () => {
+    const reply = await fetch(`${apiUrl}/groups`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"name": ""}',
+    });
+    expect(reply.status).toBeGreaterThanOrEqual(400);
+    expect(reply.status).toBeLessThan(500);
+  });
+
+  it('lets the operator CLI attach to it with --local: same simulator, same dead-letter queue', async () => {
+    const io = (env: Record<string, string>) => {
+      const out = { stdout: '', stderr: '' };
+      return {
+        out,
+        io: {
+          stdout: { write: (t: string) => (out.stdout += t) },
+          stderr: { write: (t: string) => (out.stderr += t) },
+          env: { ...process.env, ...env, KEEPNET_LOCAL_DIR: dataDir },
+          cwd: dataDir,
+        },
+      };
+    };
+    const groups = io({});
+    expect(await runCli(['--local', 'groups', 'list', '--json'], groups.io, connect)).toBe(0);
+    const tag = output.match(/local run (\d{8}-\d{6})/)?.[1];
+    expect((JSON.parse(groups.out.stdout) as { name: string }[]).map((g) => g.name)).toContain(
+      `Onboarded ${tag}`,
+    );
+    expect(groups.out.stderr).toContain('the running local system');
+
+    const dlq = io({});
+    expect(await runCli(['--local', 'dlq', 'list', '--json'], dlq.io, connect)).toBe(0);
+    expect(JSON.parse(dlq.out.stdout)).toEqual([]);
+  });
+
+  it('writes the endpoints file while serving, and stops cleanly on SIGINT', async () => {
+    const endpoints = JSON.parse(await readFile(join(dataDir, 'endpoints.json'), 'utf8')) as {
+      apiUrl: string;
+    };
+    expect(endpoints.apiUrl).toBe(apiUrl);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    await expect(access(join(dataDir, 'endpoints.json'))).rejects.toThrow();
+  }, 15_000);
+});

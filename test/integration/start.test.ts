@@ -1,0 +1,105 @@
+// `npm start` as a developer runs it: a child process (Node 24 + tsx), checked by its exit code, its
+// summary, and the files it leaves in local S3. Twice in the same data directory, as a second run
+// must work without cleaning up.
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { MainJobReport } from '../../local/runner/main-job';
+
+const run = promisify(execFile);
+
+let dataDir: string;
+
+async function start(reportName: string): Promise<{ stdout: string; stderr: string; report: MainJobReport }> {
+  const reportFile = join(dataDir, reportName);
+  const { stdout, stderr } = await run(
+    process.execPath,
+    ['--import', 'tsx', 'local/start.ts', '--data-dir', dataDir, '--report', reportFile],
+    {
+      cwd: process.cwd(),
+      env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT' },
+      maxBuffer: 10 * 1024 * 1024,
+    },
+  );
+  return { stdout, stderr, report: JSON.parse(await readFile(reportFile, 'utf8')) as MainJobReport };
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'keepnet-start-'));
+});
+
+afterAll(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('npm start', () => {
+  let first: Awaited<ReturnType<typeof start>>;
+
+  beforeAll(async () => {
+    first = await start('first.json'); // rejects on a non-zero exit code
+  }, 30_000);
+
+  it('onboards companies from events and from the poller into exactly the groups expected, read back from Keepnet', () => {
+    expect(first.report.companies.filter((c) => c.via === 'event')).toHaveLength(3);
+    expect(first.report.companies.filter((c) => c.via === 'poller')).toHaveLength(2);
+    for (const company of first.report.companies) {
+      expect(company.groups).toEqual([...company.expectedGroups].sort((a, b) => a.localeCompare(b)));
+      expect(company.name).toContain(first.report.tag);
+    }
+    expect(first.report.problems).toEqual([]);
+    expect(first.report.queue.deadLettered).toBe(0);
+  });
+
+  it('prints progress, a summary with every company and its groups, and the API call counts', () => {
+    expect(first.stdout).toMatch(/✓ \[1\] boot the local system/);
+    expect(first.stdout).toContain(`Summary of run ${first.report.tag}`);
+    for (const company of first.report.companies) {
+      expect(first.stdout).toMatch(new RegExp(`${company.name}\\s+${company.resourceId}\\s+${company.via}`));
+    }
+    expect(first.stdout).not.toContain('expected:');
+    expect(first.stdout.match(/ (event|poller) .* ok$/gm)).toHaveLength(first.report.companies.length);
+    expect(first.stdout).toMatch(/Keepnet API calls \(\d+ in all/);
+    expect(first.stdout).toMatch(/PUT \/api\/company-groups\/\{resourceId\}\/participants\s+\d+/);
+    expect(Object.keys(first.report.apiCalls)).toContain('POST /connect/token');
+  });
+
+  it('leaves the export files on disk where the summary says, with the sizes it says', async () => {
+    expect(first.report.exports.length).toBeGreaterThan(0);
+    expect(first.report.exports.some((e) => e.key.endsWith('.csv'))).toBe(true);
+    expect(first.report.exports.some((e) => e.key.endsWith('.xlsx'))).toBe(true);
+    for (const object of first.report.exports) {
+      expect(object.path.startsWith(join(dataDir, 's3'))).toBe(true);
+      expect((await stat(object.path)).size).toBe(object.bytes);
+      expect(first.stdout).toContain(object.path);
+    }
+    const csv = first.report.exports.find((e) => /\/groups\/.*\.csv$/.test(e.key));
+    if (csv) expect((await readFile(csv.path, 'utf8')).split('\n')[0]).toContain('Name');
+  });
+
+  it('runs again in the same data directory without cleaning up', async () => {
+    const second = await start('second.json');
+    expect(second.report.tag).not.toBe(first.report.tag);
+    expect(second.report.problems).toEqual([]);
+    const firstKeys = new Set(first.report.exports.map((e) => e.key));
+    expect(second.report.exports.every((e) => !firstKeys.has(e.key))).toBe(true);
+    // The first run's files are still there.
+    for (const object of first.report.exports) expect((await stat(object.path)).size).toBe(object.bytes);
+  }, 30_000);
+
+  it('fails with a clear message and exit 1 when it cannot use the data directory', async () => {
+    const notADirectory = join(dataDir, 'first.json'); // a file, written by the first run
+    const failure = await run(
+      process.execPath,
+      ['--import', 'tsx', 'local/start.ts', '--data-dir', notADirectory],
+      {
+        cwd: process.cwd(),
+      },
+    ).catch((error: { code: number; stderr: string }) => error);
+    expect(failure).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/^npm start failed: .*first\.json/m),
+    });
+  }, 20_000);
+});

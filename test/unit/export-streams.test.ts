@@ -1,0 +1,103 @@
+import { createHash } from 'node:crypto';
+import { PassThrough, Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import fc from 'fast-check';
+import { ByteMeter } from '../../lib/exports/byte-meter';
+import { CsvRecordCounter } from '../../lib/exports/csv-record-counter';
+import { ExportTruncatedError } from '../../lib/exports/errors';
+
+/** Splits `data` at the given cut points, so record ends, CRLFs and quotes straddle chunks. */
+function chunked(data: Buffer, cuts: number[]): Buffer[] {
+  const points = [...new Set(cuts.map((c) => c % (data.length + 1)))].sort((a, b) => a - b);
+  const chunks: Buffer[] = [];
+  let start = 0;
+  for (const p of [...points, data.length]) {
+    if (p > start) chunks.push(data.subarray(start, p));
+    start = Math.max(start, p);
+  }
+  return chunks;
+}
+
+async function count(chunks: Buffer[]): Promise<CsvRecordCounter> {
+  const counter = new CsvRecordCounter();
+  await pipeline(Readable.from(chunks), counter, new Writable({ write: (_c, _e, cb) => cb() }));
+  return counter;
+}
+
+describe('CsvRecordCounter', () => {
+  // Fields with the characters that matter to RFC 4180: quotes, separators, CR, LF, and non-ASCII.
+  const field = fc.string({ unit: fc.constantFrom('a', 'Z', ',', '"', '\n', '\r', ' ', 'é', '😀') });
+  const rows = fc.array(fc.array(field, { minLength: 3, maxLength: 3 }), { minLength: 0, maxLength: 30 });
+
+  it('counts the records that csv-parse reads, however the bytes are chunked', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        rows,
+        fc.constantFrom('unix', 'windows'),
+        fc.boolean(),
+        fc.array(fc.nat(), { maxLength: 20 }),
+        async (data, delimiter, trailingNewline, cuts) => {
+          // Quote every field: an unquoted empty single field would be a blank line, which is no record.
+          let csv = stringify(data, {
+            header: true,
+            columns: ['a', 'b', 'c'],
+            quoted: true,
+            record_delimiter: delimiter,
+          });
+          if (!trailingNewline) csv = csv.replace(/\r?\n$/, '');
+          const counter = await count(chunked(Buffer.from(csv, 'utf8'), cuts));
+          const parsed: unknown[] = parse(csv, { columns: true });
+          expect(counter.dataRows).toBe(parsed.length);
+          expect(counter.records).toBe(data.length + 1);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('handles a CRLF split across chunks, blank lines and a lone CR', async () => {
+    expect((await count([Buffer.from('h\r'), Buffer.from('\n1\r\n')])).records).toBe(2);
+    expect((await count([Buffer.from('h\n\n1\n\n')])).records).toBe(2);
+    expect((await count([Buffer.from('h\r1\r2')])).records).toBe(3);
+    expect((await count([Buffer.from('h\n"multi\nline ""quoted"""\n')])).dataRows).toBe(1);
+    expect((await count([])).dataRows).toBe(0);
+  });
+});
+
+describe('ByteMeter', () => {
+  it('passes bytes through unchanged and measures them', async () => {
+    const data = Buffer.from('id,name\r\n1,"a, b"\r\n');
+    const meter = new ByteMeter(data.length);
+    const out: Buffer[] = [];
+    await pipeline(
+      Readable.from(chunked(data, [3, 7])),
+      meter,
+      new Writable({
+        write: (c: Buffer, _e, cb) => {
+          out.push(c);
+          cb();
+        },
+      }),
+    );
+    expect(Buffer.concat(out)).toEqual(data);
+    expect(meter.bytes).toBe(data.length);
+    expect(meter.sha256).toBe(createHash('sha256').update(data).digest('hex'));
+  });
+
+  it('fails, before the stream ends, when fewer bytes arrive than announced', async () => {
+    const meter = new ByteMeter(100);
+    const source = new PassThrough();
+    source.end(Buffer.alloc(60));
+    let ended = false;
+    meter.on('end', () => {
+      ended = true;
+    });
+    await expect(pipeline(source, meter, new Writable({ write: (_c, _e, cb) => cb() }))).rejects.toThrow(
+      ExportTruncatedError,
+    );
+    expect(ended).toBe(false);
+    expect(() => meter.sha256).toThrow(/before the stream ended/);
+  });
+});

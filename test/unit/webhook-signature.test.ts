@@ -1,0 +1,139 @@
+// The webhook's HMAC scheme, freshness window, replay cache and secret format, without any server.
+import {
+  computeSignature,
+  createWebhookVerifier,
+  InMemoryReplayCache,
+  parseWebhookSecret,
+  signWebhook,
+  verifyWebhookSignature,
+  WebhookSecretError,
+  WebhookVerificationError,
+} from '../../lib/webhook/index';
+
+const SECRET = 'whsec-test-0123456789abcdef';
+const BODY = '{"companyResourceId":"xC5kfGz7w2Nz"}';
+const TS = 1764345600;
+
+function reasonOf(run: () => unknown): string | undefined {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof WebhookVerificationError) return error.reason;
+    throw error;
+  }
+  return undefined;
+}
+
+describe('signature scheme', () => {
+  it('is HMAC-SHA256 over "<timestamp>.<body>" in lower-case hex (same as openssl dgst -sha256 -hmac)', () => {
+    // printf '%s' '1764345600.{"companyResourceId":"xC5kfGz7w2Nz"}' | openssl dgst -sha256 -hmac "$SECRET"
+    expect(computeSignature(SECRET, String(TS), BODY)).toBe(
+      'ac4499946077d60c8ec33e59da2ee30963def2c49ed2fca8f739decc270a35b0',
+    );
+    expect(signWebhook(SECRET, BODY, TS)).toEqual({
+      'X-Keepnet-Timestamp': String(TS),
+      'X-Keepnet-Signature': 'v1=ac4499946077d60c8ec33e59da2ee30963def2c49ed2fca8f739decc270a35b0',
+    });
+  });
+
+  const verify = (headers: Record<string, string>, nowSeconds = TS, body = BODY, secrets = [SECRET]) =>
+    verifyWebhookSignature({
+      timestamp: headers['X-Keepnet-Timestamp'],
+      signature: headers['X-Keepnet-Signature'],
+      rawBody: body,
+      secrets,
+      nowSeconds,
+    });
+
+  it('accepts the right signature, in either hex case, and returns it as the replay key', () => {
+    const headers = signWebhook(SECRET, BODY, TS);
+    expect(verify(headers)).toBe(computeSignature(SECRET, String(TS), BODY));
+    const upper = {
+      ...headers,
+      'X-Keepnet-Signature': headers['X-Keepnet-Signature']!.toUpperCase().replace('V1=', 'v1='),
+    };
+    expect(reasonOf(() => verify(upper))).toBeUndefined();
+  });
+
+  it('accepts a timestamp exactly 300 s old or ahead, and refuses 301 s', () => {
+    const headers = signWebhook(SECRET, BODY, TS);
+    expect(reasonOf(() => verify(headers, TS + 300))).toBeUndefined();
+    expect(reasonOf(() => verify(headers, TS - 300))).toBeUndefined();
+    expect(reasonOf(() => verify(headers, TS + 301))).toBe('stale-timestamp');
+    expect(reasonOf(() => verify(headers, TS - 301))).toBe('future-timestamp');
+  });
+
+  it('refuses a changed byte, another secret, and malformed headers, each with its own reason', () => {
+    const headers = signWebhook(SECRET, BODY, TS);
+    expect(reasonOf(() => verify(headers, TS, `${BODY} `))).toBe('signature-mismatch');
+    expect(reasonOf(() => verify(headers, TS, BODY, ['another-secret-0123456789']))).toBe(
+      'signature-mismatch',
+    );
+    expect(reasonOf(() => verify({ ...headers, 'X-Keepnet-Timestamp': '' }))).toBe('missing-timestamp');
+    expect(reasonOf(() => verify({ ...headers, 'X-Keepnet-Timestamp': '17643456OO' }))).toBe(
+      'malformed-timestamp',
+    );
+    expect(reasonOf(() => verify({ ...headers, 'X-Keepnet-Timestamp': '1.5e9' }))).toBe(
+      'malformed-timestamp',
+    );
+    expect(reasonOf(() => verify({ 'X-Keepnet-Timestamp': String(TS) }))).toBe('missing-signature');
+    expect(reasonOf(() => verify({ ...headers, 'X-Keepnet-Signature': 'sha256=abc' }))).toBe(
+      'malformed-signature',
+    );
+    // A signature for another timestamp does not transfer.
+    expect(reasonOf(() => verify({ ...headers, 'X-Keepnet-Timestamp': String(TS + 1) }))).toBe(
+      'signature-mismatch',
+    );
+  });
+
+  it('accepts any of several v1 values and any of several secrets (rotation), but reads at most five values', () => {
+    const good = signWebhook(SECRET, BODY, TS)['X-Keepnet-Signature']!;
+    const junk = `v1=${'0'.repeat(64)}`;
+    expect(
+      reasonOf(() =>
+        verify({ 'X-Keepnet-Timestamp': String(TS), 'X-Keepnet-Signature': `${junk}, ${good}` }),
+      ),
+    ).toBeUndefined();
+    expect(
+      reasonOf(() => verify(signWebhook(SECRET, BODY, TS), TS, BODY, ['old-secret-0123456789', SECRET])),
+    ).toBeUndefined();
+    const sixth = `${Array(5).fill(junk).join(',')},${good}`;
+    expect(reasonOf(() => verify({ 'X-Keepnet-Timestamp': String(TS), 'X-Keepnet-Signature': sixth }))).toBe(
+      'signature-mismatch',
+    );
+  });
+});
+
+describe('verifier (signature + replay)', () => {
+  const headersOf = (record: Record<string, string>) => new Headers(record);
+
+  it('accepts a request once, refuses its replay, and accepts it again after release (a failed hand-off)', async () => {
+    const verifier = createWebhookVerifier({ secrets: async () => [SECRET], nowSeconds: () => TS });
+    const headers = headersOf(signWebhook(SECRET, BODY, TS));
+    const first = await verifier.verify(headers, BODY);
+    await expect(verifier.verify(headers, BODY)).rejects.toMatchObject({ reason: 'replayed' });
+    verifier.release(first);
+    await expect(verifier.verify(headers, BODY)).resolves.toEqual(first);
+  });
+
+  it('forgets signatures once their timestamp could no longer pass', () => {
+    const cache = new InMemoryReplayCache(3);
+    expect(cache.claim('a', 100, 0)).toBe(true);
+    expect(cache.claim('a', 100, 50)).toBe(false);
+    expect(cache.claim('a', 200, 100)).toBe(true); // expired at 100
+    for (const key of ['b', 'c', 'd', 'e']) cache.claim(key, 1_000, 100);
+    expect(cache.size).toBeLessThanOrEqual(3); // bounded even when every entry is live
+  });
+});
+
+describe('secret format', () => {
+  it('reads a plain secret or { current, previous }, and refuses short or malformed ones naming the problem', () => {
+    expect(parseWebhookSecret(`  ${SECRET}\n`)).toEqual([SECRET]);
+    expect(parseWebhookSecret(JSON.stringify({ current: SECRET, previous: 'previous-secret-0123' }))).toEqual(
+      [SECRET, 'previous-secret-0123'],
+    );
+    expect(() => parseWebhookSecret('short')).toThrow(WebhookSecretError);
+    expect(() => parseWebhookSecret('{"current": 1}')).toThrow(/current/);
+    expect(() => parseWebhookSecret('{"current": "x"')).toThrow(/does not parse/);
+  });
+});
