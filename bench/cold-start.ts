@@ -46,13 +46,16 @@ export interface ColdStartResult {
   functions: ColdStartFunctionResult[];
 }
 
-/** Enough configuration for a handler that validates its environment when it loads. */
-const LAMBDA_LIKE_ENV: Record<string, string> = {
+/**
+ * What Lambda would give the process (the stack's variables, dummy values), so a handler that validates its
+ * environment when it loads can load. Shared with test/infra/bundle-budget.test.ts.
+ */
+export const LAMBDA_LIKE_ENV: Record<string, string> = {
   AWS_REGION: 'eu-west-1',
   AWS_ACCESS_KEY_ID: 'bench',
   AWS_SECRET_ACCESS_KEY: 'bench',
-  KEEPNET_SECRET_ID: 'keepnet-automation/keepnet-api',
-  WEBHOOK_SECRET_ID: 'keepnet-automation/webhook-hmac-key',
+  KEEPNET_SECRET_ID: 'KeepnetAutomation/keepnet-api',
+  WEBHOOK_SECRET_ID: 'KeepnetAutomation/webhook-hmac-key',
   ONBOARDING_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/onboarding.fifo',
   GROUP_RULES: '[]',
   PARTICIPANTS_MODE: 'union',

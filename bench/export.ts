@@ -1,22 +1,27 @@
-// Nightly export throughput and memory. For each size, three fresh Node processes run against one local
-// stack (simulator with a synthetic export of that size, s3rver):
-//   export:   runExportJob, Keepnet → S3 streamed (the real path), sampling its own RSS;
-//   download: the same export drained to nowhere (how fast Keepnet alone can deliver the bytes);
-//   upload:   the same byte count from memory to S3 with the same part size and queue (S3 alone).
+// Nightly export throughput and memory. For each size, fresh Node processes run against one local stack
+// (simulator with a synthetic export of that size; s3rver in a process of its own):
+//   export:   runExportJob, Keepnet → S3 streamed and verified (the real path), sampling its own RSS;
+//   download: the same export drained to nowhere (how fast Keepnet alone delivers the bytes);
+//   upload:   the same byte count from memory through the same upload code and S3 settings (S3 alone);
+//   pipe:     download piped straight into upload, no meter or counter (the streaming floor).
 // ratio = export time ÷ max(download, upload): 1.0 means streaming costs nothing over the slower side.
 // Goals: ratio ≤ 1.1; RSS growth (peak − baseline before the export) ≤ 64 MB whatever the size.
+// CPU times are reported too: on a machine with few cores the simulator, s3rver and the exporter compete
+// for them, and the wall-clock ratio then measures that contention as much as the code.
+// Knobs: BENCH_EXPORT_PART_SIZE / BENCH_EXPORT_QUEUE_SIZE (experiments), BENCH_EXPORT_GC_MS (forces GC that
+// often, to tell live memory from garbage V8 has not collected), BENCH_EXPORT_DEBUG (raw child results).
 //
 // Run alone: `npx tsx bench/export.ts [--quick]`, or through `npm run bench`.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { Upload } from '@aws-sdk/lib-storage';
 import { createS3ClientFromEnv, type ExportContext, normalisePrefix, runExportJob } from '../lib/exports';
-import { DEFAULT_PART_SIZE, DEFAULT_QUEUE_SIZE } from '../lib/exports/s3-upload';
+import { DEFAULT_PART_SIZE, DEFAULT_QUEUE_SIZE, streamToS3 } from '../lib/exports/s3-upload';
 import { createKeepnetClientFromEnv, resetKeepnetClientFromEnv } from '../lib/keepnet';
 import { startLocalStack } from '../local/local-stack';
 import { startS3 } from '../local/s3';
@@ -30,12 +35,15 @@ const MB = 1_000_000;
 export const EXPORT_RATIO_GOAL = 1.1;
 export const EXPORT_RSS_GROWTH_GOAL_MB = 64;
 
-type Mode = 'export' | 'download' | 'upload';
+/** `pipe`: the export's download straight into the same upload, without meter or counter. */
+type Mode = 'export' | 'download' | 'upload' | 'pipe';
 
 interface ChildResult {
   mode: Mode;
   bytes: number;
   ms: number;
+  /** User + system CPU time of the process during the run (load-independent, unlike `ms`). */
+  cpuMs: number;
   baselineRssMb: number;
   /** Highest sampled process.memoryUsage.rss() during the run. */
   peakRssMb: number;
@@ -51,6 +59,19 @@ export interface ExportBenchSize {
   uploadMs: number;
   /** exportMs ÷ max(downloadMs, uploadMs). */
   ratio: number;
+  /**
+   * CPU of the export process ÷ (CPU of the download process + CPU of the upload process): what the
+   * streaming itself adds (meter, counter, piping), independent of how busy the machine is.
+   */
+  cpuRatio: number;
+  exportCpuMs: number;
+  downloadCpuMs: number;
+  uploadCpuMs: number;
+  /** The same download piped into the same upload without meter or counter: the streaming floor. */
+  pipeMs: number;
+  pipeCpuMs: number;
+  /** exportMs ÷ pipeMs: what verifying (SHA-256, Content-Length, row count) adds to the wall time. */
+  verificationRatio: number;
   baselineRssMb: number;
   peakRssMb: number;
   rssGrowthMb: number;
@@ -59,6 +80,8 @@ export interface ExportBenchSize {
 
 export interface ExportBenchResult {
   node: string;
+  /** Simulator, S3 and the measured process share these; below 4, the export competes for CPU. */
+  cpus: number;
   partSize: number;
   queueSize: number;
   sizes: ExportBenchSize[];
@@ -89,7 +112,8 @@ export async function benchExport(opts: { quick?: boolean } = {}): Promise<Expor
       const download = await child('download', 0, env);
       const exported = await child('export', 0, env);
       const upload = await child('upload', download.bytes, env);
-      if (process.env.BENCH_EXPORT_DEBUG) console.log(JSON.stringify({ download, exported, upload }));
+      const pipe = await child('pipe', 0, env);
+      if (process.env.BENCH_EXPORT_DEBUG) console.log(JSON.stringify({ download, exported, upload, pipe }));
       if (exported.bytes !== download.bytes) {
         throw new Error(`export wrote ${exported.bytes} bytes but the download had ${download.bytes}`);
       }
@@ -100,6 +124,13 @@ export async function benchExport(opts: { quick?: boolean } = {}): Promise<Expor
         downloadMs: download.ms,
         uploadMs: upload.ms,
         ratio: round(exported.ms / Math.max(download.ms, upload.ms)),
+        cpuRatio: round(exported.cpuMs / (download.cpuMs + upload.cpuMs)),
+        exportCpuMs: exported.cpuMs,
+        downloadCpuMs: download.cpuMs,
+        uploadCpuMs: upload.cpuMs,
+        pipeMs: pipe.ms,
+        pipeCpuMs: pipe.cpuMs,
+        verificationRatio: round(exported.ms / pipe.ms),
         baselineRssMb: exported.baselineRssMb,
         peakRssMb: exported.peakRssMb,
         rssGrowthMb: round(exported.peakRssMb - exported.baselineRssMb, 1),
@@ -109,6 +140,8 @@ export async function benchExport(opts: { quick?: boolean } = {}): Promise<Expor
       console.log(
         `export ${(size.bytes / MB).toFixed(0)} MB: ${size.exportMs} ms vs download ${size.downloadMs} ms, ` +
           `upload ${size.uploadMs} ms → ratio ${size.ratio} (goal ≤ ${EXPORT_RATIO_GOAL}); ` +
+          `CPU ${size.exportCpuMs} vs ${size.downloadCpuMs} + ${size.uploadCpuMs} ms → ${size.cpuRatio}; ` +
+          `unverified pipe ${size.pipeMs} ms → verification ×${size.verificationRatio}; ` +
           `RSS ${size.baselineRssMb} → ${size.peakRssMb} MB, growth ${size.rssGrowthMb} MB ` +
           `(goal ≤ ${EXPORT_RSS_GROWTH_GOAL_MB}; VmHWM ${size.vmHwmMb ?? 'n/a'} MB)`,
       );
@@ -117,6 +150,7 @@ export async function benchExport(opts: { quick?: boolean } = {}): Promise<Expor
     const worstRssGrowthMb = Math.max(...results.map((r) => r.rssGrowthMb));
     return {
       node: process.version,
+      cpus: availableParallelism(),
       partSize,
       queueSize,
       sizes: results,
@@ -126,7 +160,9 @@ export async function benchExport(opts: { quick?: boolean } = {}): Promise<Expor
       pass: worstRatio <= EXPORT_RATIO_GOAL && worstRssGrowthMb <= EXPORT_RSS_GROWTH_GOAL_MB,
     };
   } finally {
-    s3Server.process.kill();
+    const exited = once(s3Server.process, 'exit');
+    s3Server.process.kill('SIGTERM');
+    await exited;
     await stack.close();
   }
 }
@@ -186,29 +222,52 @@ async function runChild(mode: Mode, uploadBytes: number): Promise<ChildResult> {
     peak = Math.max(peak, process.memoryUsage.rss());
   }, 5);
   const started = performance.now();
+  const cpuAtStart = process.cpuUsage();
   let bytes = 0;
   if (mode === 'export') {
     const result = await runExportJob({ what: 'groups', format: 'CSV', name: 'bench' }, ctx);
     bytes = result.bytes;
+  } else if (mode === 'pipe') {
+    const download = await client.exportGroups({ exportType: 'CSV', reportAllPages: true });
+    download.body.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+    });
+    await streamToS3({
+      s3,
+      bucket,
+      key: 'bench/pipe.csv',
+      body: download.body,
+      contentType: 'text/csv',
+      partSize,
+      queueSize,
+      label: 'pipe',
+    });
   } else if (mode === 'download') {
     const download = await client.exportGroups({ exportType: 'CSV', reportAllPages: true });
     for await (const chunk of download.body) bytes += (chunk as Buffer).length;
   } else {
+    // The export's own upload path and S3 settings (checksum, encryption), fed from memory.
     bytes = uploadBytes;
-    await new Upload({
-      client: s3,
+    await streamToS3({
+      s3,
+      bucket,
+      key: 'bench/raw-upload.bin',
+      body: Readable.from(zeroes(uploadBytes)),
+      contentType: 'application/octet-stream',
       partSize,
       queueSize,
-      params: { Bucket: bucket, Key: 'bench/raw-upload.bin', Body: Readable.from(zeroes(uploadBytes)) },
-    }).done();
+      label: 'raw upload',
+    });
   }
   const ms = Math.round(performance.now() - started);
+  const cpu = process.cpuUsage(cpuAtStart);
+  const cpuMs = Math.round((cpu.user + cpu.system) / 1000);
   clearInterval(sampler);
   clearInterval(collector);
   peak = Math.max(peak, process.memoryUsage.rss());
   s3.destroy();
   await resetKeepnetClientFromEnv();
-  return { mode, bytes, ms, baselineRssMb: mb(baseline), peakRssMb: mb(peak), vmHwmMb: vmHwmMb() };
+  return { mode, bytes, ms, cpuMs, baselineRssMb: mb(baseline), peakRssMb: mb(peak), vmHwmMb: vmHwmMb() };
 }
 
 /** The same byte count as the export, from memory: 64 KiB chunks, like a socket delivers. */
@@ -235,7 +294,11 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const childAt = process.argv.indexOf('--child');
   const s3At = process.argv.indexOf('--s3-server');
   if (s3At >= 0) {
-    startS3({ buckets: [process.argv[s3At + 1] ?? 'keepnet-exports'] }).then((s3) => console.log(s3.url));
+    startS3({ buckets: [process.argv[s3At + 1] ?? 'keepnet-exports'] }).then((s3) => {
+      // Stopped with SIGTERM by the parent: close so s3rver's temp directory (GBs at full size) goes too.
+      process.once('SIGTERM', () => void s3.close().finally(() => process.exit(0)));
+      console.log(s3.url);
+    });
   } else if (childAt >= 0) {
     const mode = process.argv[childAt + 1] as Mode;
     runChild(mode, Number(process.argv[childAt + 2] ?? 0)).then(

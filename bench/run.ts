@@ -3,6 +3,7 @@
 // so each speed figure compares our path with a baseline measured in the same run.
 // Options: --quick (smaller sizes and fewer runs, for CI), --only <area>[,<area>] (cold-start, onboarding,
 // export, api).
+import './quiet-env';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';

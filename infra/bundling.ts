@@ -31,7 +31,10 @@ export const BUNDLE = {
   minify: true,
   /** Linked `index.mjs.map`; the stack sets NODE_OPTIONS=--enable-source-maps so stack traces use it. */
   sourcemap: true,
-  /** Stack traces only need the mappings; leaving the sources out halves the deployment package. */
+  /**
+   * Stack traces only need the mappings: without the sources the api's map is ~2 MB instead of ~6 MB, which
+   * halves the deployment package and leaves less for Node to read under --enable-source-maps.
+   */
   sourcesContent: false,
   /** ESM entry points first: the AWS SDK and Powertools tree-shake far better from them. */
   mainFields: ['module', 'main'],

@@ -42,6 +42,12 @@ const secretReference = z
 const dailyTime = z.strictObject({ hour: int(0, 23), minute: int(0, 59) });
 
 export const DeploymentConfigSchema = z.strictObject({
+  stackName: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, {
+      message: 'must be a CloudFormation stack name (a letter, then letters, digits or "-")',
+    })
+    .default('KeepnetAutomation'),
   /** Existing secret holding `{ clientId, clientSecret, baseUrl? }`; absent: created, to be filled. */
   keepnetSecret: secretReference,
   /** Existing secret holding the webhook HMAC key; absent: created with a random value. */
@@ -151,9 +157,6 @@ export function parseDeploymentConfig(raw: Record<string, unknown>): DeploymentC
   );
 }
 
-/** Context keys that belong to the app but are not deployment settings. */
-const OTHER_APP_KEYS = new Set(['stackName']);
-
 /**
  * Reads every known key from the construct tree's context (cdk.json, -c, App props). A camelCase key
  * that is not a setting is almost certainly a typo (`-c dlqMaxRecieveCount=3` would otherwise be
@@ -162,9 +165,7 @@ const OTHER_APP_KEYS = new Set(['stackName']);
 export function readDeploymentConfig(node: Node): DeploymentConfig {
   const all = node.getAllContext() as Record<string, unknown>;
   const known = new Set<string>(CONFIG_KEYS);
-  const unknown = Object.keys(all).filter(
-    (key) => /^[a-z][A-Za-z0-9]*$/.test(key) && !known.has(key) && !OTHER_APP_KEYS.has(key),
-  );
+  const unknown = Object.keys(all).filter((key) => /^[a-z][A-Za-z0-9]*$/.test(key) && !known.has(key));
   if (unknown.length > 0) {
     throw new DeploymentConfigError(
       `Unknown CDK context key(s): ${unknown.join(', ')}. Known settings: ${CONFIG_KEYS.join(', ')}.`,

@@ -24,6 +24,7 @@ import {
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
+import { COMPANY_CREATED_DETAIL_TYPE } from '../lib/onboarding/company-created';
 import type { FunctionName } from './bundling';
 import type { DeploymentConfig } from './config';
 import { ExportStorage } from './constructs/export-storage';
@@ -74,7 +75,6 @@ export const FUNCTION_SIZING: Record<
 /** Key prefix (and object) where the poller keeps its watermark, in the export bucket. */
 export const POLLER_STATE_PREFIX = 'state/company-poller/';
 export const POLLER_STATE_KEY = `${POLLER_STATE_PREFIX}watermark.json`;
-export const COMPANY_CREATED_DETAIL_TYPE = 'CompanyCreated';
 
 export interface KeepnetAutomationStackProps extends StackProps {
   config: DeploymentConfig;
@@ -92,7 +92,8 @@ export class KeepnetAutomationStack extends Stack {
     // ---- secrets ------------------------------------------------------------------------------------
     const keepnetSecret = importOrCreateSecret(this, 'KeepnetCredentials', {
       reference: config.keepnetSecret,
-      secretName: 'keepnet-automation/keepnet-api',
+      // Named after the stack, so two deployments (staging, production) can share an account.
+      secretName: `${this.stackName}/keepnet-api`,
       description:
         'Keepnet API credential (Reseller client role): JSON { "clientId", "clientSecret", "baseUrl"? }. ' +
         'Created with placeholders: put the real values in before the first run.',
@@ -107,7 +108,7 @@ export class KeepnetAutomationStack extends Stack {
     });
     const webhookSecret = importOrCreateSecret(this, 'WebhookKey', {
       reference: config.webhookSecret,
-      secretName: 'keepnet-automation/webhook-hmac-key',
+      secretName: `${this.stackName}/webhook-hmac-key`,
       description:
         'HMAC-SHA256 key of the company-created webhook: the key itself, or JSON { "current", "previous"? } while rotating.',
       // A random key is exactly what is needed: the operator hands it to the webhook sender.

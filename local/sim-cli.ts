@@ -2,7 +2,11 @@
 // runs until Ctrl-C. Every option also reads an environment variable (flag wins).
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { startKeepnetSimulator } from './keepnet-simulator/index';
-import type { ParticipantsMode, SimulatorOptions } from './keepnet-simulator/types';
+import type {
+  ParticipantsMode,
+  SimulatorOptions,
+  UpdateWithoutMembersBehaviour,
+} from './keepnet-simulator/types';
 
 function integer(name: string, min: number) {
   return (value: string): number => {
@@ -63,6 +67,26 @@ const program = new Command('sim')
       .argParser(integer('--extra-groups', 0))
       .default(0),
   )
+  .addOption(
+    new Option(
+      '--update-without-members <behaviour>',
+      'PUT /api/company-groups/{id} without companyResourceIdArray',
+    )
+      .choices(['clear', 'keep'])
+      .env('SIM_UPDATE_WITHOUT_MEMBERS')
+      .default('clear'),
+  )
+  .addOption(
+    new Option('--invalid-client-status <status>', 'status of a refused token request')
+      .choices(['400', '401'])
+      .env('SIM_INVALID_CLIENT_STATUS')
+      .default('400'),
+  )
+  .addOption(
+    new Option('--synthetic-export-mb <mb>', 'serve generated exports of about this many MiB')
+      .env('SIM_SYNTHETIC_EXPORT_MB')
+      .argParser(integer('--synthetic-export-mb', 1)),
+  )
   .addOption(new Option('--pascal-case', 'reply with PascalCase JSON keys').env('SIM_PASCAL_CASE'))
   .addOption(
     new Option('--is-success-envelope', 'reply with the { isSuccess, data, messages } envelope').env(
@@ -81,6 +105,9 @@ const flags = program.opts<{
   seed: number;
   companies: number;
   extraGroups: number;
+  updateWithoutMembers: UpdateWithoutMembersBehaviour;
+  invalidClientStatus: '400' | '401';
+  syntheticExportMb?: number;
   pascalCase?: boolean;
   isSuccessEnvelope?: boolean;
 }>();
@@ -89,6 +116,9 @@ const options: SimulatorOptions = {
   port: flags.port,
   host: flags.host,
   participantsMode: flags.participantsMode,
+  updateWithoutMembers: flags.updateWithoutMembers,
+  invalidClientStatus: flags.invalidClientStatus === '401' ? 401 : 400,
+  syntheticExport: flags.syntheticExportMb ? { bytes: flags.syntheticExportMb * 1024 * 1024 } : null,
   latencyMs: flags.latency,
   rateLimit: flags.rateLimit ? { perSecond: flags.rateLimit, burst: flags.rateLimit } : null,
   tokenLifetimeSeconds: flags.tokenLifetime,

@@ -10,6 +10,7 @@ import { type PollSummary, pollCompanies } from '../../lib/onboarding/poller/pol
 
 // Cold start: configuration errors name the variable, once.
 const config = loadPollerConfig();
+const keepnet = createKeepnetClientFromEnv();
 // Path-style whenever an endpoint override is set (s3rver and other local S3s need it).
 const s3 = new S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3) });
 const eventBridge = new EventBridgeClient({});
@@ -19,7 +20,7 @@ const DEADLINE_MARGIN_MS = 5_000;
 export const handler = async (_event: unknown, context?: Context): Promise<PollSummary> => {
   const deadline = context ? Date.now() + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS : undefined;
   const summary = await pollCompanies(
-    { keepnet: createKeepnetClientFromEnv(), s3, eventBridge, ...(deadline ? { deadline } : {}) },
+    { keepnet, s3, eventBridge, ...(deadline ? { deadline } : {}) },
     config,
   );
   logger.info('Company poll finished', { ...summary, emittedIds: summary.emittedIds.slice(0, 50) });

@@ -1,30 +1,27 @@
 // SQS FIFO batch of onboarding messages → Keepnet memberships (see lib/onboarding/worker.ts).
 // Returns { batchItemFailures } through Powertools' SqsFifoPartialProcessorAsync.
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createKeepnetClientFromEnv } from '../../lib/keepnet';
-import type { KeepnetApi } from '../../lib/keepnet/types';
+import { metrics } from '../../lib/observability/powertools';
 import { loadWorkerConfig } from '../../lib/onboarding/config';
 import { GroupResolver } from '../../lib/onboarding/group-resolver';
 import { type Outcome, onboardBatch } from '../../lib/onboarding/worker';
 
-// Cold start: PARTICIPANTS_MODE and the queue URL are checked once, with the variable named.
+// Cold start: PARTICIPANTS_MODE, the queue URL and the Keepnet client's settings (KEEPNET_SECRET_ID,
+// KEEPNET_BASE_URL) are checked once, with the variable named. Client, token and the name → id cache
+// then serve every invocation of this process.
 const config = loadWorkerConfig();
+const client = createKeepnetClientFromEnv();
+const resolver = new GroupResolver(client);
 const sqs = new SQSClient({});
-// Name → id cache, kept across invocations of this process (per client: tests switch environments).
-const resolvers = new WeakMap<KeepnetApi, GroupResolver>();
 
 /** Keepnet calls stop this long before Lambda's own timeout, so failures are reported, not cut off. */
 const DEADLINE_MARGIN_MS = 2_000;
 
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-  const client = createKeepnetClientFromEnv();
-  let resolver = resolvers.get(client);
-  if (!resolver) {
-    resolver = new GroupResolver(client);
-    resolvers.set(client, resolver);
-  }
   const outcomes = await onboardBatch(event.Records, {
     client,
     resolver,
@@ -33,6 +30,8 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     mode: config.mode,
     deadline: Date.now() + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS,
   });
+
+  recordMetrics(outcomes);
 
   // Membership writes are idempotent, so order within a message group does not matter. Successes go
   // first: the FIFO processor fails every later message of a group after a failure, and a poison
@@ -52,4 +51,21 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
 function orderSuccessesFirst(records: SQSRecord[], outcomes: Map<string, Outcome>): SQSRecord[] {
   const ok = (r: SQSRecord) => outcomes.get(r.messageId)?.ok === true;
   return [...records.filter(ok), ...records.filter((r) => !ok(r))];
+}
+
+const OUTCOME_METRICS: [name: string, test: (o: Outcome) => boolean][] = [
+  ['MembershipsAdded', (o) => o.ok && o.action === 'added'],
+  ['AlreadyMembers', (o) => o.ok && o.action === 'already-member'],
+  ['ForwardedByName', (o) => o.ok && o.action === 'forwarded'],
+  ['ReroutedGroupGone', (o) => o.ok && o.action === 'rerouted'],
+  ['RejectedMessages', (o) => !o.ok && o.permanent],
+  ['RetriedMessages', (o) => !o.ok && !o.permanent],
+];
+
+/** Per batch: memberships added, already there, forwarded by name, and failures (poison vs retryable). */
+function recordMetrics(outcomes: Map<string, Outcome>) {
+  const all = [...outcomes.values()];
+  for (const [name, test] of OUTCOME_METRICS)
+    metrics.addMetric(name, MetricUnit.Count, all.filter(test).length);
+  metrics.publishStoredMetrics();
 }

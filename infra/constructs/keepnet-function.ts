@@ -75,7 +75,5 @@ export class KeepnetFunction extends Construct {
         ...props.environment,
       },
     });
-    // The log group must exist (with its retention) before the function first writes to it.
-    this.function.node.addDependency(this.logGroup);
   }
 }

@@ -28,14 +28,17 @@ export const METRICS_NAMESPACE = 'KeepnetAutomation';
 /** Custom metrics the dashboard and alarms read, by the function (service) that emits them. */
 export const CUSTOM_METRICS = {
   'scheduled-export': {
-    objectsWritten: 'ExportObjectsWritten',
+    /** Recorded once per export file written, with its size: its SampleCount counts the files. */
     bytesWritten: 'ExportBytes',
     jobsFailed: 'ExportJobFailed',
   },
   'onboarding-router': { messagesQueued: 'OnboardingMessagesQueued' },
   'onboarding-worker': {
-    companiesAdded: 'OnboardingCompaniesAdded',
-    groupsCreated: 'OnboardingGroupsCreated',
+    membershipsAdded: 'MembershipsAdded',
+    alreadyMembers: 'AlreadyMembers',
+    forwardedByName: 'ForwardedByName',
+    rejected: 'RejectedMessages',
+    retried: 'RetriedMessages',
   },
   'company-poller': { companiesFound: 'PollerCompaniesFound' },
 } as const satisfies Partial<Record<FunctionName, Record<string, string>>>;
@@ -109,20 +112,16 @@ export class Monitoring extends Construct {
       );
     }
 
-    // No object written for 26 h: the nightly export did not run or wrote nothing. One-hour periods,
+    // No export file written for 26 h: the nightly export did not run or wrote nothing. One-hour periods,
     // 26 of 26 breaching, missing data breaching: any hour with a write clears it (CloudWatch allows up to
     // 7 days of evaluation range for periods of an hour or more).
-    alarm(
-      'NightlyExportMissing',
-      customMetric('scheduled-export', CUSTOM_METRICS['scheduled-export'].objectsWritten, Duration.hours(1)),
-      {
-        threshold: 1,
-        comparison: ComparisonOperator.LESS_THAN_THRESHOLD,
-        evaluationPeriods: EXPORT_SILENCE_HOURS,
-        treatMissingData: TreatMissingData.BREACHING,
-        description: `No export object written for ${EXPORT_SILENCE_HOURS} hours: the nightly export is missing.`,
-      },
-    );
+    alarm('NightlyExportMissing', exportFilesWritten(Duration.hours(1)), {
+      threshold: 1,
+      comparison: ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: EXPORT_SILENCE_HOURS,
+      treatMissingData: TreatMissingData.BREACHING,
+      description: `No export object written for ${EXPORT_SILENCE_HOURS} hours: the nightly export is missing.`,
+    });
 
     this.dashboard = new Dashboard(this, 'Dashboard', { defaultInterval: Duration.days(7) });
     const fns = props.functions;
@@ -136,12 +135,21 @@ export class Monitoring extends Construct {
             label: 'Router invocations',
             period: hourly,
           }),
-          customMetric('onboarding-router', CUSTOM_METRICS['onboarding-router'].messagesQueued, hourly),
-          customMetric('onboarding-worker', CUSTOM_METRICS['onboarding-worker'].companiesAdded, hourly),
-          customMetric('onboarding-worker', CUSTOM_METRICS['onboarding-worker'].groupsCreated, hourly),
           customMetric('company-poller', CUSTOM_METRICS['company-poller'].companiesFound, hourly),
+          customMetric('onboarding-router', CUSTOM_METRICS['onboarding-router'].messagesQueued, hourly),
+          customMetric('onboarding-worker', CUSTOM_METRICS['onboarding-worker'].membershipsAdded, hourly),
+          customMetric('onboarding-worker', CUSTOM_METRICS['onboarding-worker'].alreadyMembers, hourly),
         ],
-        width: 12,
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Worker messages not done',
+        left: [
+          customMetric('onboarding-worker', CUSTOM_METRICS['onboarding-worker'].retried, hourly),
+          customMetric('onboarding-worker', CUSTOM_METRICS['onboarding-worker'].rejected, hourly),
+          customMetric('onboarding-worker', CUSTOM_METRICS['onboarding-worker'].forwardedByName, hourly),
+        ],
+        width: 4,
       }),
       new GraphWidget({
         title: 'Onboarding queue',
@@ -158,9 +166,9 @@ export class Monitoring extends Construct {
       }),
       new TextWidget({ markdown: '## Exports', width: 24, height: 1 }),
       new GraphWidget({
-        title: 'Export objects and failures',
+        title: 'Export files and failed jobs',
         left: [
-          customMetric('scheduled-export', CUSTOM_METRICS['scheduled-export'].objectsWritten, hourly),
+          exportFilesWritten(hourly).with({ label: 'Files written' }),
           customMetric('scheduled-export', CUSTOM_METRICS['scheduled-export'].jobsFailed, hourly),
         ],
         width: 8,
@@ -202,14 +210,29 @@ interface AlarmOptions {
   treatMissingData?: TreatMissingData;
 }
 
-function customMetric(service: FunctionName, metricName: string, period: Duration): Metric {
+function customMetric(
+  service: FunctionName,
+  metricName: string,
+  period: Duration,
+  statistic = 'Sum',
+): Metric {
   return new Metric({
     namespace: METRICS_NAMESPACE,
     metricName,
     dimensionsMap: { service },
-    statistic: 'Sum',
+    statistic,
     period,
   });
+}
+
+/** Export files written: one ExportBytes sample per file (lib/exports/run-scheduled-export.ts). */
+function exportFilesWritten(period: Duration): Metric {
+  return customMetric(
+    'scheduled-export',
+    CUSTOM_METRICS['scheduled-export'].bytesWritten,
+    period,
+    'SampleCount',
+  );
 }
 
 function pascal(name: string): string {

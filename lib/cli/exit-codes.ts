@@ -79,7 +79,10 @@ export function exitCodeFor(error: unknown): ExitCodeValue {
   }
   const aws = awsErrorStatus(error);
   if (aws) {
-    if (aws.status === 404 || /NotFound|NoSuchKey|NoSuchBucket|NonExistentQueue/.test(aws.name)) {
+    if (
+      aws.status === 404 ||
+      /NotFound|NoSuchKey|NoSuchBucket|NonExistentQueue|DoesNotExist/.test(aws.name)
+    ) {
       return ExitCode.notFound;
     }
     if (aws.status === 401 || aws.status === 403 || /AccessDenied|Credentials|Signature/.test(aws.name)) {
@@ -92,7 +95,7 @@ export function exitCodeFor(error: unknown): ExitCodeValue {
   if (
     error instanceof Error &&
     'code' in error &&
-    /^(ECONN|ENOTFOUND|ETIMEDOUT|EAI_)/.test(String(error.code))
+    /^(ECONN|ENOTFOUND|ETIMEDOUT|EAI_|EPIPE|UND_ERR)/.test(String(error.code))
   ) {
     return ExitCode.upstream;
   }

@@ -26,6 +26,8 @@ export class SecretsManagerCredentialsProvider implements CredentialsProvider {
   private readonly maxAgeSeconds: number;
   private forceFetch = false;
   private inflight: Promise<KeepnetCredentials> | undefined;
+  /** The last value read and parsed successfully: the fallback when a forced re-read fails. */
+  private lastGood: KeepnetCredentials | undefined;
 
   constructor(options: SecretsManagerCredentialsOptions) {
     if (!options.secretId.trim()) {
@@ -50,6 +52,25 @@ export class SecretsManagerCredentialsProvider implements CredentialsProvider {
 
   private async read(): Promise<KeepnetCredentials> {
     const forceFetch = this.forceFetch;
+    try {
+      const credentials = await this.readFromSecretsManager(forceFetch);
+      this.lastGood = credentials;
+      return credentials;
+    } catch (error) {
+      // A forced re-read only checks for a rotation (after a 401 or a refused token). If Secrets Manager
+      // is unreachable or the new value is malformed right then, the value we hold is still the best
+      // bet: failing here would turn an ordinary token expiry into an outage. A refused credential is
+      // still reported as refused by the client, which compares what it gets back.
+      if (!forceFetch || this.lastGood === undefined) throw error;
+      logger.warn('Could not re-read the Keepnet secret; keeping the value read before', {
+        secretId: this.secretId,
+        reason: error instanceof Error ? error.message : String(error),
+      });
+      return this.lastGood;
+    }
+  }
+
+  private async readFromSecretsManager(forceFetch: boolean): Promise<KeepnetCredentials> {
     this.forceFetch = false;
     let raw: unknown;
     try {

@@ -26,8 +26,8 @@ export class ExportTruncatedError extends Error {
 
 /** The run's deadline (Lambda remaining time minus a safety margin) passed; the upload was aborted. */
 export class ExportDeadlineError extends Error {
-  constructor(what: string) {
-    super(`${what}: stopped at the deadline (Lambda remaining time minus safety margin); upload aborted`);
+  constructor(what: string, outcome: 'upload aborted' | 'not started' = 'upload aborted') {
+    super(`${what}: stopped at the deadline (Lambda remaining time minus safety margin); ${outcome}`);
     this.name = 'ExportDeadlineError';
   }
 }

@@ -7,11 +7,10 @@ import { pipeline, Readable } from 'node:stream';
 import { GetObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { KeepnetNotFoundError } from '../keepnet/errors';
-import type { CallOptions } from '../keepnet/types';
 import { ByteMeter } from './byte-meter';
 import { fileName, kindPrefix, objectKey } from './keys';
 import type { GroupSnapshot, Membership } from './membership-diff';
-import type { ExportContext } from './run-export-job';
+import { callOptionsOf, type ExportContext } from './run-export-job';
 import { streamToS3 } from './s3-upload';
 
 export const SNAPSHOT_KIND = 'membership-snapshot';
@@ -40,9 +39,7 @@ export interface SnapshotWritten {
  */
 export async function writeMembershipSnapshot(ctx: ExportContext): Promise<SnapshotWritten> {
   const key = objectKey(ctx.prefix, SNAPSHOT_KIND, ctx.scheduledTime, 'jsonl');
-  const opts: CallOptions = {};
-  if (ctx.deadline !== undefined) opts.deadline = ctx.deadline;
-  if (ctx.signal !== undefined) opts.signal = ctx.signal;
+  const opts = callOptionsOf(ctx);
   const membership = new Map<string, GroupSnapshot>();
 
   async function* lines(): AsyncGenerator<string> {

@@ -104,11 +104,7 @@ export async function exportTarget(target: ExportTarget, ctx: ExportContext): Pr
     target.groupId === null
       ? 'POST /api/company-groups/search/export'
       : `POST /api/company-groups/${target.groupId}/companies/search/export`;
-  const callOptions: CallOptions = {};
-  if (ctx.deadline !== undefined) callOptions.deadline = ctx.deadline;
-  if (ctx.signal !== undefined) callOptions.signal = ctx.signal;
-
-  const download = await requestExport(ctx.client, target, callOptions);
+  const download = await requestExport(ctx.client, target, callOptionsOf(ctx));
   const meter = new ByteMeter(download.contentLength);
   const counter = target.format === 'CSV' ? new CsvRecordCounter() : null;
   // pipeline() destroys every stage when one fails, so an error anywhere surfaces in the upload's reader.
@@ -142,7 +138,12 @@ export async function exportTarget(target: ExportTarget, ctx: ExportContext): Pr
     signal: ctx.signal,
     label,
   }).catch((error: unknown) => {
-    throw explainFailure(error, download.body, label, meter.bytes);
+    throw explainFailure(error, {
+      source: download.body,
+      signal: ctx.signal,
+      label,
+      receivedBytes: meter.bytes,
+    });
   });
 
   const result: ExportResult = {
@@ -160,15 +161,30 @@ export async function exportTarget(target: ExportTarget, ctx: ExportContext): Pr
   return result;
 }
 
+/** The context's deadline and signal, as the Keepnet client takes them. */
+export function callOptionsOf(ctx: Pick<ExportContext, 'deadline' | 'signal'>): CallOptions {
+  const opts: CallOptions = {};
+  if (ctx.deadline !== undefined) opts.deadline = ctx.deadline;
+  if (ctx.signal !== undefined) opts.signal = ctx.signal;
+  return opts;
+}
+
 /**
  * A raw error of the download stream itself (undici's "other side closed") gets the context: which
- * export, after how many bytes. Keepnet's errors, ours and S3's already say what happened.
+ * export, after how many bytes. Keepnet's errors, ours, S3's and the caller's abort reason already say
+ * what happened.
  */
-function explainFailure(error: unknown, source: Readable, label: string, receivedBytes: number): unknown {
-  const fromSource = source.errored === error;
-  if (!fromSource || error instanceof KeepnetError || error instanceof ExportTruncatedError) return error;
-  if (error instanceof ExportDeadlineError) return error;
-  return new ExportInterruptedError(label, receivedBytes, error);
+function explainFailure(
+  error: unknown,
+  at: { source: Readable; signal: AbortSignal | undefined; label: string; receivedBytes: number },
+): unknown {
+  const explained =
+    error instanceof KeepnetError ||
+    error instanceof ExportTruncatedError ||
+    error instanceof ExportDeadlineError ||
+    (at.signal?.aborted === true && error === at.signal.reason);
+  if (explained || at.source.errored !== error) return error;
+  return new ExportInterruptedError(at.label, at.receivedBytes, error);
 }
 
 function requestExport(client: KeepnetApi, target: ExportTarget, opts: CallOptions): Promise<ExportDownload> {

@@ -3,7 +3,7 @@
 // one failing does not stop the others, but the run then throws (after writing the manifest) so the
 // schedule's retry and alarm see it. Past the deadline nothing new is started.
 import { logger, metrics } from '../observability/powertools';
-import { ExportDeadlineError, ExportRunError } from './errors';
+import { ExportConfigurationError, ExportDeadlineError, ExportRunError } from './errors';
 import type { ExportJob } from './job';
 import { jobName } from './job';
 import { objectKey } from './keys';
@@ -17,7 +17,14 @@ import {
   SNAPSHOT_KIND,
   writeMembershipSnapshot,
 } from './membership-snapshot';
-import { type ExportContext, type ExportTarget, exportTarget, searchOf, targetOf } from './run-export-job';
+import {
+  callOptionsOf,
+  type ExportContext,
+  type ExportTarget,
+  exportTarget,
+  searchOf,
+  targetOf,
+} from './run-export-job';
 import { putSmallObject } from './s3-upload';
 
 export const DIFF_KIND = 'membership-diff';
@@ -49,8 +56,14 @@ export async function runScheduledExport(
     metrics.addMetric('ExportJobFailed', 'Count', 1);
   };
   const pastDeadline = (): boolean => ctx.deadline !== undefined && Date.now() >= ctx.deadline;
+  /** Target name → the job it came from: names are keys, so two targets must not share one. */
+  const started = new Map<string, string>();
 
   for (const job of jobs) {
+    if (pastDeadline()) {
+      record(jobName(job), new ExportDeadlineError(`export ${jobName(job)}`, 'not started'));
+      continue;
+    }
     let targets: ExportTarget[];
     try {
       targets = await expandJob(job, ctx);
@@ -59,8 +72,15 @@ export async function runScheduledExport(
       continue;
     }
     for (const target of targets) {
+      // e.g. a `group-members` job and an `all-group-members` one both naming group X: one file, once.
+      const sameName = started.get(target.name);
+      if (sameName !== undefined) {
+        record(target.name, new ExportConfigurationError(`would overwrite the file of job "${sameName}"`));
+        continue;
+      }
+      started.set(target.name, jobName(job));
       if (pastDeadline()) {
-        record(target.name, new ExportDeadlineError(`export ${target.name}`));
+        record(target.name, new ExportDeadlineError(`export ${target.name}`, 'not started'));
         continue;
       }
       try {
@@ -83,7 +103,7 @@ export async function runScheduledExport(
   let membershipDiff: Manifest['membershipDiff'] = null;
   if (options.snapshot ?? true) {
     if (pastDeadline()) {
-      record(SNAPSHOT_KIND, new ExportDeadlineError(SNAPSHOT_KIND));
+      record(SNAPSHOT_KIND, new ExportDeadlineError(SNAPSHOT_KIND, 'not started'));
     } else {
       try {
         const written = await writeSnapshotAndDiff(ctx);
@@ -114,8 +134,8 @@ export async function runScheduledExport(
 async function expandJob(job: ExportJob, ctx: ExportContext): Promise<ExportTarget[]> {
   if (job.what !== 'all-group-members') return [targetOf(job)];
   const targets: ExportTarget[] = [];
-  const opts = ctx.deadline === undefined ? {} : { deadline: ctx.deadline };
-  for await (const group of ctx.client.iterateGroups({ orderBy: 'CreateTime', ascending: true }, opts)) {
+  const byCreation = { orderBy: 'CreateTime', ascending: true };
+  for await (const group of ctx.client.iterateGroups(byCreation, callOptionsOf(ctx))) {
     targets.push({
       name: `${jobName(job)}-${group.resourceId}`,
       format: job.format,

@@ -24,3 +24,21 @@ export async function readTextUpTo(body: Readable, limitBytes = ERROR_BODY_LIMIT
 export function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
+
+/**
+ * `text` with every occurrence of each secret replaced, raw or form-encoded. For reply bodies that end up
+ * in error messages: a server (or a debugging proxy page) may echo what it was sent.
+ */
+export function withoutSecrets(text: string, secrets: readonly string[]): string {
+  let clean = text;
+  for (const secret of secrets) {
+    if (secret.length < 4) continue; // too short to tell apart from ordinary text
+    const forms = new Set([
+      secret,
+      encodeURIComponent(secret),
+      new URLSearchParams({ s: secret }).toString().slice(2),
+    ]);
+    for (const form of forms) clean = clean.split(form).join('[redacted]');
+  }
+  return clean;
+}

@@ -4,13 +4,13 @@
 
 import type { Dispatcher } from 'undici';
 import type { CredentialsProvider } from '../credentials/provider';
-import { KeepnetValidationError } from './errors';
+import { KeepnetServerError, KeepnetValidationError } from './errors';
 import { checkGroupName, checkResourceId, checkResourceIds } from './input';
 import { paginate } from './paginate';
-import { readCompanyPage, readGroup, readGroupList, readGroupPage, readId } from './replies';
+import { readCompanyPage, readGroup, readGroupList, readGroupPage, readOptionalId } from './replies';
 import type { RetryPolicy } from './retry-policy';
 import type { Runtime } from './runtime';
-import { completeExportBody, completeFilter, completeSearchBody } from './search-body';
+import { completeExportBody, completeFilter, completeSearchBody, withPascalCaseFilter } from './search-body';
 import { type ApiRequest, KeepnetTransport, type TransportStats, type TransportTimeouts } from './transport';
 import type {
   CallOptions,
@@ -68,8 +68,9 @@ export class KeepnetClient implements KeepnetApi {
   }
 
   async searchGroups(search?: SearchOptions, opts?: CallOptions): Promise<Page<CompanyGroupSearchItem>> {
-    const request = read('POST', `${GROUPS}/search`, completeSearchBody(search));
-    return readGroupPage(await this.transport.json(request, opts), where(request));
+    const body = completeSearchBody(search);
+    const request = read('POST', `${GROUPS}/search`, withPascalCaseFilter(body));
+    return readGroupPage(await this.transport.json(request, opts), where(request), body);
   }
 
   iterateGroups(search?: SearchOptions, opts?: CallOptions): AsyncIterable<CompanyGroupSearchItem> {
@@ -86,8 +87,9 @@ export class KeepnetClient implements KeepnetApi {
     search?: SearchOptions,
     opts?: CallOptions,
   ): Promise<Page<CompanyGroupSearchItem>> {
-    const request = read('POST', `${GROUPS}/search-with-parent`, completeSearchBody(search));
-    return readGroupPage(await this.transport.json(request, opts), where(request));
+    const body = completeSearchBody(search);
+    const request = read('POST', `${GROUPS}/search-with-parent`, body);
+    return readGroupPage(await this.transport.json(request, opts), where(request), body);
   }
 
   async getGroup(groupId: ResourceId, opts?: CallOptions): Promise<CompanyGroup> {
@@ -106,7 +108,22 @@ export class KeepnetClient implements KeepnetApi {
         : { companyResourceIdArray: checkResourceIds(input.companyResourceIds, 'companyResourceIds') }),
     };
     const request: ApiRequest = { method: 'POST', path: GROUPS, body, safety: 'create' };
-    return readId(await this.transport.json(request, opts), where(request));
+    const created = readOptionalId(await this.transport.json(request, opts), where(request));
+    return created ?? { resourceId: await this.idOfCreatedGroup(body.name, opts) };
+  }
+
+  /**
+   * A create answered with success but no id (`data: null`, an empty body, `resourceId: null`) did create
+   * the group: find it by its name, which Keepnet keeps unique (case-insensitively).
+   */
+  private async idOfCreatedGroup(name: string, opts?: CallOptions): Promise<ResourceId> {
+    const wanted = name.toLowerCase();
+    const found = (await this.listGroups(opts)).find((group) => group.name.trim().toLowerCase() === wanted);
+    if (found) return found.resourceId;
+    throw new KeepnetServerError(
+      `POST ${GROUPS}: Keepnet reported success without the new group's id, and no group named "${name}" can be found`,
+      { method: 'POST', path: GROUPS },
+    );
   }
 
   async updateGroup(
@@ -132,7 +149,7 @@ export class KeepnetClient implements KeepnetApi {
     const request = write('PUT', `${GROUPS}/${id}`, { name, companyResourceIdArray: members });
     const data = await this.transport.json(request, opts);
     // Some replies to an update carry no id; the id we sent is the answer then.
-    return data === undefined || data === null ? { resourceId: id } : readId(data, where(request));
+    return readOptionalId(data, where(request)) ?? { resourceId: id };
   }
 
   async deleteGroup(groupId: ResourceId, opts?: CallOptions): Promise<void> {
@@ -178,8 +195,9 @@ export class KeepnetClient implements KeepnetApi {
     opts?: CallOptions,
   ): Promise<Page<CompanySummary>> {
     const path = `${GROUPS}/${checkResourceId(groupId, 'groupId')}/companies/search`;
-    const request = read('POST', path, completeSearchBody(search));
-    return readCompanyPage(await this.transport.json(request, opts), where(request));
+    const body = completeSearchBody(search);
+    const request = read('POST', path, body);
+    return readCompanyPage(await this.transport.json(request, opts), where(request), body);
   }
 
   iterateGroupMembers(
@@ -201,7 +219,9 @@ export class KeepnetClient implements KeepnetApi {
     input: { exportType: ExportType; search?: SearchOptions; reportAllPages?: boolean },
     opts?: CallOptions,
   ): Promise<ExportDownload> {
-    return this.transport.download(read('POST', `${GROUPS}/search/export`, completeExportBody(input)), opts);
+    // Inline schema with a PascalCase filter, like the group search (see withPascalCaseFilter).
+    const body = withPascalCaseFilter(completeExportBody(input));
+    return this.transport.download(read('POST', `${GROUPS}/search/export`, body), opts);
   }
 
   exportGroupMembers(
@@ -214,8 +234,9 @@ export class KeepnetClient implements KeepnetApi {
   }
 
   async searchCompanies(search?: SearchOptions, opts?: CallOptions): Promise<Page<CompanySummary>> {
-    const request = read('POST', '/api/companies/search', completeSearchBody(search));
-    return readCompanyPage(await this.transport.json(request, opts), where(request));
+    const body = completeSearchBody(search);
+    const request = read('POST', '/api/companies/search', withPascalCaseFilter(body));
+    return readCompanyPage(await this.transport.json(request, opts), where(request), body);
   }
 
   iterateCompanies(search?: SearchOptions, opts?: CallOptions): AsyncIterable<CompanySummary> {

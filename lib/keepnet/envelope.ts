@@ -81,7 +81,9 @@ export function readEnvelope(body: unknown): Envelope | undefined {
 
 /** True when the envelope itself reports a failure (on a 2xx reply this still is an error). */
 export function envelopeReportsFailure(envelope: Envelope): boolean {
-  if (envelope.isSuccess === false) return true;
+  // The `{ isSuccess, data, messages }` variant says it outright; its `status`, if any, may be anything
+  // ("OK", 200...), so `isSuccess` decides when present.
+  if (envelope.isSuccess !== undefined) return !envelope.isSuccess;
   return envelope.status !== undefined && envelope.status.toUpperCase() !== 'SUCCESS';
 }
 

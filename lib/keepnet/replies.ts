@@ -5,12 +5,13 @@ import { z } from 'zod';
 import { KeepnetServerError } from './errors';
 import type { CompanyGroup, CompanyGroupSearchItem, CompanySummary, Page, ResourceId } from './types';
 
-const count = z
-  .number()
-  .int()
-  .nonnegative()
-  .nullish()
-  .transform((value) => value ?? 0);
+// Some serialisers (and proxies in front of .NET services) write numbers as strings: "3" reads as 3.
+const wholeNumber = z.preprocess(
+  (value) => (typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value),
+  z.number().int().nonnegative(),
+);
+const optionalCount = wholeNumber.nullish();
+const count = optionalCount.transform((value) => value ?? 0);
 const text = z
   .string()
   .nullish()
@@ -39,27 +40,56 @@ export const CompanySummaryReply = z.looseObject({
   createTime: text,
 });
 
-export const IdReply = z.looseObject({ resourceId: z.string().min(1) });
+// `IdResult` per the spec; a bare id string (`data: "xC5kfGz7w2Nz"`) is read too.
+export const IdReply = z.preprocess(
+  (value) => (typeof value === 'string' ? { resourceId: value } : value),
+  z.looseObject({ resourceId: z.string().min(1) }),
+);
 
-export function pageReply<T extends z.ZodType>(item: T) {
-  return z.object({
-    pageNumber: z.number().int(),
-    pageSize: z.number().int(),
-    totalNumberOfPages: count,
-    totalNumberOfRecords: count,
-    results: z
-      .array(item)
-      .nullish()
-      .transform((value) => value ?? []),
-  });
+/** What was asked for: stands in for page fields a reply leaves out. */
+export interface PageRequest {
+  pageNumber: number;
+  pageSize: number;
+}
+
+/**
+ * A page, with the counters completed: a reply without `pageNumber`/`pageSize` is taken to answer what
+ * was asked, and a missing `totalNumberOfPages` is derived from `totalNumberOfRecords` and the page size
+ * (so iterators stop at the last page instead of asking past it). 0 pages means "unknown".
+ */
+export function pageReply<T extends z.ZodType>(item: T, requested: PageRequest) {
+  return z
+    .object({
+      pageNumber: wholeNumber.nullish(),
+      pageSize: wholeNumber.nullish(),
+      totalNumberOfPages: optionalCount,
+      totalNumberOfRecords: optionalCount,
+      results: z
+        .array(item)
+        .nullish()
+        .transform((value) => value ?? []),
+    })
+    .transform((page) => {
+      const pageSize = page.pageSize || requested.pageSize;
+      const records = page.totalNumberOfRecords ?? 0;
+      const derivedPages =
+        page.totalNumberOfRecords === null || page.totalNumberOfRecords === undefined
+          ? 0
+          : Math.ceil(records / pageSize);
+      return {
+        pageNumber: page.pageNumber ?? requested.pageNumber,
+        pageSize,
+        totalNumberOfPages: page.totalNumberOfPages || derivedPages,
+        totalNumberOfRecords: records,
+        results: page.results as z.output<T>[],
+      };
+    });
 }
 
 const GroupListReply = z
   .array(CompanyGroupReply)
   .nullish()
   .transform((value) => value ?? []);
-const GroupPageReply = pageReply(CompanyGroupSearchItemReply);
-const CompanyPageReply = pageReply(CompanySummaryReply);
 
 /** Parses `data`, or throws a KeepnetServerError naming the endpoint and the offending field. */
 function parseReply<S extends z.ZodType>(schema: S, data: unknown, where: string): z.output<S> {
@@ -76,10 +106,23 @@ export const readGroupList = (data: unknown, where: string): CompanyGroup[] =>
   parseReply(GroupListReply, data, where);
 export const readGroup = (data: unknown, where: string): CompanyGroup =>
   parseReply(CompanyGroupReply, data, where);
-export const readGroupPage = (data: unknown, where: string): Page<CompanyGroupSearchItem> =>
-  parseReply(GroupPageReply, data, where);
-export const readCompanyPage = (data: unknown, where: string): Page<CompanySummary> =>
-  parseReply(CompanyPageReply, data, where);
+export const readGroupPage = (
+  data: unknown,
+  where: string,
+  requested: PageRequest,
+): Page<CompanyGroupSearchItem> => parseReply(pageReply(CompanyGroupSearchItemReply, requested), data, where);
+export const readCompanyPage = (data: unknown, where: string, requested: PageRequest): Page<CompanySummary> =>
+  parseReply(pageReply(CompanySummaryReply, requested), data, where);
 export const readId = (data: unknown, where: string): { resourceId: ResourceId } => ({
   resourceId: parseReply(IdReply, data, where).resourceId,
 });
+
+/** An id when the reply carries one; undefined for `data: null`, no body, or `{ resourceId: null }`. */
+export function readOptionalId(data: unknown, where: string): { resourceId: ResourceId } | undefined {
+  if (data === undefined || data === null) return undefined;
+  if (typeof data === 'object' && !Array.isArray(data)) {
+    const { resourceId } = data as { resourceId?: unknown };
+    if (resourceId === undefined || resourceId === null || resourceId === '') return undefined;
+  }
+  return readId(data, where);
+}

@@ -2,6 +2,7 @@
 // reply is undocumented and often absent); on a 2xx, the envelope's own status can still say failure.
 import { type Envelope, envelopeReportsFailure, parseJsonBody, readEnvelope, textExcerpt } from './envelope';
 import {
+  KeepnetConfigurationError,
   type KeepnetError,
   KeepnetForbiddenError,
   KeepnetNotFoundError,
@@ -17,6 +18,8 @@ export interface ReplyContext {
   httpStatus: number;
   bodyText: string;
   retryAfterMs?: number | undefined;
+  /** The Location header of a 3xx reply. */
+  location?: string | undefined;
 }
 
 export const RESELLER_ROLE_HINT =
@@ -29,6 +32,16 @@ export function errorForHttpReply(ctx: ReplyContext): KeepnetError {
   const said = summary(ctx, envelope);
   const where = `${ctx.method} ${ctx.path}`;
   const status = ctx.httpStatus;
+  // Redirects are not followed: the bearer token (or, on /connect/token, the client secret) must not
+  // travel to a URL nobody configured. A redirect almost always means the base URL is wrong (http vs
+  // https, a moved host), which is a configuration fix, not something to retry.
+  if (status >= 300 && status < 400) {
+    const target = ctx.location ? ` to ${redirectTarget(ctx.location)}` : '';
+    return new KeepnetConfigurationError(
+      `${where}: Keepnet answered ${status}, a redirect${target}, which is not followed: set KEEPNET_BASE_URL (or the secret's baseUrl) to the address the API is served from`,
+      details,
+    );
+  }
   if (status === 403) return new KeepnetForbiddenError(`${where}: ${RESELLER_ROLE_HINT}${said}`, details);
   if (status === 404) return new KeepnetNotFoundError(`${where}: not found (404)${said}`, details);
   if (status === 429) {
@@ -62,7 +75,7 @@ export function errorForFailedEnvelope(
   }
   if (status === 'PRIVACY_ERROR')
     return new KeepnetForbiddenError(`${where}: Keepnet reported PRIVACY_ERROR${said}`, details);
-  if (status === 'FAILED' && envelope.messages.some((m) => /not\s*found|does not exist/i.test(m))) {
+  if (status === 'NOT_FOUND' || (status === 'FAILED' && envelope.messages.some(saysNotFound))) {
     return new KeepnetNotFoundError(`${where}: not found${said}`, details);
   }
   return new KeepnetServerError(`${where}: Keepnet reported ${envelope.status ?? 'failure'}${said}`, details);
@@ -86,4 +99,15 @@ function summary(ctx: ReplyContext, envelope: Envelope | undefined): string {
     if (excerpt) parts.push(excerpt);
   }
   return parts.length > 0 ? `: ${parts.join('; ')}` : '';
+}
+
+// Origin and path only: a query string may carry anything.
+function redirectTarget(location: string): string {
+  const queryAt = location.search(/[?#]/);
+  return queryAt === -1 ? location : location.slice(0, queryAt);
+}
+
+// "Company group not found", "… could not be found", "… does not exist", "No such group", "NotFound".
+function saysNotFound(message: string): boolean {
+  return /not\s*(?:be\s+)?found|does\s*n[o']t\s+exist|\bno\s+such\b/i.test(message);
 }

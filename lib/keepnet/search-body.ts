@@ -107,6 +107,52 @@ export function completeFilter(filter: SearchFilter | undefined): CompleteFilter
   };
 }
 
+/**
+ * The spec documents two spellings of the filter, per endpoint. `POST /api/company-groups/search`, its
+ * `/export` and `POST /api/companies/search` declare an inline schema whose filter is PascalCase
+ * (`Condition`, `SearchInputTextValue`; the README's nested `FilterGroups`/`FilterItems`/`FieldName`...
+ * likewise), while every other search references the camelCase `Filter` schema with
+ * `additionalProperties: false`. Keepnet's ASP.NET binding ignores case, but a strict implementation of
+ * either schema does not, so each endpoint gets the spelling its own schema names.
+ */
+export interface PascalCaseFilterGroup {
+  Condition: 'AND' | 'OR';
+  FilterItems: { FieldName: string; Operator: string; Value: string }[];
+  FilterGroups: PascalCaseFilterGroup[];
+}
+
+export interface PascalCaseFilter {
+  Condition: 'AND' | 'OR';
+  SearchInputTextValue: string;
+  FilterGroups: PascalCaseFilterGroup[];
+}
+
+export function withPascalCaseFilter<B extends SearchBody>(
+  body: B,
+): Omit<B, 'filter'> & { filter: PascalCaseFilter } {
+  const { filter, ...rest } = body;
+  return {
+    ...rest,
+    filter: {
+      Condition: filter.condition,
+      SearchInputTextValue: filter.searchInputTextValue,
+      FilterGroups: filter.filterGroups.map(pascalCaseGroup),
+    },
+  };
+}
+
+function pascalCaseGroup(group: CompleteFilterGroup): PascalCaseFilterGroup {
+  return {
+    Condition: group.condition,
+    FilterItems: group.filterItems.map(({ fieldName, operator, value }) => ({
+      FieldName: fieldName,
+      Operator: operator,
+      Value: value,
+    })),
+    FilterGroups: group.filterGroups.map(pascalCaseGroup),
+  };
+}
+
 function completeFilterGroup(group: FilterGroup): CompleteFilterGroup {
   return {
     condition: group.condition,

@@ -2,17 +2,24 @@
 // - Single-flight: while a fetch is in progress every caller awaits that same promise, so 100 concurrent
 //   calls on a cold client make exactly one token request.
 // - Renewed `refreshSkewMs` (60 s) before `expires_in` runs out, so a token never expires in flight.
-// - `invalidate(token)` drops the token only if it is still the current one: when several calls get a
+// - `invalidate(bearer)` drops the token only if it is still the current one: when several calls get a
 //   401 with the same stale token, the first invalidation triggers one new fetch and the rest reuse it.
+//   Tokens are told apart by fetch (each fetch hands out a new `Bearer` object), not by their text: a
+//   server may well issue the same string again, and a late 401 must not then discard the fresh fetch.
 
 export interface IssuedToken {
   accessToken: string;
   expiresInSeconds: number;
 }
 
+/** One fetched token. Compared by identity: two fetches giving the same string are two Bearers. */
+export interface Bearer {
+  readonly value: string;
+}
+
 export class TokenCache {
-  private current: { token: string; renewAt: number } | undefined;
-  private inflight: Promise<string> | undefined;
+  private current: { bearer: Bearer; renewAt: number } | undefined;
+  private inflight: Promise<Bearer> | undefined;
 
   constructor(
     private readonly fetchToken: () => Promise<IssuedToken>,
@@ -20,15 +27,16 @@ export class TokenCache {
     private readonly refreshSkewMs = 60_000,
   ) {}
 
-  get(): Promise<string> {
-    if (this.current && this.now() < this.current.renewAt) return Promise.resolve(this.current.token);
+  get(): Promise<Bearer> {
+    if (this.current && this.now() < this.current.renewAt) return Promise.resolve(this.current.bearer);
     this.inflight ??= this.fetchToken()
       .then(({ accessToken, expiresInSeconds }) => {
         // A lifetime shorter than the skew would mean "renew immediately" forever: keep at least half of it.
         const lifetimeMs = expiresInSeconds * 1000;
         const skew = Math.min(this.refreshSkewMs, lifetimeMs / 2);
-        this.current = { token: accessToken, renewAt: this.now() + lifetimeMs - skew };
-        return accessToken;
+        const bearer: Bearer = { value: accessToken };
+        this.current = { bearer, renewAt: this.now() + lifetimeMs - skew };
+        return bearer;
       })
       .finally(() => {
         this.inflight = undefined;
@@ -36,7 +44,7 @@ export class TokenCache {
     return this.inflight;
   }
 
-  invalidate(token: string): void {
-    if (this.current?.token === token) this.current = undefined;
+  invalidate(bearer: Bearer): void {
+    if (this.current?.bearer === bearer) this.current = undefined;
   }
 }

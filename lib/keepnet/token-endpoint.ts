@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { KeepnetEndpoint } from '../config/keepnet-endpoint';
 import type { KeepnetCredentials } from '../credentials/keepnet-secret';
 import { logger } from '../observability/powertools';
-import { readTextUpTo, USER_AGENT } from './body';
+import { headerValue, readTextUpTo, USER_AGENT, withoutSecrets } from './body';
 import { camelCaseKeys, parseJsonBody } from './envelope';
 import { KeepnetAuthenticationError, type KeepnetError, KeepnetServerError } from './errors';
 import { isTransientNetworkError, networkFailure } from './network-errors';
@@ -21,10 +21,27 @@ export type TokenOutcome =
   | { kind: 'retry'; error: KeepnetError; retryAfterMs?: number | undefined }
   | { kind: 'refused'; error: KeepnetAuthenticationError };
 
-const TokenReplySchema = z.object({
-  access_token: z.string().min(1),
-  expires_in: z.coerce.number().positive().optional(),
+// OAuth (RFC 6749 §5.1) spells the fields `access_token` / `expires_in`; a camelCase or PascalCase
+// serialiser gives `accessToken` / `expiresIn`. `expires_in` is only RECOMMENDED: absent, null, "3600",
+// 0 or garbage must not cost us a usable token, so anything but a positive number means "the default".
+const lifetimeSeconds = z.unknown().transform((value) => {
+  const seconds = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0 ? seconds : undefined;
 });
+// Printable ASCII without spaces (RFC 6750 b64token and more): anything else cannot go into a header,
+// and undici would refuse it later with a puzzling "invalid authorization header".
+const accessToken = z.string().regex(/^[\x21-\x7e]+$/);
+const TokenReplySchema = z
+  .object({
+    access_token: accessToken.optional(),
+    accessToken: accessToken.optional(),
+    expires_in: lifetimeSeconds.optional(),
+    expiresIn: lifetimeSeconds.optional(),
+  })
+  .transform((reply) => ({
+    accessToken: reply.access_token ?? reply.accessToken,
+    expiresInSeconds: reply.expires_in ?? reply.expiresIn ?? DEFAULT_LIFETIME_SECONDS,
+  }));
 
 /**
  * One `POST /connect/token` with form-encoded client credentials (a JSON body gets a 500 from Keepnet).
@@ -58,7 +75,8 @@ export async function requestToken(
       },
       body: form.toString(),
     });
-    text = await readTextUpTo(reply.body);
+    // Whatever the server says may reach an error message: never with the client secret in it.
+    text = withoutSecrets(await readTextUpTo(reply.body), [credentials.clientSecret]);
   } catch (error) {
     const failure = networkFailure(error, 'POST', path);
     if (!isTransientNetworkError(error)) throw failure;
@@ -68,23 +86,21 @@ export async function requestToken(
   if (status >= 200 && status < 300) {
     // The reply holds the token: never put it (or its excerpt) in an error message.
     const parsed = TokenReplySchema.safeParse(camelCaseKeys(parseJsonBody(text)));
-    if (!parsed.success) {
+    const accessToken = parsed.success ? parsed.data.accessToken : undefined;
+    // A 200 carrying an OAuth error (`{"error":"invalid_client"}`) is a refusal like a 400.
+    if (accessToken === undefined && oauthErrorCode(text) !== undefined) {
+      return { kind: 'refused', error: tokenRefused(status, text) };
+    }
+    if (!parsed.success || accessToken === undefined) {
       throw new KeepnetServerError('POST /connect/token: the reply has no usable access_token', {
         httpStatus: status,
         method: 'POST',
         path,
       });
     }
-    logger.debug('Fetched a Keepnet access token', {
-      expiresInSeconds: parsed.data.expires_in ?? DEFAULT_LIFETIME_SECONDS,
-    });
-    return {
-      kind: 'done',
-      value: {
-        accessToken: parsed.data.access_token,
-        expiresInSeconds: parsed.data.expires_in ?? DEFAULT_LIFETIME_SECONDS,
-      },
-    };
+    const { expiresInSeconds } = parsed.data;
+    logger.debug('Fetched a Keepnet access token', { expiresInSeconds });
+    return { kind: 'done', value: { accessToken, expiresInSeconds } };
   }
   if (status === 400 || status === 401 || status === 403) {
     return { kind: 'refused', error: tokenRefused(status, text) };
@@ -96,16 +112,26 @@ export async function requestToken(
     httpStatus: status,
     bodyText: text,
     retryAfterMs,
+    location: headerValue(reply.headers.location),
   });
   if (status === 429 || status >= 500 || status === 408) return { kind: 'retry', error, retryAfterMs };
   throw error;
 }
 
-function tokenRefused(status: number, text: string): KeepnetAuthenticationError {
-  // OAuth error replies carry `error` (invalid_client, invalid_scope...) and maybe `error_description`.
+// OAuth error replies carry `error` (invalid_client, invalid_scope...) and maybe `error_description`.
+function oauthError(text: string): Record<string, unknown> {
   const body = camelCaseKeys(parseJsonBody(text));
-  const record = body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};
-  const code = typeof record.error === 'string' ? record.error : undefined;
+  return body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+}
+
+function oauthErrorCode(text: string): string | undefined {
+  const { error } = oauthError(text);
+  return typeof error === 'string' && error !== '' ? error : undefined;
+}
+
+function tokenRefused(status: number, text: string): KeepnetAuthenticationError {
+  const record = oauthError(text);
+  const code = oauthErrorCode(text);
   const description = typeof record.error_description === 'string' ? `: ${record.error_description}` : '';
   return new KeepnetAuthenticationError(
     `Keepnet refused the client credentials (HTTP ${status}${code ? `, ${code}` : ''}${description}): check the Client ID and Secret in the Keepnet secret`,

@@ -13,8 +13,14 @@
 // …/participants removes the same companies again (already absent: no change); DELETE /{id} retried
 // after Keepnet did delete answers 404, which `notFoundOnRetryMeansDone` turns into success; bulk-delete
 // of already deleted ids changes nothing more.
+//
+// Creates travel on a connection of their own. A pooled keep-alive socket may be closed by the server
+// (or a load balancer) just as a request is written on it; the request then fails with a reset although
+// it was never read. Reads and idempotent writes simply retry, but a create cannot tell that reset from
+// one after processing, so it would fail "ambiguously" for nothing. A fresh connection has no such race:
+// a reset on it is a real one. Creates are rare (a group named but missing), so the extra handshake is cheap.
 import { Readable } from 'node:stream';
-import { type Dispatcher, Pool } from 'undici';
+import { Client, type Dispatcher, interceptors, Pool } from 'undici';
 import {
   type KeepnetEndpoint,
   parseKeepnetBaseUrl,
@@ -22,7 +28,7 @@ import {
 } from '../config/keepnet-endpoint';
 import type { CredentialsProvider } from '../credentials/provider';
 import { logger } from '../observability/powertools';
-import { headerValue, readTextUpTo, USER_AGENT } from './body';
+import { headerValue, readTextUpTo, USER_AGENT, withoutSecrets } from './body';
 import { fileNameFromContentDisposition } from './content-disposition';
 import { camelCaseKeys, parseJsonBody, readEnvelope, textExcerpt } from './envelope';
 import {
@@ -34,11 +40,12 @@ import {
   KeepnetServerError,
   KeepnetTimeoutError,
 } from './errors';
+import { inspectExportBody, isHtmlContentType } from './export-reply';
 import { isTransientNetworkError, networkFailure, provesRequestNotSent } from './network-errors';
 import { errorForFailedEnvelope, errorForHttpReply } from './reply-errors';
 import { DEFAULT_RETRY_POLICY, parseRetryAfterMs, planRetry, type RetryPolicy } from './retry-policy';
 import { type Runtime, systemRuntime } from './runtime';
-import { type IssuedToken, TokenCache } from './token-cache';
+import { type Bearer, type IssuedToken, TokenCache } from './token-cache';
 import { requestToken } from './token-endpoint';
 import type { CallOptions, ExportDownload } from './types';
 
@@ -161,10 +168,26 @@ export class KeepnetTransport {
       const fileName = fileNameFromContentDisposition(reply.headers['content-disposition']);
       let body: Readable = reply.body;
       // A JSON reply to an export is an envelope (most likely a failure on a 200): read it to find out.
+      // So is a body that starts like JSON under a file-ish Content-Type (see ./export-reply).
       if (/\bjson\b/i.test(contentType)) {
         const text = await reply.body.text();
         await this.dataOf(request, reply.statusCode, contentType, text);
         body = Readable.from([Buffer.from(text)]);
+      } else if (isHtmlContentType(contentType)) {
+        const text = await readTextUpTo(reply.body);
+        throw new KeepnetServerError(
+          `${request.method} ${request.path}: expected an export file, got ${contentType}: ${textExcerpt(text)}`,
+          { httpStatus: reply.statusCode, method: request.method, path: request.path },
+        );
+      } else {
+        const start = await inspectExportBody(reply.body);
+        if (start.kind === 'json') {
+          // Only a parseable document can be an envelope; a file that merely starts with `{` is a file.
+          if (parseJsonBody(start.text) !== undefined) {
+            await this.dataOf(request, reply.statusCode, contentType, start.text);
+          }
+          body = Readable.from([Buffer.from(start.text)]);
+        }
       }
       return { body, contentType, fileName, contentLength };
     });
@@ -287,9 +310,11 @@ export class KeepnetTransport {
     opts: CallOptions,
     read: ReadReply<T>,
   ): Promise<AttemptOutcome<T>> {
-    const token = await this.waitFor(this.tokens.get(), request, opts);
+    const bearer = await this.waitFor(this.tokens.get(), request, opts);
     const endpoint = await this.resolveEndpoint();
-    const dispatcher = this.dispatcherFor(endpoint);
+    const oneShot =
+      request.safety === 'create' && this.ownsDispatcher ? this.freshConnection(endpoint) : undefined;
+    const dispatcher = oneShot ?? this.dispatcherFor(endpoint);
 
     // The deadline bounds the wait for the reply (and, for JSON, its body). It is a real-time timer:
     // undici cannot be handed a fake clock, and an abort here must interrupt a hung socket.
@@ -307,7 +332,7 @@ export class KeepnetTransport {
           path: endpoint.basePath + request.path,
           method: request.method,
           headers: {
-            authorization: `Bearer ${token}`,
+            authorization: `Bearer ${bearer.value}`,
             accept: request.accept ?? 'application/json',
             'user-agent': USER_AGENT,
             ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -318,18 +343,20 @@ export class KeepnetTransport {
       } catch (error) {
         return this.failedExchange(error, request, deadlineAbort.signal, opts.signal);
       }
-      return await this.handleReply(reply, token, request, read);
+      return await this.handleReply(reply, bearer, request, read);
     } catch (error) {
       if (isKeepnetError(error)) throw error;
       return this.failedExchange(error, request, deadlineAbort.signal, opts.signal);
     } finally {
       clearTimeout(timer);
+      // The reply has been read whole (creates are JSON calls): closing now loses nothing.
+      await oneShot?.destroy().catch(() => undefined);
     }
   }
 
   private async handleReply<T>(
     reply: Dispatcher.ResponseData,
-    token: string,
+    bearer: Bearer,
     request: ApiRequest,
     read: ReadReply<T>,
   ): Promise<AttemptOutcome<T>> {
@@ -354,11 +381,12 @@ export class KeepnetTransport {
       // Drop this token (only if still current: concurrent 401s cause one fetch) and re-read the secret,
       // which may have been rotated since it was cached. A 401 means the request was not processed,
       // so even a create may be sent again.
-      this.tokens.invalidate(token);
+      this.tokens.invalidate(bearer);
       this.credentials.invalidate();
       return { kind: 'refresh-token' };
     }
-    const bodyText = await readTextUpTo(reply.body);
+    // The body goes into the error message: never with our bearer token in it, should the server echo it.
+    const bodyText = withoutSecrets(await readTextUpTo(reply.body), [bearer.value]);
     const retryAfterMs = parseRetryAfterMs(reply.headers['retry-after'], this.runtime.now());
     const error = errorForHttpReply({
       method: request.method,
@@ -366,6 +394,7 @@ export class KeepnetTransport {
       httpStatus: status,
       bodyText,
       retryAfterMs,
+      location: headerValue(reply.headers.location),
     });
     // 429 means "not processed": retried for every request, creates included.
     if (status === 429) return { kind: 'retry', error, retryAfterMs };
@@ -489,8 +518,17 @@ export class KeepnetTransport {
       bodyTimeout: this.timeouts.bodyMs,
       keepAliveTimeout: this.timeouts.keepAliveMs,
       keepAliveMaxTimeout: this.timeouts.keepAliveMs,
-    });
+    }).compose(decodeContentEncoding());
     return this.dispatcher;
+  }
+
+  /** One connection for one request (see "Creates travel on a connection of their own" above). */
+  private freshConnection(endpoint: KeepnetEndpoint): Dispatcher {
+    return new Client(endpoint.origin, {
+      connect: { timeout: this.timeouts.connectMs },
+      headersTimeout: this.timeouts.headersMs,
+      bodyTimeout: this.timeouts.bodyMs,
+    }).compose(decodeContentEncoding());
   }
 
   // ---- token ----------------------------------------------------------------------------------------
@@ -545,4 +583,13 @@ export class KeepnetTransport {
       await this.runtime.sleep(decision.delayMs);
     }
   }
+}
+
+/**
+ * undici's `request` hands bodies over as sent. We never ask for compression, but a server or proxy
+ * that gzips regardless (seen behind CDNs) would otherwise give us bytes that are neither JSON nor the
+ * export file. Error replies are decoded too: their text goes into error messages.
+ */
+function decodeContentEncoding(): Dispatcher.DispatcherComposeInterceptor {
+  return interceptors.decompress({ skipErrorResponses: false });
 }

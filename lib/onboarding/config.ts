@@ -57,10 +57,3 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
   );
   return { queueUrl: parsed.ONBOARDING_QUEUE_URL, mode: parsed.PARTICIPANTS_MODE };
 }
-
-export function loadParticipantsMode(env: NodeJS.ProcessEnv = process.env): ParticipantsMode {
-  return parseEnv(
-    z.object({ PARTICIPANTS_MODE: z.preprocess(blankToUndefined, ParticipantsModeSchema) }),
-    env,
-  ).PARTICIPANTS_MODE;
-}

@@ -44,10 +44,13 @@ export class GroupResolver {
     private readonly ttlMs = 60_000,
   ) {}
 
-  resolve(name: string, opts: CallOptions = {}): Promise<ResolvedGroup> {
+  /** `distrust`: ids known not to exist any more; a cached mapping to one of them is looked up again. */
+  resolve(name: string, opts: CallOptions = {}, distrust?: ReadonlySet<string>): Promise<ResolvedGroup> {
     const key = normaliseGroupName(name);
     const cached = this.#ids.get(key);
-    if (cached && Date.now() - cached.at < this.ttlMs) return Promise.resolve({ ...cached, created: false });
+    if (cached && Date.now() - cached.at < this.ttlMs && !distrust?.has(cached.groupId)) {
+      return Promise.resolve({ ...cached, created: false });
+    }
     const running = this.#inflight.get(key);
     if (running) return running;
     const resolution = this.#resolve(key, name, opts).finally(() => this.#inflight.delete(key));

@@ -3,24 +3,28 @@
 import { z } from 'zod';
 import { GroupNameSchema, ResourceIdSchema } from './company-created';
 import { formatIssues } from './issues';
-import type { GroupTarget } from './targets';
 
 export const OnboardingMessageSchema = z.strictObject({
   v: z.literal(1),
   companyResourceId: ResourceIdSchema,
   companyName: z.string().max(256).optional(),
-  group: z.union([z.strictObject({ id: ResourceIdSchema }), z.strictObject({ name: GroupNameSchema })]),
+  group: z.union([
+    z.strictObject({
+      id: ResourceIdSchema,
+      /** Set when the worker forwarded this from a name: if the id is gone, it routes by name again. */
+      viaName: GroupNameSchema.optional(),
+    }),
+    z.strictObject({
+      name: GroupNameSchema,
+      /** An id this name led to that turned out not to exist: a cached mapping to it is not trusted. */
+      staleId: ResourceIdSchema.optional(),
+    }),
+  ]),
   /** The EventBridge event (or webhook call) this came from: for tracing and de-duplication. */
   eventId: z.string().min(1).max(256),
 });
 
 export type OnboardingMessage = z.infer<typeof OnboardingMessageSchema>;
-
-export function groupTargetOf(message: OnboardingMessage): GroupTarget {
-  return 'id' in message.group
-    ? { kind: 'id', groupId: message.group.id }
-    : { kind: 'name', groupName: message.group.name };
-}
 
 export class InvalidOnboardingMessageError extends Error {
   constructor(summary: string) {

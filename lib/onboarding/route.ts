@@ -87,6 +87,10 @@ export async function routeCompanyCreated(
   const rules = options.rules ?? base!.rules;
   const sqs = options.sqs ?? base!.sqs;
 
+  // The worker refuses messages whose eventId breaks this rule: refuse it here, before queueing.
+  if (options.eventId.length < 1 || options.eventId.length > 256) {
+    throw new RangeError('routeCompanyCreated: eventId must be 1..256 characters');
+  }
   const entries = onboardingEntries(detail, options.eventId, rules);
   const sent = await sendMessages(
     sqs,

@@ -7,7 +7,8 @@
 //     missing, exactly once) and each company is forwarded to the id's message group. So every write
 //     to one Keepnet group goes through one FIFO message group, one batch at a time, even when events
 //     name the same group by id and by name; the union write + verify then has no concurrent writer
-//     from this system to lose members to.
+//     from this system to lose members to. A forwarded message keeps the name (`viaName`): should
+//     Keepnet report the id gone, its companies are routed by name again (rerouteByName).
 //
 // Failures are per message and say whether retrying can help. Permanent ones (unreadable body,
 // unknown company or group) are failed every time and reach the DLQ after the queue's
@@ -25,8 +26,8 @@ import { sendMessages } from './send-messages';
 import { messageGroupIdFor, normaliseGroupName, sha256 } from './targets';
 
 export type Outcome =
-  | { ok: true; action: 'added' | 'already-member' | 'forwarded'; groupId: string }
-  | { ok: false; permanent: boolean; reason: string };
+  | { ok: true; action: 'added' | 'already-member' | 'forwarded' | 'rerouted'; groupId: string }
+  | { ok: false; permanent: boolean; reason: string; groupMissing?: boolean };
 
 export interface WorkerDeps {
   client: KeepnetApi;
@@ -66,38 +67,32 @@ export async function onboardBatch(
     }
   }
 
-  const tasks = [
-    ...[...byGroupId].map(
-      ([groupId, items]) =>
-        () =>
-          addToGroup(groupId, items, deps, outcomes),
-    ),
-    ...[...byName].map(
-      ([, items]) =>
-        () =>
-          forwardNamed(items, deps, outcomes),
-    ),
-  ];
+  const tasks: (() => Promise<void>)[] = [];
+  for (const [groupId, items] of byGroupId) tasks.push(() => addToGroup(groupId, items, deps, outcomes));
+  for (const items of byName.values()) tasks.push(() => forwardNamed(items, deps, outcomes));
   await runPool(tasks, deps.groupConcurrency ?? 4);
 
+  logFailures(records, outcomes);
+  return outcomes;
+}
+
+/** Every failure, every time: a poison message logs its reason on each receive until the DLQ takes it. */
+function logFailures(records: readonly SQSRecord[], outcomes: Map<string, Outcome>) {
   for (const record of records) {
     const outcome = outcomes.get(record.messageId);
-    if (outcome && !outcome.ok) {
-      const log = outcome.permanent ? logger.error.bind(logger) : logger.warn.bind(logger);
-      log(
-        outcome.permanent
-          ? 'Onboarding message rejected (goes to the DLQ after maxReceiveCount)'
-          : 'Onboarding message will be retried',
-        {
-          messageId: record.messageId,
-          messageGroupId: record.attributes.MessageGroupId,
-          receiveCount: Number(record.attributes.ApproximateReceiveCount),
-          reason: outcome.reason,
-        },
-      );
+    if (!outcome || outcome.ok) continue;
+    const context = {
+      messageId: record.messageId,
+      messageGroupId: record.attributes.MessageGroupId,
+      receiveCount: Number(record.attributes.ApproximateReceiveCount),
+      reason: outcome.reason,
+    };
+    if (outcome.permanent) {
+      logger.error('Onboarding message rejected (goes to the DLQ after maxReceiveCount)', context);
+    } else {
+      logger.warn('Onboarding message will be retried', context);
     }
   }
-  return outcomes;
 }
 
 async function addToGroup(
@@ -109,9 +104,49 @@ async function addToGroup(
   const companyIds = [...new Set(items.map((i) => i.message.companyResourceId))];
   const opts: MembershipOptions = { mode: deps.mode, ...(deps.deadline ? { deadline: deps.deadline } : {}) };
   const perCompany = await addIsolatingInvalid(deps.client, groupId, companyIds, opts);
-  for (const { record, message } of items)
-    outcomes.set(record.messageId, perCompany.get(message.companyResourceId)!);
+  const reroute: Parsed[] = [];
+  for (const item of items) {
+    const outcome = perCompany.get(item.message.companyResourceId)!;
+    const viaName = 'viaName' in item.message.group ? item.message.group.viaName : undefined;
+    if (!outcome.ok && outcome.groupMissing && viaName) reroute.push(item);
+    else outcomes.set(item.record.messageId, outcome);
+  }
+  if (reroute.length > 0) await rerouteByName(groupId, reroute, deps, outcomes);
 }
+
+/**
+ * The id a name led to is gone (the group was deleted, perhaps re-created under the same name while a
+ * worker still had the old id cached). Route the companies by name again, telling the resolver not to
+ * trust that id: they are not lost to the DLQ for an id nobody can fix.
+ */
+async function rerouteByName(
+  staleId: string,
+  items: Parsed[],
+  deps: WorkerDeps,
+  outcomes: Map<string, Outcome>,
+) {
+  const entries = items.map(({ record, message }, index) => {
+    const name = (message.group as { viaName: string }).viaName;
+    return {
+      Id: String(index),
+      MessageBody: JSON.stringify({ ...message, group: { name, staleId } } satisfies OnboardingMessage),
+      MessageGroupId: messageGroupIdFor({ kind: 'name', groupName: name }),
+      MessageDeduplicationId: sha256(`reroute\n${dedupKey(record)}\n${staleId}`),
+    };
+  });
+  try {
+    await sendMessages(deps.sqs, deps.queueUrl, entries);
+    logger.warn('Group id gone; companies routed by name again', { staleId, messages: items.length });
+    for (const { record } of items) {
+      outcomes.set(record.messageId, { ok: true, action: 'rerouted', groupId: staleId });
+    }
+  } catch (error) {
+    const reason = `Group ${staleId} is gone and re-routing by name failed: ${(error as Error).message}`;
+    for (const { record } of items) outcomes.set(record.messageId, { ok: false, permanent: false, reason });
+  }
+}
+
+const dedupKey = (record: SQSRecord) => record.attributes.MessageDeduplicationId ?? record.messageId;
 
 /**
  * Adds all companies with one write; if Keepnet refuses the write as invalid (e.g. an unknown company
@@ -138,35 +173,46 @@ async function addIsolatingInvalid(
       }
       return result;
     }
-    const permanent = error instanceof KeepnetValidationError || error instanceof KeepnetNotFoundError;
+    const groupMissing = error instanceof KeepnetNotFoundError;
+    const permanent = error instanceof KeepnetValidationError || groupMissing;
     const reason = `${permanent ? 'Keepnet refused' : 'Could not add'} ${companyIds.join(',')} to group ${groupId}: ${(error as Error).message}`;
-    for (const id of companyIds) result.set(id, { ok: false, permanent, reason });
+    for (const id of companyIds) result.set(id, { ok: false, permanent, reason, groupMissing });
     return result;
   }
 }
 
 async function forwardNamed(items: Parsed[], deps: WorkerDeps, outcomes: Map<string, Outcome>) {
   const first = items[0]!.message.group as { name: string };
+  const distrust = new Set(
+    items.flatMap(({ message }) =>
+      'staleId' in message.group && message.group.staleId ? [message.group.staleId] : [],
+    ),
+  );
   const fail = (permanent: boolean, reason: string) => {
     for (const { record } of items) outcomes.set(record.messageId, { ok: false, permanent, reason });
   };
   let groupId: string;
   try {
-    groupId = (await deps.resolver.resolve(first.name, deps.deadline ? { deadline: deps.deadline } : {}))
-      .groupId;
+    const opts = deps.deadline ? { deadline: deps.deadline } : {};
+    groupId = (await deps.resolver.resolve(first.name, opts, distrust)).groupId;
   } catch (error) {
     // A name Keepnet refuses to create is a permanent problem; anything else may pass on retry.
     const permanent = error instanceof KeepnetValidationError;
     return fail(permanent, `Could not resolve group "${first.name}": ${(error as Error).message}`);
   }
+  if (distrust.has(groupId)) {
+    // Listed under this name, yet not found when written to: forwarding again would only loop.
+    return fail(true, `Group "${first.name}" resolves to ${groupId}, which Keepnet reports as not found`);
+  }
   const entries = items.map(({ record, message }, index) => ({
     Id: String(index),
-    MessageBody: JSON.stringify({ ...message, group: { id: groupId } } satisfies OnboardingMessage),
+    MessageBody: JSON.stringify({
+      ...message,
+      group: { id: groupId, viaName: (message.group as { name: string }).name },
+    } satisfies OnboardingMessage),
     MessageGroupId: messageGroupIdFor({ kind: 'id', groupId }),
     // Derived from the original message: re-forwarding after a partial failure queues nothing twice.
-    MessageDeduplicationId: sha256(
-      `forward\n${record.attributes.MessageDeduplicationId ?? record.messageId}\n${groupId}`,
-    ),
+    MessageDeduplicationId: sha256(`forward\n${dedupKey(record)}\n${groupId}`),
   }));
   try {
     await sendMessages(deps.sqs, deps.queueUrl, entries);

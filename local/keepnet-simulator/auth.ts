@@ -57,7 +57,7 @@ export class TokenAuthority {
   }
 
   /** Handles a parsed form body of POST /connect/token. */
-  issue(form: URLSearchParams, behaviour: SimulatorBehaviour, now = Date.now()): TokenRequestOutcome {
+  issue(form: URLSearchParams, behaviour: SimulatorBehaviour, now: number): TokenRequestOutcome {
     if (form.get('grant_type') !== 'client_credentials') {
       return { ok: false, status: 400, body: { error: 'unsupported_grant_type' } };
     }
@@ -86,7 +86,7 @@ export class TokenAuthority {
     };
   }
 
-  verify(authorization: string | undefined, now = Date.now()): BearerCheck {
+  verify(authorization: string | undefined, now: number): BearerCheck {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
     if (!match?.[1]) return { ok: false, reason: 'missing' };
     const issued = this.tokens.get(match[1]);

@@ -8,6 +8,8 @@ export interface SimulatorCore {
   store: SimulatorStore;
   auth: TokenAuthority;
   behaviour: SimulatorBehaviour;
+  /** Simulator time (epoch ms): wall clock plus whatever `advanceClock` added. */
+  clock: () => number;
 }
 
 export interface HandlerRequest {

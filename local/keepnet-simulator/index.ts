@@ -56,10 +56,12 @@ export async function startKeepnetSimulator(options: SimulatorOptions = {}): Pro
   const seedOptions = options.seed ?? {};
   const store = new SimulatorStore(seededRandom(seedOptions.seed ?? 42));
   seedStore(store, seedOptions);
+  let clockOffsetMs = 0;
   const core: SimulatorCore = {
     store,
     auth: new TokenAuthority(credentials),
     behaviour: behaviourFrom(options),
+    clock: () => Date.now() + clockOffsetMs,
   };
   const faults = new FaultPlan(seededRandom((seedOptions.seed ?? 42) ^ 0xfa17));
   const limiter = new RateLimiter();
@@ -97,6 +99,9 @@ export async function startKeepnetSimulator(options: SimulatorOptions = {}): Pro
     injectFaults: (...rules) => faults.add(rules),
     clearFaults: () => faults.clear(),
     expireTokens: () => core.auth.revokeAll(),
+    advanceClock: (ms) => {
+      clockOffsetMs += ms;
+    },
     counts: () => Object.fromEntries(counts),
     count: (routeKey) => counts.get(routeKey) ?? 0,
     resetCounts: () => counts.clear(),

@@ -5,7 +5,7 @@ export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; updatedAt: number }>();
 
   /** True when the request may proceed (and consumes one token). */
-  take(key: string, limit: RateLimit | null, now = Date.now()): boolean {
+  take(key: string, limit: RateLimit | null, now: number): boolean {
     if (!limit) return true;
     const bucket = this.buckets.get(key) ?? { tokens: limit.burst, updatedAt: now };
     bucket.tokens = Math.min(

@@ -111,6 +111,18 @@ function matchesItem<Row>(
   }
 }
 
+const OPERATORS = ['=', '!=', 'contains', '>', '<', '>=', '<='];
+
+function validateGroup<Row>(group: FilterGroupInput, fields: SearchFields<Row>): void {
+  for (const item of group.filterItems ?? []) {
+    findField(fields, item.fieldName);
+    if (!OPERATORS.includes(item.operator.toLowerCase())) {
+      throw new SearchError(`operator '${item.operator}' is not supported (=, !=, Contains, >, <, >=, <=)`);
+    }
+  }
+  for (const nested of group.filterGroups ?? []) validateGroup(nested, fields);
+}
+
 function combine(condition: string | null | undefined, results: boolean[]): boolean {
   if (results.length === 0) return true;
   return condition?.toUpperCase() === 'OR' ? results.some(Boolean) : results.every(Boolean);
@@ -136,12 +148,8 @@ export function filterAndSort<Row>(rows: Row[], body: SearchBody, spec: SearchSp
   const textField = findField(spec.fields, spec.textField);
   const orderField = findField(spec.fields, body.orderBy);
   const groups = body.filter.filterGroups ?? [];
-  // Validate every item up front, so a bad field is reported even when no row reaches it.
-  const check = (group: FilterGroupInput): void => {
-    for (const item of group.filterItems ?? []) matchesItem(rows[0] as Row, item, spec.fields);
-    for (const nested of group.filterGroups ?? []) check(nested);
-  };
-  if (rows.length > 0) groups.forEach(check);
+  // Reject a bad field or operator even when no row would reach it.
+  for (const group of groups) validateGroup(group, spec.fields);
 
   const matching = rows.filter(
     (row) =>

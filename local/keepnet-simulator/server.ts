@@ -1,4 +1,4 @@
-// The HTTP pipeline: count → read body → latency → faults → route → auth → rate limit → role →
+// The HTTP pipeline: route → count → read body → latency → faults → auth → rate limit → role →
 // media type → handler → write (envelope style, key case, truncation) → record.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
@@ -24,12 +24,13 @@ export interface PipelineParts {
   exchanges: RecordedExchange[];
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
+/** The whole request body, or null when it exceeds MAX_BODY_BYTES. */
+async function readBody(req: IncomingMessage): Promise<Buffer | null> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new Error('request body too large');
+    if (size > MAX_BODY_BYTES) return null;
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
@@ -92,21 +93,19 @@ function parseRecordedBody(raw: Buffer, mediaType: string): unknown {
   }
 }
 
-/** Bytes of a JSON reply, per the current envelope style and key case. */
-function renderJson(reply: Reply, core: SimulatorCore): Buffer | null {
+/** A JSON reply as sent (per the current envelope style and key case); null for other kinds. */
+function renderJson(reply: Reply, core: SimulatorCore): unknown {
   if (reply.kind === 'envelope') {
-    return Buffer.from(
-      JSON.stringify(renderEnvelope(reply.envelope, core.behaviour.envelope, core.behaviour.keyCase)),
-    );
+    return renderEnvelope(reply.envelope, core.behaviour.envelope, core.behaviour.keyCase);
   }
-  if (reply.kind === 'json') return Buffer.from(JSON.stringify(reply.body));
-  return null;
+  return reply.kind === 'json' ? reply.body : null;
 }
 
 function destroyAfter(res: ServerResponse, bytes: Buffer, cut: number): void {
   res.write(bytes.subarray(0, cut), () => res.socket?.destroy());
 }
 
+/** Writes the reply; returns the JSON value sent (for recordings), undefined for files and empty bodies. */
 function writeReply(
   res: ServerResponse,
   reply: Reply,
@@ -132,18 +131,19 @@ function writeReply(
     return undefined;
   }
 
-  const json = renderJson(reply, core);
+  const value = renderJson(reply, core);
   res.statusCode = reply.status;
-  if (!json) {
+  if (value === null) {
     res.setHeader('content-length', '0');
     res.end();
     return undefined;
   }
+  const json = Buffer.from(JSON.stringify(value));
   res.setHeader('content-type', 'application/json; charset=utf-8');
   res.setHeader('content-length', String(json.length));
   if (truncate) destroyAfter(res, json, Math.floor(json.length * fraction));
   else res.end(json);
-  return JSON.parse(json.toString('utf8'));
+  return value;
 }
 
 /** Up to this size a file is buffered so a truncation can announce its true Content-Length. */
@@ -206,11 +206,12 @@ async function produceReply(
 
   let principal: Principal | undefined;
   if (route.access !== 'none') {
-    const check = core.auth.verify(req.headers.authorization);
+    const check = core.auth.verify(req.headers.authorization, core.clock());
     if (!check.ok) return authFailure(check.reason);
     principal = check.principal;
     const limit = core.behaviour.rateLimit;
-    if (!parts.limiter.take(principal.clientId, limit)) return tooManyRequests(limit?.retryAfterSeconds);
+    if (!parts.limiter.take(principal.clientId, limit, core.clock()))
+      return tooManyRequests(limit?.retryAfterSeconds);
     if (route.access === 'reseller' && principal.role !== 'Reseller') return empty(403);
   }
 
@@ -256,16 +257,23 @@ export function createSimulatorServer(parts: PipelineParts): Server {
     parts.counts.set(routeKey, (parts.counts.get(routeKey) ?? 0) + 1);
 
     const rawBody = await readBody(req);
+    if (rawBody === null) {
+      res.writeHead(413, { connection: 'close' }).end();
+      return;
+    }
     const latency = parts.core.behaviour.latencyMs;
     if (latency > 0) await sleep(latency);
 
     const fault = parts.faults.take(routeKey);
     if (fault?.kind === 'expire-tokens') parts.core.auth.revokeAll();
+    if (fault?.kind === 'delay') await sleep(fault.delayMs ?? 1000);
 
     let reply: Reply | 'reset';
     try {
       reply = await produceReply(req, matched, rawBody, parts, fault);
-    } catch {
+    } catch (error) {
+      // A simulator bug, not a played fault: make it visible to whoever is debugging a test.
+      console.error(`keepnet simulator: ${routeKey} failed`, error);
       reply = serverError();
     }
     const exchange: RecordedExchange | undefined = parts.core.behaviour.recordExchanges

@@ -44,15 +44,26 @@ export class SimulatorStore implements SimulatorState {
     const name = input.name.trim();
     if (name.length === 0 || name.length > 64) throw new Error('company name must be 1..64 characters');
     for (const groupId of input.groupResourceIds ?? []) this.requireGroup(groupId);
-    const industry = INDUSTRIES.find((i) => i.name === input.industryName) ?? INDUSTRIES[0]!;
-    const license = LICENSE_TYPES.find((l) => l.name === input.licenseTypeName) ?? LICENSE_TYPES[0]!;
+    // Names outside the catalog are kept, with a stand-in id (the real API would refuse them).
+    const industry = input.industryName
+      ? (INDUSTRIES.find((i) => i.name === input.industryName) ?? {
+          name: input.industryName,
+          resourceId: 'IndOther0001',
+        })
+      : INDUSTRIES[0];
+    const license = input.licenseTypeName
+      ? (LICENSE_TYPES.find((l) => l.name === input.licenseTypeName) ?? {
+          name: input.licenseTypeName,
+          resourceId: 'LicOther0001',
+        })
+      : LICENSE_TYPES[0];
     const numberOfUsers = input.numberOfUsers ?? 100;
     const company: SimCompany = {
       resourceId: this.newId(),
       name,
-      industryName: input.industryName ?? industry.name,
+      industryName: industry.name,
       industryResourceId: industry.resourceId,
-      licenseTypeName: input.licenseTypeName ?? license.name,
+      licenseTypeName: license.name,
       licenseTypeResourceId: license.resourceId,
       licenseEndDate: input.licenseEndDate ?? null,
       numberOfUsers,

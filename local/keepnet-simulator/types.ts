@@ -35,8 +35,10 @@ export interface RateLimit {
  * Makes exports synthetic: instead of the stored rows, the export body holds generated rows until
  * `rows` rows or about `bytes` bytes are written (`bytes` wins if both are given). Generated
  * lazily with backpressure, so a 500 MB export never sits in memory. CSV repeats one block of
- * 1000 distinct rows rendered once (memory speed, ~100 MB/s here); Excel goes row by row through
- * exceljs' streaming writer (real but slow, ~2 MB/s of .xlsx here).
+ * 1000 distinct rows rendered once (memory speed, ~100 MB/s here), and its length is the same on
+ * every request with the same plan; Excel goes row by row through exceljs' streaming writer (real
+ * but slow, ~1.5 MB/s of .xlsx here) and, with `bytes`, stops when its output reaches the target,
+ * so its length varies slightly from run to run (with `rows` it is exact).
  */
 export interface SyntheticExport {
   rows?: number;
@@ -100,7 +102,9 @@ export type FaultKind =
   /** Exports only: announce a Content-Length, send part of the body, destroy the socket. */
   | 'truncated-body'
   /** Revoke every token issued so far, then handle the request (which then gets 401). */
-  | 'expire-tokens';
+  | 'expire-tokens'
+  /** Wait `delayMs` before handling the request normally (a slow call, for timeout tests). */
+  | 'delay';
 
 export interface FaultRule {
   kind: FaultKind;
@@ -118,6 +122,8 @@ export interface FaultRule {
   status?: number;
   /** rate-limited only. */
   retryAfterSeconds?: number;
+  /** delay only: how long to hold the request (default 1000). */
+  delayMs?: number;
   /** truncated-body only: fraction of the body sent before the socket is destroyed (default 0.5). */
   truncateAt?: number;
   /**
@@ -226,6 +232,11 @@ export interface KeepnetSimulator {
   clearFaults(): void;
   /** Revoke every token issued so far (the next call with one gets 401). */
   expireTokens(): void;
+  /**
+   * Moves the simulator's clock forward (token expiry, rate-limit refill), so natural expiry can
+   * be tested without waiting. Cumulative; the wall clock keeps running underneath.
+   */
+  advanceClock(ms: number): void;
   /** Requests per route key ("METHOD /template"), /connect/token included. */
   counts(): Record<string, number>;
   /** Requests to one route key (0 when none). */

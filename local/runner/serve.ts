@@ -30,6 +30,7 @@ export async function serveUntilInterrupted(system: LocalSystem, options: ServeO
   options.log(`API (function "api" behind a local API Gateway adapter): ${adapter.url}`);
   options.log(`  try: curl -s ${adapter.url}/groups`);
   options.log(`Endpoints and environment: ${endpointsFile}`);
+  options.log('Operator CLI against this system: npx tsx bin/keepnet-groups.ts --local groups list');
   options.log('Serving; press Ctrl-C to stop.');
 
   await new Promise<void>((resolve) => {

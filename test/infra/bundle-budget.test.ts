@@ -8,6 +8,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
+import { LAMBDA_LIKE_ENV } from '../../bench/cold-start';
 import { BUNDLE, esbuildOptions, FUNCTION_NAMES, functionEntry } from '../../infra/bundling';
 import { REPO_ROOT } from './helpers';
 
@@ -17,26 +18,6 @@ interface Budgets {
   bytes: Record<string, number>;
 }
 const budgets = JSON.parse(readFileSync(path.join(REPO_ROOT, 'bench', 'budgets.json'), 'utf8')) as Budgets;
-
-/** Enough configuration for a handler that validates its environment when it loads. */
-const LAMBDA_LIKE_ENV = {
-  AWS_REGION: 'eu-west-1',
-  AWS_ACCESS_KEY_ID: 'test',
-  AWS_SECRET_ACCESS_KEY: 'test',
-  KEEPNET_SECRET_ID: 'keepnet-automation/keepnet-api',
-  WEBHOOK_SECRET_ID: 'keepnet-automation/webhook-hmac-key',
-  ONBOARDING_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/onboarding.fifo',
-  GROUP_RULES: '[]',
-  PARTICIPANTS_MODE: 'union',
-  EXPORT_BUCKET: 'exports-bucket',
-  EXPORT_PREFIX: 'exports/',
-  EVENT_BUS_NAME: 'default',
-  EVENT_SOURCE: 'keepnet.automation',
-  POLLER_STATE_BUCKET: 'exports-bucket',
-  POLLER_STATE_KEY: 'state/company-poller/watermark.json',
-  POWERTOOLS_LOG_LEVEL: 'SILENT',
-  POWERTOOLS_METRICS_DISABLED: 'true',
-};
 
 describe('function bundles', () => {
   const outdir = mkdtempSync(path.join(tmpdir(), 'keepnet-bundles-'));

@@ -17,6 +17,7 @@ const problemsOf = (raw: Record<string, unknown>): string => {
 describe('deployment configuration', () => {
   it('has working defaults without any context', () => {
     expect(parseDeploymentConfig({})).toEqual({
+      stackName: 'KeepnetAutomation',
       participantsMode: 'union',
       groupRules: [],
       exportPrefix: 'exports/',
@@ -64,6 +65,7 @@ describe('deployment configuration', () => {
 
   it.each([
     [{ dlqMaxReceiveCount: 0 }, 'dlqMaxReceiveCount: Too small'],
+    [{ stackName: 'my_stack' }, 'stackName: must be a CloudFormation stack name'],
     [{ pollerIntervalMinutes: 1 }, 'pollerIntervalMinutes: Too small: expected number to be >=5'],
     [{ dlqMaxReceiveCount: 'five' }, 'dlqMaxReceiveCount: Invalid input: expected number'],
     [{ scheduleTimeZone: 'Mars/Olympus_Mons' }, 'scheduleTimeZone: must be an IANA time zone'],

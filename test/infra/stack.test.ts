@@ -49,7 +49,7 @@ describe('KeepnetAutomationStack', () => {
   });
 
   describe('functions', () => {
-    it('deploys the five functions on Node 24, arm64, ESM bundles with source maps', () => {
+    it('deploys the five functions on Node 24, arm64, with source-mapped stack traces', () => {
       template.resourceCountIs('AWS::Lambda::Function', FUNCTION_NAMES.length);
       for (const name of FUNCTION_NAMES) {
         const props = functionProps(template, name);
@@ -153,14 +153,14 @@ describe('KeepnetAutomationStack', () => {
     it('creates both secrets when none is named, with a placeholder credential shape', () => {
       template.resourceCountIs('AWS::SecretsManager::Secret', 2);
       template.hasResourceProperties('AWS::SecretsManager::Secret', {
-        Name: 'keepnet-automation/keepnet-api',
+        Name: 'KeepnetAutomation/keepnet-api',
         GenerateSecretString: {
           SecretStringTemplate: JSON.stringify({ clientId: 'REPLACE-WITH-KEEPNET-CLIENT-ID' }),
           GenerateStringKey: 'clientSecret',
         },
       });
       template.hasResourceProperties('AWS::SecretsManager::Secret', {
-        Name: 'keepnet-automation/webhook-hmac-key',
+        Name: 'KeepnetAutomation/webhook-hmac-key',
         GenerateSecretString: { PasswordLength: 48, ExcludePunctuation: true },
       });
     });
@@ -465,13 +465,14 @@ describe('KeepnetAutomationStack', () => {
       template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
     });
 
-    it('alarms when no export object has been written for 26 hours', () => {
-      const [missing, ...others] = alarms().filter((a) => a.MetricName === 'ExportObjectsWritten');
+    it('alarms when no export file has been written for 26 hours', () => {
+      // One ExportBytes sample per file written: its SampleCount is the number of files.
+      const [missing, ...others] = alarms().filter((a) => a.MetricName === 'ExportBytes');
       expect(others).toHaveLength(0);
       expect(missing).toMatchObject({
         Namespace: 'KeepnetAutomation',
         Dimensions: [{ Name: 'service', Value: 'scheduled-export' }],
-        Statistic: 'Sum',
+        Statistic: 'SampleCount',
         Period: 3600,
         EvaluationPeriods: 26,
         DatapointsToAlarm: 26,
@@ -511,10 +512,11 @@ describe('KeepnetAutomationStack', () => {
       const body = JSON.stringify(dashboard?.Properties);
       for (const metric of [
         'OnboardingMessagesQueued',
-        'OnboardingCompaniesAdded',
-        'OnboardingGroupsCreated',
+        'MembershipsAdded',
+        'AlreadyMembers',
+        'RejectedMessages',
+        'RetriedMessages',
         'PollerCompaniesFound',
-        'ExportObjectsWritten',
         'ExportBytes',
         'ExportJobFailed',
         'ApproximateAgeOfOldestMessage',

@@ -91,6 +91,19 @@ describe('Keepnet credentials from Secrets Manager', () => {
     expect(stack.keepnet.count(TOKEN)).toBe(2);
   });
 
+  it('keeps the value it holds when a forced re-read fails, so a token expiry is not an outage', async () => {
+    const client = createKeepnetClientFromEnv();
+    await client.listGroups();
+    stack.secrets.setSecret(KEEPNET_SECRET_ID, '{"clientId": "half-written'); // a botched rotation
+    stack.keepnet.expireTokens();
+    await expect(client.listGroups()).resolves.toBeDefined(); // 401 → re-read fails → cached value
+    expect(stack.secrets.getSecretValueCalls()).toBe(2);
+    expect(stack.keepnet.count(TOKEN)).toBe(2);
+    // A first read has nothing to fall back on: it fails, naming the problem.
+    const fresh = new SecretsManagerCredentialsProvider({ secretId: KEEPNET_SECRET_ID });
+    await expect(fresh.get()).rejects.toThrow(/is not valid JSON/);
+  });
+
   it('caches a read secret for maxAgeSeconds (0: every get reads)', async () => {
     const cached = new SecretsManagerCredentialsProvider({ secretId: KEEPNET_SECRET_ID, maxAgeSeconds: 300 });
     await cached.get();

@@ -202,6 +202,33 @@ describe('runScheduledExport', () => {
     expect(manifest.objects.map((o) => o.kind)).toEqual(['membership-snapshot']);
     expect((await keysUnder('failing/')).filter((k) => k.includes('/groups'))).toEqual([]);
   });
+
+  it('refuses to write one file twice when two jobs name the same group', async () => {
+    const eu = stack.keepnet.state.groupByName('EU Customers')!;
+    const overlapping = [
+      { what: 'group-members', groupId: eu.resourceId, format: 'CSV' },
+      { what: 'all-group-members', format: 'CSV' },
+    ] as const;
+    await expect(
+      runScheduledExport([...overlapping], context('overlap/', night(28)), { snapshot: false }),
+    ).rejects.toThrow(
+      new RegExp(
+        `1 export job\\(s\\) failed: group-members-${eu.resourceId}: would overwrite the file of job "group-members-${eu.resourceId}"`,
+      ),
+    );
+  });
+
+  it('starts nothing once the deadline has passed, and says so in the manifest', async () => {
+    const late = { ...context('late/', night(28)), deadline: Date.now() - 1 };
+    await expect(runScheduledExport([...jobs], late)).rejects.toThrow(/stopped at the deadline/);
+    const manifest = await getJson<Manifest>('late/manifest/date=2026-11-28/manifest-20261128T020000Z.json');
+    expect(manifest.objects).toEqual([]);
+    expect(manifest.failures.map((f) => [f.job, f.error.name])).toEqual([
+      ['groups', 'ExportDeadlineError'],
+      ['group-members', 'ExportDeadlineError'],
+      ['membership-snapshot', 'ExportDeadlineError'],
+    ]);
+  });
 });
 
 describe('scheduled-export handler', () => {
@@ -213,7 +240,7 @@ describe('scheduled-export handler', () => {
     handler: HandlerModule['handler'];
     keepnet: KeepnetModule;
   } {
-    const previous = { ...process.env };
+    const previous = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
     Object.assign(process.env, env);
     try {
       let loaded: { handler: HandlerModule['handler']; keepnet: KeepnetModule } | undefined;
@@ -223,7 +250,10 @@ describe('scheduled-export handler', () => {
       });
       return loaded!;
     } finally {
-      process.env = previous;
+      for (const [key, value] of Object.entries(previous)) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
     }
   }
   const lambdaContext = (): Context =>

@@ -89,6 +89,32 @@ describe('onboarding: poison messages and redelivery', () => {
     expect(JSON.stringify(world.errors.at(-1)?.attributes)).toContain('body.companyResourceId');
   });
 
+  it('routes by name again when the group a worker had cached was deleted and re-created', async () => {
+    const { keepnet } = world.stack;
+    const [first, second] = [
+      keepnet.state.addCompany({ name: 'Phoenix one' }),
+      keepnet.state.addCompany({ name: 'Phoenix two' }),
+    ];
+    await world.router(
+      companyCreatedEvent({ companyResourceId: first!.resourceId, groupNames: ['Phoenix Group'] }),
+    );
+    await drain(world, 1);
+    const old = groupIdByName(keepnet, 'Phoenix Group')!;
+    expect(keepnet.state.groupMemberIds(old)).toEqual([first!.resourceId]);
+
+    // Within the worker's 60 s name cache, the group is deleted and re-created under the same name.
+    keepnet.state.deleteGroup(old);
+    const reborn = keepnet.state.addGroup('Phoenix Group').resourceId;
+    const deadBefore = world.sqs.messages(world.dlqUrl).length;
+    await world.router(
+      companyCreatedEvent({ companyResourceId: second!.resourceId, groupNames: ['Phoenix Group'] }),
+    );
+    await drain(world, 1);
+
+    expect(keepnet.state.groupMemberIds(reborn)).toEqual([second!.resourceId]);
+    expect(world.sqs.messages(world.dlqUrl)).toHaveLength(deadBefore);
+  });
+
   it('queues nothing new when the same event is delivered twice', async () => {
     const { keepnet } = world.stack;
     const company = keepnet.state.addCompany({ name: 'Delivered twice' });

@@ -189,3 +189,33 @@ describe('local EventBridge', () => {
     }
   });
 });
+
+describe('company-poller with POLLER_START_TIME', () => {
+  it('announces, on its first run, every company created at or after the start time', async () => {
+    const { pollCompanies } = await import('../../lib/onboarding/poller/poll');
+    const { EventBridgeClient } = await import('@aws-sdk/client-eventbridge');
+    const { createKeepnetClientFromEnv } = await import('../../lib/keepnet');
+    const eventBridge = new EventBridgeClient({});
+    const all = [...stack.keepnet.state.companies()].sort((a, b) => a.createTime.localeCompare(b.createTime));
+    const startTime = all.at(-3)!.createTime; // the 3 newest companies
+    bus.clear();
+    const summary = await pollCompanies(
+      { keepnet: createKeepnetClientFromEnv(), s3, eventBridge },
+      {
+        state: { bucket: BUCKET, key: 'start-time/watermark.json' },
+        eventBusName: 'keepnet-onboarding',
+        source: 'keepnet.poller',
+        startTime,
+        pageSize: 7,
+      },
+    );
+    eventBridge.destroy();
+    expect(summary).toMatchObject({ firstRun: true, emitted: 3 });
+    expect(emittedIds().sort()).toEqual(
+      all
+        .slice(-3)
+        .map((c) => c.resourceId)
+        .sort(),
+    );
+  });
+});

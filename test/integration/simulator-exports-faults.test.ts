@@ -124,6 +124,15 @@ describe('exports', () => {
     expect(rows[0]?.['Company Name']).toContain('Synthetic Company');
   });
 
+  it('serves the same synthetic CSV length on every request with the same plan', async () => {
+    sim.configure({ syntheticExport: { bytes: 300_000 } });
+    const request = { ...searchBody(), exportType: 'CSV', reportAllPages: true };
+    const first = await download('/api/company-groups/search/export', request);
+    const second = await download('/api/company-groups/search/export', request);
+    expect(first.bytes.length).toBeGreaterThanOrEqual(300_000);
+    expect(second.bytes.length).toBe(first.bytes.length);
+  });
+
   it('generates a synthetic export with a given number of rows', async () => {
     sim.configure({ syntheticExport: { rows: 1234 } });
     const { bytes } = await download('/api/company-groups/search/export', {
@@ -234,6 +243,16 @@ describe('faults', () => {
     sim.clearFaults();
     expect(failures).toBeGreaterThan(5);
     expect(failures).toBeLessThan(35);
+  });
+
+  it('holds a matching request with a delay fault, so a caller timeout fires', async () => {
+    sim.injectFaults({ kind: 'delay', route: 'GET /api/company-groups', delayMs: 2_000 });
+    const slow = fetch(`${sim.url}/api/company-groups`, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(100),
+    });
+    await expect(slow).rejects.toThrow();
+    expect((await call(sim, 'GET', '/api/company-groups', { token })).status).toBe(200);
   });
 
   it('adds the configured latency without failing requests', async () => {

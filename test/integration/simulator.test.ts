@@ -74,6 +74,14 @@ describe('token endpoint', () => {
     expect(second.status).toBe(401);
   });
 
+  it('issues opaque tokens when switched, and they work', async () => {
+    sim.configure({ tokenFormat: 'opaque' });
+    const opaque = await tokenFor(sim);
+    sim.configure({ tokenFormat: 'jwt' });
+    expect(opaque).not.toContain('.');
+    expect((await call(sim, 'GET', '/api/company-groups', { token: opaque })).status).toBe(200);
+  });
+
   it('uses the configured token lifetime', async () => {
     sim.configure({ tokenLifetimeSeconds: 120 });
     const reply = await call(sim, 'POST', '/connect/token', {
@@ -106,6 +114,24 @@ describe('authentication and authorisation', () => {
     expect((await call(sim, 'GET', '/api/company-groups', { token })).status).toBe(200);
   });
 
+  it('expires tokens by their lifetime on the simulator clock', async () => {
+    sim.configure({ tokenLifetimeSeconds: 60 });
+    const own = await tokenFor(sim);
+    sim.configure({ tokenLifetimeSeconds: 3600 });
+    sim.advanceClock(59_000);
+    expect((await call(sim, 'GET', '/api/company-groups', { token: own })).status).toBe(200);
+    sim.advanceClock(2_000);
+    const expired = await call(sim, 'GET', '/api/company-groups', { token: own });
+    expect(expired.status).toBe(401);
+    expect(expired.headers.get('www-authenticate')).toContain('invalid_token');
+    token = await tokenFor(sim);
+  });
+
+  it('answers an unknown path with 404 and a known path with another method with 405', async () => {
+    expect((await call(sim, 'GET', '/api/nothing-here', { token })).status).toBe(404);
+    expect((await call(sim, 'PATCH', '/api/company-groups', { token, body: {} })).status).toBe(405);
+  });
+
   it('forbids company-group calls for a non-Reseller credential, but not companies search', async () => {
     const company = await tokenFor(sim, sim.credentials.nonReseller);
     expect((await call(sim, 'GET', '/api/company-groups', { token: company })).status).toBe(403);
@@ -124,6 +150,15 @@ describe('groups', () => {
     for (const group of groups) {
       expect(Object.keys(group).sort()).toEqual(['addedTime', 'companyCount', 'name', 'resourceId']);
     }
+  });
+
+  it('reset() restores the seeded groups, ids included', async () => {
+    const before = sim.state.groups().map((g) => ({ ...g, members: sim.state.groupMemberIds(g.resourceId) }));
+    await call(sim, 'POST', '/api/company-groups', { token, body: { name: 'Temporary' } });
+    await call(sim, 'DELETE', `/api/company-groups/${before[0]!.resourceId}`, { token });
+    sim.reset();
+    const after = sim.state.groups().map((g) => ({ ...g, members: sim.state.groupMemberIds(g.resourceId) }));
+    expect(after).toEqual(before);
   });
 
   it('answers an unknown group with 404 FAILED', async () => {

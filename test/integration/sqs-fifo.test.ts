@@ -141,4 +141,34 @@ describe('local SQS FIFO', () => {
     expect(new Set(seen.filter((b) => b !== 'bad')).size).toBe(11);
     expect(local.messages(dlqUrl).map((m) => m.body)).toEqual(['bad']);
   });
+
+  it('runs different message groups in parallel and one group serially', async () => {
+    const { queueUrl } = freshQueue({ visibilityTimeoutSeconds: 30_000 });
+    for (let i = 0; i < 24; i++) await send(queueUrl, `m${i}`, `g${i % 4}`);
+    const busyGroups = new Set<string>();
+    let overlapInGroup = false;
+    let mostAtOnce = 0;
+    const consumers = runFifoConsumers({
+      queueUrl,
+      sqs,
+      concurrency: 4,
+      batchSize: 2,
+      handler: async (event) => {
+        const groups = new Set(event.Records.map((r) => r.attributes.MessageGroupId!));
+        for (const g of groups) {
+          if (busyGroups.has(g)) overlapInGroup = true;
+          busyGroups.add(g);
+        }
+        mostAtOnce = Math.max(mostAtOnce, busyGroups.size);
+        await new Promise((r) => setTimeout(r, 20));
+        for (const g of groups) busyGroups.delete(g);
+        return { batchItemFailures: [] };
+      },
+    });
+    await consumers.drained({ timeoutMs: 10_000 });
+    await consumers.stop();
+    expect(overlapInGroup).toBe(false);
+    expect(mostAtOnce).toBeGreaterThan(1);
+    expect(consumers.stats.records).toBe(24);
+  });
 });

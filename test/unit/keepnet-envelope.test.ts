@@ -179,10 +179,22 @@ describe('errorForFailedEnvelope: a 200 can still be a failure', () => {
     expect(errorForFailedEnvelope(ctx, readEnvelope({ isSuccess: true, data: 1 })!)).toBeUndefined();
   });
 
+  it('lets isSuccess decide when the docs variant also carries a status of its own', () => {
+    for (const status of ['OK', 'Success', 200]) {
+      const envelope = readEnvelope({ IsSuccess: true, Status: status, Data: null })!;
+      expect(errorForFailedEnvelope(ctx, envelope)).toBeUndefined();
+    }
+    const failed = readEnvelope({ isSuccess: false, status: 'SUCCESS', messages: ['nope'] })!;
+    expect(errorForFailedEnvelope(ctx, failed)).toBeInstanceOf(KeepnetServerError);
+  });
+
   it.each([
     [{ status: 'INPUT_ERROR', validationMessages: ['bad'] }, KeepnetValidationError],
     [{ status: 'PRIVACY_ERROR' }, KeepnetForbiddenError],
     [{ status: 'FAILED', message: 'Company group not found' }, KeepnetNotFoundError],
+    [{ status: 'FAILED', message: 'The company group could not be found.' }, KeepnetNotFoundError],
+    [{ status: 'FAILED', message: "Group doesn't exist" }, KeepnetNotFoundError],
+    [{ status: 'NOT_FOUND', message: null }, KeepnetNotFoundError],
     [{ status: 'FAILED', message: 'Something else' }, KeepnetServerError],
     [{ status: 'INTERNAL_SERVER_ERROR' }, KeepnetServerError],
     [{ isSuccess: false, messages: ['nope'] }, KeepnetServerError],

@@ -1,5 +1,15 @@
 import { KeepnetServerError } from '../../lib/keepnet/errors';
-import { readCompanyPage, readGroup, readGroupList, readGroupPage, readId } from '../../lib/keepnet/replies';
+import {
+  readCompanyPage,
+  readGroup,
+  readGroupList,
+  readGroupPage,
+  readId,
+  readOptionalId,
+} from '../../lib/keepnet/replies';
+
+const ASKED = { pageNumber: 1, pageSize: 10 };
+const item = { resourceId: 'g1', name: 'G', companyCount: 2, createTime: '2026-01-01T00:00:00Z' };
 
 describe('reply shapes', () => {
   it('reads nullable fields the spec allows into the domain types', () => {
@@ -16,6 +26,7 @@ describe('reply shapes', () => {
       readGroupPage(
         { pageNumber: 1, pageSize: 10, totalNumberOfPages: 0, totalNumberOfRecords: 0, results: null },
         'POST x',
+        ASKED,
       ).results,
     ).toEqual([]);
   });
@@ -39,6 +50,7 @@ describe('reply shapes', () => {
         ],
       },
       'POST x',
+      ASKED,
     );
     expect(page.results[0]).toEqual({
       companyResourceId: 'c1',
@@ -54,8 +66,72 @@ describe('reply shapes', () => {
     expect(() => readId({}, 'POST /api/company-groups')).toThrow(
       /POST \/api\/company-groups: unexpected reply shape at data\.resourceId/,
     );
-    expect(() => readGroupPage({ pageNumber: 1, pageSize: 1, results: [{ name: 'x' }] }, 'POST s')).toThrow(
-      /data\.results\.0\.resourceId/,
+    expect(() =>
+      readGroupPage({ pageNumber: 1, pageSize: 1, results: [{ name: 'x' }] }, 'POST s', ASKED),
+    ).toThrow(/data\.results\.0\.resourceId/);
+  });
+
+  it('reads numbers sent as strings', () => {
+    const page = readGroupPage(
+      {
+        pageNumber: '2',
+        pageSize: '10',
+        totalNumberOfPages: '3',
+        totalNumberOfRecords: '25',
+        results: [{ ...item, companyCount: '7' }],
+      },
+      'POST s',
+      { pageNumber: 2, pageSize: 10 },
     );
+    expect(page).toMatchObject({
+      pageNumber: 2,
+      pageSize: 10,
+      totalNumberOfPages: 3,
+      totalNumberOfRecords: 25,
+    });
+    expect(page.results[0]?.companyCount).toBe(7);
+    expect(readGroup({ resourceId: 'g1', name: 'G', companyCount: '4' }, 'GET x').companyCount).toBe(4);
+    expect(() => readGroup({ resourceId: 'g1', companyCount: 'many' }, 'GET x')).toThrow(
+      /data\.companyCount/,
+    );
+  });
+
+  it('derives totalNumberOfPages from totalNumberOfRecords and the page size when it is missing', () => {
+    const reply = { pageNumber: 1, pageSize: 10, totalNumberOfRecords: 25, results: [item] };
+    expect(readGroupPage(reply, 'POST s', ASKED).totalNumberOfPages).toBe(3);
+    expect(readGroupPage({ ...reply, totalNumberOfPages: null }, 'POST s', ASKED).totalNumberOfPages).toBe(3);
+    expect(readGroupPage({ ...reply, totalNumberOfRecords: 20 }, 'POST s', ASKED).totalNumberOfPages).toBe(2);
+    // Neither count: unknown (0), and the iterator pages until an empty page.
+    expect(readGroupPage({ pageNumber: 1, pageSize: 10, results: [item] }, 'POST s', ASKED)).toMatchObject({
+      totalNumberOfPages: 0,
+      totalNumberOfRecords: 0,
+    });
+  });
+
+  it('takes a page that omits pageNumber and pageSize as the page that was asked for', () => {
+    const page = readCompanyPage(
+      {
+        totalNumberOfRecords: 30,
+        results: [{ companyResourceId: 'c1', companyName: 'C', createTime: null }],
+      },
+      'POST s',
+      { pageNumber: 3, pageSize: 10 },
+    );
+    expect(page).toMatchObject({ pageNumber: 3, pageSize: 10, totalNumberOfPages: 3 });
+  });
+
+  it('reads a created id as IdResult or as a bare string', () => {
+    expect(readId({ resourceId: 'g1' }, 'POST c')).toEqual({ resourceId: 'g1' });
+    expect(readId('g2', 'POST c')).toEqual({ resourceId: 'g2' });
+    expect(() => readId('', 'POST c')).toThrow(KeepnetServerError);
+  });
+
+  it('reads an optional id: absent for null, no body or a null resourceId; wrong shapes still fail', () => {
+    for (const data of [undefined, null, {}, { resourceId: null }, { resourceId: '' }]) {
+      expect(readOptionalId(data, 'POST c')).toBeUndefined();
+    }
+    expect(readOptionalId({ resourceId: 'g1' }, 'POST c')).toEqual({ resourceId: 'g1' });
+    expect(readOptionalId('g2', 'POST c')).toEqual({ resourceId: 'g2' });
+    expect(() => readOptionalId({ resourceId: 7 }, 'POST c')).toThrow(/data\.resourceId/);
   });
 });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { KeepnetValidationError } from '../../lib/keepnet/errors';
-import { completeExportBody, completeSearchBody } from '../../lib/keepnet/search-body';
+import { completeExportBody, completeSearchBody, withPascalCaseFilter } from '../../lib/keepnet/search-body';
 import type { SearchOptions } from '../../lib/keepnet/types';
 
 const EMPTY_FILTER = { condition: 'AND', searchInputTextValue: '', filterGroups: [] };
@@ -141,5 +141,46 @@ describe('completeExportBody', () => {
 
   it('rejects an unknown export type, naming the field', () => {
     expect(() => completeExportBody({ exportType: 'PDF' as 'CSV' })).toThrow(/exportType/);
+  });
+});
+
+describe('withPascalCaseFilter', () => {
+  it('spells the filter as the inline-schema endpoints document it, leaving the top-level keys camelCase', () => {
+    const body = withPascalCaseFilter(
+      completeExportBody({
+        exportType: 'CSV',
+        search: {
+          filter: {
+            searchInputTextValue: 'eu',
+            filterGroups: [
+              {
+                condition: 'OR',
+                filterItems: [{ fieldName: 'Name', operator: 'Contains', value: 'EU' }],
+                filterGroups: [{ condition: 'AND' }],
+              },
+            ],
+          },
+        },
+      }),
+    );
+    expect(body).toEqual({
+      pageNumber: 1,
+      pageSize: 100,
+      orderBy: 'CreateTime',
+      ascending: false,
+      exportType: 'CSV',
+      reportAllPages: true,
+      filter: {
+        Condition: 'AND',
+        SearchInputTextValue: 'eu',
+        FilterGroups: [
+          {
+            Condition: 'OR',
+            FilterItems: [{ FieldName: 'Name', Operator: 'Contains', Value: 'EU' }],
+            FilterGroups: [{ Condition: 'AND', FilterItems: [], FilterGroups: [] }],
+          },
+        ],
+      },
+    });
   });
 });

@@ -69,6 +69,7 @@ describe('onboarding-router handler', () => {
   let sqs: LocalSqs;
   let queueUrl: string;
   let handler: (event: unknown) => Promise<void>;
+  const logged: unknown[] = [];
   const saved = { ...process.env };
 
   beforeAll(async () => {
@@ -80,6 +81,10 @@ describe('onboarding-router handler', () => {
       GROUP_RULES: RULES,
     });
     await jest.isolateModulesAsync(async () => {
+      const { logger } = await import('../../lib/observability/powertools');
+      jest.spyOn(logger, 'error').mockImplementation((...args: unknown[]) => {
+        logged.push(args);
+      });
       handler = (await import('../../functions/onboarding-router/handler')).handler;
     });
   });
@@ -198,6 +203,17 @@ describe('onboarding-router handler', () => {
     expect(sqs.counts()).toEqual({});
   });
 
+  it('logs a rejected event by field and rule, never echoing the values it carried', async () => {
+    logged.length = 0;
+    const secret = 'Bearer eyJhbGciOiJIUzI1NiJ9.secret-token';
+    const event = envelope({ ...validDetail(), companyResourceId: secret, groupNames: [secret.repeat(3)] });
+    await expect(handler(event)).rejects.toMatchObject({ field: 'detail.companyResourceId' });
+    const line = JSON.stringify(logged);
+    expect(line).toContain('detail.companyResourceId');
+    expect(line).toContain('detail.groupNames[0]');
+    expect(line).not.toContain('secret-token');
+  });
+
   it('queues one message per target group for a valid event (the check above can fail)', async () => {
     await handler(envelope(validDetail()));
     expect(sqs.counts()).toEqual({ SendMessageBatch: 1 });
@@ -206,5 +222,27 @@ describe('onboarding-router handler', () => {
       { name: 'EU Customers' },
       { name: 'Regulated' },
     ]);
+  });
+
+  it('retries the entries SQS refuses within a batch, so every group still gets its message', async () => {
+    const before = sqs.messages(queueUrl).length;
+    const callsBefore = sqs.counts().SendMessageBatch ?? 0;
+    sqs.failNextSends(2);
+    await handler(
+      eventBridgeEnvelope(
+        {
+          source: 'keepnet.test',
+          detailType: 'CompanyCreated',
+          detail: { ...validDetail(), companyResourceId: 'retried1' },
+        },
+        { id: 'evt-retry' },
+      ),
+    );
+    const queued = sqs
+      .messages(queueUrl)
+      .slice(before)
+      .map((m) => JSON.parse(m.body).companyResourceId);
+    expect(queued).toEqual(['retried1', 'retried1', 'retried1']);
+    expect(sqs.counts().SendMessageBatch! - callsBefore).toBe(2); // the batch, then its refused entries
   });
 });

@@ -133,6 +133,7 @@ export function registerExportCommand(program: Command, ctx: CommandContext): vo
       async (ref: string | undefined, opts: { format: ExportType; output?: string; json?: boolean }) => {
         // Check the destination before asking Keepnet for anything.
         const requested = opts.output === undefined ? undefined : parseDestination(opts.output, ctx.io.cwd);
+        const awsEnv = requested?.kind === 's3' ? await ctx.awsEnv() : undefined;
         const client = await ctx.keepnet();
         const input = { exportType: opts.format, reportAllPages: true };
         const group = ref === undefined ? undefined : await resolveGroup(client, ref);
@@ -152,10 +153,7 @@ export function registerExportCommand(program: Command, ctx: CommandContext): vo
         const progress = progressCounter(ctx.io, download.contentLength);
         try {
           if (destination.kind === 'file') await writeToFile(download, destination.path, progress.stream);
-          else {
-            const env = await ctx.awsEnv();
-            await writeToS3(download, destination.bucket, destination.key, progress.stream, env);
-          }
+          else await writeToS3(download, destination.bucket, destination.key, progress.stream, awsEnv ?? {});
         } catch (error) {
           if (error instanceof IncompleteError || isKeepnetError(error)) throw error;
           // The body stream fails with the socket's own error; say what that means for the operator.

@@ -10,7 +10,11 @@ export function issueToken({ core, mediaType, rawBody }: HandlerRequest): Reply 
       body: { error: 'server_error', error_description: 'form body expected' },
     };
   }
-  const outcome = core.auth.issue(new URLSearchParams(rawBody.toString('utf8')), core.behaviour);
+  const outcome = core.auth.issue(
+    new URLSearchParams(rawBody.toString('utf8')),
+    core.behaviour,
+    core.clock(),
+  );
   if (!outcome.ok) return { kind: 'json', status: outcome.status, body: outcome.body };
   return { kind: 'json', status: 200, body: outcome.body, headers: { 'cache-control': 'no-store' } };
 }

@@ -1,0 +1,92 @@
+// Telling an export file from a failure that arrived in its place. Keepnet documents the export reply
+// as "the file itself", and failures as a JSON envelope; but a server may send that envelope with a
+// 200 and a file-ish Content-Type (application/octet-stream, text/plain, none at all), or an HTML page
+// (a login or proxy page). Neither may be stored as the export. Exports are CSV (a header row) or xlsx
+// (a ZIP: "PK"), never JSON, so a body whose first byte is `{` is read (up to a bound) and checked;
+// anything else streams on untouched: only the first chunk is looked at, and pushed back.
+import type { Readable } from 'node:stream';
+import { ERROR_BODY_LIMIT_BYTES } from './body';
+
+export type ExportBodyStart =
+  /** A file: `body` is the reply body, with nothing consumed. */
+  | { kind: 'file' }
+  /** A small JSON document (the whole body): check it as an envelope. */
+  | { kind: 'json'; text: string };
+
+/** Whether a Content-Type can only be a failure page, never an export file. */
+export function isHtmlContentType(contentType: string): boolean {
+  return /^\s*(text\/html|application\/xhtml\+xml)\b/i.test(contentType);
+}
+
+/**
+ * Looks at the start of an export body. A body starting with `{` that ends within the bound is returned
+ * as text (consumed); any other body is left intact for the caller to stream.
+ */
+export async function inspectExportBody(
+  body: Readable,
+  limitBytes = ERROR_BODY_LIMIT_BYTES,
+): Promise<ExportBodyStart> {
+  const first = await nextChunk(body);
+  if (first === null) return { kind: 'file' };
+  if (!startsLikeJsonObject(first)) {
+    body.unshift(first);
+    return { kind: 'file' };
+  }
+  const chunks = [first];
+  let size = first.length;
+  while (size < limitBytes) {
+    const chunk = await nextChunk(body);
+    if (chunk === null) return { kind: 'json', text: Buffer.concat(chunks).toString('utf8') };
+    chunks.push(chunk);
+    size += chunk.length;
+  }
+  // Too large for an error envelope: whatever it is, it is the caller's to stream.
+  body.unshift(Buffer.concat(chunks));
+  return { kind: 'file' };
+}
+
+function startsLikeJsonObject(chunk: Buffer): boolean {
+  const text = chunk
+    .subarray(0, 64)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '');
+  return text.trimStart().startsWith('{');
+}
+
+/** The next chunk of a paused stream, or null at its end; rejects with the stream's error. */
+function nextChunk(body: Readable): Promise<Buffer | null> {
+  if (body.errored) return Promise.reject(body.errored);
+  const chunk: unknown = body.read();
+  if (chunk !== null) return Promise.resolve(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+  if (body.readableEnded) return Promise.resolve(null);
+  return new Promise<Buffer | null>((resolve, reject) => {
+    const cleanup = () => {
+      body.off('readable', onReadable);
+      body.off('end', onEnd);
+      body.off('error', onError);
+      body.off('close', onClose);
+    };
+    const onReadable = () => {
+      cleanup();
+      nextChunk(body).then(resolve, reject);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(null);
+    };
+    const onError = (error: unknown) => {
+      cleanup();
+      reject(error);
+    };
+    // Destroyed without an error (by the caller): nothing more will come.
+    const onClose = () => {
+      cleanup();
+      if (body.errored) reject(body.errored);
+      else resolve(null);
+    };
+    body.on('readable', onReadable);
+    body.on('end', onEnd);
+    body.on('error', onError);
+    body.on('close', onClose);
+  });
+}

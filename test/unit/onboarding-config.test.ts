@@ -1,0 +1,82 @@
+// Onboarding configuration fails at cold start, once, naming the variable and the rule it broke.
+import { loadRouterConfig, loadWorkerConfig } from '../../lib/onboarding/config';
+import { loadPollerConfig } from '../../lib/onboarding/poller/config';
+
+const QUEUE = 'https://sqs.eu-west-1.amazonaws.com/123456789012/onboarding.fifo';
+
+describe('onboarding configuration', () => {
+  it('reads the router and worker settings, PARTICIPANTS_MODE defaulting to union', () => {
+    const rules = JSON.stringify([{ when: { region: 'EU' }, groups: ['EU Customers'] }]);
+    const router = loadRouterConfig({ ONBOARDING_QUEUE_URL: QUEUE, GROUP_RULES: rules });
+    expect(router.queueUrl).toBe(QUEUE);
+    expect(router.rules.groupsFor({ region: 'eu' })).toEqual(['EU Customers']);
+    expect(loadWorkerConfig({ ONBOARDING_QUEUE_URL: QUEUE })).toEqual({ queueUrl: QUEUE, mode: 'union' });
+    expect(loadWorkerConfig({ ONBOARDING_QUEUE_URL: QUEUE, PARTICIPANTS_MODE: ' ' }).mode).toBe('union');
+    expect(loadWorkerConfig({ ONBOARDING_QUEUE_URL: QUEUE, PARTICIPANTS_MODE: 'additive' }).mode).toBe(
+      'additive',
+    );
+  });
+
+  it.each([
+    [
+      'no ONBOARDING_QUEUE_URL',
+      () => loadRouterConfig({}),
+      /ONBOARDING_QUEUE_URL: must be the URL of the onboarding FIFO queue/,
+    ],
+    [
+      'ONBOARDING_QUEUE_URL not a URL',
+      () => loadRouterConfig({ ONBOARDING_QUEUE_URL: 'not a url' }),
+      /ONBOARDING_QUEUE_URL/,
+    ],
+    [
+      'a GROUP_RULES rule without conditions',
+      () => loadRouterConfig({ ONBOARDING_QUEUE_URL: QUEUE, GROUP_RULES: '[{}]' }),
+      /GROUP_RULES\[0\]\.when/,
+    ],
+    [
+      'PARTICIPANTS_MODE=replace',
+      () => loadWorkerConfig({ ONBOARDING_QUEUE_URL: QUEUE, PARTICIPANTS_MODE: 'replace' }),
+      /PARTICIPANTS_MODE: must be "union" or "additive"/,
+    ],
+    [
+      'no POLLER_STATE_BUCKET',
+      () => loadPollerConfig({}),
+      /POLLER_STATE_BUCKET: must name the bucket holding the watermark/,
+    ],
+    [
+      'POLLER_START_TIME not ISO',
+      () => loadPollerConfig({ POLLER_STATE_BUCKET: 'b-1', POLLER_START_TIME: 'yesterday' }),
+      /POLLER_START_TIME: must be an ISO 8601 UTC time/,
+    ],
+    [
+      'POLLER_PAGE_SIZE=0',
+      () => loadPollerConfig({ POLLER_STATE_BUCKET: 'b-1', POLLER_PAGE_SIZE: '0' }),
+      /POLLER_PAGE_SIZE/,
+    ],
+  ])('refuses %s, naming it', (_label, load, message) => {
+    expect(load).toThrow(message);
+  });
+
+  it('stops the router at cold start when GROUP_RULES is invalid', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, { ONBOARDING_QUEUE_URL: QUEUE, GROUP_RULES: '[{"when":{"region":"EU"}}]' });
+    try {
+      await expect(
+        jest.isolateModulesAsync(async () => {
+          await import('../../functions/onboarding-router/handler');
+        }),
+      ).rejects.toThrow(/GROUP_RULES\[0\]\.groups/);
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  it('reads the poller defaults', () => {
+    expect(loadPollerConfig({ POLLER_STATE_BUCKET: 'state-bucket' })).toEqual({
+      state: { bucket: 'state-bucket', key: 'company-poller/watermark.json' },
+      eventBusName: 'default',
+      source: 'keepnet.poller',
+      pageSize: 100,
+    });
+  });
+});
