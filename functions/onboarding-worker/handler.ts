@@ -33,12 +33,13 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
 
   recordMetrics(outcomes);
 
-  // Membership writes are idempotent, so order within a message group does not matter. Successes go
-  // first: the FIFO processor fails every later message of a group after a failure, and a poison
-  // message must not drag good ones (which are already members) towards the DLQ with it.
-  const ordered = orderSuccessesFirst(event.Records, outcomes);
+  // FIFO semantics, as Lambda's event source mapping expects them: records are handed to Powertools'
+  // FIFO processor in the order SQS delivered them, so a failure fails every LATER record of its
+  // message group too (skipGroupOnError: other groups are unaffected). The worker has already written
+  // those later records (writes are per group and idempotent); reporting them failed only makes SQS
+  // redeliver them, and the retry costs one member read. Order inside a group is kept as SQS gave it.
   return processPartialResponse(
-    { Records: ordered },
+    event,
     async (record: SQSRecord) => {
       const outcome = outcomes.get(record.messageId);
       if (!outcome?.ok) throw new Error(outcome?.reason ?? 'no outcome');
@@ -47,11 +48,6 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     { context, skipGroupOnError: true, throwOnFullBatchFailure: false },
   );
 };
-
-function orderSuccessesFirst(records: SQSRecord[], outcomes: Map<string, Outcome>): SQSRecord[] {
-  const ok = (r: SQSRecord) => outcomes.get(r.messageId)?.ok === true;
-  return [...records.filter(ok), ...records.filter((r) => !ok(r))];
-}
 
 const OUTCOME_METRICS: [name: string, test: (o: Outcome) => boolean][] = [
   ['MembershipsAdded', (o) => o.ok && o.action === 'added'],

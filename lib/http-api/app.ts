@@ -9,6 +9,8 @@ import { logger } from '../observability/powertools';
 import { type BodyCheck, checkBody } from './body-guard';
 import type { ApiDependencies } from './dependencies';
 import { registerErrorHandlers } from './error-handlers';
+import { ApiError, internalError, methodNotAllowed, toProxyResult } from './errors';
+import { normaliseGatewayEvent } from './gateway-event';
 import { exportNow } from './handlers/export-now';
 import * as groups from './handlers/groups';
 import { health } from './handlers/health';
@@ -16,7 +18,7 @@ import * as members from './handlers/members';
 import { companyCreatedWebhook } from './handlers/webhook';
 import { openApiDocument } from './openapi';
 import { type Reply, type RequestScope, toWebResponse } from './reply';
-import { ROUTES, type RouteDefinition, toRouterPath } from './routes';
+import { allowedMethods, ROUTES, type RouteDefinition, toRouterPath } from './routes';
 
 /** API Gateway gives up after 29 s; stop upstream work a little before, so the caller gets our answer. */
 const GATEWAY_BUDGET_MS = 28_000;
@@ -95,8 +97,47 @@ export function createApiApp(deps: ApiDependencies): ApiApp {
 
   return {
     router,
-    handle: (event, context) => router.resolve(event, context),
+    handle: async (event, context) => {
+      const result = await answer(event, context);
+      // HEAD runs as GET: same status and headers, no body.
+      const isHead = (event as Partial<APIGatewayProxyEvent> | null)?.httpMethod?.toUpperCase() === 'HEAD';
+      return isHead ? { ...result, body: '', isBase64Encoded: false } : result;
+    },
   };
+
+  async function answer(event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> {
+    try {
+      const request = normaliseGatewayEvent(event);
+      const allowed = allowedMethods(request.path);
+      if (request.method === 'OPTIONS') return optionsAnswer(request.path, allowed);
+      // Before the router, which would take GET /groups/search for the group whose id is "search".
+      if (allowed.length > 0 && !allowed.includes(request.method)) {
+        return toProxyResult(methodNotAllowed(request.method, request.path, allowed));
+      }
+      return await router.resolve(request.event, context);
+    } catch (error) {
+      // Whatever escapes the router (it rethrows what it cannot turn into a Request) still gets the
+      // one error shape, not a Lambda error that the gateway would turn into a bare 502.
+      if (error instanceof ApiError) return toProxyResult(error);
+      const requestId = (event as Partial<APIGatewayProxyEvent> | null)?.requestContext?.requestId;
+      logger.error('request not handled', {
+        error: error instanceof Error ? { name: error.name, message: error.message } : String(error),
+        requestId,
+      });
+      return toProxyResult(internalError(requestId));
+    }
+  }
+}
+
+/**
+ * OPTIONS lists the methods of a path. No CORS headers: every route but the webhook needs a SigV4
+ * signature, which browsers do not make, and the webhook is called server to server.
+ */
+function optionsAnswer(path: string, allowed: string[]): APIGatewayProxyResult {
+  if (allowed.length === 0) {
+    return toProxyResult(new ApiError(404, 'ROUTE_NOT_FOUND', `No route OPTIONS ${path}.`));
+  }
+  return { statusCode: 204, headers: { Allow: allowed.join(', ') }, body: '', isBase64Encoded: false };
 }
 
 function scopeOf(reqCtx: RequestContext): RequestScope {
@@ -106,7 +147,14 @@ function scopeOf(reqCtx: RequestContext): RequestScope {
     requestId: event.requestContext?.requestId ?? reqCtx.context?.awsRequestId ?? 'unknown',
     deadline: Date.now() + Math.max(0, Math.min(GATEWAY_BUDGET_MS, remaining - LAMBDA_MARGIN_MS)),
     request: reqCtx.req,
+    rawBody: rawBodyOf(event),
   };
+}
+
+/** The exact bytes the caller sent, from the event itself (a web Request would re-encode them). */
+function rawBodyOf(event: Partial<APIGatewayProxyEvent>): Buffer | null {
+  if (typeof event.body !== 'string') return null;
+  return Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
 }
 
 /** Presence, size, media type, and (unless the handler must see the raw bytes first) JSON syntax and nesting. */

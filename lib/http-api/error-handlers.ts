@@ -16,9 +16,9 @@ import { InvalidCompanyCreatedError } from '../onboarding/company-created';
 import { OnboardingConfigError } from '../onboarding/config';
 import { QueueSendError } from '../onboarding/send-messages';
 import { WebhookSecretError, WebhookVerificationError } from '../webhook/index';
-import { ApiError, fromKeepnetError, internalError, toResponse } from './errors';
+import { ApiError, fromKeepnetError, internalError, methodNotAllowed, toResponse } from './errors';
 import { fieldIssues, formatField } from './issues';
-import { methodsForPath } from './routes';
+import { allowedMethods } from './routes';
 
 export function registerErrorHandlers(router: Router): void {
   router.errorHandler(ApiError, async (error) => toResponse(error));
@@ -44,14 +44,9 @@ export function registerErrorHandlers(router: Router): void {
 
   router.notFound(async (_error, reqCtx) => {
     const path = new URL(reqCtx.req.url).pathname;
-    const allowed = methodsForPath(path);
+    const allowed = allowedMethods(path);
     if (allowed.length > 0) {
-      return toResponse(
-        new ApiError(405, 'METHOD_NOT_ALLOWED', `${reqCtx.req.method} is not allowed on ${path}.`, {
-          details: { allowed },
-          headers: { Allow: allowed.join(', ') },
-        }),
-      );
+      return toResponse(methodNotAllowed(reqCtx.req.method, path, allowed));
     }
     return toResponse(new ApiError(404, 'ROUTE_NOT_FOUND', `No route ${reqCtx.req.method} ${path}.`));
   });

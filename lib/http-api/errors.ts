@@ -2,6 +2,7 @@
 // The mapping from Keepnet's typed errors decides who is at fault: the caller (4xx) or Keepnet / this
 // service's own configuration (5xx). Messages are written here, never copied from an upstream body or
 // a stack, so no token, secret or internal path can reach a response.
+import type { APIGatewayProxyResult } from 'aws-lambda';
 import {
   KeepnetAuthenticationError,
   KeepnetConfigurationError,
@@ -101,10 +102,27 @@ export function fromKeepnetError(error: KeepnetError): ApiError {
   return new ApiError(502, 'UPSTREAM_ERROR', 'Keepnet call failed.');
 }
 
+export function methodNotAllowed(method: string, path: string, allowed: readonly string[]): ApiError {
+  return new ApiError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}.`, {
+    details: { allowed },
+    headers: { Allow: allowed.join(', ') },
+  });
+}
+
 export function internalError(requestId: string | undefined): ApiError {
   return new ApiError(500, 'INTERNAL_ERROR', 'Internal error.', {
     ...(requestId ? { details: { requestId } } : {}),
   });
+}
+
+/** Renders an ApiError as the v1 result the Lambda returns, for answers given without the router. */
+export function toProxyResult(error: ApiError): APIGatewayProxyResult {
+  return {
+    statusCode: error.status,
+    headers: { 'Content-Type': 'application/json', ...error.headers },
+    body: JSON.stringify(error.toBody()),
+    isBase64Encoded: false,
+  };
 }
 
 /** Renders an ApiError as the web Response the Powertools router returns. */

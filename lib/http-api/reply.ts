@@ -15,6 +15,8 @@ export interface RequestScope {
   deadline: number;
   /** The raw web Request (the webhook reads its exact bytes and headers). */
   request: Request;
+  /** The exact bytes of the body (base64-decoded when the gateway encoded them); null for none. */
+  rawBody: Buffer | null;
 }
 
 export function ok(body: unknown, headers?: Record<string, string>): Reply {

@@ -242,11 +242,26 @@ export function routeFor(method: string, concretePath: string): RouteDefinition 
   return candidates.find((route) => !route.path.includes('{')) ?? candidates[0];
 }
 
-/** The methods registered for a concrete path, for 405 and its Allow header. */
+/**
+ * The methods registered for a concrete path, for 405 and its Allow header. A static path shadows the
+ * templates it also matches: `/groups/search` is the search route, never a group whose id is "search".
+ */
 export function methodsForPath(concretePath: string): HttpMethod[] {
-  return API_ROUTES.filter((route) => pathPattern(route.path).test(concretePath)).map(
-    (route) => route.method,
-  );
+  const matching = API_ROUTES.filter((route) => pathPattern(route.path).test(concretePath));
+  const statics = matching.filter((route) => !route.path.includes('{'));
+  return (statics.length > 0 ? statics : matching).map((route) => route.method);
+}
+
+/**
+ * What the Allow header lists for a concrete path: its routes' methods, HEAD wherever GET is (answered
+ * as GET without the body), and OPTIONS (answered from this table). Empty when no route has the path.
+ */
+export function allowedMethods(concretePath: string): string[] {
+  const methods: string[] = methodsForPath(concretePath);
+  if (methods.length === 0) return [];
+  if (methods.includes('GET')) methods.push('HEAD');
+  methods.push('OPTIONS');
+  return [...new Set(methods)].sort();
 }
 
 const patterns = new Map<string, RegExp>();

@@ -1,20 +1,21 @@
 // The body of one onboarding queue message: "put this company in this group". Versioned so a
-// deployment that changes it can still read what the previous one queued.
+// deployment that changes it can still read what the previous one queued. Read tolerantly: fields this
+// version does not know (added by a newer router, then rolled back) are ignored, not a poison message.
 import { z } from 'zod';
 import { GroupNameSchema, ResourceIdSchema } from './company-created';
 import { formatIssues } from './issues';
 
-export const OnboardingMessageSchema = z.strictObject({
+export const OnboardingMessageSchema = z.object({
   v: z.literal(1),
   companyResourceId: ResourceIdSchema,
   companyName: z.string().max(256).optional(),
   group: z.union([
-    z.strictObject({
+    z.object({
       id: ResourceIdSchema,
       /** Set when the worker forwarded this from a name: if the id is gone, it routes by name again. */
       viaName: GroupNameSchema.optional(),
     }),
-    z.strictObject({
+    z.object({
       name: GroupNameSchema,
       /** An id this name led to that turned out not to exist: a cached mapping to it is not trusted. */
       staleId: ResourceIdSchema.optional(),

@@ -68,8 +68,10 @@ export async function onboardBatch(
   }
 
   const tasks: (() => Promise<void>)[] = [];
-  for (const [groupId, items] of byGroupId) tasks.push(() => addToGroup(groupId, items, deps, outcomes));
-  for (const items of byName.values()) tasks.push(() => forwardNamed(items, deps, outcomes));
+  for (const [groupId, items] of byGroupId)
+    tasks.push(isolated(items, outcomes, () => addToGroup(groupId, items, deps, outcomes)));
+  for (const items of byName.values())
+    tasks.push(isolated(items, outcomes, () => forwardNamed(items, deps, outcomes)));
   await runPool(tasks, deps.groupConcurrency ?? 4);
 
   logFailures(records, outcomes);
@@ -220,6 +222,26 @@ async function forwardNamed(items: Parsed[], deps: WorkerDeps, outcomes: Map<str
     return fail(false, `Could not forward to group ${groupId}: ${(error as Error).message}`);
   }
   for (const { record } of items) outcomes.set(record.messageId, { ok: true, action: 'forwarded', groupId });
+}
+
+/**
+ * One group's work, fenced: whatever it throws unexpectedly fails that group's messages (retryable)
+ * and nothing else, so one group's bug or outage never fails or re-runs the other groups of the batch.
+ */
+function isolated(items: Parsed[], outcomes: Map<string, Outcome>, work: () => Promise<void>) {
+  return async () => {
+    try {
+      await work();
+    } catch (error) {
+      const reason = `Unexpected failure: ${(error as Error).message}`;
+      for (const { record } of items) outcomes.set(record.messageId, { ok: false, permanent: false, reason });
+    }
+    // A message the work forgot to settle must not pass as done.
+    for (const { record } of items) {
+      if (!outcomes.has(record.messageId))
+        outcomes.set(record.messageId, { ok: false, permanent: false, reason: 'No outcome recorded' });
+    }
+  };
 }
 
 async function runPool(tasks: (() => Promise<void>)[], concurrency: number): Promise<void> {

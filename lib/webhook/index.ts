@@ -2,6 +2,7 @@
 import { InMemoryReplayCache, type ReplayCache } from './replay-cache';
 import {
   DEFAULT_TOLERANCE_SECONDS,
+  type RawBody,
   SIGNATURE_HEADER,
   TIMESTAMP_HEADER,
   verifyWebhookSignature,
@@ -26,7 +27,7 @@ export interface VerifiedWebhook {
 }
 
 export interface WebhookVerifier {
-  verify(headers: Headers, rawBody: string): Promise<VerifiedWebhook>;
+  verify(headers: Headers, rawBody: RawBody): Promise<VerifiedWebhook>;
   /** Call when handling a verified request failed, so that the sender's retry is not taken for a replay. */
   release(verified: VerifiedWebhook): void;
 }
@@ -35,7 +36,7 @@ export function createWebhookVerifier(options: WebhookVerifierOptions): WebhookV
   const replayCache = options.replayCache ?? new InMemoryReplayCache();
   const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
   const now = options.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
-  const verify = async (headers: Headers, rawBody: string): Promise<VerifiedWebhook> => {
+  const verify = async (headers: Headers, rawBody: RawBody): Promise<VerifiedWebhook> => {
     const nowSeconds = now();
     const timestamp = headers.get(TIMESTAMP_HEADER);
     const signature = verifyWebhookSignature({

@@ -30,14 +30,21 @@ export class WebhookVerificationError extends Error {
   }
 }
 
-export function computeSignature(secret: string, timestamp: string, rawBody: string): string {
-  return createHmac('sha256', secret).update(`${timestamp}.${rawBody}`, 'utf8').digest('hex');
+/** The body as the sender's bytes: a string is taken as its UTF-8 encoding. */
+export type RawBody = string | Uint8Array;
+
+/** HMAC over `<timestamp>.` followed by the body's exact bytes (a BOM or non-UTF-8 byte included). */
+export function computeSignature(secret: string, timestamp: string, rawBody: RawBody): string {
+  const hmac = createHmac('sha256', secret).update(`${timestamp}.`, 'utf8');
+  if (typeof rawBody === 'string') hmac.update(rawBody, 'utf8');
+  else hmac.update(rawBody);
+  return hmac.digest('hex');
 }
 
 /** The headers a sender attaches; used by tests, the bench and the docs' example. */
 export function signWebhook(
   secrets: string | string[],
-  rawBody: string,
+  rawBody: RawBody,
   timestamp: number = Math.floor(Date.now() / 1000),
 ): Record<string, string> {
   const ts = String(timestamp);
@@ -53,7 +60,7 @@ export function signWebhook(
 export interface VerifyInput {
   timestamp: string | null | undefined;
   signature: string | null | undefined;
-  rawBody: string;
+  rawBody: RawBody;
   /** Accepted secrets, current first. */
   secrets: readonly string[];
   nowSeconds: number;

@@ -222,9 +222,11 @@ describe('runExportJob failures leave nothing behind', () => {
       prefix: 'deadline-ctx/',
       partSize: 5 * MiB,
       queueSize: 1,
-      deadline: Date.now() + 400,
+      deadline: Date.now() + 1_000,
     });
-    await expect(runExportJob(job, ctx)).rejects.toThrow(ExportDeadlineError);
+    // Far more than a second's worth of bytes. On a loaded machine the deadline may even pass before the
+    // reply's headers: then the client reports it (KeepnetTimeoutError); either way nothing is written.
+    await expect(runExportJob(job, ctx)).rejects.toThrow(/deadline/);
     expect(sent.map((s) => s.command)).not.toContain('CompleteMultipartUploadCommand');
     expect(await keysUnder('deadline-ctx/')).toEqual([]);
   });

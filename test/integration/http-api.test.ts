@@ -418,10 +418,10 @@ describe('invalid input and routing', () => {
     expect([unknown.status, errorOf(unknown).code]).toEqual([404, 'ROUTE_NOT_FOUND']);
     const wrong = await call({ method: 'PUT', path: '/groups' });
     expect(wrong.status).toBe(405);
-    expect(wrong.headers.allow).toBe('GET, POST');
+    expect(wrong.headers.allow).toBe('GET, HEAD, OPTIONS, POST');
     const wrongOnId = await call({ method: 'POST', path: `/groups/${groupId('Finance')}` });
     expect(wrongOnId.status).toBe(405);
-    expect(wrongOnId.headers.allow?.split(', ').sort()).toEqual(['DELETE', 'GET', 'PATCH']);
+    expect(wrongOnId.headers.allow?.split(', ').sort()).toEqual(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH']);
   });
 
   it.each([

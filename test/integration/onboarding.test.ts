@@ -51,22 +51,31 @@ describe('onboarding: poison messages and redelivery', () => {
   it('moves a poison message to the DLQ after maxReceiveCount, logging why, while its group goes on', async () => {
     const { keepnet } = world.stack;
     const good = keepnet.state.addCompany({ name: 'Good neighbour' });
+    const behind = keepnet.state.addCompany({ name: 'Queued behind the poison' });
     const groupId = groupIdByName(keepnet, 'Finance')!;
     const membersBefore = keepnet.state.groupMemberIds(groupId);
 
     await world.router(
-      companyCreatedEvent({ companyResourceId: 'NoSuchCompany1', groupResourceIds: [groupId] }),
+      companyCreatedEvent({ companyResourceId: good.resourceId, groupResourceIds: [groupId] }),
     );
     await world.router(
-      companyCreatedEvent({ companyResourceId: good.resourceId, groupResourceIds: [groupId] }),
+      companyCreatedEvent({ companyResourceId: 'NoSuchCompany1', groupResourceIds: [groupId] }),
+    );
+    // FIFO semantics: a message queued behind a failing one in its group is reported failed with it
+    // (it is written all the same; the retry finds it a member).
+    await world.router(
+      companyCreatedEvent({ companyResourceId: behind.resourceId, groupResourceIds: [groupId] }),
     );
     await drain(world, 2);
 
-    expect(keepnet.state.groupMemberIds(groupId).sort()).toEqual([...membersBefore, good.resourceId].sort());
-    const dead = world.sqs
+    expect(keepnet.state.groupMemberIds(groupId).sort()).toEqual(
+      [...membersBefore, good.resourceId, behind.resourceId].sort(),
+    );
+    const deadIds = world.sqs
       .messages(world.dlqUrl)
-      .map((m) => JSON.parse(m.body) as { companyResourceId: string });
-    expect(dead.map((m) => m.companyResourceId)).toEqual(['NoSuchCompany1']);
+      .map((m) => (JSON.parse(m.body) as { companyResourceId: string }).companyResourceId);
+    expect(deadIds).toContain('NoSuchCompany1');
+    expect(deadIds).not.toContain(good.resourceId);
     const rejections = world.errors.filter((e) => e.message.startsWith('Onboarding message rejected'));
     expect(rejections).toHaveLength(3); // once per receive, up to maxReceiveCount
     expect(JSON.stringify(rejections[0]!.attributes)).toContain('unknown company resource id');

@@ -5,13 +5,16 @@
 import { parseCompanyCreatedDetail } from '../../onboarding/company-created';
 import { parseJsonBody } from '../body-guard';
 import type { ApiDependencies } from '../dependencies';
+import { ApiError } from '../errors';
 import type { Reply, RequestScope } from '../reply';
 
 export async function companyCreatedWebhook(deps: ApiDependencies, scope: RequestScope): Promise<Reply> {
-  const rawBody = await scope.request.text();
+  // The event's own bytes: the web Request's text() would drop a BOM and replace bytes that are not
+  // UTF-8, and the sender signed what it sent.
+  const rawBody = scope.rawBody ?? Buffer.alloc(0);
   const verified = await deps.webhook.verify(scope.request.headers, rawBody);
   // Only now are the bytes read as JSON, then as a CompanyCreated detail (400 naming the field).
-  const detail = parseCompanyCreatedDetail(parseJsonBody(rawBody));
+  const detail = parseCompanyCreatedDetail(parseJsonBody(decodeUtf8(rawBody)));
   try {
     const routed = await deps.routeCompanyCreated(detail, { eventId: `webhook-${verified.signature}` });
     return {
@@ -32,5 +35,14 @@ export async function companyCreatedWebhook(deps: ApiDependencies, scope: Reques
     // Not handled: the sender will retry this exact request, which must not be taken for a replay.
     deps.webhook.release(verified);
     throw error;
+  }
+}
+
+/** Strict UTF-8 (a leading BOM is dropped, as JSON allows): bytes that are not UTF-8 are not JSON. */
+function decodeUtf8(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new ApiError(400, 'MALFORMED_JSON', 'The request body is not valid JSON (it is not UTF-8).');
   }
 }

@@ -5,8 +5,9 @@
 // - First run (no watermark yet): emits nothing and starts from the newest existing company (Keepnet's
 //   own clock, so no skew between our "now" and its createTimes), or from POLLER_START_TIME.
 // - Equal createTimes: the ids already emitted at the watermark time are kept and skipped next time.
-// - Paging newest-first while companies are being created shifts items down a page: seen ids are
-//   de-duplicated, and nothing can be skipped (inserts only push older items further down).
+// - Paging newest-first while companies are created shifts items down a page (seen ids are
+//   de-duplicated); a company deleted meanwhile shifts them up, which can hide one: a walk over several
+//   pages is repeated until it finds nothing new (findNewCompanies).
 // - Events go out oldest first; if some are refused after retries, the watermark advances over the
 //   accepted prefix only and the run fails, so the rest is retried on the next schedule.
 import type { EventBridgeClient, PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
@@ -68,25 +69,56 @@ interface Found {
   time: number;
 }
 
-/** Companies created after the watermark (or at it, when not yet emitted), newest first. */
+/** Re-walks allowed when a walk spanned several pages (see findNewCompanies). */
+const MAX_WALKS = 4;
+
+/**
+ * Companies created after the watermark (or at it, when not yet emitted), newest first.
+ *
+ * Paging newest first, an insert pushes rows down a page (seen again, de-duplicated), but a DELETE of
+ * a row on an earlier page pulls every later row UP one: the row that moves from the top of page n+1
+ * to the bottom of page n is never read. Were it newer than the watermark, it would be passed over for
+ * good (the watermark moves beyond it). So a walk that needed more than one page is repeated until
+ * one finds nothing new; a single page is one consistent reply and needs no second look.
+ */
 async function findNewCompanies(deps: PollerDeps, config: PollerConfig, from: Watermark): Promise<Found[]> {
+  const found = new Map<string, Found>();
+  for (let walk = 1; ; walk++) {
+    const { added, rowsRead } = await walkDownToWatermark(deps, config, from, found);
+    if (rowsRead <= config.pageSize || (walk > 1 && added === 0)) break;
+    if (walk >= MAX_WALKS) {
+      throw new Error(
+        `Companies keep changing under the poll (${MAX_WALKS} walks each found more): retry next run`,
+      );
+    }
+  }
+  return [...found.values()];
+}
+
+async function walkDownToWatermark(
+  deps: PollerDeps,
+  config: PollerConfig,
+  from: Watermark,
+  found: Map<string, Found>,
+): Promise<{ added: number; rowsRead: number }> {
   const watermark = parseCreateTime(from.watermark);
   const skip = new Set(from.idsAtWatermark);
-  const seen = new Set<string>();
-  const found: Found[] = [];
+  let added = 0;
+  let rowsRead = 0;
   const companies = deps.keepnet.iterateCompanies(
     { orderBy: 'CreateTime', ascending: false, pageSize: config.pageSize },
     deps.deadline ? { deadline: deps.deadline } : {},
   );
   for await (const company of companies) {
+    rowsRead++;
     const time = parseCreateTime(company.createTime);
     if (time < watermark) break;
-    if (seen.has(company.companyResourceId)) continue;
-    seen.add(company.companyResourceId);
+    if (found.has(company.companyResourceId)) continue;
     if (time === watermark && skip.has(company.companyResourceId)) continue;
-    found.push({ company, time });
+    found.set(company.companyResourceId, { company, time });
+    added++;
   }
-  return found;
+  return { added, rowsRead };
 }
 
 /** The watermark where the newest company stands now (first run). */
