@@ -5,11 +5,16 @@
 //   upload:   the same byte count from memory through the same upload code and S3 settings (S3 alone);
 //   pipe:     download piped straight into upload, no meter or counter (the streaming floor).
 // ratio = export time ÷ max(download, upload): 1.0 means streaming costs nothing over the slower side.
+// Fairness: one warm-up export per size is discarded; then BENCH_EXPORT_RUNS (default 3) rounds run every
+// mode once, interleaved and rotated, and the times are medians. All modes move the same bytes, run as the
+// same kind of child process with the same V8 flags, against the same simulator and s3rver process.
 // Goals: ratio ≤ 1.1; RSS growth (peak − baseline before the export) ≤ 64 MB whatever the size.
 // CPU times are reported too: on a machine with few cores the simulator, s3rver and the exporter compete
 // for them, and the wall-clock ratio then measures that contention as much as the code.
 // Knobs: BENCH_EXPORT_PART_SIZE / BENCH_EXPORT_QUEUE_SIZE (experiments), BENCH_EXPORT_GC_MS (forces GC that
-// often, to tell live memory from garbage V8 has not collected), BENCH_EXPORT_DEBUG (raw child results).
+// often, to tell live memory from garbage V8 has not collected), BENCH_EXPORT_DEBUG (raw child results),
+// BENCH_EXPORT_RUNS, BENCH_EXPORT_SIZES_MB (e.g. "50"), BENCH_EXPORT_LAMBDA_MEMORY_MB, and
+// BENCH_EXPORT_NODE_FLAGS (extra flags for every child, experiments only).
 //
 // Run alone: `npx tsx bench/export.ts [--quick]`, or through `npm run bench`.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
@@ -37,6 +42,32 @@ export const EXPORT_RSS_GROWTH_GOAL_MB = 64;
 
 /** `pipe`: the export's download straight into the same upload, without meter or counter. */
 type Mode = 'export' | 'download' | 'upload' | 'pipe';
+const MODES: readonly Mode[] = ['download', 'export', 'upload', 'pipe'];
+
+/**
+ * Every child runs with the V8 heap flags the Lambda Node.js runtime derives from the function's memory
+ * (its bootstrap: new space 5% of memory, semi-space half of that, old space the rest), so RSS is
+ * measured under the GC sizing production has. scheduled-export has 1024 MB (infra/stack.ts). Set
+ * BENCH_EXPORT_LAMBDA_MEMORY_MB=0 to run with Node's defaults instead.
+ */
+const lambdaMemoryMb =
+  process.env.BENCH_EXPORT_LAMBDA_MEMORY_MB === undefined
+    ? 1024
+    : Number(process.env.BENCH_EXPORT_LAMBDA_MEMORY_MB) || null;
+function lambdaV8Flags(): string[] {
+  if (lambdaMemoryMb === null) return [];
+  const newSpace = Math.floor(lambdaMemoryMb / 20);
+  return [
+    `--max-semi-space-size=${Math.floor(newSpace / 2)}`,
+    `--max-old-space-size=${lambdaMemoryMb - newSpace}`,
+  ];
+}
+
+/** The run with the median time (runs are few and odd by default; the upper middle one otherwise). */
+function median(results: ChildResult[]): ChildResult {
+  const sorted = [...results].sort((a, b) => a.ms - b.ms);
+  return sorted[Math.floor(sorted.length / 2)] as ChildResult;
+}
 
 interface ChildResult {
   mode: Mode;
@@ -76,6 +107,11 @@ export interface ExportBenchSize {
   peakRssMb: number;
   rssGrowthMb: number;
   vmHwmMb: number | null;
+  /** Every measured run (ms), in order; the figures above are their medians. */
+  exportRunsMs: number[];
+  downloadRunsMs: number[];
+  uploadRunsMs: number[];
+  pipeRunsMs: number[];
 }
 
 export interface ExportBenchResult {
@@ -84,6 +120,11 @@ export interface ExportBenchResult {
   cpus: number;
   partSize: number;
   queueSize: number;
+  /** Measured runs per mode and size (after one discarded warm-up); times are medians. */
+  runs: number;
+  /** The V8 flags every child ran with (those of a Lambda with this memory), or none. */
+  lambdaMemoryMb: number | null;
+  v8Flags: string[];
   sizes: ExportBenchSize[];
   goals: { ratio: number; rssGrowthMb: number };
   /** Worst ratio and largest growth over the sizes. */
@@ -93,7 +134,12 @@ export interface ExportBenchResult {
 }
 
 export async function benchExport(opts: { quick?: boolean } = {}): Promise<ExportBenchResult> {
-  const sizes = opts.quick ? [5 * MB, 50 * MB] : [10 * MB, 500 * MB];
+  const sizes = process.env.BENCH_EXPORT_SIZES_MB
+    ? process.env.BENCH_EXPORT_SIZES_MB.split(',').map((mb) => Number(mb) * MB)
+    : opts.quick
+      ? [5 * MB, 50 * MB]
+      : [10 * MB, 500 * MB];
+  const runs = Number(process.env.BENCH_EXPORT_RUNS) || 3;
   const stack = await startLocalStack();
   // S3 gets a process of its own, as it has in AWS: sharing the simulator's event loop would make the
   // streamed export (both at once) look slower than it is against the download or upload alone.
@@ -108,15 +154,34 @@ export async function benchExport(opts: { quick?: boolean } = {}): Promise<Expor
         POWERTOOLS_LOG_LEVEL: 'SILENT',
         POWERTOOLS_METRICS_DISABLED: 'true',
       };
-      // Download first: its byte count (the synthetic export overshoots its target a little) sizes the upload.
-      const download = await child('download', 0, env);
-      const exported = await child('export', 0, env);
-      const upload = await child('upload', download.bytes, env);
-      const pipe = await child('pipe', 0, env);
-      if (process.env.BENCH_EXPORT_DEBUG) console.log(JSON.stringify({ download, exported, upload, pipe }));
-      if (exported.bytes !== download.bytes) {
-        throw new Error(`export wrote ${exported.bytes} bytes but the download had ${download.bytes}`);
+      // Warm-up, discarded: the first run against a fresh s3rver and simulator pays their JIT, disk and
+      // connection set-up. Its download's byte count (the synthetic export overshoots its target a
+      // little) sizes the upload baseline, so every mode moves exactly the same bytes.
+      const warm = await child('download', 0, env);
+      await child('export', 0, env);
+      const samples: Record<Mode, ChildResult[]> = { export: [], download: [], upload: [], pipe: [] };
+      for (let round = 0; round < runs; round++) {
+        // Interleaved and rotated, so a burst of load from other processes hits every mode alike.
+        const order = MODES.map((_, i) => MODES[(i + round) % MODES.length] as Mode);
+        for (const mode of order)
+          samples[mode].push(await child(mode, mode === 'upload' ? warm.bytes : 0, env));
       }
+      if (process.env.BENCH_EXPORT_DEBUG) console.log(JSON.stringify(samples));
+      for (const mode of MODES) {
+        for (const sample of samples[mode]) {
+          if (sample.bytes !== warm.bytes) {
+            throw new Error(`${mode} moved ${sample.bytes} bytes but the download had ${warm.bytes}`);
+          }
+        }
+      }
+      const exported = median(samples.export);
+      const download = median(samples.download);
+      const upload = median(samples.upload);
+      const pipe = median(samples.pipe);
+      // Memory: the worst export run, not the median one.
+      const worstRss = samples.export.reduce((a, b) =>
+        b.peakRssMb - b.baselineRssMb > a.peakRssMb - a.baselineRssMb ? b : a,
+      );
       const size: ExportBenchSize = {
         targetBytes,
         bytes: exported.bytes,
@@ -131,14 +196,18 @@ export async function benchExport(opts: { quick?: boolean } = {}): Promise<Expor
         pipeMs: pipe.ms,
         pipeCpuMs: pipe.cpuMs,
         verificationRatio: round(exported.ms / pipe.ms),
-        baselineRssMb: exported.baselineRssMb,
-        peakRssMb: exported.peakRssMb,
-        rssGrowthMb: round(exported.peakRssMb - exported.baselineRssMb, 1),
-        vmHwmMb: exported.vmHwmMb,
+        baselineRssMb: worstRss.baselineRssMb,
+        peakRssMb: worstRss.peakRssMb,
+        rssGrowthMb: round(worstRss.peakRssMb - worstRss.baselineRssMb, 1),
+        vmHwmMb: worstRss.vmHwmMb,
+        exportRunsMs: samples.export.map((r) => r.ms),
+        downloadRunsMs: samples.download.map((r) => r.ms),
+        uploadRunsMs: samples.upload.map((r) => r.ms),
+        pipeRunsMs: samples.pipe.map((r) => r.ms),
       };
       results.push(size);
       console.log(
-        `export ${(size.bytes / MB).toFixed(0)} MB: ${size.exportMs} ms vs download ${size.downloadMs} ms, ` +
+        `export ${(size.bytes / MB).toFixed(0)} MB (median of ${runs}): ${size.exportMs} ms vs download ${size.downloadMs} ms, ` +
           `upload ${size.uploadMs} ms → ratio ${size.ratio} (goal ≤ ${EXPORT_RATIO_GOAL}); ` +
           `CPU ${size.exportCpuMs} vs ${size.downloadCpuMs} + ${size.uploadCpuMs} ms → ${size.cpuRatio}; ` +
           `unverified pipe ${size.pipeMs} ms → verification ×${size.verificationRatio}; ` +
@@ -153,6 +222,9 @@ export async function benchExport(opts: { quick?: boolean } = {}): Promise<Expor
       cpus: availableParallelism(),
       partSize,
       queueSize,
+      runs,
+      lambdaMemoryMb,
+      v8Flags: lambdaV8Flags(),
       sizes: results,
       goals: { ratio: EXPORT_RATIO_GOAL, rssGrowthMb: EXPORT_RSS_GROWTH_GOAL_MB },
       worstRatio,
@@ -182,6 +254,8 @@ async function child(mode: Mode, bytes: number, env: NodeJS.ProcessEnv): Promise
   const { stdout } = await run(
     process.execPath,
     [
+      ...lambdaV8Flags(),
+      ...(process.env.BENCH_EXPORT_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
       ...(process.env.BENCH_EXPORT_GC_MS ? ['--expose-gc'] : []),
       '--import',
       'tsx',

@@ -13,7 +13,7 @@ export const handler = async (
 ): Promise<APIGatewayProxyResult> => {
   // Only ids: the event holds the caller's SigV4 Authorization header and must never be logged.
   logger.addContext(context);
-  logger.appendKeys({ apiRequestId: event.requestContext?.requestId });
+  logger.appendKeys({ apiRequestId: event?.requestContext?.requestId });
   try {
     return await app.handle(event, context);
   } finally {

@@ -10,13 +10,18 @@ export class ExportConfigurationError extends Error {
   }
 }
 
-/** The export body ended before the byte count the server announced (Content-Length). */
+/**
+ * The export body did not match the byte count the server announced (Content-Length): it ended early
+ * (truncated) or, rarer, ran past it (`receivedBytes` is then where the meter stopped reading).
+ */
 export class ExportTruncatedError extends Error {
   readonly expectedBytes: number;
   readonly receivedBytes: number;
   constructor(expectedBytes: number, receivedBytes: number) {
     super(
-      `export body truncated: received ${receivedBytes} of ${expectedBytes} bytes announced by Content-Length`,
+      receivedBytes < expectedBytes
+        ? `export body truncated: received ${receivedBytes} of ${expectedBytes} bytes announced by Content-Length`
+        : `export body too long: received at least ${receivedBytes} bytes, ${expectedBytes} announced by Content-Length`,
     );
     this.name = 'ExportTruncatedError';
     this.expectedBytes = expectedBytes;

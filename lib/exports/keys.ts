@@ -13,18 +13,44 @@ export function utcTimestamp(time: Date): string {
     .replace(/[-:]/g, '');
 }
 
+/**
+ * `20261128T020005.123Z`, optionally `-<requestId>`: the stamp of an on-demand export (runExportJob).
+ * Its time is "now", not a schedule slot, so second precision let two requests in the same second
+ * overwrite each other's file; milliseconds (and a request id, when the caller has one) keep them apart.
+ * Still sorts chronologically among on-demand keys of one kind (fixed width up to the suffix).
+ */
+export function onDemandStamp(time: Date, requestId?: string): string {
+  const stamp = time.toISOString().replace(/[-:]/g, '');
+  if (requestId === undefined) return stamp;
+  if (!/^[A-Za-z0-9-]{1,64}$/.test(requestId)) {
+    throw new Error(`requestId: must be 1-64 letters, digits or '-' (it becomes part of the object key)`);
+  }
+  return `${stamp}-${requestId}`;
+}
+
 /** `2026-11-28` (UTC). */
 export function utcDate(time: Date): string {
   return time.toISOString().slice(0, 10);
 }
 
-/** `${prefix}<what>/date=YYYY-MM-DD/<what>-<UTC timestamp>.<ext>` */
-export function objectKey(prefix: string, what: string, scheduledTime: Date, ext: FileExtension): string {
-  return `${prefix}${what}/date=${utcDate(scheduledTime)}/${fileName(what, scheduledTime, ext)}`;
+/** `${prefix}<what>/date=YYYY-MM-DD/<what>-<stamp>.<ext>`; the stamp is the UTC timestamp unless given. */
+export function objectKey(
+  prefix: string,
+  what: string,
+  scheduledTime: Date,
+  ext: FileExtension,
+  stamp: string = utcTimestamp(scheduledTime),
+): string {
+  return `${prefix}${what}/date=${utcDate(scheduledTime)}/${fileName(what, scheduledTime, ext, stamp)}`;
 }
 
-export function fileName(what: string, scheduledTime: Date, ext: FileExtension): string {
-  return `${what}-${utcTimestamp(scheduledTime)}.${ext}`;
+export function fileName(
+  what: string,
+  scheduledTime: Date,
+  ext: FileExtension,
+  stamp: string = utcTimestamp(scheduledTime),
+): string {
+  return `${what}-${stamp}.${ext}`;
 }
 
 /** The folder under which every object of kind `what` lives (for listing). */

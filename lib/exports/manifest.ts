@@ -18,6 +18,7 @@ export interface ManifestObject {
   /** Lower-case hex SHA-256 of the object's bytes. */
   checksum: string;
   checksumAlgorithm: 'SHA-256';
+  /** S3's own CRC32 (base64; `…-N` composite for multipart), when S3 returns one. */
   s3Checksum?: string;
   /** CSV exports: data rows; snapshot: groups (lines); diff CSV: change rows. */
   rows?: number;

@@ -1,5 +1,5 @@
 // One export job → one S3 object: ask Keepnet for the file, stream it through a byte meter (SHA-256,
-// length check) and, for CSV, a record counter, straight into a multipart upload. Nothing is buffered
+// length check and, for CSV, record count, in one stage) straight into a multipart upload. Nothing is buffered
 // whole; any failure (API error, truncated body, reset, deadline) aborts the upload and is rethrown.
 import { createHash } from 'node:crypto';
 import { pipeline, type Readable } from 'node:stream';
@@ -15,7 +15,7 @@ import {
   ExportTruncatedError,
 } from './errors';
 import { type ExportFormat, type ExportJob, jobName, type SingleExportJob } from './job';
-import { type FileExtension, fileName, objectKey } from './keys';
+import { type FileExtension, fileName, objectKey, onDemandStamp, utcTimestamp } from './keys';
 import { streamToS3 } from './s3-upload';
 
 export const CONTENT_TYPES: Record<ExportFormat, string> = {
@@ -39,6 +39,11 @@ export interface ExportContext {
   kmsKeyId?: string | undefined;
   partSize?: number | undefined;
   queueSize?: number | undefined;
+  /**
+   * runExportJob only (on demand): appended to the file's timestamp so concurrent requests never share
+   * a key, e.g. the API request id. 1-64 of `[A-Za-z0-9-]`.
+   */
+  requestId?: string | undefined;
 }
 
 export interface ExportResult {
@@ -51,7 +56,7 @@ export interface ExportResult {
   /** Lower-case hex SHA-256 of the object's bytes, computed while streaming. */
   checksum: string;
   checksumAlgorithm: 'SHA-256';
-  /** S3's own checksum when it returned one (real S3 does; s3rver does not). */
+  /** S3's own CRC32 (base64) when it returned one (real S3 does; s3rver does not). */
   s3Checksum?: string;
   /** CSV only: data rows (records after the header). */
   rows?: number;
@@ -68,8 +73,10 @@ export interface ExportTarget {
 }
 
 /**
- * Runs a job that yields one file (`groups` or `group-members`); the HTTP API's "export now" uses it.
- * `all-group-members` yields one file per group: the scheduled run expands it (see run-scheduled-export).
+ * Runs a job that yields one file (`groups` or `group-members`) on demand; the HTTP API's "export now"
+ * uses it. Its key carries a millisecond timestamp (and `ctx.requestId` when set), not the scheduled
+ * run's second-precision one: `scheduledTime` is then "now", and two requests must not overwrite each
+ * other. `all-group-members` yields one file per group: the scheduled run expands it.
  */
 export async function runExportJob(job: ExportJob, ctx: ExportContext): Promise<ExportResult> {
   if (job.what === 'all-group-members') {
@@ -77,7 +84,13 @@ export async function runExportJob(job: ExportJob, ctx: ExportContext): Promise<
       `export job "${jobName(job)}": what: "all-group-members" writes one file per group; run it through runScheduledExport, or export one group with "group-members"`,
     );
   }
-  return exportTarget(targetOf(job), ctx);
+  let stamp: string;
+  try {
+    stamp = onDemandStamp(ctx.scheduledTime, ctx.requestId);
+  } catch (error) {
+    throw new ExportConfigurationError(`export job "${jobName(job)}": ${(error as Error).message}`);
+  }
+  return exportTarget(targetOf(job), ctx, stamp);
 }
 
 export function targetOf(job: SingleExportJob): ExportTarget {
@@ -97,23 +110,24 @@ export function searchOf(job: ExportJob): SearchOptions {
   return search;
 }
 
-export async function exportTarget(target: ExportTarget, ctx: ExportContext): Promise<ExportResult> {
+/** `stamp` names the file; the scheduled time's second-precision UTC timestamp unless given. */
+export async function exportTarget(
+  target: ExportTarget,
+  ctx: ExportContext,
+  stamp: string = utcTimestamp(ctx.scheduledTime),
+): Promise<ExportResult> {
   const ext = EXTENSIONS[target.format];
-  const key = objectKey(ctx.prefix, target.name, ctx.scheduledTime, ext);
+  const key = objectKey(ctx.prefix, target.name, ctx.scheduledTime, ext, stamp);
   const sourceRequest =
     target.groupId === null
       ? 'POST /api/company-groups/search/export'
       : `POST /api/company-groups/${target.groupId}/companies/search/export`;
   const download = await requestExport(ctx.client, target, callOptionsOf(ctx));
-  const meter = new ByteMeter(download.contentLength);
   const counter = target.format === 'CSV' ? new CsvRecordCounter() : null;
-  // pipeline() destroys every stage when one fails, so an error anywhere surfaces in the upload's reader.
+  const meter = new ByteMeter(download.contentLength, counter);
+  // pipeline() destroys both sides when one fails, so an error anywhere surfaces in the upload's reader.
   // Its callback has nothing to do: the upload reports the failure (see s3-upload.ts).
-  const ignore = (): void => undefined;
-  const body: Readable =
-    counter === null
-      ? pipeline(download.body, meter, ignore)
-      : pipeline(download.body, meter, counter, ignore);
+  const body: Readable = pipeline(download.body, meter, () => undefined);
 
   const contentType = CONTENT_TYPES[target.format];
   const label = `export ${target.name} → s3://${ctx.bucket}/${key}`;
@@ -123,7 +137,7 @@ export async function exportTarget(target: ExportTarget, ctx: ExportContext): Pr
     key,
     body,
     contentType,
-    contentDisposition: `attachment; filename="${fileName(target.name, ctx.scheduledTime, ext)}"`,
+    contentDisposition: `attachment; filename="${fileName(target.name, ctx.scheduledTime, ext, stamp)}"`,
     metadata: {
       job: target.name,
       'export-type': target.format,

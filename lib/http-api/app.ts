@@ -1,6 +1,8 @@
 // The API as a Powertools HTTP router: every route of routes.ts is registered with its zod schemas
 // (validated by the router's own validation middleware), a body guard runs first, and every error is
-// rendered as `{ error: { code, message, details } }`. Built once per container by functions/api.
+// rendered as `{ error: { code, message, details } }`. In front of the router, the gateway event is made
+// safe (gateway-event.ts), 404/405/OPTIONS are answered from the route table, HEAD runs as GET, and
+// nothing escapes as a Lambda error. Built once per container by functions/api.
 import { Router } from '@aws-lambda-powertools/event-handler/http';
 import type { Middleware, RequestContext } from '@aws-lambda-powertools/event-handler/types';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
@@ -100,7 +102,8 @@ export function createApiApp(deps: ApiDependencies): ApiApp {
     handle: async (event, context) => {
       const result = await answer(event, context);
       // HEAD runs as GET: same status and headers, no body.
-      const isHead = (event as Partial<APIGatewayProxyEvent> | null)?.httpMethod?.toUpperCase() === 'HEAD';
+      const method: unknown = (event as Partial<APIGatewayProxyEvent> | null)?.httpMethod;
+      const isHead = typeof method === 'string' && method.toUpperCase() === 'HEAD';
       return isHead ? { ...result, body: '', isBase64Encoded: false } : result;
     },
   };
@@ -109,9 +112,16 @@ export function createApiApp(deps: ApiDependencies): ApiApp {
     try {
       const request = normaliseGatewayEvent(event);
       const allowed = allowedMethods(request.path);
-      if (request.method === 'OPTIONS') return optionsAnswer(request.path, allowed);
-      // Before the router, which would take GET /groups/search for the group whose id is "search".
-      if (allowed.length > 0 && !allowed.includes(request.method)) {
+      // 404 and 405 are decided from the route table before the router runs: it would take
+      // GET /groups/search for the group whose id is "search", and answer a method it does not know
+      // (e.g. "PROPFIND") with an empty 405.
+      if (allowed.length === 0) {
+        return toProxyResult(
+          new ApiError(404, 'ROUTE_NOT_FOUND', `No route ${request.method} ${request.path}.`),
+        );
+      }
+      if (request.method === 'OPTIONS') return optionsAnswer(allowed);
+      if (!allowed.includes(request.method)) {
         return toProxyResult(methodNotAllowed(request.method, request.path, allowed));
       }
       return await router.resolve(request.event, context);
@@ -133,10 +143,7 @@ export function createApiApp(deps: ApiDependencies): ApiApp {
  * OPTIONS lists the methods of a path. No CORS headers: every route but the webhook needs a SigV4
  * signature, which browsers do not make, and the webhook is called server to server.
  */
-function optionsAnswer(path: string, allowed: string[]): APIGatewayProxyResult {
-  if (allowed.length === 0) {
-    return toProxyResult(new ApiError(404, 'ROUTE_NOT_FOUND', `No route OPTIONS ${path}.`));
-  }
+function optionsAnswer(allowed: string[]): APIGatewayProxyResult {
   return { statusCode: 204, headers: { Allow: allowed.join(', ') }, body: '', isBase64Encoded: false };
 }
 

@@ -42,7 +42,12 @@ export interface ApiDependencies {
   runExportJob(job: ExportJob, ctx: ExportContext): Promise<ExportResult>;
   /** Where export-now writes; undefined when EXPORT_BUCKET is unset (the route then answers 500). */
   exports: ExportSettings | undefined;
-  presignDownload(s3: S3Client, bucket: string, key: string, expiresInSeconds: number): Promise<string>;
+  presignDownload(
+    s3: S3Client,
+    bucket: string,
+    key: string,
+    expiresInSeconds: number,
+  ): Promise<PresignedDownload>;
   webhook: WebhookVerifier;
 }
 
@@ -53,15 +58,30 @@ export const membershipOperations: MembershipOperations = {
   readMemberIds,
 };
 
+export interface PresignedDownload {
+  url: string;
+  /** When the URL stops working: the lifetime asked for, or earlier when the signing credentials expire. */
+  expiresAt: Date;
+}
+
+/**
+ * A presigned GET. A URL signed with temporary credentials (a Lambda role's) stops working when they
+ * expire, whatever X-Amz-Expires says, so the expiry reported is the earlier of the two.
+ */
 export async function presignDownload(
   s3: S3Client,
   bucket: string,
   key: string,
   expiresInSeconds: number,
-): Promise<string> {
-  return getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: key }), {
+): Promise<PresignedDownload> {
+  const signedAt = Date.now();
+  const url = await getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket, Key: key }), {
     expiresIn: expiresInSeconds,
   });
+  const credentials = await s3.config.credentials();
+  const asked = signedAt + expiresInSeconds * 1000;
+  const credentialsEnd = credentials.expiration?.getTime() ?? Number.POSITIVE_INFINITY;
+  return { url, expiresAt: new Date(Math.min(asked, credentialsEnd)) };
 }
 
 /** S3 client as every function of this project builds it: path-style whenever an endpoint override is set. */

@@ -69,7 +69,12 @@ export function fromKeepnetError(error: KeepnetError): ApiError {
     return new ApiError(404, 'NOT_FOUND', 'Keepnet has no such resource.');
   }
   if (error instanceof KeepnetRateLimitedError) {
-    const retryAfter = Math.max(1, Math.ceil(error.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS));
+    // Whole seconds, at least 1 (RFC 9110's delay-seconds); a hint that is not a finite number is ignored.
+    const hint = error.retryAfterSeconds;
+    const retryAfter = Math.max(
+      1,
+      Math.ceil(hint !== undefined && Number.isFinite(hint) ? hint : DEFAULT_RETRY_AFTER_SECONDS),
+    );
     return new ApiError(429, 'RATE_LIMITED', 'Keepnet is rate limiting this service; retry later.', {
       details: { retryAfterSeconds: retryAfter },
       headers: { 'Retry-After': String(retryAfter) },

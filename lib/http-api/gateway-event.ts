@@ -2,7 +2,8 @@
 // it sees them. The router turns an event into a web Request, and several things real gateways send
 // make that throw (a Lambda error, which the gateway turns into a bare 502) or route wrongly:
 // - a body on GET/HEAD (REST APIs forward it; `new Request` refuses it);
-// - a header value outside ISO-8859-1, or with a control character (`Headers` refuses it);
+// - a header value outside ISO-8859-1, or with a control character (`Headers` refuses it), and a Host
+//   or X-Forwarded-Proto that makes no URL;
 // - a path that still carries the stage or a custom domain's base path ("/v1/groups"): the resource
 //   `/{proxy+}` and its `proxy` parameter say which part of the path is ours;
 // - a malformed percent-escape (the router's decodeURIComponent throws a URIError: a 500);
@@ -62,18 +63,20 @@ export function normaliseGatewayEvent(raw: APIGatewayProxyEvent): GatewayRequest
 
 /**
  * The path within this API. `event.path` is percent-encoded as the caller sent it but, behind a custom
- * domain (and in some test tools), starts with a base path or the stage. With the resource `/{proxy+}`,
- * API Gateway's `proxy` parameter is exactly our part (possibly decoded), so leading segments are
- * dropped until what is left is that part. Without a proxy parameter, a leading `/<stage>` is dropped.
+ * domain (and in some test tools), starts with a base path or the stage. The resource API Gateway
+ * matched says how much of it is ours: with `/{proxy+}`, the `proxy` parameter (possibly decoded) is,
+ * so leading segments are dropped until what is left is that; a resource without parameters (the
+ * webhook's) is its own path; a templated one (`/groups/{groupId}`) is as many trailing segments as it
+ * has. Failing all that (a hand-built event), a leading `/<stage>` is dropped.
  */
 function apiPath(event: Partial<APIGatewayProxyEvent>): string {
   const path = ensureDecodable((event.path as string) || '/');
   const proxy = event.pathParameters?.proxy;
-  const resource = event.resource ?? '/{proxy+}';
+  const resource = collapseSlashes(event.resource ?? '/{proxy+}');
+  const segments = path.replace(/(.)\/$/, '$1').split('/');
   if (typeof proxy === 'string' && resource.endsWith('{proxy+}')) {
     const prefix = resource.slice(0, -'{proxy+}'.length);
     const wanted = collapseSlashes(`${prefix}${proxy}`);
-    const segments = path.split('/');
     for (let drop = 0; drop < segments.length - 1; drop++) {
       const rest = ['', ...segments.slice(drop + 1)].join('/');
       if (rest === wanted || decodeURIComponent(rest) === wanted) return rest;
@@ -81,10 +84,14 @@ function apiPath(event: Partial<APIGatewayProxyEvent>): string {
     // The parameter does not appear in the path (a hand-built event): route by the parameter.
     return collapseSlashes(`${prefix}${proxy.split('/').map(encodeURIComponent).join('/')}`);
   }
-  const stage = event.requestContext?.stage;
-  if (stage && !resource.startsWith(`/${stage}/`) && path.startsWith(`/${stage}/`)) {
-    return path.slice(stage.length + 1);
+  if (!resource.includes('{')) {
+    if (path === resource || path.endsWith(resource === '/' ? '/' : resource)) return resource;
+  } else if (!resource.includes('+}')) {
+    const count = resource.split('/').length - 1;
+    if (count < segments.length) return ['', ...segments.slice(-count)].join('/');
   }
+  const stage = event.requestContext?.stage;
+  if (stage && path.startsWith(`/${stage}/`)) return path.slice(stage.length + 1);
   return path;
 }
 
@@ -129,8 +136,14 @@ function safeMultiValueHeaders(headers: APIGatewayProxyEvent['multiValueHeaders'
 
 // Dropped rather than refused: such a header can only be one we do not read (ours are ASCII), and a
 // browser or proxy adding a UTF-8 User-Agent should not make the call fail.
+// Host and X-Forwarded-Proto only serve the router to build the Request's URL (nothing reads them);
+// one that makes no URL is dropped, and the router falls back to the request context's domain.
 function isSafeHeader(name: string, value: string): boolean {
-  return HEADER_NAME.test(name) && HEADER_VALUE.test(value);
+  if (!HEADER_NAME.test(name) || !HEADER_VALUE.test(value)) return false;
+  const lower = name.toLowerCase();
+  if (lower === 'host') return URL.canParse(`https://${value}/`);
+  if (lower === 'x-forwarded-proto') return value === 'https' || value === 'http';
+  return true;
 }
 
 /** `Application/JSON; charset=UTF-8` → `application/json; charset=UTF-8`: media types are case-insensitive. */

@@ -53,7 +53,9 @@ function buildDocument(): JsonSchema {
       description:
         'Company-group operations on the Keepnet Labs platform for managed-service providers. Every route ' +
         'except the webhook is authorised by AWS IAM (SigV4). Errors share one shape: ' +
-        '`{ "error": { "code", "message", "details" } }`.',
+        '`{ "error": { "code", "message", "details" } }`. HEAD is answered as GET without a body, and ' +
+        'OPTIONS with the methods of the path in `Allow`; static paths (`/groups/search`, `/groups/export`) ' +
+        'are never read as a group id.',
     },
     paths,
     components: {

@@ -10,6 +10,7 @@
 //     replaces) it writes the union again, up to `maxAttempts`, then throws MembershipNotVerifiedError.
 // Verification cannot see a concurrent writer that overwrites us after our read-back; the onboarding
 // queue prevents that by serialising all writes to one group (one FIFO message group per group id).
+import { KeepnetValidationError } from '../keepnet/errors';
 import type { CallOptions, KeepnetApi, ResourceId } from '../keepnet/types';
 import type { ParticipantsMode } from '../onboarding/config';
 
@@ -50,7 +51,10 @@ export class MembershipNotVerifiedError extends Error {
   }
 }
 
+/** Big pages keep a group's read to one call; no maximum is documented (the vendor's UI asks 10 000). */
 const MEMBER_PAGE_SIZE = 1000;
+/** The page size a server refusing big pages is asked for instead (the client's default). */
+const FALLBACK_PAGE_SIZE = 100;
 
 /** Every member's company id, all pages. */
 export async function readMemberIds(
@@ -58,8 +62,24 @@ export async function readMemberIds(
   groupId: ResourceId,
   opts: CallOptions = {},
 ): Promise<ResourceId[]> {
+  try {
+    return await readAllPages(client, groupId, MEMBER_PAGE_SIZE, opts);
+  } catch (error) {
+    // A stricter server may refuse a page size it does not allow as invalid input. Every membership
+    // write starts with this read, so that refusal would fail all onboarding: ask for smaller pages.
+    if (!(error instanceof KeepnetValidationError)) throw error;
+    return readAllPages(client, groupId, FALLBACK_PAGE_SIZE, opts);
+  }
+}
+
+async function readAllPages(
+  client: KeepnetApi,
+  groupId: ResourceId,
+  pageSize: number,
+  opts: CallOptions,
+): Promise<ResourceId[]> {
   const ids: ResourceId[] = [];
-  for await (const member of client.iterateGroupMembers(groupId, { pageSize: MEMBER_PAGE_SIZE }, opts)) {
+  for await (const member of client.iterateGroupMembers(groupId, { pageSize }, opts)) {
     ids.push(member.companyResourceId);
   }
   return ids;

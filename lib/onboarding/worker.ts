@@ -153,12 +153,19 @@ const dedupKey = (record: SQSRecord) => record.attributes.MessageDeduplicationId
 /**
  * Adds all companies with one write; if Keepnet refuses the write as invalid (e.g. an unknown company
  * id), bisects so the valid companies still get in and only the invalid ones fail.
+ *
+ * A 404 is ambiguous: Keepnet documents no shape for "unknown company", so a server may answer 404 for
+ * a company in the body as well as for a missing group. Failing the whole batch on it would send the
+ * valid companies to the DLQ with the bad one. So a 404 costs one GET of the group (once per batch):
+ * group there → the 404 was about a company, bisect like a 400; group gone → every company fails
+ * with `groupMissing` (re-routed by name when it came by name).
  */
 async function addIsolatingInvalid(
   client: KeepnetApi,
   groupId: string,
   companyIds: string[],
   opts: MembershipOptions,
+  groupState: { exists?: boolean } = {},
 ): Promise<Map<string, Outcome>> {
   const result = new Map<string, Outcome>();
   try {
@@ -167,19 +174,41 @@ async function addIsolatingInvalid(
     for (const id of done.unchanged) result.set(id, { ok: true, action: 'already-member', groupId });
     return result;
   } catch (error) {
-    if (error instanceof KeepnetValidationError && companyIds.length > 1) {
+    let refused = error instanceof KeepnetValidationError;
+    let groupMissing = false;
+    if (error instanceof KeepnetNotFoundError) {
+      groupState.exists ??= await groupExists(client, groupId, opts);
+      groupMissing = groupState.exists === false;
+      refused = groupState.exists === true;
+    }
+    if (refused && companyIds.length > 1) {
       const half = Math.ceil(companyIds.length / 2);
       for (const part of [companyIds.slice(0, half), companyIds.slice(half)]) {
-        for (const [id, outcome] of await addIsolatingInvalid(client, groupId, part, opts))
+        for (const [id, outcome] of await addIsolatingInvalid(client, groupId, part, opts, groupState))
           result.set(id, outcome);
       }
       return result;
     }
-    const groupMissing = error instanceof KeepnetNotFoundError;
-    const permanent = error instanceof KeepnetValidationError || groupMissing;
+    const permanent = refused || groupMissing;
     const reason = `${permanent ? 'Keepnet refused' : 'Could not add'} ${companyIds.join(',')} to group ${groupId}: ${(error as Error).message}`;
     for (const id of companyIds) result.set(id, { ok: false, permanent, reason, groupMissing });
     return result;
+  }
+}
+
+/** true / false when Keepnet says so; undefined when it could not tell (the failure is then retried). */
+async function groupExists(
+  client: KeepnetApi,
+  groupId: string,
+  opts: MembershipOptions,
+): Promise<boolean | undefined> {
+  try {
+    await client.getGroup(groupId, {
+      ...(opts.deadline === undefined ? {} : { deadline: opts.deadline }),
+    });
+    return true;
+  } catch (error) {
+    return error instanceof KeepnetNotFoundError ? false : undefined;
   }
 }
 

@@ -1,6 +1,13 @@
 // Context validation: defaults, `-c` strings, and a synth that fails naming the key and the rule.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { App } from 'aws-cdk-lib';
-import { DeploymentConfigError, parseDeploymentConfig, readDeploymentConfig } from '../../infra/config';
+import {
+  CONFIG_KEYS,
+  DeploymentConfigError,
+  parseDeploymentConfig,
+  readDeploymentConfig,
+} from '../../infra/config';
 import { defineKeepnetAutomation } from '../../infra/define';
 import { cdkJsonContext, REPO_ROOT } from './helpers';
 
@@ -37,6 +44,17 @@ describe('deployment configuration', () => {
       accessLogRetentionDays: 365,
       apiThrottle: { rateLimit: 10, burstLimit: 20 },
     });
+  });
+
+  it('spells out every setting in cdk.json and documents it in docs/architecture.md', () => {
+    const docs = readFileSync(path.join(REPO_ROOT, 'docs', 'architecture.md'), 'utf8');
+    for (const key of CONFIG_KEYS) {
+      expect(docs).toContain(`| \`${key}\` |`);
+      // Optional settings whose absence means "the function's own default" have no value to write down.
+      if (key !== 'keepnetBaseUrl' && key !== 'exportJobs' && key !== 'pollerStartTime') {
+        expect(cdkJsonContext()).toHaveProperty([key]);
+      }
+    }
   });
 
   it('accepts cdk.json as committed', () => {

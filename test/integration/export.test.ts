@@ -84,7 +84,7 @@ describe('runExportJob', () => {
   it('streams the group list as CSV: the same rows as Keepnet, measured, named, encrypted', async () => {
     const result = await runExportJob({ what: 'groups', format: 'CSV' }, context({ prefix: 'csv/' }));
 
-    expect(result.key).toBe('csv/groups/date=2026-11-28/groups-20261128T020000Z.csv');
+    expect(result.key).toBe('csv/groups/date=2026-11-28/groups-20261128T020000.000Z.csv');
     const bytes = await getBytes(result.key);
     const rows: Array<Record<string, string>> = parse(bytes, { columns: true, bom: true });
     const groups = stack.keepnet.state.groups();
@@ -107,7 +107,7 @@ describe('runExportJob', () => {
 
     const head = await s3.send(new HeadObjectCommand({ Bucket: bucket(), Key: result.key }));
     expect(head.ContentType).toBe('text/csv; charset=utf-8');
-    expect(head.ContentDisposition).toBe('attachment; filename="groups-20261128T020000Z.csv"');
+    expect(head.ContentDisposition).toBe('attachment; filename="groups-20261128T020000.000Z.csv"');
     expect(head.Metadata).toMatchObject({
       job: 'groups',
       'export-type': 'CSV',
@@ -117,7 +117,27 @@ describe('runExportJob', () => {
     // s3rver ignores both; what S3 is asked for is checked on the wire.
     const put = sent.find((s) => s.key === result.key && /PutObject|CreateMultipartUpload/.test(s.command));
     expect(put?.headers['x-amz-server-side-encryption']).toBe('AES256');
-    expect(put?.headers['x-amz-checksum-sha256'] ?? put?.headers['x-amz-checksum-algorithm']).toBeDefined();
+    // One per-request checksum (CRC32); the SHA-256 is ours, over the whole object, in the result.
+    expect(put?.headers['x-amz-checksum-crc32'] ?? put?.headers['x-amz-checksum-algorithm']).toBeDefined();
+    expect(put?.headers['x-amz-checksum-sha256']).toBeUndefined();
+  });
+
+  it('keeps on-demand exports apart: millisecond timestamps, and the request id when given', async () => {
+    const job = { what: 'groups', format: 'CSV', name: 'now' } as const;
+    const at = (iso: string, requestId?: string) =>
+      runExportJob(job, context({ prefix: 'now/', scheduledTime: new Date(iso), requestId }));
+    const [first, second, sameMs] = await Promise.all([
+      at('2026-11-28T10:15:30.001Z'),
+      at('2026-11-28T10:15:30.002Z'),
+      at('2026-11-28T10:15:30.002Z', 'req-42'),
+    ]);
+    expect([first.key, second.key, sameMs.key]).toEqual([
+      'now/now/date=2026-11-28/now-20261128T101530.001Z.csv',
+      'now/now/date=2026-11-28/now-20261128T101530.002Z.csv',
+      'now/now/date=2026-11-28/now-20261128T101530.002Z-req-42.csv',
+    ]);
+    expect(await keysUnder('now/')).toEqual([first.key, second.key, sameMs.key].sort());
+    await expect(at('2026-11-28T10:15:30.003Z', '../x')).rejects.toThrow(/requestId: must be 1-64 letters/);
   });
 
   it('asks for SSE-KMS when a key is configured', async () => {
@@ -144,7 +164,7 @@ describe('runExportJob', () => {
     );
 
     expect(result.key).toBe(
-      `xlsx/group-members-${eu.resourceId}/date=2026-11-28/group-members-${eu.resourceId}-20261128T020000Z.xlsx`,
+      `xlsx/group-members-${eu.resourceId}/date=2026-11-28/group-members-${eu.resourceId}-20261128T020000.000Z.xlsx`,
     );
     expect(result.rows).toBeUndefined();
     const bytes = await getBytes(result.key);
@@ -199,7 +219,7 @@ describe('runExportJob failures leave nothing behind', () => {
       /faulty → s3:.*: export body broke off after \d+ bytes \(other side closed\); upload aborted/,
     );
 
-    const key = 'fault-truncated/faulty/date=2026-11-28/faulty-20261128T020000Z.csv';
+    const key = 'fault-truncated/faulty/date=2026-11-28/faulty-20261128T020000.000Z.csv';
     const commands = commandsFor(key);
     expect(commands).toContain('UploadPartCommand'); // it really was under way…
     expect(commands).toContain('AbortMultipartUploadCommand'); // …and was aborted,

@@ -52,9 +52,12 @@ interface EnvelopeInput {
   multiValueQueryOnly?: boolean;
   /** null for the unsigned webhook. */
   userArn?: string | null;
+  /** The resource API Gateway matched (default `/{proxy+}`) and, for a templated one, its parameters. */
+  resource?: string;
+  pathParameters?: Record<string, string> | null;
 }
 
-/** An event as API Gateway REST delivers it for the resource `/{proxy+}` on the stage `v1`. */
+/** An event as API Gateway REST delivers it for the resource `/{proxy+}` (or another) on the stage `v1`. */
 function envelope(input: EnvelopeInput): APIGatewayProxyEvent {
   const [pathOnly = '/', queryString = ''] = input.path.split('?');
   const headers = {
@@ -76,8 +79,9 @@ function envelope(input: EnvelopeInput): APIGatewayProxyEvent {
     body = input.base64 ? bytes.toString('base64') : bytes.toString('utf8');
   }
   const userArn = input.userArn === undefined ? 'arn:aws:iam::123456789012:user/msp-operator' : input.userArn;
+  const resource = input.resource ?? '/{proxy+}';
   return {
-    resource: '/{proxy+}',
+    resource,
     path: `${input.eventPathPrefix ?? ''}${pathOnly}`,
     httpMethod: input.method,
     headers,
@@ -85,7 +89,12 @@ function envelope(input: EnvelopeInput): APIGatewayProxyEvent {
     queryStringParameters: hasQuery && !input.multiValueQueryOnly ? single : null,
     multiValueQueryStringParameters: hasQuery ? multi : null,
     // API Gateway decodes the greedy parameter.
-    pathParameters: pathOnly === '/' ? null : { proxy: safeDecode(pathOnly.slice(1)) },
+    pathParameters:
+      input.pathParameters !== undefined
+        ? input.pathParameters
+        : resource !== '/{proxy+}' || pathOnly === '/'
+          ? null
+          : { proxy: safeDecode(pathOnly.slice(1)) },
     stageVariables: null,
     requestContext: {
       accountId: '123456789012',
@@ -115,7 +124,9 @@ function envelope(input: EnvelopeInput): APIGatewayProxyEvent {
       requestId: randomUUID(),
       requestTimeEpoch: Date.now(),
       resourceId: 'res123',
-      resourcePath: '/{proxy+}',
+      resourcePath: resource,
+      domainName: 'abc123.execute-api.eu-west-1.amazonaws.com',
+      domainPrefix: 'abc123',
     },
     body,
     isBase64Encoded: Boolean(input.base64 && body !== null),
@@ -163,6 +174,28 @@ describe('paths as API Gateway gives them', () => {
       expect([eventPathPrefix, answer.status]).toEqual([eventPathPrefix, 200]);
       expect((answer.body as { name: string }).name).toBe('Finance');
     }
+  });
+
+  it('routes a templated resource and the webhook resource behind a base path as well', async () => {
+    const group = await call({
+      method: 'GET',
+      path: `/groups/${financeId}/companies?pageSize=1`,
+      eventPathPrefix: '/keepnet',
+      resource: '/groups/{groupId}/companies',
+      pathParameters: { groupId: financeId },
+    });
+    expect(group.status).toBe(200);
+    const unsigned = await call({
+      method: 'POST',
+      path: '/webhooks/company-created',
+      eventPathPrefix: '/keepnet',
+      resource: '/webhooks/company-created',
+      headers: JSON_HEADERS,
+      body: '{}',
+      userArn: null,
+    });
+    // The webhook route, not a 404: refused for its missing signature.
+    expect([unsigned.status, errorOf(unsigned).code]).toEqual([401, 'INVALID_SIGNATURE']);
   });
 
   it('answers 405 with Allow for a wrong method, the stage in event.path or not', async () => {
@@ -220,6 +253,13 @@ describe('paths as API Gateway gives them', () => {
     const options = await call({ method: 'OPTIONS', path: `/groups/${financeId}/companies` });
     expect(options.status).toBe(204);
     expect(options.headers.allow).toBe('DELETE, GET, HEAD, OPTIONS, POST, PUT');
+    for (const path of ['/groups', '/nope']) {
+      const unknownMethod = await call({ method: 'PROPFIND', path });
+      expect([unknownMethod.status, typeof errorOf(unknownMethod).code]).toEqual([
+        path === '/nope' ? 404 : 405,
+        'string',
+      ]);
+    }
     const optionsMissing = await call({ method: 'OPTIONS', path: '/nope' });
     expect([optionsMissing.status, errorOf(optionsMissing).code]).toEqual([404, 'ROUTE_NOT_FOUND']);
   });
@@ -232,14 +272,24 @@ describe('paths as API Gateway gives them', () => {
     delete event.body;
     const answer = await send(event as APIGatewayProxyEvent);
     expect([answer.status, answer.body]).toEqual([200, { status: 'ok', keepnet: 'not-checked' }]);
-    const notAnEvent = await send({ hello: 'world' } as unknown as APIGatewayProxyEvent);
-    expect([notAnEvent.status, errorOf(notAnEvent).code]).toEqual([400, 'INVALID_REQUEST']);
+    // The console's test invoke sends no headers at all: null maps.
+    const bare = { ...envelope({ method: 'GET', path: '/health' }), headers: null, multiValueHeaders: null };
+    expect((await send(bare as unknown as APIGatewayProxyEvent)).status).toBe(200);
+    for (const junk of [{ hello: 'world' }, { httpMethod: 7, path: '/health' }, null]) {
+      const notAnEvent = await send(junk as unknown as APIGatewayProxyEvent);
+      expect([notAnEvent.status, errorOf(notAnEvent).code]).toEqual([400, 'INVALID_REQUEST']);
+    }
   });
 });
 
 describe('headers and bodies as API Gateway gives them', () => {
   it('ignores a body sent with GET (the gateway forwards it; a web Request refuses it)', async () => {
-    const answer = await call({ method: 'GET', path: '/groups', headers: JSON_HEADERS, body: '{"x":1}' });
+    const answer = await call({
+      method: 'GET',
+      path: '/groups',
+      headers: { ...JSON_HEADERS, 'Content-Length': '7' },
+      body: '{"x":1}',
+    });
     expect(answer.status).toBe(200);
   });
 
@@ -256,14 +306,20 @@ describe('headers and bodies as API Gateway gives them', () => {
       body: JSON.stringify({ name: 'Upper Case Media' }),
     });
     expect(answer.status).toBe(201);
-    expect(stack.keepnet.state.groupByName('Upper Case Media')).toBeDefined();
+    const created = stack.keepnet.state.groupByName('Upper Case Media');
+    // The Location resolves against the URL the caller used, stage included.
+    const requestUrl = 'https://abc123.execute-api.eu-west-1.amazonaws.com/v1/groups';
+    expect(new URL(answer.headers.location ?? '', requestUrl).pathname).toBe(
+      `/v1/groups/${created?.resourceId}`,
+    );
   });
 
   it.each([false, true])('accepts a JSON body with a byte-order mark (base64: %s)', async (base64) => {
     const answer = await call({
       method: 'POST',
       path: '/groups',
-      headers: { 'content-type': 'application/json; charset=utf-8' },
+      // The length API Gateway reports is the sender's; base64 makes the event body longer.
+      headers: { 'content-type': 'application/json; charset=utf-8', 'Content-Length': '3' },
       body: `\uFEFF${JSON.stringify({ name: `Bom ${base64}` })}`,
       base64,
     });
@@ -287,6 +343,7 @@ describe('the webhook with real envelopes', () => {
     call({
       method: 'POST',
       path: '/webhooks/company-created',
+      resource: '/webhooks/company-created',
       headers: {
         'content-type': 'application/json',
         ...signWebhook(LOCAL_WEBHOOK_SECRET, bytes),
@@ -321,6 +378,7 @@ describe('the webhook with real envelopes', () => {
     const answer = await call({
       method: 'POST',
       path: '/webhooks/company-created',
+      resource: '/webhooks/company-created',
       headers: { 'Content-Type': 'application/json', ...headers },
       body: bytes,
       userArn: null,
@@ -342,6 +400,7 @@ describe('the webhook with real envelopes', () => {
     const answer = await call({
       method: 'POST',
       path: '/webhooks/company-created',
+      resource: '/webhooks/company-created',
       headers: JSON_HEADERS,
       body: detailBytes(),
       userArn: null,
@@ -364,6 +423,8 @@ describe('properties', () => {
     'content-type',
     'X-Custom',
     'Idempotency-Key',
+    'Host',
+    'X-Forwarded-Proto',
   );
   const headerValue = fc.oneof(
     fc.constantFrom('application/json', 'Application/JSON; charset=utf-8', 'text/plain', ''),
@@ -373,7 +434,7 @@ describe('properties', () => {
   it('answers any envelope (method, path, prefix, headers, body, base64) deliberately: never a 500', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom('GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'PATCH', 'DELETE'),
+        fc.constantFrom('GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'PATCH', 'DELETE', 'get', 'PROPFIND'),
         fc.array(segment, { minLength: 1, maxLength: 4 }),
         fc.constantFrom('', '/v1', '/base/v1'),
         fc.dictionary(headerName, headerValue, { maxKeys: 3 }),

@@ -174,7 +174,10 @@ describe('group routes', () => {
     });
     expect(created.status).toBe(201);
     const { resourceId } = created.body as { resourceId: string };
-    expect(created.headers.location).toBe(`/groups/${resourceId}`);
+    // Relative, so it resolves under the stage or a custom domain's base path as well.
+    expect(new URL(created.headers.location!, 'https://h/v1/groups').pathname).toBe(
+      `/v1/groups/${resourceId}`,
+    );
     expect(stack.keepnet.state.group(resourceId)?.name).toBe('APAC');
     expect(stack.keepnet.state.groupMemberIds(resourceId).sort()).toEqual([...members].sort());
   });
@@ -311,6 +314,32 @@ describe('membership routes', () => {
       expect(stack.keepnet.state.groupMemberIds(id).sort()).toEqual([...wanted].sort());
     },
   );
+  it.each(['replace', 'additive'] as const)(
+    'empties a group with [] and keeps it as is when the list equals it (%s)',
+    async (mode) => {
+      stack.keepnet.configure({ participantsMode: mode });
+      const id = groupId('Finance');
+      const current = stack.keepnet.state.groupMemberIds(id);
+      const same = await call({
+        method: 'PUT',
+        path: `/groups/${id}/companies`,
+        body: { companyResourceIds: [...current].reverse() },
+      });
+      expect(same.body).toMatchObject({ added: [], removed: [] });
+      expect(stack.keepnet.state.groupMemberIds(id).sort()).toEqual([...current].sort());
+      const emptied = await call({
+        method: 'PUT',
+        path: `/groups/${id}/companies`,
+        body: { companyResourceIds: [] },
+      });
+      expect(emptied.status).toBe(200);
+      expect((emptied.body as { removed: string[]; memberIds: string[] }).removed.sort()).toEqual(
+        [...current].sort(),
+      );
+      expect((emptied.body as { memberIds: string[] }).memberIds).toEqual([]);
+      expect(stack.keepnet.state.groupMemberIds(id)).toEqual([]);
+    },
+  );
 });
 
 describe('export now', () => {
@@ -421,7 +450,13 @@ describe('invalid input and routing', () => {
     expect(wrong.headers.allow).toBe('GET, HEAD, OPTIONS, POST');
     const wrongOnId = await call({ method: 'POST', path: `/groups/${groupId('Finance')}` });
     expect(wrongOnId.status).toBe(405);
-    expect(wrongOnId.headers.allow?.split(', ').sort()).toEqual(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH']);
+    expect(wrongOnId.headers.allow?.split(', ').sort()).toEqual([
+      'DELETE',
+      'GET',
+      'HEAD',
+      'OPTIONS',
+      'PATCH',
+    ]);
   });
 
   it.each([

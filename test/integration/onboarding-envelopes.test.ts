@@ -17,6 +17,14 @@ const PAGE_CAP = 100;
 const MEMBER_SEARCH = 'POST /api/company-groups/{resourceId}/companies/search';
 const PUT_PARTICIPANTS = 'PUT /api/company-groups/{resourceId}/participants';
 
+const proxyPlays: {
+  unknownCompanyAs404: boolean;
+  /** Refuse search pages over PAGE_CAP as invalid input (400 INPUT_ERROR) instead of capping them. */
+  refuseBigPages?: boolean;
+  /** Runs after a PUT …/participants was handled, before its reply goes back (a concurrent writer). */
+  afterPut?: (path: string) => void;
+} = { unknownCompanyAs404: false };
+
 /** Forwards to `target`, capping `pageSize` of search bodies; a lost upstream reply resets the socket. */
 async function startPageCappingProxy(target: string): Promise<{ url: string; server: Server }> {
   const server = createServer(async (req, res) => {
@@ -25,8 +33,22 @@ async function startPageCappingProxy(target: string): Promise<{ url: string; ser
     let body = Buffer.concat(chunks).toString('utf8');
     if (req.url?.endsWith('/search') && body) {
       const json = JSON.parse(body) as Record<string, unknown>;
-      for (const key of ['pageSize', 'PageSize'])
-        if (typeof json[key] === 'number') json[key] = Math.min(json[key] as number, PAGE_CAP);
+      for (const key of ['pageSize', 'PageSize']) {
+        if (typeof json[key] !== 'number' || (json[key] as number) <= PAGE_CAP) continue;
+        if (proxyPlays.refuseBigPages) {
+          res.writeHead(400, { 'content-type': 'application/json' });
+          res.end(
+            JSON.stringify({
+              data: null,
+              status: 'INPUT_ERROR',
+              message: 'Validation failed',
+              validationMessages: [`${key} must be at most ${PAGE_CAP}`],
+            }),
+          );
+          return;
+        }
+        json[key] = PAGE_CAP;
+      }
       body = JSON.stringify(json);
     }
     try {
@@ -39,6 +61,13 @@ async function startPageCappingProxy(target: string): Promise<{ url: string; ser
         ...(body ? { body } : {}),
       });
       const bytes = Buffer.from(await reply.arrayBuffer());
+      if (req.method === 'PUT' && req.url?.endsWith('/participants')) proxyPlays.afterPut?.(req.url);
+      if (proxyPlays.unknownCompanyAs404 && reply.status === 400 && req.url?.endsWith('/participants')) {
+        // Another reading of the undocumented contract: an unknown company in the body is a 404.
+        res.writeHead(404, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ data: null, status: 'FAILED', message: 'Company not found' }));
+        return;
+      }
       res.writeHead(reply.status, { 'content-type': reply.headers.get('content-type') ?? 'text/plain' });
       res.end(bytes);
     } catch {
@@ -153,6 +182,24 @@ describe('onboarding-router with real EventBridge envelopes', () => {
     expect(members(named.resourceId).has(company!.resourceId)).toBe(true);
   });
 
+  it('treats 64-character names differing in case and blanks as one group, created once', async () => {
+    const [company] = addCompanies(1, 'Long name');
+    const name = `Regional ${'Customers '.repeat(6)}Europe`.slice(0, 64);
+    expect(name).toHaveLength(64);
+    const before = world.sqs.sentCount();
+    await world.router(
+      routerEvent({
+        companyResourceId: company!.resourceId,
+        groupNames: [`  ${name}\t`, name.toUpperCase(), name.toLowerCase()],
+      }),
+    );
+    expect(world.sqs.sentCount() - before).toBe(1);
+    await world.drain({ concurrency: 2 });
+    const created = stack.keepnet.state.groups().filter((g) => g.name.toLowerCase() === name.toLowerCase());
+    expect(created.map((g) => g.name)).toEqual([name]);
+    expect(members(created[0]!.resourceId)).toEqual(new Set([company!.resourceId]));
+  });
+
   it('refuses another detail-type with an error naming it, queueing nothing', async () => {
     const before = world.sqs.sentCount();
     await expect(
@@ -200,6 +247,83 @@ describe('onboarding-worker with real SQS FIFO records', () => {
     // The failures are reported, not mistaken for work: every valid company is in its group anyway.
     expect(members(groupOne.resourceId)).toEqual(new Set([a!.resourceId, b!.resourceId]));
     expect(members(groupTwo.resourceId)).toEqual(new Set([c!.resourceId]));
+  });
+
+  it('isolates an unknown company that Keepnet answers with a 404, writing the valid ones', async () => {
+    const [a, b] = addCompanies(2, 'Not found neighbour');
+    const group = stack.keepnet.state.addGroup('Not Found Isolation');
+    const message = (companyResourceId: string) => ({
+      v: 1,
+      companyResourceId,
+      group: { id: group.resourceId },
+      eventId: crypto.randomUUID(),
+    });
+    const messageGroupId = `group-${group.resourceId}`;
+    const records = [a!.resourceId, b!.resourceId, 'NoSuchCompany8'].map((id) =>
+      fifoRecord(message(id), messageGroupId),
+    );
+    proxyPlays.unknownCompanyAs404 = true;
+    stack.keepnet.resetCounts();
+    try {
+      const reply = await world.worker({ Records: records }, context());
+      expect(reply.batchItemFailures).toEqual([{ itemIdentifier: records[2]!.messageId }]);
+    } finally {
+      proxyPlays.unknownCompanyAs404 = false;
+    }
+    expect(members(group.resourceId)).toEqual(new Set([a!.resourceId, b!.resourceId]));
+    expect(stack.keepnet.count('GET /api/company-groups/{resourceId}')).toBe(1);
+  });
+
+  it('repairs, by writing the union again, when a concurrent writer dropped members after our write', async () => {
+    const earlier = addCompanies(5, 'Concurrent earlier');
+    const group = stack.keepnet.state.addGroup(
+      'Concurrent Writer Group',
+      earlier.map((co) => co.resourceId),
+    );
+    const [newcomer] = addCompanies(1, 'Concurrent newcomer');
+    let overwritten = 0;
+    // Another writer on a replacing API: right after our first PUT, it sets the list from its own stale
+    // read (two earlier members only), before our read-back.
+    proxyPlays.afterPut = () => {
+      if (overwritten++ === 0)
+        stack.keepnet.state.setGroupMembers(group.resourceId, [
+          earlier[0]!.resourceId,
+          earlier[1]!.resourceId,
+        ]);
+    };
+    stack.keepnet.resetCounts();
+    try {
+      await world.router(
+        routerEvent({ companyResourceId: newcomer!.resourceId, groupResourceIds: [group.resourceId] }),
+      );
+      await world.drain({ concurrency: 1 });
+    } finally {
+      delete proxyPlays.afterPut;
+    }
+    expect(overwritten).toBe(2);
+    expect(stack.keepnet.count(PUT_PARTICIPANTS)).toBe(2);
+    expect(members(group.resourceId)).toEqual(new Set([...earlier, newcomer!].map((co) => co.resourceId)));
+    expect(world.sqs.messages(world.dlqUrl)).toHaveLength(0);
+  });
+
+  it('reads members in smaller pages when Keepnet refuses the big page size as invalid', async () => {
+    const earlier = addCompanies(120, 'Small pages');
+    const group = stack.keepnet.state.addGroup(
+      'Small Pages Group',
+      earlier.map((co) => co.resourceId),
+    );
+    const [newcomer] = addCompanies(1, 'Small pages newcomer');
+    proxyPlays.refuseBigPages = true;
+    try {
+      await world.router(
+        routerEvent({ companyResourceId: newcomer!.resourceId, groupResourceIds: [group.resourceId] }),
+      );
+      const drained = await world.drain({ concurrency: 1 });
+      expect(drained.failures).toBe(0);
+    } finally {
+      proxyPlays.refuseBigPages = false;
+    }
+    expect(members(group.resourceId)).toEqual(new Set([...earlier, newcomer!].map((co) => co.resourceId)));
   });
 
   it('keeps all 250 members of a group whose member list spans three capped pages', async () => {
@@ -260,6 +384,31 @@ describe('onboarding when a call may have succeeded', () => {
     expect([...members(group.resourceId)].sort()).toEqual([...all].sort());
     expect([...members(created[0]!.resourceId)].sort()).toEqual(newcomers.map((co) => co.resourceId).sort());
     expect(world.sqs.messages(world.dlqUrl)).toHaveLength(0);
+  });
+
+  it('queues one forwarded message when a name-keyed message is delivered twice', async () => {
+    const [company] = addCompanies(1, 'Forward twice');
+    const body = {
+      v: 1,
+      companyResourceId: company!.resourceId,
+      group: { name: 'Forward Twice Group' },
+      eventId: crypto.randomUUID(),
+    };
+    const first = fifoRecord(body, 'name-forward-twice');
+    // The same SQS message received again (after a visibility timeout): same dedup id, higher count.
+    const again = {
+      ...first,
+      receiptHandle: `${first.receiptHandle}-2`,
+      attributes: { ...first.attributes, ApproximateReceiveCount: '2' },
+    };
+    expect((await world.worker({ Records: [first] }, context())).batchItemFailures).toEqual([]);
+    expect((await world.worker({ Records: [again] }, context())).batchItemFailures).toEqual([]);
+
+    const forwarded = world.sqs.messages(world.queueUrl).filter((m) => m.body.includes(company!.resourceId));
+    expect(forwarded).toHaveLength(1);
+    await world.drain({ concurrency: 1 });
+    const group = stack.keepnet.state.groupByName('Forward Twice Group')!;
+    expect(members(group.resourceId)).toEqual(new Set([company!.resourceId]));
   });
 
   it('forwards a name-keyed message again after SendMessage failed, without creating the group twice', async () => {

@@ -96,3 +96,64 @@ it('announces the company a deletion between two pages pulled across the page bo
   expect(emitted).toContain(company(7, '').companyResourceId);
   expect(summary.emitted).toBe(12);
 });
+
+it('finishes, announcing what it found, while companies keep being created during every walk', async () => {
+  const config: PollerConfig = {
+    state: { bucket: BUCKET, key: 'inserts/watermark.json' },
+    eventBusName: 'default',
+    source: 'keepnet.poller',
+    startTime: '2026-01-01T00:00:00.000Z',
+    pageSize: 5,
+  };
+  const at = (minute: number) => new Date(Date.parse('2026-01-02T00:00:00Z') + minute * 60_000).toISOString();
+  const companies = Array.from({ length: 8 }, (_, i) => company(100 + i, at(i)));
+  let inserted = 0;
+  const keepnet = companyList(companies, (pageNumber) => {
+    // A bulk import: a new company appears every time the first page is read.
+    if (pageNumber === 1) companies.push(company(200 + inserted, at(100 + inserted++)));
+  });
+  bus.clear();
+
+  const summary = await pollCompanies({ keepnet, s3, eventBridge }, config);
+
+  expect(inserted).toBe(4); // walks stop at MAX_WALKS instead of chasing the import for ever
+  const emitted = new Set(
+    bus.events().map((e) => (e.event.detail as { companyResourceId: string }).companyResourceId),
+  );
+  // The 8 companies there from the start and the 3 created before the last walk's first page.
+  expect(emitted.size).toBe(summary.emitted);
+  for (const c of companies.slice(0, 11)) expect(emitted).toContain(c.companyResourceId);
+});
+
+it('at a watermark shared by companies spread over two pages, skips exactly the ones already announced', async () => {
+  const { writeWatermark } = await import('../../lib/onboarding/poller/watermark');
+  const config: PollerConfig = {
+    state: { bucket: BUCKET, key: 'ties/watermark.json' },
+    eventBusName: 'default',
+    source: 'keepnet.poller',
+    pageSize: 5,
+  };
+  const tie = '2026-03-01T10:00:00.000Z';
+  const tied = Array.from({ length: 7 }, (_, i) => company(300 + i, tie));
+  const newer = [company(310, '2026-03-01T10:00:01.000Z'), company(311, '2026-03-01T10:00:02.000Z')];
+  const older = company(320, '2026-03-01T09:59:59.999Z');
+  const announced = [tied[1]!.companyResourceId, tied[4]!.companyResourceId];
+  await writeWatermark(
+    s3,
+    config.state,
+    { version: 1, watermark: tie, idsAtWatermark: announced, updatedAt: tie },
+    undefined,
+  );
+  bus.clear();
+
+  const summary = await pollCompanies(
+    { keepnet: companyList([older, ...tied, ...newer], () => undefined), s3, eventBridge },
+    config,
+  );
+
+  const expected = [...tied, ...newer]
+    .map((c) => c.companyResourceId)
+    .filter((id) => !announced.includes(id));
+  expect(summary.emittedIds.sort()).toEqual(expected.sort());
+  expect(summary.watermark).toBe('2026-03-01T10:00:02.000Z');
+});

@@ -20,9 +20,14 @@ function chunked(data: Buffer, cuts: number[]): Buffer[] {
   return chunks;
 }
 
+/** The counter as the export runs it: fed by the ByteMeter, one stream stage. */
 async function count(chunks: Buffer[]): Promise<CsvRecordCounter> {
   const counter = new CsvRecordCounter();
-  await pipeline(Readable.from(chunks), counter, new Writable({ write: (_c, _e, cb) => cb() }));
+  await pipeline(
+    Readable.from(chunks),
+    new ByteMeter(null, counter),
+    new Writable({ write: (_c, _e, cb) => cb() }),
+  );
   return counter;
 }
 
@@ -103,5 +108,24 @@ describe('ByteMeter', () => {
     );
     expect(ended).toBe(false);
     expect(() => meter.sha256).toThrow(/before the stream ended/);
+  });
+
+  it('fails as soon as more bytes arrive than announced, without passing the excess on', async () => {
+    const meter = new ByteMeter(100);
+    const passed: Buffer[] = [];
+    const sink = new Writable({
+      write: (c: Buffer, _e, cb) => {
+        passed.push(c);
+        cb();
+      },
+    });
+    const error = await pipeline(
+      Readable.from([Buffer.alloc(80), Buffer.alloc(40), Buffer.alloc(10)]),
+      meter,
+      sink,
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ExportTruncatedError);
+    expect((error as Error).message).toMatch(/too long: received at least 120 bytes, 100 announced/);
+    expect(Buffer.concat(passed).length).toBe(80);
   });
 });

@@ -49,6 +49,15 @@ it('keeps Keepnet validation messages (they describe the caller input) and sets 
     'Retry-After': '3',
   });
   expect(fromKeepnetError(new KeepnetRateLimitedError('x')).headers['Retry-After']).toBe('5');
+  // A past date (0 or negative) still asks for a wait; a hint that is not a number is not repeated.
+  expect(fromKeepnetError(new KeepnetRateLimitedError('x', { retryAfterSeconds: -3 })).headers).toEqual({
+    'Retry-After': '1',
+  });
+  expect(
+    fromKeepnetError(new KeepnetRateLimitedError('x', { retryAfterSeconds: Number.NaN })).headers,
+  ).toEqual({
+    'Retry-After': '5',
+  });
 });
 
 it('renders the one error shape, omitting details when there are none', async () => {

@@ -5,7 +5,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import fc from 'fast-check';
 import type { z } from 'zod';
 import { openApiDocument } from '../../lib/http-api/openapi';
-import { API_ROUTES, methodsForPath, toRouterPath } from '../../lib/http-api/routes';
+import { API_ROUTES, allowedMethods, methodsForPath, toRouterPath } from '../../lib/http-api/routes';
 import {
   AddCompaniesBodySchema,
   CreateGroupBodySchema,
@@ -67,6 +67,14 @@ describe('routes as data', () => {
     expect(toRouterPath('/groups/{groupId}/companies')).toBe('/groups/:groupId/companies');
     expect(methodsForPath('/groups/abc/companies').sort()).toEqual(['DELETE', 'GET', 'POST', 'PUT']);
     expect(methodsForPath('/groups/abc/companies/x')).toEqual([]);
+  });
+
+  it('lets a static path shadow the templates it matches, and lists HEAD and OPTIONS in Allow', () => {
+    expect(methodsForPath('/groups/search')).toEqual(['POST']);
+    expect(methodsForPath('/groups/export')).toEqual(['POST']);
+    expect(allowedMethods('/groups/search')).toEqual(['OPTIONS', 'POST']);
+    expect(allowedMethods('/groups/abc')).toEqual(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH']);
+    expect(allowedMethods('/nope')).toEqual([]);
   });
 });
 

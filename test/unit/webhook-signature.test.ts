@@ -36,6 +36,19 @@ describe('signature scheme', () => {
     });
   });
 
+  it('signs the exact bytes: a BOM and bytes that are not UTF-8 count, as openssl sees them', () => {
+    // printf '1764345600.\xef\xbb\xbf{"a":"\xff"}' | openssl dgst -sha256 -hmac "$SECRET"
+    const bytes = Buffer.concat([Buffer.from('\uFEFF{"a":"'), Buffer.from([0xff]), Buffer.from('"}')]);
+    const expected = 'f924f93e0508966f52db41875df0551d21eb60cd7fac2bfb8bb22a0c2c799a79';
+    expect(computeSignature(SECRET, String(TS), bytes)).toBe(expected);
+    // The same text as a string is a different byte sequence (U+FFFD is three bytes): no match.
+    expect(computeSignature(SECRET, String(TS), bytes.toString('utf8'))).not.toBe(expected);
+    // A string is signed as its UTF-8 bytes.
+    expect(computeSignature(SECRET, String(TS), Buffer.from(BODY))).toBe(
+      computeSignature(SECRET, String(TS), BODY),
+    );
+  });
+
   const verify = (headers: Record<string, string>, nowSeconds = TS, body = BODY, secrets = [SECRET]) =>
     verifyWebhookSignature({
       timestamp: headers['X-Keepnet-Timestamp'],

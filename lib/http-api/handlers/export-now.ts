@@ -38,12 +38,7 @@ export async function exportNow(
     deadline: scope.deadline,
     kmsKeyId: settings.kmsKeyId,
   });
-  const downloadUrl = await deps.presignDownload(
-    settings.s3,
-    result.bucket,
-    result.key,
-    body.expiresInSeconds,
-  );
+  const download = await deps.presignDownload(settings.s3, result.bucket, result.key, body.expiresInSeconds);
   return ok({
     bucket: result.bucket,
     key: result.key,
@@ -51,7 +46,7 @@ export async function exportNow(
     contentType: result.contentType,
     checksum: result.checksum,
     ...(result.rows === undefined ? {} : { rows: result.rows }),
-    downloadUrl,
-    expiresAt: new Date(Date.now() + body.expiresInSeconds * 1000).toISOString(),
+    downloadUrl: download.url,
+    expiresAt: download.expiresAt.toISOString(),
   });
 }

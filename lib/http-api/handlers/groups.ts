@@ -58,7 +58,7 @@ export async function createGroup(
   return {
     status: 201,
     body: { resourceId: created.resourceId },
-    headers: { Location: `/groups/${encodeURIComponent(created.resourceId)}` },
+    headers: { Location: locationOf(scope, created.resourceId) },
   };
 }
 
@@ -96,4 +96,14 @@ export async function deleteGroup(
   const client = await deps.keepnet();
   await client.deleteGroup(path.groupId, callOptions(scope));
   return { status: 204 };
+}
+
+/**
+ * A reference relative to the request's own URL, so that it resolves right whatever precedes our path
+ * (the stage on an execute-api URL, a custom domain's base path, nothing locally): `groups/<id>`
+ * against `…/groups`, `<id>` against `…/groups/`.
+ */
+function locationOf(scope: RequestScope, resourceId: string): string {
+  const id = encodeURIComponent(resourceId);
+  return new URL(scope.request.url).pathname.endsWith('/') ? id : `groups/${id}`;
 }

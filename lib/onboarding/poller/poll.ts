@@ -83,14 +83,11 @@ const MAX_WALKS = 4;
  */
 async function findNewCompanies(deps: PollerDeps, config: PollerConfig, from: Watermark): Promise<Found[]> {
   const found = new Map<string, Found>();
-  for (let walk = 1; ; walk++) {
+  for (let walk = 1; walk <= MAX_WALKS; walk++) {
     const { added, rowsRead } = await walkDownToWatermark(deps, config, from, found);
+    // Companies still being created (a bulk import) add rows to every walk: stop after MAX_WALKS
+    // rather than never finishing; what was found is announced all the same.
     if (rowsRead <= config.pageSize || (walk > 1 && added === 0)) break;
-    if (walk >= MAX_WALKS) {
-      throw new Error(
-        `Companies keep changing under the poll (${MAX_WALKS} walks each found more): retry next run`,
-      );
-    }
   }
   return [...found.values()];
 }
@@ -142,8 +139,9 @@ async function startingPoint(deps: PollerDeps, config: PollerConfig): Promise<Wa
 
 export function toCompanyCreatedDetail(company: CompanySummary): CompanyCreatedDetail {
   const attributes: Record<string, string> = {};
-  if (company.industryName) attributes.industry = company.industryName;
-  if (company.licenseTypeName) attributes.licenseType = company.licenseTypeName;
+  // Cut to the detail schema's bounds: one over-long value must not make the whole event invalid.
+  if (company.industryName) attributes.industry = company.industryName.slice(0, 256);
+  if (company.licenseTypeName) attributes.licenseType = company.licenseTypeName.slice(0, 256);
   return {
     companyResourceId: company.companyResourceId,
     ...(company.companyName ? { companyName: company.companyName.slice(0, 256) } : {}),
