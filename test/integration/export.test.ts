@@ -11,6 +11,7 @@ import {
   ExportInterruptedError,
   runExportJob,
 } from '../../lib/exports';
+import { skipPayloadSigningOfParts } from '../../lib/exports/s3-client';
 import {
   createKeepnetClientFromEnv,
   type KeepnetClient,
@@ -33,6 +34,7 @@ beforeAll(async () => {
   restoreEnv = stack.applyEnv();
   client = createKeepnetClientFromEnv();
   s3 = new S3Client(stack.s3.clientConfig());
+  skipPayloadSigningOfParts(s3); // as createS3ClientFromEnv does
   s3.middlewareStack.add(
     (next, context) => async (args) => {
       const request = args.request as { headers?: Record<string, string> };
@@ -120,6 +122,10 @@ describe('runExportJob', () => {
     // One per-request checksum (CRC32); the SHA-256 is ours, over the whole object, in the result.
     expect(put?.headers['x-amz-checksum-crc32'] ?? put?.headers['x-amz-checksum-algorithm']).toBeDefined();
     expect(put?.headers['x-amz-checksum-sha256']).toBeUndefined();
+    // Hashed once (ours): the payload goes unsigned to a TLS or loopback endpoint, S3 checks the CRC32.
+    const bodies = sent.filter((s) => s.key === result.key && /PutObject|UploadPart/.test(s.command));
+    expect(bodies.length).toBeGreaterThan(0);
+    for (const body of bodies) expect(body.headers['x-amz-content-sha256']).toBe('UNSIGNED-PAYLOAD');
   });
 
   it('keeps on-demand exports apart: millisecond timestamps, and the request id when given', async () => {
