@@ -13,11 +13,14 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { ExportDeadlineError } from './errors';
 
 /**
- * 5 MiB parts (S3's minimum), 4 in flight: ~35 MB of live buffers (measured, bench/export.ts with forced
- * GC; 8 MiB parts measured ~55 MB for no throughput gain), up to 52 GB per object (10 000 parts).
+ * 5 MiB parts (S3's minimum), 2 in flight: live buffers are (queueSize + 1) parts, and V8 frees a part
+ * only at a major GC, which external (Buffer) memory triggers after ~64 MB of growth; so peak RSS growth
+ * is roughly live parts plus that garbage. Measured worst of 5 runs at 50 MB (bench/export.ts, V8 flags of
+ * a 1024 MB Lambda): 57-65 MB with 2 in flight, 84-96 MB with 4, for no throughput difference beyond the
+ * machine's noise. Up to 52 GB per object (10 000 parts).
  */
 export const DEFAULT_PART_SIZE = 5 * 1024 * 1024;
-export const DEFAULT_QUEUE_SIZE = 4;
+export const DEFAULT_QUEUE_SIZE = 2;
 /**
  * The checksum the SDK computes for every part (or PutObject) and S3 verifies on arrival: transport
  * integrity, per request. CRC32 because the SDK computes it with node:zlib's native crc32 (~0.3 ms/MB);
