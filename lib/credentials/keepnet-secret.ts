@@ -1,7 +1,7 @@
 // The shape of the Keepnet secret and how to read it without ever echoing its value.
 // JSON.parse and some schema messages quote the input they choke on; a secret must never reach a log
 // or an error message that way, so both are replaced by messages that name only the field and the rule.
-import { z } from 'zod';
+import * as z from 'zod';
 import { KeepnetConfigurationError } from '../keepnet/errors';
 
 export const KeepnetSecretSchema = z.object({

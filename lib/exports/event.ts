@@ -1,7 +1,8 @@
 // What invokes scheduled-export: the EventBridge schedule (its `time` is the scheduled time, which names
 // the files) or a direct `{ "jobs": [...] }` (jobs validated like EXPORT_JOBS; scheduled time optional).
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
-import { z } from 'zod';
+
+import * as z from 'zod';
+import { EventBridgeSchema } from '../events/eventbridge-envelope';
 import { ExportConfigurationError } from './errors';
 import { type ExportJob, parseExportJobs } from './job';
 

@@ -1,6 +1,6 @@
 // What a nightly export job is, how EXPORT_JOBS is read, and the job set used when it is not set.
 // A bad job fails at cold start with a message naming the job and the field, never halfway through a run.
-import { z } from 'zod';
+import * as z from 'zod';
 import { ExportConfigurationError } from './errors';
 
 const FilterItemSchema = z.strictObject({

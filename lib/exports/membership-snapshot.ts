@@ -5,7 +5,7 @@
 import { createInterface } from 'node:readline';
 import { pipeline, Readable } from 'node:stream';
 import { GetObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
-import { z } from 'zod';
+import * as z from 'zod';
 import { KeepnetNotFoundError } from '../keepnet/errors';
 import { ByteMeter } from './byte-meter';
 import { fileName, kindPrefix, objectKey } from './keys';

@@ -1,7 +1,7 @@
 // The OpenAPI 3.1 document of this API, generated from the route table and the very zod schemas the
 // router validates with (z.toJSONSchema). Request schemas are rendered as inputs (what a caller may
 // send, defaults optional), response schemas as outputs. Built once per process.
-import { z } from 'zod';
+import * as z from 'zod';
 import { API_ROUTES, type RouteDefinition } from './routes';
 import { ErrorResponseSchema, requestSchemas, responseSchemas } from './schemas';
 

@@ -1,7 +1,7 @@
 // The zod schemas of the HTTP API: the same objects validate requests (through the Powertools router's
 // validation middleware) and generate the OpenAPI document (lib/http-api/openapi.ts), so the two cannot
 // drift. Request schemas are strict: an unknown field is a 400 naming that field, never silently ignored.
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Schemas that get a name under `components.schemas` in the OpenAPI document. */
 export const requestSchemas = z.registry<{ id: string; description?: string }>();

@@ -1,7 +1,7 @@
 // The shapes we rely on in Keepnet's replies (after key normalisation), checked so that a changed or
 // broken reply fails loudly at the boundary (naming the field) instead of as `undefined` deep inside a
 // feature. Lenient where the spec is: nullable strings, missing counts, extra fields kept.
-import { z } from 'zod';
+import * as z from 'zod';
 import { KeepnetServerError } from './errors';
 import type { CompanyGroup, CompanyGroupSearchItem, CompanySummary, Page, ResourceId } from './types';
 

@@ -1,7 +1,7 @@
 // Search bodies, always complete. Keepnet answers 400/500/INPUT_ERROR to an empty body, a null filter
 // or null fields, and the spec's request schemas forbid unknown properties; so whatever partial the
 // caller passes is validated and completed into exactly the documented camelCase fields.
-import { z } from 'zod';
+import * as z from 'zod';
 import { checkWithSchema, MAX_PAGE_SIZE } from './input';
 import type { ExportType, FilterGroup, SearchFilter, SearchOptions } from './types';
 

@@ -1,7 +1,7 @@
 // The token endpoint, one request at a time. The caching, single-flight and retry policy around it
 // live in ./token-cache and ./transport.
 import type { Dispatcher } from 'undici';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { KeepnetEndpoint } from '../config/keepnet-endpoint';
 import type { KeepnetCredentials } from '../credentials/keepnet-secret';
 import { logger } from '../observability/powertools';

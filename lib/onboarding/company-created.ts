@@ -1,8 +1,9 @@
 // The CompanyCreated event: its detail (shared by the router, the poller and the HTTP API's webhook)
 // and its EventBridge envelope. Limits are deliberate: an event is untrusted input that fans out into
 // queue messages and API writes, so every string and list is bounded.
-import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
-import { z } from 'zod';
+
+import * as z from 'zod';
+import { EventBridgeSchema } from '../events/eventbridge-envelope';
 import { firstField, formatIssues } from './issues';
 
 export const COMPANY_CREATED_DETAIL_TYPE = 'CompanyCreated';
@@ -40,7 +41,7 @@ export const CompanyCreatedDetailSchema = z.object({
 
 export type CompanyCreatedDetail = z.infer<typeof CompanyCreatedDetailSchema>;
 
-/** The EventBridge event the onboarding router accepts (Powertools' envelope schema, narrowed). */
+/** The EventBridge event the onboarding router accepts (the EventBridge envelope, narrowed). */
 export const CompanyCreatedEventSchema = EventBridgeSchema.extend({
   'detail-type': z.literal(COMPANY_CREATED_DETAIL_TYPE, {
     error: `must be "${COMPANY_CREATED_DETAIL_TYPE}"`,

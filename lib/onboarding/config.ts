@@ -1,6 +1,6 @@
 // Onboarding configuration from the environment, parsed once per process with a message naming the
 // variable at fault: a bad deployment fails at cold start, not on the first event.
-import { z } from 'zod';
+import * as z from 'zod';
 import { type GroupRules, parseGroupRules } from '../rules/group-rules';
 import { formatIssues } from './issues';
 

@@ -1,7 +1,7 @@
 // The body of one onboarding queue message: "put this company in this group". Versioned so a
 // deployment that changes it can still read what the previous one queued. Read tolerantly: fields this
 // version does not know (added by a newer router, then rolled back) are ignored, not a poison message.
-import { z } from 'zod';
+import * as z from 'zod';
 import { GroupNameSchema, ResourceIdSchema } from './company-created';
 import { formatIssues } from './issues';
 

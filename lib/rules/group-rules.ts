@@ -11,7 +11,7 @@
 //     { "when": { "industry": ["Finance", "Banking"], "tags": "msp-gold" },
 //       "groups": ["Regulated", "Gold Partners"] }
 //   ]
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatIssues } from '../onboarding/issues';
 
 const ATTRIBUTE_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;

@@ -2,7 +2,7 @@
 // by Powertools Parameters. The secret is either the key itself, or JSON `{ "current", "previous"? }`
 // so that a rotation can accept the old key while senders switch to the new one.
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Long enough to keep Secrets Manager off the hot path, short enough for a rotation to land quickly. */
 export const SECRET_CACHE_SECONDS = 300;

@@ -1,5 +1,5 @@
 // company-poller configuration, parsed once at cold start with a message naming the variable.
-import { z } from 'zod';
+import * as z from 'zod';
 import { OnboardingConfigError } from '../config';
 import { formatIssues } from '../issues';
 import type { PollerConfig } from './poll';

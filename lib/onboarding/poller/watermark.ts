@@ -5,7 +5,7 @@
 // s3rver, the local S3, ignores these conditions: locally the single-runner guarantee comes from the
 // schedule (one invocation at a time; the stack sets reserved concurrency 1).
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatIssues } from '../issues';
 
 export const WatermarkSchema = z.object({
