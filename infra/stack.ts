@@ -171,6 +171,8 @@ export class KeepnetAutomationStack extends Stack {
     const worker = make('onboarding-worker', 'OnboardingWorker', {
       ...keepnetEnv,
       ONBOARDING_QUEUE_URL: onboarding.queue.queueUrl,
+      // Poison messages go straight here, so they do not hold up their message group (lib/onboarding).
+      ONBOARDING_DLQ_URL: onboarding.deadLetterQueue.queueUrl,
       PARTICIPANTS_MODE: config.participantsMode,
     });
     const poller = make('company-poller', 'CompanyPoller', {
@@ -220,6 +222,11 @@ export class KeepnetAutomationStack extends Stack {
         new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [onboarding.queue.queueArn] }),
       );
     }
+    // The worker dead-letters a permanently failing message itself, on its first receive. Send only: the
+    // DLQ is read and redriven by operators (keepnet-groups dlq). SQS-managed SSE: no key to grant.
+    worker.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [onboarding.deadLetterQueue.queueArn] }),
+    );
 
     // Exports: the scheduled run writes files, snapshot and manifest (multipart uploads) and reads the
     // previous membership snapshot back to diff against it; `POST /exports` on the API writes one file

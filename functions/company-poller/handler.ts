@@ -1,12 +1,14 @@
 // Scheduled: announces companies created since the watermark as CompanyCreated events
 // (see lib/onboarding/poller/poll.ts). Returns a summary.
+
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import { createKeepnetClientFromEnv } from '../../lib/keepnet';
-import { logger } from '../../lib/observability/powertools';
+import { logger, metrics } from '../../lib/observability/powertools';
 import { loadPollerConfig } from '../../lib/onboarding/poller/config';
-import { type PollSummary, pollCompanies } from '../../lib/onboarding/poller/poll';
+import { PollerEmitError, type PollSummary, pollCompanies } from '../../lib/onboarding/poller/poll';
 
 // Cold start: configuration errors name the variable, once.
 const config = loadPollerConfig();
@@ -19,10 +21,21 @@ const DEADLINE_MARGIN_MS = 5_000;
 
 export const handler = async (_event: unknown, context?: Context): Promise<PollSummary> => {
   const deadline = context ? Date.now() + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS : undefined;
-  const summary = await pollCompanies(
-    { keepnet, s3, eventBridge, ...(deadline ? { deadline } : {}) },
-    config,
-  );
+  let summary: PollSummary;
+  try {
+    summary = await pollCompanies({ keepnet, s3, eventBridge, ...(deadline ? { deadline } : {}) }, config);
+  } catch (error) {
+    // A run that found companies but could not announce them all still found them.
+    if (error instanceof PollerEmitError) recordCompaniesFound(error.summary);
+    throw error;
+  }
   logger.info('Company poll finished', { ...summary, emittedIds: summary.emittedIds.slice(0, 50) });
+  recordCompaniesFound(summary);
   return summary;
 };
+
+/** The dashboard's "companies found" line (infra/constructs/monitoring.ts, CUSTOM_METRICS). */
+function recordCompaniesFound(summary: PollSummary) {
+  metrics.addMetric('PollerCompaniesFound', MetricUnit.Count, summary.found);
+  metrics.publishStoredMetrics();
+}

@@ -2,8 +2,9 @@
 // A malformed event is rejected with an error naming the field; nothing is queued, and Lambda's
 // failure destination keeps the event.
 
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { logger } from '../../lib/observability/powertools';
+import { logger, metrics } from '../../lib/observability/powertools';
 import { InvalidCompanyCreatedError, parseCompanyCreatedEvent } from '../../lib/onboarding/company-created';
 import { loadRouterConfig } from '../../lib/onboarding/config';
 import { routeCompanyCreated } from '../../lib/onboarding/route';
@@ -29,4 +30,7 @@ export const handler = async (event: unknown): Promise<void> => {
     companyResourceId: result.companyResourceId,
     groups: result.queued.map((q) => q.messageGroupId),
   });
+  // The dashboard's "messages queued" line (infra/constructs/monitoring.ts, CUSTOM_METRICS).
+  metrics.addMetric('OnboardingMessagesQueued', MetricUnit.Count, result.queued.length);
+  metrics.publishStoredMetrics();
 };

@@ -10,7 +10,7 @@ import { loadWorkerConfig } from '../../lib/onboarding/config';
 import { GroupResolver } from '../../lib/onboarding/group-resolver';
 import { type Outcome, onboardBatch } from '../../lib/onboarding/worker';
 
-// Cold start: PARTICIPANTS_MODE, the queue URL and the Keepnet client's settings (KEEPNET_SECRET_ID,
+// Cold start: PARTICIPANTS_MODE, the queue (and DLQ) URLs and the Keepnet client's settings (KEEPNET_SECRET_ID,
 // KEEPNET_BASE_URL) are checked once, with the variable named. Client, token and the name → id cache
 // then serve every invocation of this process.
 const config = loadWorkerConfig();
@@ -27,6 +27,7 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     resolver,
     sqs,
     queueUrl: config.queueUrl,
+    ...(config.dlqUrl ? { dlqUrl: config.dlqUrl } : {}),
     mode: config.mode,
     deadline: Date.now() + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS,
   });
@@ -38,11 +39,13 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
   // message group too (skipGroupOnError: other groups are unaffected). The worker has already written
   // those later records (writes are per group and idempotent); reporting them failed only makes SQS
   // redeliver them, and the retry costs one member read. Order inside a group is kept as SQS gave it.
+  // A poison message the worker already moved to the DLQ counts as processed, so it fails nothing.
   return processPartialResponse(
     event,
     async (record: SQSRecord) => {
       const outcome = outcomes.get(record.messageId);
-      if (!outcome?.ok) throw new Error(outcome?.reason ?? 'no outcome');
+      if (outcome?.ok || outcome?.deadLettered) return;
+      throw new Error(outcome?.reason ?? 'no outcome');
     },
     new SqsFifoPartialProcessorAsync(),
     { context, skipGroupOnError: true, throwOnFullBatchFailure: false },

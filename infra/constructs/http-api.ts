@@ -1,7 +1,9 @@
 // The REST API in front of the `api` function. Every route is IAM-authorised (SigV4 callers need
 // execute-api:Invoke) except POST /webhooks/company-created, whose callers cannot sign with AWS keys:
-// the function verifies their HMAC signature (lib/webhook) instead, and API Gateway already rejects a
-// request without the signature headers.
+// the function verifies their HMAC signature (lib/webhook) instead. API Gateway declares no required
+// parameters, so a call without the signature headers reaches the function and gets our 401
+// INVALID_SIGNATURE, and the errors API Gateway answers itself (IAM refusal, throttling, Lambda failure)
+// come back in the same `{ error: { code, message, details } }` shape as the function's.
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
@@ -10,16 +12,24 @@ import {
   LambdaIntegration,
   LogGroupLogDestination,
   MethodLoggingLevel,
+  ResponseType,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
-/** Headers the webhook sender must attach (lib/webhook/signature.ts). */
-export const WEBHOOK_HEADERS = ['X-Keepnet-Signature', 'X-Keepnet-Timestamp'] as const;
 export const WEBHOOK_PATH = ['webhooks', 'company-created'] as const;
 export const STAGE_NAME = 'v1';
+
+/**
+ * The body of every error API Gateway answers itself, in the function's error shape (lib/http-api):
+ * `code` is the gateway response type (ACCESS_DENIED, THROTTLED, ...); `messageString` is already a quoted
+ * JSON string, hence no quotes around it.
+ */
+export const GATEWAY_ERROR_TEMPLATE =
+  '{"error":{"code":"$context.error.responseType","message":$context.error.messageString,' +
+  '"details":{"requestId":"$context.requestId"}}}';
 
 export interface HttpApiProps {
   handler: IFunction;
@@ -70,35 +80,36 @@ export class HttpApi extends Construct {
     });
 
     const integration = new LambdaIntegration(props.handler, { proxy: true });
-    // Declared parameters (the webhook's signature headers) are checked here. No body models: the function
-    // validates bodies against its zod schemas, with field-level messages API Gateway cannot give.
-    const validator = this.api.addRequestValidator('ParameterValidator', {
-      validateRequestParameters: true,
-      validateRequestBody: true,
-    });
-
     // Everything the function routes (lib/http-api), IAM-authorised.
-    this.api.root.addMethod('ANY', integration, { requestValidator: validator });
+    this.api.root.addMethod('ANY', integration);
     this.api.root.addProxy({ anyMethod: false }).addMethod('ANY', integration, {
       authorizationType: AuthorizationType.IAM,
-      requestValidator: validator,
     });
 
-    // The webhook: a more specific resource than {proxy+}, so API Gateway routes it here.
+    // The webhook: a more specific resource than {proxy+}, so API Gateway routes it here. No declared
+    // request parameters: a missing signature header must get the function's 401 INVALID_SIGNATURE, not
+    // API Gateway's 400 in another shape.
     const webhook = this.api.root.resourceForPath(WEBHOOK_PATH.join('/'));
     const webhookMethod = webhook.addMethod('POST', integration, {
       authorizationType: AuthorizationType.NONE,
-      requestValidator: validator,
-      requestParameters: Object.fromEntries(
-        WEBHOOK_HEADERS.map((name) => [`method.request.header.${name}`, true]),
-      ),
     });
     Validations.of(webhookMethod).acknowledge({
       id: 'AwsSolutions::AwsSolutions-APIG4',
       reason:
         'The webhook sender cannot sign with AWS credentials: the function verifies an HMAC-SHA256 signature over ' +
-        'timestamp and body with a key from Secrets Manager (lib/webhook), and API Gateway already rejects ' +
-        'requests without the signature headers.',
+        'timestamp and body with a key from Secrets Manager (lib/webhook) and answers 401 INVALID_SIGNATURE ' +
+        'when it or its headers are missing or wrong.',
+    });
+
+    // Errors API Gateway answers without calling the function, in the function's error shape.
+    const errorTemplates = { 'application/json': GATEWAY_ERROR_TEMPLATE };
+    this.api.addGatewayResponse('Default4xx', { type: ResponseType.DEFAULT_4XX, templates: errorTemplates });
+    this.api.addGatewayResponse('Default5xx', { type: ResponseType.DEFAULT_5XX, templates: errorTemplates });
+    this.api.addGatewayResponse('Throttled', {
+      type: ResponseType.THROTTLED,
+      templates: errorTemplates,
+      // Stage throttling refills every second; header values are mapping expressions, hence the quotes.
+      responseHeaders: { 'Retry-After': "'1'" },
     });
 
     const cloudWatchRole = this.api.node.findChild('CloudWatchRole');
@@ -113,6 +124,13 @@ export class HttpApi extends Construct {
       reason:
         'Callers are MSP operators and their automation holding IAM credentials (AWS_IAM, SigV4), and the webhook ' +
         'sender, verified by HMAC signature; no end users sign in, so there is no Cognito user pool.',
+    });
+    Validations.of(this.api).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-APIG2',
+      reason:
+        'No API Gateway request validator: the function validates every body and parameter against its zod ' +
+        'schemas with field-level messages in one error shape, and the webhook must reach the function without ' +
+        'its signature headers to answer 401 rather than a gateway 400.',
     });
     Validations.of(this.api).acknowledge({
       id: 'AwsSolutions::AwsSolutions-APIG3',

@@ -45,15 +45,28 @@ export interface WorkerConfig {
   /** Where name-keyed messages are forwarded once their group id is known (the same queue). */
   queueUrl: string;
   mode: ParticipantsMode;
+  /**
+   * The onboarding queue's dead-letter queue: when set, a permanently failing message is moved there on
+   * its first receive (lib/onboarding/dead-letter.ts) instead of failing until maxReceiveCount.
+   */
+  dlqUrl?: string;
 }
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const parsed = parseEnv(
     z.object({
       ONBOARDING_QUEUE_URL: QueueUrlSchema,
+      ONBOARDING_DLQ_URL: z.preprocess(
+        blankToUndefined,
+        z.url({ error: 'must be the URL of the onboarding FIFO dead-letter queue' }).optional(),
+      ),
       PARTICIPANTS_MODE: z.preprocess(blankToUndefined, ParticipantsModeSchema),
     }),
     env,
   );
-  return { queueUrl: parsed.ONBOARDING_QUEUE_URL, mode: parsed.PARTICIPANTS_MODE };
+  return {
+    queueUrl: parsed.ONBOARDING_QUEUE_URL,
+    mode: parsed.PARTICIPANTS_MODE,
+    ...(parsed.ONBOARDING_DLQ_URL ? { dlqUrl: parsed.ONBOARDING_DLQ_URL } : {}),
+  };
 }

@@ -11,8 +11,10 @@
 //     Keepnet report the id gone, its companies are routed by name again (rerouteByName).
 //
 // Failures are per message and say whether retrying can help. Permanent ones (unreadable body,
-// unknown company or group) are failed every time and reach the DLQ after the queue's
-// maxReceiveCount, with the reason logged on each receive.
+// unknown company or group) carry a code; with a DLQ configured (ONBOARDING_DLQ_URL) they are moved
+// there on their first receive and reported processed, so the messages behind them in their group go
+// on (lib/onboarding/dead-letter.ts). Without one, or if that send fails, they fail every time and
+// reach the DLQ after the queue's maxReceiveCount. The reason is logged either way.
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { KeepnetNotFoundError, KeepnetValidationError } from '../keepnet/errors';
@@ -20,14 +22,31 @@ import type { KeepnetApi } from '../keepnet/types';
 import { addMembers, type MembershipOptions } from '../membership';
 import { logger } from '../observability/powertools';
 import type { ParticipantsMode } from './config';
+import { deadLetterPermanentFailures } from './dead-letter';
 import type { GroupResolver } from './group-resolver';
 import { type OnboardingMessage, parseOnboardingMessage } from './message';
 import { sendMessages } from './send-messages';
 import { messageGroupIdFor, normaliseGroupName, sha256 } from './targets';
 
+/** Why a message can never succeed as it is (the DLQ message's DeadLetterErrorCode). */
+export type PermanentFailureCode =
+  | 'INVALID_MESSAGE'
+  | 'COMPANY_REFUSED'
+  | 'GROUP_NOT_FOUND'
+  | 'GROUP_NAME_REFUSED';
+
 export type Outcome =
   | { ok: true; action: 'added' | 'already-member' | 'forwarded' | 'rerouted'; groupId: string }
-  | { ok: false; permanent: boolean; reason: string; groupMissing?: boolean };
+  | {
+      ok: false;
+      permanent: boolean;
+      reason: string;
+      groupMissing?: boolean;
+      /** Set on permanent failures. */
+      code?: PermanentFailureCode;
+      /** Moved to the DLQ by the worker: to be reported processed, not failed. */
+      deadLettered?: boolean;
+    };
 
 export interface WorkerDeps {
   client: KeepnetApi;
@@ -35,6 +54,8 @@ export interface WorkerDeps {
   sqs: SQSClient;
   queueUrl: string;
   mode: ParticipantsMode;
+  /** When set, permanent failures are sent here at once instead of failing until maxReceiveCount. */
+  dlqUrl?: string;
   /** Epoch ms by which Keepnet calls must finish (the Lambda's remaining time, less a margin). */
   deadline?: number;
   /** Groups handled at once within a batch. Default 4. */
@@ -63,7 +84,12 @@ export async function onboardBatch(
           : [byName, normaliseGroupName(message.group.name)];
       map.set(key, [...(map.get(key) ?? []), { record, message }]);
     } catch (error) {
-      outcomes.set(record.messageId, { ok: false, permanent: true, reason: (error as Error).message });
+      outcomes.set(record.messageId, {
+        ok: false,
+        permanent: true,
+        reason: (error as Error).message,
+        code: 'INVALID_MESSAGE',
+      });
     }
   }
 
@@ -74,11 +100,12 @@ export async function onboardBatch(
     tasks.push(isolated(items, outcomes, () => forwardNamed(items, deps, outcomes)));
   await runPool(tasks, deps.groupConcurrency ?? 4);
 
+  if (deps.dlqUrl) await deadLetterPermanentFailures(records, outcomes, deps.sqs, deps.dlqUrl);
   logFailures(records, outcomes);
   return outcomes;
 }
 
-/** Every failure, every time: a poison message logs its reason on each receive until the DLQ takes it. */
+/** Every failure, every time: a poison message logs its reason on each receive until a DLQ takes it. */
 function logFailures(records: readonly SQSRecord[], outcomes: Map<string, Outcome>) {
   for (const record of records) {
     const outcome = outcomes.get(record.messageId);
@@ -88,8 +115,11 @@ function logFailures(records: readonly SQSRecord[], outcomes: Map<string, Outcom
       messageGroupId: record.attributes.MessageGroupId,
       receiveCount: Number(record.attributes.ApproximateReceiveCount),
       reason: outcome.reason,
+      code: outcome.code,
     };
-    if (outcome.permanent) {
+    if (outcome.deadLettered) {
+      logger.error('Onboarding message rejected and moved to the DLQ', context);
+    } else if (outcome.permanent) {
       logger.error('Onboarding message rejected (goes to the DLQ after maxReceiveCount)', context);
     } else {
       logger.warn('Onboarding message will be retried', context);
@@ -191,7 +221,13 @@ async function addIsolatingInvalid(
     }
     const permanent = refused || groupMissing;
     const reason = `${permanent ? 'Keepnet refused' : 'Could not add'} ${companyIds.join(',')} to group ${groupId}: ${(error as Error).message}`;
-    for (const id of companyIds) result.set(id, { ok: false, permanent, reason, groupMissing });
+    const code: PermanentFailureCode | undefined = groupMissing
+      ? 'GROUP_NOT_FOUND'
+      : refused
+        ? 'COMPANY_REFUSED'
+        : undefined;
+    for (const id of companyIds)
+      result.set(id, { ok: false, permanent, reason, groupMissing, ...(code ? { code } : {}) });
     return result;
   }
 }
@@ -219,8 +255,14 @@ async function forwardNamed(items: Parsed[], deps: WorkerDeps, outcomes: Map<str
       'staleId' in message.group && message.group.staleId ? [message.group.staleId] : [],
     ),
   );
-  const fail = (permanent: boolean, reason: string) => {
-    for (const { record } of items) outcomes.set(record.messageId, { ok: false, permanent, reason });
+  const fail = (reason: string, code?: PermanentFailureCode) => {
+    for (const { record } of items)
+      outcomes.set(record.messageId, {
+        ok: false,
+        permanent: code !== undefined,
+        reason,
+        ...(code ? { code } : {}),
+      });
   };
   let groupId: string;
   try {
@@ -228,12 +270,15 @@ async function forwardNamed(items: Parsed[], deps: WorkerDeps, outcomes: Map<str
     groupId = (await deps.resolver.resolve(first.name, opts, distrust)).groupId;
   } catch (error) {
     // A name Keepnet refuses to create is a permanent problem; anything else may pass on retry.
-    const permanent = error instanceof KeepnetValidationError;
-    return fail(permanent, `Could not resolve group "${first.name}": ${(error as Error).message}`);
+    const reason = `Could not resolve group "${first.name}": ${(error as Error).message}`;
+    return fail(reason, error instanceof KeepnetValidationError ? 'GROUP_NAME_REFUSED' : undefined);
   }
   if (distrust.has(groupId)) {
     // Listed under this name, yet not found when written to: forwarding again would only loop.
-    return fail(true, `Group "${first.name}" resolves to ${groupId}, which Keepnet reports as not found`);
+    return fail(
+      `Group "${first.name}" resolves to ${groupId}, which Keepnet reports as not found`,
+      'GROUP_NOT_FOUND',
+    );
   }
   const entries = items.map(({ record, message }, index) => ({
     Id: String(index),
@@ -248,7 +293,7 @@ async function forwardNamed(items: Parsed[], deps: WorkerDeps, outcomes: Map<str
   try {
     await sendMessages(deps.sqs, deps.queueUrl, entries);
   } catch (error) {
-    return fail(false, `Could not forward to group ${groupId}: ${(error as Error).message}`);
+    return fail(`Could not forward to group ${groupId}: ${(error as Error).message}`);
   }
   for (const { record } of items) outcomes.set(record.messageId, { ok: true, action: 'forwarded', groupId });
 }

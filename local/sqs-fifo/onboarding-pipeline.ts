@@ -62,6 +62,8 @@ export async function startOnboardingPipeline(
     ...options.env,
     AWS_ENDPOINT_URL_SQS: sqs.url,
     ONBOARDING_QUEUE_URL: queueUrl,
+    // As deployed: the worker moves poison messages here itself, on their first receive.
+    ONBOARDING_DLQ_URL: dlqUrl,
     GROUP_RULES: options.groupRules ?? '',
     PARTICIPANTS_MODE: options.participantsMode ?? 'union',
   };

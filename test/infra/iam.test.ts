@@ -81,15 +81,17 @@ describe('IAM policies', () => {
       OnboardingWorkerRole: [
         logs('OnboardingWorker'),
         keepnetSecret,
+        // Re-enqueueing name-keyed messages, and dead-lettering poison ones on their first receive:
+        // the DLQ is sent to only, never read.
+        { actions: ['sqs:SendMessage'], resources: ['OnboardingDeadLetters.Arn', 'OnboardingQueue.Arn'] },
         {
-          // The event source mapping's consume grant, plus re-enqueueing name-keyed messages.
+          // The event source mapping's consume grant.
           actions: [
             'sqs:ChangeMessageVisibility',
             'sqs:DeleteMessage',
             'sqs:GetQueueAttributes',
             'sqs:GetQueueUrl',
             'sqs:ReceiveMessage',
-            'sqs:SendMessage',
           ],
           resources: ['OnboardingQueue.Arn'],
         },

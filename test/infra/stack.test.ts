@@ -91,7 +91,12 @@ describe('KeepnetAutomationStack', () => {
           .sort();
       expect(Object.fromEntries(FUNCTION_NAMES.map((name) => [name, own(name)]))).toEqual({
         'onboarding-router': ['GROUP_RULES', 'ONBOARDING_QUEUE_URL'],
-        'onboarding-worker': ['KEEPNET_SECRET_ID', 'ONBOARDING_QUEUE_URL', 'PARTICIPANTS_MODE'],
+        'onboarding-worker': [
+          'KEEPNET_SECRET_ID',
+          'ONBOARDING_DLQ_URL',
+          'ONBOARDING_QUEUE_URL',
+          'PARTICIPANTS_MODE',
+        ],
         'company-poller': [
           'EVENT_BUS_NAME',
           'KEEPNET_SECRET_ID',
@@ -113,7 +118,8 @@ describe('KeepnetAutomationStack', () => {
       expect(envOf(template, 'onboarding-worker')).toMatchObject({
         PARTICIPANTS_MODE: 'union',
         KEEPNET_SECRET_ID: { Ref: expect.stringMatching(/^KeepnetCredentials/) },
-        ONBOARDING_QUEUE_URL: { Ref: expect.stringMatching(/^OnboardingQueue/) },
+        ONBOARDING_QUEUE_URL: { Ref: expect.stringMatching(/^OnboardingQueue[0-9A-F]{8}$/) },
+        ONBOARDING_DLQ_URL: { Ref: expect.stringMatching(/^OnboardingDeadLetters[0-9A-F]{8}$/) },
       });
       expect(envOf(template, 'onboarding-router').GROUP_RULES).toBe('[]');
       expect(envOf(template, 'company-poller')).toMatchObject({
@@ -382,21 +388,42 @@ describe('KeepnetAutomationStack', () => {
       expect(all).toHaveLength(3);
       const webhook = all.filter((m) => m.AuthorizationType === 'NONE');
       expect(webhook).toHaveLength(1);
-      expect(webhook[0]).toMatchObject({
-        HttpMethod: 'POST',
-        RequestParameters: {
-          'method.request.header.X-Keepnet-Signature': true,
-          'method.request.header.X-Keepnet-Timestamp': true,
-        },
-      });
+      expect(webhook[0]).toMatchObject({ HttpMethod: 'POST' });
+      // Nothing required at the gateway: a missing signature header reaches the function's 401.
+      expect(webhook[0]?.RequestParameters).toBeUndefined();
       template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: 'company-created' });
       for (const method of all.filter((m) => m !== webhook[0])) {
         expect(method).toMatchObject({ AuthorizationType: 'AWS_IAM', HttpMethod: 'ANY' });
       }
       for (const method of all) {
-        expect(method.RequestValidatorId).toEqual({ Ref: expect.stringMatching(/ParameterValidator/) });
+        expect(method.RequestValidatorId).toBeUndefined();
         expect(method.Integration).toMatchObject({ Type: 'AWS_PROXY', IntegrationHttpMethod: 'POST' });
       }
+    });
+
+    it("answers API Gateway's own 4XX and 5XX errors in the function's error shape", () => {
+      const responses = Object.values(template.findResources('AWS::ApiGateway::GatewayResponse')).map(
+        (r) => r.Properties as Props,
+      );
+      expect(responses.map((r) => r.ResponseType).sort()).toEqual([
+        'DEFAULT_4XX',
+        'DEFAULT_5XX',
+        'THROTTLED',
+      ]);
+      for (const response of responses) {
+        const body = (response.ResponseTemplates as Record<string, string>)['application/json']!;
+        // What a caller receives once API Gateway fills the variables in: valid JSON in our shape.
+        const rendered = body
+          .replace('$context.error.responseType', 'THROTTLED')
+          .replace('$context.error.messageString', '"Too Many Requests"')
+          .replace('$context.requestId', 'req-1');
+        expect(JSON.parse(rendered)).toEqual({
+          error: { code: 'THROTTLED', message: 'Too Many Requests', details: { requestId: 'req-1' } },
+        });
+      }
+      const throttled = responses.find((r) => r.ResponseType === 'THROTTLED');
+      expect(throttled?.ResponseParameters).toEqual({ 'gatewayresponse.header.Retry-After': "'1'" });
+      expect(responses.find((r) => r.ResponseType === 'DEFAULT_4XX')?.ResponseParameters).toBeUndefined();
     });
 
     it('has a throttled, traced, logged stage with JSON access logs', () => {
@@ -424,10 +451,7 @@ describe('KeepnetAutomationStack', () => {
         id.startsWith('HttpApiAccessLogs'),
       );
       expect(JSON.stringify(stage?.Properties.AccessLogSetting.DestinationArn)).toContain(accessLogGroup);
-      template.hasResourceProperties('AWS::ApiGateway::RequestValidator', {
-        ValidateRequestParameters: true,
-        ValidateRequestBody: true,
-      });
+      template.resourceCountIs('AWS::ApiGateway::RequestValidator', 0);
       template.hasResourceProperties('AWS::ApiGateway::RestApi', {
         EndpointConfiguration: { Types: ['REGIONAL'] },
       });

@@ -210,7 +210,7 @@ describe('onboarding-router with real EventBridge envelopes', () => {
 });
 
 describe('onboarding-worker with real SQS FIFO records', () => {
-  it('writes every group of a mixed batch and fails exactly the right records, FIFO per group', async () => {
+  it('writes every group of a mixed batch and dead-letters exactly the poison records, failing none', async () => {
     const [a, b, c, d] = addCompanies(4, 'Mixed batch');
     const groupOne = stack.keepnet.state.addGroup('Mixed One');
     const groupTwo = stack.keepnet.state.addGroup('Mixed Two');
@@ -223,7 +223,8 @@ describe('onboarding-worker with real SQS FIFO records', () => {
     const one = `group-${groupOne.resourceId}`;
     const records = [
       fifoRecord(message(a!.resourceId, groupOne.resourceId), one),
-      // A company Keepnet does not know: poison. Every later record of its group is failed with it.
+      // A company Keepnet does not know: poison, moved to the DLQ by the worker, so the later records of
+      // its group are not failed with it.
       fifoRecord(message('NoSuchCompany9', groupOne.resourceId), one),
       // Redriven from the DLQ: more attributes, a higher receive count, a body from an older router
       // (no viaName) with a field this version does not know.
@@ -238,13 +239,19 @@ describe('onboarding-worker with real SQS FIFO records', () => {
     ];
     const event: SQSEvent = { Records: records };
 
+    const deadBefore = world.sqs.messages(world.dlqUrl).length;
     const reply = await world.worker(event, context());
 
-    const failed = reply.batchItemFailures.map((f) => f.itemIdentifier).sort();
-    expect(failed).toEqual(
-      [records[1]!, records[2]!, records[4]!, records[5]!].map((r) => r.messageId).sort(),
-    );
-    // The failures are reported, not mistaken for work: every valid company is in its group anyway.
+    // Every permanent failure went to the DLQ on this first receive, in its message group: nothing is
+    // failed back to SQS, so nothing (the record behind the poison included) is redelivered.
+    expect(reply.batchItemFailures).toEqual([]);
+    expect(
+      world.sqs
+        .messages(world.dlqUrl)
+        .slice(deadBefore)
+        .map((m) => [m.groupId, m.body]),
+    ).toEqual([records[1]!, records[4]!, records[5]!].map((r) => [r.attributes.MessageGroupId, r.body]));
+    // Every valid company is in its group.
     expect(members(groupOne.resourceId)).toEqual(new Set([a!.resourceId, b!.resourceId]));
     expect(members(groupTwo.resourceId)).toEqual(new Set([c!.resourceId]));
   });
@@ -265,8 +272,16 @@ describe('onboarding-worker with real SQS FIFO records', () => {
     proxyPlays.unknownCompanyAs404 = true;
     stack.keepnet.resetCounts();
     try {
+      const deadBefore = world.sqs.messages(world.dlqUrl).length;
       const reply = await world.worker({ Records: records }, context());
-      expect(reply.batchItemFailures).toEqual([{ itemIdentifier: records[2]!.messageId }]);
+      // The unknown company alone is dead-lettered (and so not failed back to SQS).
+      expect(reply.batchItemFailures).toEqual([]);
+      expect(
+        world.sqs
+          .messages(world.dlqUrl)
+          .slice(deadBefore)
+          .map((m) => m.body),
+      ).toEqual([records[2]!.body]);
     } finally {
       proxyPlays.unknownCompanyAs404 = false;
     }
@@ -275,6 +290,7 @@ describe('onboarding-worker with real SQS FIFO records', () => {
   });
 
   it('repairs, by writing the union again, when a concurrent writer dropped members after our write', async () => {
+    const deadBefore = world.sqs.messages(world.dlqUrl).length;
     const earlier = addCompanies(5, 'Concurrent earlier');
     const group = stack.keepnet.state.addGroup(
       'Concurrent Writer Group',
@@ -303,7 +319,7 @@ describe('onboarding-worker with real SQS FIFO records', () => {
     expect(overwritten).toBe(2);
     expect(stack.keepnet.count(PUT_PARTICIPANTS)).toBe(2);
     expect(members(group.resourceId)).toEqual(new Set([...earlier, newcomer!].map((co) => co.resourceId)));
-    expect(world.sqs.messages(world.dlqUrl)).toHaveLength(0);
+    expect(world.sqs.messages(world.dlqUrl)).toHaveLength(deadBefore);
   });
 
   it('reads members in smaller pages when Keepnet refuses the big page size as invalid', async () => {
@@ -352,6 +368,7 @@ describe('onboarding-worker with real SQS FIFO records', () => {
 
 describe('onboarding when a call may have succeeded', () => {
   it('creates a named group once and loses no member when replies are lost after handling', async () => {
+    const deadBefore = world.sqs.messages(world.dlqUrl).length;
     const existing = addCompanies(3, 'Lost reply existing');
     const group = stack.keepnet.state.addGroup(
       'Lost Reply Group',
@@ -383,7 +400,7 @@ describe('onboarding when a call may have succeeded', () => {
     const all = [...existing, ...newcomers].map((co) => co.resourceId);
     expect([...members(group.resourceId)].sort()).toEqual([...all].sort());
     expect([...members(created[0]!.resourceId)].sort()).toEqual(newcomers.map((co) => co.resourceId).sort());
-    expect(world.sqs.messages(world.dlqUrl)).toHaveLength(0);
+    expect(world.sqs.messages(world.dlqUrl)).toHaveLength(deadBefore);
   });
 
   it('queues one forwarded message when a name-keyed message is delivered twice', async () => {
@@ -412,6 +429,7 @@ describe('onboarding when a call may have succeeded', () => {
   });
 
   it('forwards a name-keyed message again after SendMessage failed, without creating the group twice', async () => {
+    const deadBefore = world.sqs.messages(world.dlqUrl).length;
     const newcomers = addCompanies(2, 'Forward retry');
     for (const co of newcomers) {
       await world.router(
@@ -430,6 +448,6 @@ describe('onboarding when a call may have succeeded', () => {
     expect(created).toHaveLength(1);
     expect(stack.keepnet.count('POST /api/company-groups')).toBe(1);
     expect([...members(created[0]!.resourceId)].sort()).toEqual(newcomers.map((co) => co.resourceId).sort());
-    expect(world.sqs.messages(world.dlqUrl)).toHaveLength(0);
+    expect(world.sqs.messages(world.dlqUrl)).toHaveLength(deadBefore);
   });
 });

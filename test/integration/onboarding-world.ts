@@ -1,6 +1,7 @@
 // Shared setup of the onboarding integration tests (not a test file): the local world (Keepnet
 // simulator, Secrets Manager, S3 from local-stack; SQS FIFO from local/sqs-fifo), handlers loaded
 // fresh per world, and helpers to read memberships.
+import type { SendMessageCommandInput } from '@aws-sdk/client-sqs';
 import type { CompanyCreatedDetail } from '../../lib/onboarding/company-created';
 import { eventBridgeEnvelope } from '../../local/eventbridge';
 import type { KeepnetSimulator } from '../../local/keepnet-simulator/types';
@@ -21,6 +22,11 @@ export interface World extends OnboardingPipeline {
   stack: LocalStack;
   /** What the handlers logged at error level (their logger lives in their own module registry). */
   errors: { message: string; attributes: unknown }[];
+  /**
+   * Every SendMessage request the handlers made, as sent (the worker uses SendMessage only to
+   * dead-letter; the local SQS server keeps bodies, not message attributes, so they are read here).
+   */
+  sentMessages: SendMessageCommandInput[];
 }
 
 type Handlers = Awaited<ReturnType<NonNullable<OnboardingPipelineOptions['loadHandlers']>>>;
@@ -33,6 +39,7 @@ export async function startWorld(
 ): Promise<World> {
   const stack = await startLocalStack({ simulator: { participantsMode: api, seed: { companies: 30 } } });
   const errors: World['errors'] = [];
+  const sentMessages: World['sentMessages'] = [];
   const pipeline = await startOnboardingPipeline({
     env: stack.env,
     groupRules: GROUP_RULES,
@@ -45,6 +52,16 @@ export async function startWorld(
         jest.spyOn(logger, 'error').mockImplementation((message: unknown, ...rest: unknown[]) => {
           errors.push({ message: String(message), attributes: rest[0] });
         });
+        // Calls through: the request still goes over HTTP to the local SQS server.
+        const { SQSClient, SendMessageCommand } = await import('@aws-sdk/client-sqs');
+        const send = SQSClient.prototype.send;
+        jest.spyOn(SQSClient.prototype, 'send').mockImplementation(function (
+          this: InstanceType<typeof SQSClient>,
+          ...args: Parameters<typeof send>
+        ) {
+          if (args[0] instanceof SendMessageCommand) sentMessages.push(args[0].input);
+          return send.apply(this, args);
+        } as typeof send);
         handlers = {
           router: (await import('../../functions/onboarding-router/handler')).handler,
           worker: (await import('../../functions/onboarding-worker/handler')).handler,
@@ -53,7 +70,7 @@ export async function startWorld(
       return handlers!;
     },
   });
-  return Object.assign(pipeline, { stack, errors });
+  return Object.assign(pipeline, { stack, errors, sentMessages });
 }
 
 export async function stopWorld(world: World) {

@@ -2,7 +2,8 @@
 // worker invocations → the Keepnet simulator, under injected 500s, 429s and an expired token, whether
 // PUT …/participants replaces or adds (PARTICIPANTS_MODE=additive: onboarding-modes.test.ts).
 // The promise under test: every (company, group) pair ends up a member, no earlier member is ever
-// removed, and each missing group is created exactly once. Plus poison messages and redelivery.
+// removed, and each missing group is created exactly once. Plus poison messages (moved to the DLQ by
+// the worker on their first receive, without holding up their group) and redelivery.
 import {
   companyCreatedEvent,
   drain,
@@ -48,40 +49,59 @@ describe('onboarding: poison messages and redelivery', () => {
     await stopWorld(world);
   });
 
-  it('moves a poison message to the DLQ after maxReceiveCount, logging why, while its group goes on', async () => {
+  /** What the worker dead-lettered, by the company in the body: body, group and attributes as sent. */
+  const deadLettersSent = () =>
+    world.sentMessages
+      .filter((m) => m.QueueUrl === world.dlqUrl)
+      .map((m) => ({
+        body: m.MessageBody!,
+        group: m.MessageGroupId,
+        attributes: Object.fromEntries(
+          Object.entries(m.MessageAttributes ?? {}).map(([name, value]) => [name, value.StringValue]),
+        ),
+      }));
+  const deadBodies = () => world.sqs.messages(world.dlqUrl).map((m) => m.body);
+
+  it('moves a poison message to the DLQ on its first receive; the good ones behind it are not redelivered', async () => {
     const { keepnet } = world.stack;
     const good = keepnet.state.addCompany({ name: 'Good neighbour' });
     const behind = keepnet.state.addCompany({ name: 'Queued behind the poison' });
     const groupId = groupIdByName(keepnet, 'Finance')!;
     const membersBefore = keepnet.state.groupMemberIds(groupId);
 
-    await world.router(
-      companyCreatedEvent({ companyResourceId: good.resourceId, groupResourceIds: [groupId] }),
-    );
-    await world.router(
-      companyCreatedEvent({ companyResourceId: 'NoSuchCompany1', groupResourceIds: [groupId] }),
-    );
-    // FIFO semantics: a message queued behind a failing one in its group is reported failed with it
-    // (it is written all the same; the retry finds it a member).
-    await world.router(
-      companyCreatedEvent({ companyResourceId: behind.resourceId, groupResourceIds: [groupId] }),
-    );
-    await drain(world, 2);
+    // One message group (the group id), in this order: good, poison, good.
+    for (const companyResourceId of [good.resourceId, 'NoSuchCompany1', behind.resourceId]) {
+      await world.router(companyCreatedEvent({ companyResourceId, groupResourceIds: [groupId] }));
+    }
+    const stats = await drain(world, 2);
 
     expect(keepnet.state.groupMemberIds(groupId).sort()).toEqual(
       [...membersBefore, good.resourceId, behind.resourceId].sort(),
     );
-    const deadIds = world.sqs
-      .messages(world.dlqUrl)
-      .map((m) => (JSON.parse(m.body) as { companyResourceId: string }).companyResourceId);
-    expect(deadIds).toContain('NoSuchCompany1');
-    expect(deadIds).not.toContain(good.resourceId);
+    // Each message received once, none failed: nothing in the group was held back or redelivered.
+    expect(stats).toMatchObject({ records: 3, failures: 0 });
+
+    // In the DLQ: the poison message alone, its body unchanged, in its group...
+    const dead = world.sqs.messages(world.dlqUrl);
+    expect(dead.map((m) => JSON.parse(m.body).companyResourceId)).toEqual(['NoSuchCompany1']);
+    expect(dead[0]!.groupId).toBe(`group-${groupId}`);
+    // ...sent with why, after ONE receive.
+    const [sent] = deadLettersSent();
+    expect(sent).toMatchObject({ body: dead[0]!.body, group: `group-${groupId}` });
+    expect(sent!.attributes).toMatchObject({
+      DeadLetterErrorCode: 'COMPANY_REFUSED',
+      ReceiveCount: '1',
+      OriginalMessageId: expect.any(String),
+    });
+    expect(sent!.attributes.DeadLetterReason).toContain('unknown company resource id');
+    expect(sent!.attributes.DeadLetterReason).toContain('NoSuchCompany1');
+    // Logged once, with the reason.
     const rejections = world.errors.filter((e) => e.message.startsWith('Onboarding message rejected'));
-    expect(rejections).toHaveLength(3); // once per receive, up to maxReceiveCount
+    expect(rejections.map((e) => e.message)).toEqual(['Onboarding message rejected and moved to the DLQ']);
     expect(JSON.stringify(rejections[0]!.attributes)).toContain('unknown company resource id');
   });
 
-  it('moves an unreadable message body to the DLQ', async () => {
+  it('moves an unreadable message body to the DLQ on its first receive', async () => {
     const { SQSClient, SendMessageCommand } = await import('@aws-sdk/client-sqs');
     const sqs = new SQSClient({ endpoint: world.sqs.url });
     await sqs.send(
@@ -93,9 +113,35 @@ describe('onboarding: poison messages and redelivery', () => {
       }),
     );
     sqs.destroy();
-    await drain(world, 1);
-    expect(world.sqs.messages(world.dlqUrl).map((m) => m.body)).toContain('{"v":1,"companyResourceId":42}');
+    expect(await drain(world, 1)).toMatchObject({ records: 1, failures: 0 });
+    expect(deadBodies()).toContain('{"v":1,"companyResourceId":42}');
+    expect(deadLettersSent().at(-1)).toMatchObject({
+      body: '{"v":1,"companyResourceId":42}',
+      group: 'group-x',
+      attributes: { DeadLetterErrorCode: 'INVALID_MESSAGE', ReceiveCount: '1' },
+    });
+    expect(deadLettersSent().at(-1)!.attributes.DeadLetterReason).toContain('body.companyResourceId');
     expect(JSON.stringify(world.errors.at(-1)?.attributes)).toContain('body.companyResourceId');
+  });
+
+  it('fails the poison message as before when the DLQ refuses it, and dead-letters it on a later receive', async () => {
+    const { keepnet } = world.stack;
+    const groupId = groupIdByName(keepnet, 'Finance')!;
+    const deadBefore = deadBodies().length;
+    await world.router(
+      companyCreatedEvent({ companyResourceId: 'NoSuchCompany2', groupResourceIds: [groupId] }),
+    );
+    // Every attempt of the SDK's first SendMessage to the DLQ fails (503); later sends succeed.
+    world.sqs.failNextSends(3);
+    const stats = await drain(world, 1);
+
+    expect(stats.failures).toBe(1); // the first receive: reported failed, so SQS kept it
+    const dead = deadBodies().slice(deadBefore);
+    expect(dead.map((body) => JSON.parse(body).companyResourceId)).toEqual(['NoSuchCompany2']);
+    expect(deadLettersSent().at(-1)!.attributes).toMatchObject({
+      DeadLetterErrorCode: 'COMPANY_REFUSED',
+      ReceiveCount: '2',
+    });
   });
 
   it('routes by name again when the group a worker had cached was deleted and re-created', async () => {

@@ -2,6 +2,7 @@
 // local EventBridge: the first run emits nothing, later runs emit exactly the new companies once, and
 // the watermark moves only over events EventBridge accepted.
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CUSTOM_METRICS } from '../../infra/constructs/monitoring';
 import { CompanyCreatedDetailSchema } from '../../lib/onboarding/company-created';
 import type { PollSummary } from '../../lib/onboarding/poller/poll';
 import { type LocalEventBridge, startEventBridge } from '../../local/eventbridge';
@@ -15,6 +16,9 @@ let bus: LocalEventBridge;
 let poll: () => Promise<PollSummary>;
 let s3: S3Client;
 const saved = { ...process.env };
+/** What the handler recorded through the shared Powertools Metrics, as [name, unit, value]. */
+const metricsAdded: [string, string, number][] = [];
+const FOUND = CUSTOM_METRICS['company-poller'].companiesFound;
 
 beforeAll(async () => {
   stack = await startLocalStack({ buckets: [BUCKET], simulator: { seed: { companies: 40 } } });
@@ -27,6 +31,12 @@ beforeAll(async () => {
     POLLER_PAGE_SIZE: '7', // small pages: the walk down to the watermark spans several
   });
   await jest.isolateModulesAsync(async () => {
+    const { metrics } = await import('../../lib/observability/powertools');
+    jest.spyOn(metrics, 'addMetric').mockImplementation((name, unit, value) => {
+      metricsAdded.push([name, unit, value]);
+      return metrics;
+    });
+    jest.spyOn(metrics, 'publishStoredMetrics').mockReturnValue(metrics);
     const { handler } = await import('../../functions/company-poller/handler');
     poll = () => handler({});
   });
@@ -112,8 +122,10 @@ describe('company-poller', () => {
   it('sends 10 entries per PutEvents call', async () => {
     const created = addCompanies(23);
     const calls = bus.calls();
+    metricsAdded.length = 0;
     const summary = await poll();
     expect(summary).toMatchObject({ emitted: 23, putEventsCalls: 3 });
+    expect(metricsAdded).toEqual([[FOUND, 'Count', 23]]);
     expect(bus.calls() - calls).toBe(3);
     expect(new Set(emittedIds())).toEqual(new Set(created.map((c) => c.resourceId)));
     bus.clear();
@@ -123,7 +135,10 @@ describe('company-poller', () => {
     const before = await watermark();
     const created = addCompanies(4);
     const stopRefusing = bus.refuseEntries(() => true);
+    metricsAdded.length = 0;
     await expect(poll()).rejects.toMatchObject({ name: 'PollerEmitError' });
+    // Found, though not announced: the dashboard still counts them.
+    expect(metricsAdded).toEqual([[FOUND, 'Count', 4]]);
     expect(await watermark()).toEqual(before);
     expect(bus.events()).toEqual([]);
     stopRefusing();

@@ -15,6 +15,12 @@ describe('onboarding configuration', () => {
     expect(loadWorkerConfig({ ONBOARDING_QUEUE_URL: QUEUE, PARTICIPANTS_MODE: 'additive' }).mode).toBe(
       'additive',
     );
+    // The DLQ is optional: without it poison messages wait for the queue's maxReceiveCount.
+    const dlq = QUEUE.replace('onboarding.fifo', 'onboarding-dlq.fifo');
+    expect(loadWorkerConfig({ ONBOARDING_QUEUE_URL: QUEUE, ONBOARDING_DLQ_URL: dlq }).dlqUrl).toBe(dlq);
+    expect(loadWorkerConfig({ ONBOARDING_QUEUE_URL: QUEUE, ONBOARDING_DLQ_URL: '' })).not.toHaveProperty(
+      'dlqUrl',
+    );
   });
 
   it.each([
@@ -37,6 +43,11 @@ describe('onboarding configuration', () => {
       'PARTICIPANTS_MODE=replace',
       () => loadWorkerConfig({ ONBOARDING_QUEUE_URL: QUEUE, PARTICIPANTS_MODE: 'replace' }),
       /PARTICIPANTS_MODE: must be "union" or "additive"/,
+    ],
+    [
+      'ONBOARDING_DLQ_URL not a URL',
+      () => loadWorkerConfig({ ONBOARDING_QUEUE_URL: QUEUE, ONBOARDING_DLQ_URL: 'onboarding-dlq' }),
+      /ONBOARDING_DLQ_URL: must be the URL of the onboarding FIFO dead-letter queue/,
     ],
     [
       'no POLLER_STATE_BUCKET',

@@ -3,6 +3,7 @@
 // that a malformed event is refused with an error naming the field, without a crash and without
 // a single request to SQS.
 import fc from 'fast-check';
+import { CUSTOM_METRICS } from '../../infra/constructs/monitoring';
 import { InvalidCompanyCreatedError } from '../../lib/onboarding/company-created';
 import { onboardingEntries } from '../../lib/onboarding/route';
 import { messageGroupIdFor } from '../../lib/onboarding/targets';
@@ -70,6 +71,7 @@ describe('onboarding-router handler', () => {
   let queueUrl: string;
   let handler: (event: unknown) => Promise<void>;
   const logged: unknown[] = [];
+  const metricsAdded: [name: string, unit: string, value: number][] = [];
   const saved = { ...process.env };
 
   beforeAll(async () => {
@@ -81,10 +83,15 @@ describe('onboarding-router handler', () => {
       GROUP_RULES: RULES,
     });
     await jest.isolateModulesAsync(async () => {
-      const { logger } = await import('../../lib/observability/powertools');
+      const { logger, metrics } = await import('../../lib/observability/powertools');
       jest.spyOn(logger, 'error').mockImplementation((...args: unknown[]) => {
         logged.push(args);
       });
+      jest.spyOn(metrics, 'addMetric').mockImplementation((name, unit, value) => {
+        metricsAdded.push([name, unit, value]);
+        return metrics;
+      });
+      jest.spyOn(metrics, 'publishStoredMetrics').mockReturnValue(metrics);
       handler = (await import('../../functions/onboarding-router/handler')).handler;
     });
   });
@@ -215,8 +222,11 @@ describe('onboarding-router handler', () => {
   });
 
   it('queues one message per target group for a valid event (the check above can fail)', async () => {
+    metricsAdded.length = 0;
     await handler(envelope(validDetail()));
     expect(sqs.counts()).toEqual({ SendMessageBatch: 1 });
+    // The figure the dashboard draws, under the name it reads.
+    expect(metricsAdded).toEqual([[CUSTOM_METRICS['onboarding-router'].messagesQueued, 'Count', 3]]);
     expect(sqs.messages(queueUrl).map((m) => JSON.parse(m.body).group)).toEqual([
       { id: 'Q3sdf9Kl0aZx' },
       { name: 'EU Customers' },
