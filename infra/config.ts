@@ -3,7 +3,7 @@
 // surfacing as a broken deployment or a function that fails at run time.
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseExportJobs } from '../lib/exports/job';
 import { GroupRulesSchema } from '../lib/rules/group-rules';
 

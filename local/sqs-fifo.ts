@@ -6,6 +6,7 @@ export {
   runFifoConsumers,
   type SqsHandler,
 } from './sqs-fifo/consumers';
+export type { MessageAttributes, WireMessageAttribute } from './sqs-fifo/message-attributes';
 export {
   type OnboardingPipeline,
   type OnboardingPipelineOptions,

@@ -6,7 +6,7 @@
 import { Router } from '@aws-lambda-powertools/event-handler/http';
 import type { Middleware, RequestContext } from '@aws-lambda-powertools/event-handler/types';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { logger } from '../observability/powertools';
 import { type BodyCheck, checkBody } from './body-guard';
 import type { ApiDependencies } from './dependencies';

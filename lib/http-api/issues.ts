@@ -1,5 +1,5 @@
 // zod issue paths → the field names a caller sees: `body.companyResourceIds[3]`, `query.pageSize`.
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 export interface FieldIssue {
   field: string;

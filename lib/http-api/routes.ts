@@ -3,7 +3,7 @@
 // generated from them, and `API_ROUTES` tells the stack (infra/constructs/http-api.ts routes {proxy+}
 // with IAM and the webhook without) which routes exist and how each is authorised. One list, so they
 // cannot disagree. Imports nothing heavier than zod.
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { CompanyCreatedDetailSchema } from '../onboarding/company-created';
 import {
   AcceptedResponseSchema,

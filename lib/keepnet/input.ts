@@ -1,7 +1,7 @@
 // Checks on caller input, run before anything is sent: a bad id, name or page size is a bug in the
 // caller, and Keepnet's own answer to it (400, 500 or INPUT_ERROR, depending on the field) is vague.
 // Every failure is a KeepnetValidationError naming the field and the rule.
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { KeepnetValidationError } from './errors';
 import type { ResourceId } from './types';
 

@@ -1,7 +1,7 @@
 // Turns zod issues into one log-safe line that names each field and the rule it broke,
 // e.g. `detail.companyResourceId: Invalid input: expected string, received number`.
 // Only paths and zod's messages are used, never the received values (they may hold anything).
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 export function issuePath(path: readonly PropertyKey[], root?: string): string {
   let out = root ?? '';

@@ -1,6 +1,6 @@
 // Search bodies as the vendor's API takes them: validation (every field the README lists is
 // required), free-text search, nested filter groups, ordering and 1-based paging.
-import { z } from 'zod';
+import * as z from 'zod';
 
 const FilterItemSchema = z.object({
   fieldName: z.string({ error: 'is required (a field name)' }).min(1, 'must not be empty'),

@@ -53,7 +53,22 @@ function toRecord(queueArn: string, m: Message): SQSRecord {
       ...(a.MessageGroupId ? { MessageGroupId: a.MessageGroupId } : {}),
       ...(a.MessageDeduplicationId ? { MessageDeduplicationId: a.MessageDeduplicationId } : {}),
     },
-    messageAttributes: {},
+    // Lambda's shape: camelCase, binary as base64, the (unused) list fields empty.
+    messageAttributes: Object.fromEntries(
+      Object.entries(m.MessageAttributes ?? {}).map(([name, v]) => [
+        name,
+        {
+          dataType: v.DataType ?? 'String',
+          ...(v.StringValue !== undefined ? { stringValue: v.StringValue } : {}),
+          ...(v.BinaryValue !== undefined
+            ? { binaryValue: Buffer.from(v.BinaryValue).toString('base64') }
+            : {}),
+          stringListValues: [],
+          binaryListValues: [],
+        },
+      ]),
+    ),
+    ...(m.MD5OfMessageAttributes ? { md5OfMessageAttributes: m.MD5OfMessageAttributes } : {}),
     md5OfBody: m.MD5OfBody ?? '',
     eventSource: 'aws:sqs',
     eventSourceARN: queueArn,
@@ -105,6 +120,7 @@ export function runFifoConsumers(options: FifoConsumerOptions): FifoConsumers {
           MaxNumberOfMessages: batchSize,
           WaitTimeSeconds: 0,
           MessageSystemAttributeNames: ['All'],
+          MessageAttributeNames: ['All'],
         }),
       );
       if (Messages.length === 0) {

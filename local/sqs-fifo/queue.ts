@@ -3,11 +3,18 @@
 // MessageDeduplicationId, visibility timeouts, ApproximateReceiveCount and redrive to a DLQ after
 // maxReceiveCount. Standard (non-FIFO) queues are served too, without the group rules.
 import { createHash, randomUUID } from 'node:crypto';
+import { SqsError } from './errors';
+import { attributesSize, type MessageAttributes, md5OfMessageAttributes } from './message-attributes';
+
+export { SqsError };
 
 export interface StoredMessage {
   messageId: string;
   body: string;
   md5OfBody: string;
+  /** As sent; they travel with the message, also into the DLQ. */
+  messageAttributes: MessageAttributes;
+  md5OfMessageAttributes: string | undefined;
   groupId: string | undefined;
   deduplicationId: string | undefined;
   sequenceNumber: string;
@@ -23,17 +30,6 @@ export interface StoredMessage {
 export interface RedrivePolicy {
   deadLetterTargetArn: string;
   maxReceiveCount: number;
-}
-
-export class SqsError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly queryCode = code,
-    readonly status = 400,
-  ) {
-    super(message);
-  }
 }
 
 export const md5 = (text: string) => createHash('md5').update(text, 'utf8').digest('hex');
@@ -73,18 +69,27 @@ export class LocalQueue {
     };
   }
 
-  send(input: { body: string; groupId?: string | undefined; deduplicationId?: string | undefined }): {
+  send(input: {
+    body: string;
+    messageAttributes?: MessageAttributes;
+    groupId?: string | undefined;
+    deduplicationId?: string | undefined;
+  }): {
     messageId: string;
     md5OfBody: string;
+    md5OfMessageAttributes: string | undefined;
     sequenceNumber: string | undefined;
     duplicate: boolean;
   } {
     if (input.body.length === 0)
       throw new SqsError('MissingParameter', 'The request must contain the parameter MessageBody.');
-    if (Buffer.byteLength(input.body) > 262_144) {
+    const messageAttributes = input.messageAttributes ?? {};
+    // Attributes count towards the size limit, as in SQS.
+    if (Buffer.byteLength(input.body) + attributesSize(messageAttributes) > 262_144) {
       throw new SqsError('InvalidParameterValue', 'Message must be shorter than 262144 bytes.');
     }
     const md5OfBody = md5(input.body);
+    const md5OfAttributes = md5OfMessageAttributes(messageAttributes);
     let deduplicationId = input.deduplicationId;
     if (this.fifo) {
       if (!input.groupId)
@@ -105,7 +110,13 @@ export class LocalQueue {
       const now = Date.now();
       const seen = this.#dedup.get(deduplicationId);
       if (seen && seen.expires > now) {
-        return { messageId: seen.messageId, md5OfBody, sequenceNumber: seen.sequenceNumber, duplicate: true };
+        return {
+          messageId: seen.messageId,
+          md5OfBody,
+          md5OfMessageAttributes: md5OfAttributes,
+          sequenceNumber: seen.sequenceNumber,
+          duplicate: true,
+        };
       }
     }
     const sequenceNumber = (++this.#sequence).toString().padStart(20, '0');
@@ -113,6 +124,8 @@ export class LocalQueue {
       messageId: randomUUID(),
       body: input.body,
       md5OfBody,
+      messageAttributes,
+      md5OfMessageAttributes: md5OfAttributes,
       groupId: this.fifo ? input.groupId : undefined,
       deduplicationId: this.fifo ? deduplicationId : undefined,
       sequenceNumber,
@@ -133,6 +146,7 @@ export class LocalQueue {
     return {
       messageId: message.messageId,
       md5OfBody,
+      md5OfMessageAttributes: md5OfAttributes,
       sequenceNumber: this.fifo ? sequenceNumber : undefined,
       duplicate: false,
     };
@@ -149,7 +163,7 @@ export class LocalQueue {
     return exhausted;
   }
 
-  /** Adopts a message moved here from another queue's redrive (keeps id, body, group and dedup id). */
+  /** Adopts a message moved here from another queue's redrive (keeps id, body, message attributes, group and dedup id). */
   adopt(message: StoredMessage): void {
     this.messages.push({
       ...message,

@@ -3,6 +3,12 @@
 // it. Requests are not authenticated. Queue semantics live in ./queue.ts.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import {
+  type MessageAttributes,
+  md5OfMessageAttributes,
+  parseMessageAttributes,
+  selectMessageAttributes,
+} from './message-attributes';
 import { LocalQueue, SqsError, type StoredMessage } from './queue';
 
 export interface SqsServerOptions {
@@ -18,6 +24,8 @@ export interface QueueSnapshotMessage {
   body: string;
   groupId: string | undefined;
   deduplicationId: string | undefined;
+  /** As sent (binary values as base64). */
+  messageAttributes: MessageAttributes;
   receiveCount: number;
   inFlight: boolean;
 }
@@ -103,6 +111,7 @@ export async function startSqs(options: SqsServerOptions = {}): Promise<LocalSqs
     }
     const result = queue.send({
       body: String(entry.MessageBody ?? ''),
+      messageAttributes: parseMessageAttributes(entry.MessageAttributes),
       groupId: entry.MessageGroupId as string | undefined,
       deduplicationId: entry.MessageDeduplicationId as string | undefined,
     });
@@ -110,29 +119,39 @@ export async function startSqs(options: SqsServerOptions = {}): Promise<LocalSqs
     return {
       MessageId: result.messageId,
       MD5OfMessageBody: result.md5OfBody,
+      ...(result.md5OfMessageAttributes ? { MD5OfMessageAttributes: result.md5OfMessageAttributes } : {}),
       ...(result.sequenceNumber ? { SequenceNumber: result.sequenceNumber } : {}),
     };
   };
 
-  const toWire = (queue: LocalQueue, m: StoredMessage) => ({
-    MessageId: m.messageId,
-    ReceiptHandle: m.receiptHandle,
-    MD5OfBody: m.md5OfBody,
-    Body: m.body,
-    Attributes: {
-      SenderId: ACCOUNT,
-      SentTimestamp: String(m.sentTimestamp),
-      ApproximateReceiveCount: String(m.receiveCount),
-      ApproximateFirstReceiveTimestamp: String(m.firstReceiveTimestamp ?? m.sentTimestamp),
-      ...(queue.fifo
-        ? {
-            SequenceNumber: m.sequenceNumber,
-            MessageGroupId: m.groupId,
-            MessageDeduplicationId: m.deduplicationId,
-          }
+  /** A received message; message attributes only those `attributeNames` asks for, as SQS does. */
+  const toWire = (queue: LocalQueue, m: StoredMessage, attributeNames: unknown) => {
+    const messageAttributes = selectMessageAttributes(m.messageAttributes, attributeNames);
+    // The digest covers what is returned, so a client can check it against what it got.
+    const md5OfAttributes = md5OfMessageAttributes(messageAttributes);
+    return {
+      MessageId: m.messageId,
+      ReceiptHandle: m.receiptHandle,
+      MD5OfBody: m.md5OfBody,
+      Body: m.body,
+      ...(md5OfAttributes
+        ? { MessageAttributes: messageAttributes, MD5OfMessageAttributes: md5OfAttributes }
         : {}),
-    },
-  });
+      Attributes: {
+        SenderId: ACCOUNT,
+        SentTimestamp: String(m.sentTimestamp),
+        ApproximateReceiveCount: String(m.receiveCount),
+        ApproximateFirstReceiveTimestamp: String(m.firstReceiveTimestamp ?? m.sentTimestamp),
+        ...(queue.fifo
+          ? {
+              SequenceNumber: m.sequenceNumber,
+              MessageGroupId: m.groupId,
+              MessageDeduplicationId: m.deduplicationId,
+            }
+          : {}),
+      },
+    };
+  };
 
   const batch = <T>(entries: unknown, each: (entry: Record<string, unknown>) => T) => {
     const list = Array.isArray(entries) ? (entries as Record<string, unknown>[]) : [];
@@ -221,7 +240,8 @@ export async function startSqs(options: SqsServerOptions = {}): Promise<LocalSqs
         const now = Date.now();
         redrive(queue, now);
         const picked = queue.receive(max, visibility, now);
-        if (picked.length > 0 || now >= waitUntil) return { Messages: picked.map((m) => toWire(queue, m)) };
+        if (picked.length > 0 || now >= waitUntil)
+          return { Messages: picked.map((m) => toWire(queue, m, input.MessageAttributeNames)) };
         await new Promise((r) => setTimeout(r, 10));
       }
     },
@@ -316,6 +336,7 @@ export async function startSqs(options: SqsServerOptions = {}): Promise<LocalSqs
       body: m.body,
       groupId: m.groupId,
       deduplicationId: m.deduplicationId,
+      messageAttributes: m.messageAttributes,
       receiveCount: m.receiveCount,
       inFlight: m.visibleAt > now,
     }));

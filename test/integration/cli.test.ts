@@ -378,6 +378,60 @@ describe('dlq', () => {
     expect(JSON.parse(moved[0]!.body)).toMatchObject({ eventId: 'e1' });
   });
 
+  it('shows why the worker dead-lettered a message, and redrive strips those attributes but keeps the rest', async () => {
+    const poisoned = (
+      await client.send(
+        new SendMessageCommand({
+          QueueUrl: dlqUrl,
+          MessageBody: JSON.stringify({ v: 1, companyResourceId: 'NoSuchCompany', eventId: 'e-poison' }),
+          MessageGroupId: 'g4',
+          MessageDeduplicationId: 'g4-poison',
+          // As lib/onboarding/dead-letter.ts sets them, plus one of the sender's own.
+          MessageAttributes: {
+            DeadLetterReason: { DataType: 'String', StringValue: 'Keepnet: unknown company resource id' },
+            DeadLetterErrorCode: { DataType: 'String', StringValue: 'COMPANY_REFUSED' },
+            OriginalMessageId: { DataType: 'String', StringValue: 'orig-123' },
+            ReceiveCount: { DataType: 'Number', StringValue: '3' },
+            TraceId: { DataType: 'String', StringValue: 'trace-abc' },
+          },
+        }),
+      )
+    ).MessageId!;
+    const details = {
+      reason: 'Keepnet: unknown company resource id',
+      errorCode: 'COMPANY_REFUSED',
+      originalMessageId: 'orig-123',
+      receiveCount: 3,
+    };
+
+    const table = await cli(['dlq', '--queue-url', dlqUrl, 'list'], sqsEnv());
+    expect(table.code).toBe(0);
+    const [header, ...rows] = table.stdout.trimEnd().split('\n');
+    expect(header).toMatch(/ERROR CODE\s+ORIGINAL MESSAGE ID\s+FAILED AT RECEIVE\s+REASON\s+BODY$/);
+    const row = rows.find((line) => line.startsWith(poisoned));
+    expect(row).toMatch(/COMPANY_REFUSED\s+orig-123\s+3\s+Keepnet: unknown company resource id\s+\{/);
+
+    const listed = JSON.parse(
+      (await cli(['dlq', '--queue-url', dlqUrl, 'list', '--json'], sqsEnv())).stdout,
+    ) as {
+      messageId: string;
+      deadLetter: unknown;
+    }[];
+    expect(listed.find((l) => l.messageId === poisoned)?.deadLetter).toEqual(details);
+    // One SQS itself dead-lettered (no attributes): the same shape, deadLetter null.
+    expect(listed.filter((l) => l.messageId !== poisoned).map((l) => l.deadLetter)).toEqual(
+      listed.filter((l) => l.messageId !== poisoned).map(() => null),
+    );
+    const show = await cli(['dlq', '--queue-url', dlqUrl, 'show', poisoned], sqsEnv());
+    expect(JSON.parse(show.stdout)).toMatchObject({ messageId: poisoned, deadLetter: details });
+    expect(show.stdout).not.toContain('TraceId'); // raw attributes are not echoed, only the details
+
+    const redrive = await cli(['dlq', '--queue-url', dlqUrl, 'redrive', poisoned, '--json'], sqsEnv());
+    expect(JSON.parse(redrive.stdout)).toMatchObject({ moved: [poisoned], failed: [] });
+    const copy = sqs.messages(queueUrl).find((m) => m.groupId === 'g4');
+    expect(copy?.messageAttributes).toEqual({ TraceId: { DataType: 'String', StringValue: 'trace-abc' } });
+  });
+
   it('redrive --all moves every message, also beyond the first receive of a busy message group', async () => {
     const before = sqs.messages(dlqUrl).length;
     for (let i = 0; i < 12; i++) {

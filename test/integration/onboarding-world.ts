@@ -22,11 +22,20 @@ export interface World extends OnboardingPipeline {
   stack: LocalStack;
   /** What the handlers logged at error level (their logger lives in their own module registry). */
   errors: { message: string; attributes: unknown }[];
+  /** What is in the DLQ now, in arrival order, read back from the local SQS server (not consumed). */
+  deadLetters(): DeadLetter[];
   /**
-   * Every SendMessage request the handlers made, as sent (the worker uses SendMessage only to
-   * dead-letter; the local SQS server keeps bodies, not message attributes, so they are read here).
+   * @deprecated Use `deadLetters()`. The DLQ's messages as SendMessage inputs (the worker sends only
+   * dead letters), read back from the queue rather than spied on, kept so existing tests read the same.
    */
-  sentMessages: SendMessageCommandInput[];
+  readonly sentMessages: SendMessageCommandInput[];
+}
+
+export interface DeadLetter {
+  body: string;
+  group: string | undefined;
+  /** Message attributes by name (string values; the worker sets DeadLetterReason, ...ErrorCode, ...). */
+  attributes: Record<string, string | undefined>;
 }
 
 type Handlers = Awaited<ReturnType<NonNullable<OnboardingPipelineOptions['loadHandlers']>>>;
@@ -39,7 +48,6 @@ export async function startWorld(
 ): Promise<World> {
   const stack = await startLocalStack({ simulator: { participantsMode: api, seed: { companies: 30 } } });
   const errors: World['errors'] = [];
-  const sentMessages: World['sentMessages'] = [];
   const pipeline = await startOnboardingPipeline({
     env: stack.env,
     groupRules: GROUP_RULES,
@@ -52,16 +60,6 @@ export async function startWorld(
         jest.spyOn(logger, 'error').mockImplementation((message: unknown, ...rest: unknown[]) => {
           errors.push({ message: String(message), attributes: rest[0] });
         });
-        // Calls through: the request still goes over HTTP to the local SQS server.
-        const { SQSClient, SendMessageCommand } = await import('@aws-sdk/client-sqs');
-        const send = SQSClient.prototype.send;
-        jest.spyOn(SQSClient.prototype, 'send').mockImplementation(function (
-          this: InstanceType<typeof SQSClient>,
-          ...args: Parameters<typeof send>
-        ) {
-          if (args[0] instanceof SendMessageCommand) sentMessages.push(args[0].input);
-          return send.apply(this, args);
-        } as typeof send);
         handlers = {
           router: (await import('../../functions/onboarding-router/handler')).handler,
           worker: (await import('../../functions/onboarding-worker/handler')).handler,
@@ -70,7 +68,31 @@ export async function startWorld(
       return handlers!;
     },
   });
-  return Object.assign(pipeline, { stack, errors, sentMessages });
+  const deadLetters = (): DeadLetter[] =>
+    pipeline.sqs.messages(pipeline.dlqUrl).map((m) => ({
+      body: m.body,
+      group: m.groupId,
+      attributes: Object.fromEntries(
+        Object.entries(m.messageAttributes).map(([name, value]) => [name, value.StringValue]),
+      ),
+    }));
+  return Object.defineProperties(Object.assign(pipeline, { stack, errors, deadLetters }), {
+    sentMessages: {
+      get: (): SendMessageCommandInput[] =>
+        pipeline.sqs.messages(pipeline.dlqUrl).map((m) => ({
+          QueueUrl: pipeline.dlqUrl,
+          MessageBody: m.body,
+          MessageGroupId: m.groupId,
+          MessageDeduplicationId: m.deduplicationId,
+          MessageAttributes: Object.fromEntries(
+            Object.entries(m.messageAttributes).map(([name, { BinaryValue, ...rest }]) => [
+              name,
+              { ...rest, ...(BinaryValue ? { BinaryValue: Buffer.from(BinaryValue, 'base64') } : {}) },
+            ]),
+          ),
+        })),
+    },
+  }) as World;
 }
 
 export async function stopWorld(world: World) {

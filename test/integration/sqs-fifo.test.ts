@@ -1,8 +1,11 @@
 // The local SQS FIFO server, through the real @aws-sdk/client-sqs: FIFO order, one in-flight batch
-// per group, de-duplication, visibility timeout, receive counts and redrive to the DLQ.
+// per group, de-duplication, visibility timeout, receive counts, redrive to the DLQ, and message
+// attributes (kept, filtered on receive, digested as SQS does, carried into the DLQ).
+import { createHash } from 'node:crypto';
 import {
   ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
+  type MessageAttributeValue,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   SendMessageCommand,
@@ -170,5 +173,146 @@ describe('local SQS FIFO', () => {
     expect(overlapInGroup).toBe(false);
     expect(mostAtOnce).toBeGreaterThan(1);
     expect(consumers.stats.records).toBe(24);
+  });
+
+  describe('message attributes', () => {
+    const attributes: Record<string, MessageAttributeValue> = {
+      DeadLetterReason: { DataType: 'String', StringValue: 'unknown company résumé ✓' },
+      ReceiveCount: { DataType: 'Number', StringValue: '2' },
+      Blob: { DataType: 'Binary', BinaryValue: new Uint8Array([0, 1, 254, 255]) },
+      'Trace.Id': { DataType: 'String.custom', StringValue: 'abc' },
+    };
+
+    /** The digest as SQS documents it, written out independently of the server's code. */
+    const expectedMd5 = (values: Record<string, MessageAttributeValue>) => {
+      const parts: Buffer[] = [];
+      const prefixed = (bytes: Buffer) => {
+        const length = Buffer.alloc(4);
+        length.writeUInt32BE(bytes.length);
+        parts.push(length, bytes);
+      };
+      for (const name of Object.keys(values).sort()) {
+        const v = values[name]!;
+        prefixed(Buffer.from(name));
+        prefixed(Buffer.from(v.DataType!));
+        if (v.BinaryValue) {
+          parts.push(Buffer.from([2]));
+          prefixed(Buffer.from(v.BinaryValue));
+        } else {
+          parts.push(Buffer.from([1]));
+          prefixed(Buffer.from(v.StringValue!));
+        }
+      }
+      return createHash('md5').update(Buffer.concat(parts)).digest('hex');
+    };
+
+    const receiveWith = async (QueueUrl: string, MessageAttributeNames?: string[]) => {
+      const [m] =
+        (
+          await sqs.send(
+            new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 1, MessageAttributeNames }),
+          )
+        ).Messages ?? [];
+      await sqs.send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl,
+          ReceiptHandle: m!.ReceiptHandle,
+          VisibilityTimeout: 0,
+        }),
+      );
+      return m!;
+    };
+
+    it('keeps them with the message and returns only those asked for, with their digest', async () => {
+      const { queueUrl } = freshQueue({ visibilityTimeoutSeconds: 30_000 });
+      const sent = await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: queueUrl,
+          MessageBody: 'with attributes',
+          MessageGroupId: 'A',
+          MessageDeduplicationId: 'attr-1',
+          MessageAttributes: attributes,
+        }),
+      );
+      expect(sent.MD5OfMessageAttributes).toBe(expectedMd5(attributes));
+
+      const none = await receiveWith(queueUrl);
+      expect(none.MessageAttributes).toBeUndefined();
+      expect(none.MD5OfMessageAttributes).toBeUndefined();
+
+      for (const all of ['All', '.*']) {
+        const m = await receiveWith(queueUrl, [all]);
+        expect(m.MessageAttributes).toEqual(attributes);
+        expect(m.MD5OfMessageAttributes).toBe(sent.MD5OfMessageAttributes);
+      }
+
+      const some = await receiveWith(queueUrl, ['ReceiveCount', 'Trace.*', 'Missing']);
+      expect(Object.keys(some.MessageAttributes ?? {}).sort()).toEqual(['ReceiveCount', 'Trace.Id']);
+      expect(some.MD5OfMessageAttributes).toBe(
+        expectedMd5({ ReceiveCount: attributes.ReceiveCount!, 'Trace.Id': attributes['Trace.Id']! }),
+      );
+    });
+
+    it('takes them per entry in SendMessageBatch and refuses an invalid one, naming it', async () => {
+      const { queueUrl } = freshQueue();
+      const reply = await sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: [
+            {
+              Id: 'good',
+              MessageBody: 'b1',
+              MessageGroupId: 'G',
+              MessageDeduplicationId: 'b1',
+              MessageAttributes: { Kind: { DataType: 'String', StringValue: 'k' } },
+            },
+            {
+              Id: 'nan',
+              MessageBody: 'b2',
+              MessageGroupId: 'G',
+              MessageDeduplicationId: 'b2',
+              MessageAttributes: { Count: { DataType: 'Number', StringValue: 'many' } },
+            },
+            {
+              Id: 'reserved',
+              MessageBody: 'b3',
+              MessageGroupId: 'G',
+              MessageDeduplicationId: 'b3',
+              MessageAttributes: { 'AWS.Thing': { DataType: 'String', StringValue: 'x' } },
+            },
+          ],
+        }),
+      );
+      expect(reply.Successful?.map((e) => [e.Id, e.MD5OfMessageAttributes])).toEqual([
+        ['good', expectedMd5({ Kind: { DataType: 'String', StringValue: 'k' } })],
+      ]);
+      expect(reply.Failed?.map((e) => [e.Id, e.Code, e.SenderFault])).toEqual([
+        ['nan', 'InvalidParameterValue', true],
+        ['reserved', 'InvalidParameterValue', true],
+      ]);
+      expect(reply.Failed?.[0]?.Message).toContain("'Count'");
+      expect(reply.Failed?.[1]?.Message).toContain("'AWS.Thing'");
+      expect(local.messages(queueUrl).map((m) => m.messageAttributes)).toEqual([
+        { Kind: { DataType: 'String', StringValue: 'k' } },
+      ]);
+    });
+
+    it('carries them into the DLQ on redrive', async () => {
+      const { queueUrl, dlqUrl } = freshQueue({ maxReceiveCount: 1 });
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: queueUrl,
+          MessageBody: 'doomed',
+          MessageGroupId: 'D',
+          MessageDeduplicationId: 'doomed',
+          MessageAttributes: attributes,
+        }),
+      );
+      await receiveWith(queueUrl); // the one receive allowed; visible again at once
+      expect(await receive(queueUrl)).toEqual([]); // redriven instead of delivered
+      const dead = await receiveWith(dlqUrl, ['All']);
+      expect(dead.Body).toBe('doomed');
+      expect(dead.MessageAttributes).toEqual(attributes);
+    });
   });
 });

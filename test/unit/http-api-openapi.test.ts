@@ -3,7 +3,7 @@
 // the zod schemas accept, so a client generated from it agrees with the server.
 import Ajv2020 from 'ajv/dist/2020';
 import fc from 'fast-check';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { openApiDocument } from '../../lib/http-api/openapi';
 import { API_ROUTES, allowedMethods, methodsForPath, toRouterPath } from '../../lib/http-api/routes';
 import {

@@ -1,6 +1,6 @@
 // The worker's own dead-lettering (lib/onboarding/dead-letter.ts), against the local SQS FIFO server:
 // which outcomes are moved, what is sent with them, and that a refused send leaves the record failing.
-import { type SendMessageCommandInput, SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { DEAD_LETTER_ATTRIBUTES, deadLetterPermanentFailures } from '../../lib/onboarding/dead-letter';
 import type { Outcome } from '../../lib/onboarding/worker';
@@ -17,27 +17,17 @@ describe('deadLetterPermanentFailures', () => {
   let local: LocalSqs;
   let dlqUrl: string;
   let sqs: SQSClient;
-  /** SendMessage inputs as the SDK sent them (the local server keeps no message attributes). */
-  const sent: SendMessageCommandInput[] = [];
+  /** SendMessage requests the server has answered so far (retries included; maxAttempts is 1). */
+  const sends = () => local.counts().SendMessage ?? 0;
 
   beforeAll(async () => {
     local = await startSqs();
     dlqUrl = local.createFifoQueueWithDlq('dead-letter-unit').dlqUrl;
     sqs = new SQSClient({ endpoint: local.url, maxAttempts: 1 });
-    sqs.middlewareStack.add(
-      (next) => async (args) => {
-        sent.push(args.input as SendMessageCommandInput);
-        return next(args);
-      },
-      { step: 'initialize' },
-    );
   });
   afterAll(async () => {
     sqs.destroy();
     await local.close();
-  });
-  beforeEach(() => {
-    sent.length = 0;
   });
 
   it('moves permanent failures only, body and group unchanged, with why and which delivery', async () => {
@@ -57,11 +47,10 @@ describe('deadLetterPermanentFailures', () => {
     await deadLetterPermanentFailures(records, outcomes, sqs, dlqUrl);
 
     expect([...outcomes].filter(([, o]) => !o.ok && o.deadLettered).map(([id]) => id)).toEqual(['poison-1']);
-    expect(local.messages(dlqUrl)).toEqual([
-      expect.objectContaining({ body: records[1]!.body, groupId: 'group-g1' }),
-    ]);
-    expect(sent).toHaveLength(1);
-    const attributes = sent[0]!.MessageAttributes!;
+    const dead = local.messages(dlqUrl);
+    expect(dead).toEqual([expect.objectContaining({ body: records[1]!.body, groupId: 'group-g1' })]);
+    // Read back from the DLQ: what SQS kept, not merely what was sent.
+    const attributes = dead[0]!.messageAttributes;
     expect(attributes[DEAD_LETTER_ATTRIBUTES.errorCode]?.StringValue).toBe('COMPANY_REFUSED');
     expect(attributes[DEAD_LETTER_ATTRIBUTES.originalMessageId]?.StringValue).toBe('poison-1');
     expect(attributes[DEAD_LETTER_ATTRIBUTES.receiveCount]).toEqual({ DataType: 'Number', StringValue: '2' });
@@ -77,11 +66,12 @@ describe('deadLetterPermanentFailures', () => {
       code: 'COMPANY_REFUSED',
     };
     const before = local.messages(dlqUrl).length;
+    const sendsBefore = sends();
     for (let i = 0; i < 2; i++) {
       await deadLetterPermanentFailures([record('poison-2')], new Map([['poison-2', failure]]), sqs, dlqUrl);
     }
-    expect(sent).toHaveLength(2);
-    expect(sent[0]!.MessageDeduplicationId).toBe(sent[1]!.MessageDeduplicationId);
+    // Two sends reached SQS; the second was dropped as a duplicate of the first.
+    expect(sends() - sendsBefore).toBe(2);
     expect(local.messages(dlqUrl)).toHaveLength(before + 1);
   });
 

@@ -2,16 +2,20 @@
 // Listing must not consume anything: messages are received with a short visibility timeout and made
 // visible again at once. Redrive sends a copy to the source queue first and deletes the original only
 // after that send succeeded, so a failure in between can duplicate (the worker is idempotent) but
-// never lose a message.
+// never lose a message. The attributes the onboarding worker sets on a dead letter (why, which
+// message, which receive) are shown, and stripped on redrive: on the main queue they would claim a
+// failure that has not happened yet; any other message attributes travel along.
 import {
   ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
   type Message,
+  type MessageAttributeValue,
   ReceiveMessageCommand,
   SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Command } from 'commander';
+import { DEAD_LETTER_ATTRIBUTES } from '../../onboarding/dead-letter';
 import { awsClientSettings } from '../aws-config';
 import type { CommandContext } from '../context';
 import { IncompleteError, NotFoundError, UsageError } from '../exit-codes';
@@ -30,11 +34,49 @@ export interface DeadLetter {
   /** Deliveries so far, including the failed ones on the source queue. */
   receiveCount: number;
   sentAt: string | undefined;
+  /** Set when the onboarding worker dead-lettered the message itself (absent for SQS's own redrive). */
+  deadLetter: DeadLetterDetails | undefined;
+  /** Every message attribute, as received: what redrive forwards, less the dead-letter ones. */
+  messageAttributes: Record<string, MessageAttributeValue>;
+}
+
+export interface DeadLetterDetails {
+  reason: string | undefined;
+  errorCode: string | undefined;
+  /** The message's id on the source queue. */
+  originalMessageId: string | undefined;
+  /** The receive on the source queue at which the worker gave up. */
+  receiveCount: number | undefined;
+}
+
+const deadLetterAttributeNames: ReadonlySet<string> = new Set(Object.values(DEAD_LETTER_ATTRIBUTES));
+
+function deadLetterDetails(attributes: Record<string, MessageAttributeValue>): DeadLetterDetails | undefined {
+  const text = (name: string) => attributes[name]?.StringValue;
+  if (![...deadLetterAttributeNames].some((name) => text(name) !== undefined)) return undefined;
+  const receiveCount = text(DEAD_LETTER_ATTRIBUTES.receiveCount);
+  return {
+    reason: text(DEAD_LETTER_ATTRIBUTES.reason),
+    errorCode: text(DEAD_LETTER_ATTRIBUTES.errorCode),
+    originalMessageId: text(DEAD_LETTER_ATTRIBUTES.originalMessageId),
+    receiveCount: receiveCount === undefined ? undefined : Number(receiveCount),
+  };
+}
+
+/** The attributes a redriven copy carries: all but the worker's dead-letter ones (none: no field). */
+function forwardedAttributes(letter: DeadLetter): {
+  MessageAttributes?: Record<string, MessageAttributeValue>;
+} {
+  const kept = Object.entries(letter.messageAttributes).filter(
+    ([name]) => !deadLetterAttributeNames.has(name),
+  );
+  return kept.length > 0 ? { MessageAttributes: Object.fromEntries(kept) } : {};
 }
 
 function toDeadLetter(message: Message): DeadLetter {
   const attributes = message.Attributes ?? {};
   const sent = attributes.SentTimestamp;
+  const messageAttributes = message.MessageAttributes ?? {};
   return {
     messageId: message.MessageId ?? '',
     receiptHandle: message.ReceiptHandle ?? '',
@@ -43,6 +85,8 @@ function toDeadLetter(message: Message): DeadLetter {
     messageDeduplicationId: attributes.MessageDeduplicationId,
     receiveCount: Number(attributes.ApproximateReceiveCount ?? 0),
     sentAt: sent ? new Date(Number(sent)).toISOString() : undefined,
+    deadLetter: deadLetterDetails(messageAttributes),
+    messageAttributes,
   };
 }
 
@@ -95,26 +139,40 @@ class DeadLetterQueue {
   }
 }
 
+const clip = (text: string | undefined, length: number) =>
+  text !== undefined && text.length > length ? `${text.slice(0, length - 3)}...` : text;
+
 const letterColumns: Column<DeadLetter>[] = [
   { header: 'MESSAGE ID', value: (m) => m.messageId },
   { header: 'GROUP', value: (m) => m.messageGroupId },
   { header: 'RECEIVES', value: (m) => m.receiveCount, align: 'right' },
   { header: 'SENT', value: (m) => m.sentAt },
-  { header: 'BODY', value: (m) => (m.body.length > 80 ? `${m.body.slice(0, 77)}...` : m.body) },
+  { header: 'ERROR CODE', value: (m) => m.deadLetter?.errorCode },
+  { header: 'ORIGINAL MESSAGE ID', value: (m) => m.deadLetter?.originalMessageId },
+  { header: 'FAILED AT RECEIVE', value: (m) => m.deadLetter?.receiveCount, align: 'right' },
+  { header: 'REASON', value: (m) => clip(m.deadLetter?.reason, 60) },
+  { header: 'BODY', value: (m) => clip(m.body, 80) },
 ];
 
-type DeadLetterView = Omit<DeadLetter, 'receiptHandle' | 'body'> & { body: unknown };
+type DeadLetterView = Omit<DeadLetter, 'receiptHandle' | 'body' | 'messageAttributes' | 'deadLetter'> & {
+  body: unknown;
+  /** null, not absent, when SQS (not the worker) dead-lettered it: the JSON shape stays the same. */
+  deadLetter: DeadLetterDetails | null;
+};
 
-/** What is shown: the body parsed when it is JSON, and never the receipt handle (it grants deletion). */
+/**
+ * What is shown: the body parsed when it is JSON, the dead-letter details (not the raw attributes
+ * again), and never the receipt handle (it grants deletion).
+ */
 function publicView(letter: DeadLetter): DeadLetterView {
-  const { receiptHandle: _handle, ...rest } = letter;
+  const { receiptHandle: _handle, messageAttributes: _attributes, ...rest } = letter;
   let body: unknown = letter.body;
   try {
     body = JSON.parse(letter.body);
   } catch {
     // Not JSON: shown as the raw string.
   }
-  return { ...rest, body };
+  return { ...rest, body, deadLetter: letter.deadLetter ?? null };
 }
 
 export function registerDlqCommands(program: Command, ctx: CommandContext): void {
@@ -191,6 +249,7 @@ export function registerDlqCommands(program: Command, ctx: CommandContext): void
             new SendMessageCommand({
               QueueUrl: target,
               MessageBody: letter.body,
+              ...forwardedAttributes(letter),
               // FIFO queues need the group; a fresh deduplication id, or SQS would drop the copy as a
               // duplicate of the original send when that is less than 5 minutes old.
               ...(letter.messageGroupId ? { MessageGroupId: letter.messageGroupId } : {}),

@@ -1,6 +1,6 @@
 // Export now: the nightly job's path (lib/exports runExportJob streams Keepnet's file into S3), run on
 // demand, answered with the object's key and a presigned GET URL that expires.
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { ExportJob } from '../../exports/index';
 import type { ApiDependencies } from '../dependencies';
 import { ApiError } from '../errors';

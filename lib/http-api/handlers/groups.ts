@@ -1,6 +1,6 @@
 // Group routes: list, search, get, create, rename, delete. Thin over the Keepnet client, except rename,
 // which must carry the members along (a PUT without them may empty the group; see the Keepnet README).
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { SearchOptions } from '../../keepnet/types';
 import type { ApiDependencies } from '../dependencies';
 import { callOptions, ok, type Reply, type RequestScope } from '../reply';

@@ -1,7 +1,7 @@
 // Membership routes. Reads page through Keepnet; writes go through lib/membership (read, write the
 // difference, read back and verify) or, for additions, through the onboarding FIFO queue so that API
 // calls and CompanyCreated events for one group are serialised together.
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { ApiDependencies } from '../dependencies';
 import { callOptions, ok, type Reply, type RequestScope } from '../reply';
 import type {

@@ -1,6 +1,6 @@
 // Request body schemas of the company-group and company endpoints (after key canonicalisation),
 // with messages that name the field and the rule.
-import { z } from 'zod';
+import * as z from 'zod';
 import { issuesToMessages, SearchBodySchema } from '../search';
 
 const idArray = z.array(z.string({ error: 'must be an array of resource ids (strings)' }), {
