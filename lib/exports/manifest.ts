@@ -2,26 +2,19 @@
 // bytes, SHA-256, CSV row count) and every job that failed. A consumer verifies a file by comparing its
 // bytes and SHA-256 with the manifest; a re-run of the same scheduled time overwrites the manifest too.
 import { objectKey } from './keys';
-import type { ExportContext } from './run-export-job';
+import type { ExportContext, ExportResult } from './run-export-job';
 import { putSmallObject } from './s3-upload';
 
 export const MANIFEST_VERSION = 1;
 
 export type ManifestObjectKind = 'export' | 'membership-snapshot' | 'membership-diff';
 
-export interface ManifestObject {
+/** One object the run wrote, described as an export describes its file (the bucket is the manifest's). */
+export interface ManifestObject extends Omit<ExportResult, 'bucket' | 'sourceRequest'> {
   kind: ManifestObjectKind;
-  job: string;
-  key: string;
-  bytes: number;
-  contentType: string;
-  /** Lower-case hex SHA-256 of the object's bytes. */
-  checksum: string;
-  checksumAlgorithm: 'SHA-256';
-  /** S3's own CRC32 (base64; `…-N` composite for multipart), when S3 returns one. */
-  s3Checksum?: string;
   /** CSV exports: data rows; snapshot: groups (lines); diff CSV: change rows. */
   rows?: number;
+  /** Exports only: the Keepnet request the file came from. */
   sourceRequest?: string;
 }
 

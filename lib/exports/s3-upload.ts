@@ -31,17 +31,21 @@ export const S3_CHECKSUM_ALGORITHM = 'CRC32' as const;
 /** After a stop, how long S3 may take to settle before the upload is cut off. */
 const HARD_STOP_GRACE_MS = 5_000;
 
-export interface StreamToS3Input {
+/** Where an object goes and the attributes it is stored with, whichever way its bytes are sent. */
+export interface S3ObjectTarget {
   s3: S3Client;
   bucket: string;
   key: string;
-  body: Readable;
   contentType: string;
   contentDisposition?: string;
   /** User metadata (x-amz-meta-*): ASCII values only; callers encode. */
   metadata?: Record<string, string>;
   /** SSE-KMS with this key when set; SSE-S3 (AES256) otherwise. */
   kmsKeyId?: string | undefined;
+}
+
+export interface StreamToS3Input extends S3ObjectTarget {
+  body: Readable;
   partSize?: number | undefined;
   queueSize?: number | undefined;
   /** Absolute epoch-ms time after which the upload is stopped and aborted. */
@@ -77,16 +81,7 @@ export async function streamToS3(input: StreamToS3Input): Promise<StreamToS3Resu
     queueSize: input.queueSize ?? DEFAULT_QUEUE_SIZE,
     leavePartsOnError: false,
     abortController: controller,
-    params: {
-      Bucket: input.bucket,
-      Key: input.key,
-      Body: body,
-      ContentType: input.contentType,
-      ContentDisposition: input.contentDisposition,
-      Metadata: input.metadata,
-      ChecksumAlgorithm: S3_CHECKSUM_ALGORITHM,
-      ...encryptionParams(input.kmsKeyId),
-    },
+    params: { ...objectParams(input), Body: body },
   });
 
   // The body's own failure (API error, truncation, reset) is the cause to report, even when the
@@ -138,15 +133,8 @@ export async function streamToS3(input: StreamToS3Input): Promise<StreamToS3Resu
   }
 }
 
-export interface PutSmallObjectInput {
-  s3: S3Client;
-  bucket: string;
-  key: string;
+export interface PutSmallObjectInput extends S3ObjectTarget {
   body: string;
-  contentType: string;
-  contentDisposition?: string;
-  metadata?: Record<string, string>;
-  kmsKeyId?: string | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -156,22 +144,26 @@ export async function putSmallObject(
 ): Promise<{ bytes: number; sha256: string; s3Checksum: string | undefined }> {
   const body = Buffer.from(input.body, 'utf8');
   const output = await input.s3.send(
-    new PutObjectCommand({
-      Bucket: input.bucket,
-      Key: input.key,
-      Body: body,
-      ContentType: input.contentType,
-      ContentDisposition: input.contentDisposition,
-      Metadata: input.metadata,
-      ChecksumAlgorithm: S3_CHECKSUM_ALGORITHM,
-      ...encryptionParams(input.kmsKeyId),
-    }),
+    new PutObjectCommand({ ...objectParams(input), Body: body }),
     input.signal === undefined ? {} : { abortSignal: input.signal },
   );
   return {
     bytes: body.length,
     sha256: createHash('sha256').update(body).digest('hex'),
     s3Checksum: output.ChecksumCRC32,
+  };
+}
+
+/** The PutObject / CreateMultipartUpload parameters both ways of writing share, all but the body. */
+function objectParams(target: S3ObjectTarget) {
+  return {
+    Bucket: target.bucket,
+    Key: target.key,
+    ContentType: target.contentType,
+    ContentDisposition: target.contentDisposition,
+    Metadata: target.metadata,
+    ChecksumAlgorithm: S3_CHECKSUM_ALGORITHM,
+    ...encryptionParams(target.kmsKeyId),
   };
 }
 

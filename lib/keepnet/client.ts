@@ -174,9 +174,7 @@ export class KeepnetClient implements KeepnetApi {
     companyResourceIds: ResourceId[],
     opts?: CallOptions,
   ): Promise<void> {
-    const path = `${GROUPS}/${checkResourceId(groupId, 'groupId')}/participants`;
-    const body = { companyResourceIdArray: checkResourceIds(companyResourceIds, 'companyResourceIds') };
-    await this.transport.json(write('PUT', path, body), opts);
+    await this.transport.json(participantsWrite('PUT', groupId, companyResourceIds), opts);
   }
 
   async removeParticipants(
@@ -184,9 +182,7 @@ export class KeepnetClient implements KeepnetApi {
     companyResourceIds: ResourceId[],
     opts?: CallOptions,
   ): Promise<void> {
-    const path = `${GROUPS}/${checkResourceId(groupId, 'groupId')}/participants`;
-    const body = { companyResourceIdArray: checkResourceIds(companyResourceIds, 'companyResourceIds') };
-    await this.transport.json(write('DELETE', path, body), opts);
+    await this.transport.json(participantsWrite('DELETE', groupId, companyResourceIds), opts);
   }
 
   async searchGroupMembers(
@@ -262,6 +258,17 @@ function get(path: string): ApiRequest {
 // Writes that converge when repeated with the same body (see ./transport for the reasoning per route).
 function write(method: 'PUT' | 'DELETE', path: string, body?: unknown): ApiRequest {
   return { method, path, body, safety: 'idempotent' };
+}
+
+// PUT adds (or replaces, depending on the reading: ../membership) and DELETE removes, with one body shape.
+function participantsWrite(
+  method: 'PUT' | 'DELETE',
+  groupId: ResourceId,
+  companyResourceIds: ResourceId[],
+): ApiRequest {
+  const path = `${GROUPS}/${checkResourceId(groupId, 'groupId')}/participants`;
+  const body = { companyResourceIdArray: checkResourceIds(companyResourceIds, 'companyResourceIds') };
+  return write(method, path, body);
 }
 
 function where(request: ApiRequest): string {

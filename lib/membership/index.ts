@@ -91,6 +91,46 @@ const callOptions = ({ deadline, signal }: MembershipOptions): CallOptions => ({
   ...(signal === undefined ? {} : { signal }),
 });
 
+/** What a read-back still shows wrong, and the writes that would put it right. */
+interface Correction {
+  /** Companies that should be members and are not. */
+  missing: ResourceId[];
+  /** Companies that are members and should not be. */
+  unexpected: ResourceId[];
+  /** Run in order, each one write call. */
+  writes: Array<() => Promise<void>>;
+}
+
+/**
+ * The write-and-verify loop every membership change shares: starting from the members just read, asks
+ * `correct` what is still wrong, stops when nothing is, otherwise makes its writes and reads back, up
+ * to `maxAttempts` rounds, then throws MembershipNotVerifiedError naming what is still wrong.
+ */
+async function converge(
+  client: KeepnetApi,
+  groupId: ResourceId,
+  opts: MembershipOptions,
+  firstRead: ResourceId[],
+  correct: (members: ResourceId[], attempt: number) => Correction,
+): Promise<Pick<MembershipResult, 'writes' | 'reads' | 'members'>> {
+  const call = callOptions(opts);
+  let members = firstRead;
+  let reads = 1;
+  let writes = 0;
+  for (let attempt = 1; ; attempt++) {
+    const { missing, unexpected, writes: pending } = correct(members, attempt);
+    if (missing.length === 0 && unexpected.length === 0) break;
+    if (attempt > (opts.maxAttempts ?? 3)) throw new MembershipNotVerifiedError(groupId, missing, unexpected);
+    for (const write of pending) {
+      await write();
+      writes++;
+    }
+    members = await readMemberIds(client, groupId, call);
+    reads++;
+  }
+  return { writes, reads, members };
+}
+
 /** Puts `companyIds` in the group, keeping every current member. */
 export async function addMembers(
   client: KeepnetApi,
@@ -101,28 +141,21 @@ export async function addMembers(
   const mode = opts.mode ?? 'union';
   const call = callOptions(opts);
   const requested = unique(companyIds);
-  let members = await readMemberIds(client, groupId, call);
-  let reads = 1;
-  let writes = 0;
+  const members = await readMemberIds(client, groupId, call);
   const before = new Set(members);
   const unchanged = requested.filter((id) => before.has(id));
   const changed = requested.filter((id) => !before.has(id));
   // Members we must never lose: those seen before our first write.
   const keep = [...before];
 
-  for (let attempt = 1; ; attempt++) {
-    const current = new Set(members);
-    const missing = [...keep, ...requested].filter((id) => !current.has(id));
-    if (missing.length === 0) break;
-    if (attempt > (opts.maxAttempts ?? 3)) throw new MembershipNotVerifiedError(groupId, missing, []);
+  const outcome = await converge(client, groupId, opts, members, (current, attempt) => {
+    const present = new Set(current);
+    const missing = [...keep, ...requested].filter((id) => !present.has(id));
     // After a failed verification an additive write is no longer trusted: send the full union.
-    const body = mode === 'additive' && attempt === 1 ? missing : unique([...members, ...keep, ...requested]);
-    await client.putParticipants(groupId, body, call);
-    writes++;
-    members = await readMemberIds(client, groupId, call);
-    reads++;
-  }
-  return { groupId, changed, unchanged, writes, reads, members };
+    const body = mode === 'additive' && attempt === 1 ? missing : unique([...current, ...keep, ...requested]);
+    return { missing, unexpected: [], writes: [() => client.putParticipants(groupId, body, call)] };
+  });
+  return { groupId, changed, unchanged, ...outcome };
 }
 
 /** Takes `companyIds` out of the group, keeping every other member. */
@@ -135,37 +168,26 @@ export async function removeMembers(
   const call = callOptions(opts);
   const requested = unique(companyIds);
   const leaving = new Set(requested);
-  let members = await readMemberIds(client, groupId, call);
-  let reads = 1;
-  let writes = 0;
+  const members = await readMemberIds(client, groupId, call);
   const before = new Set(members);
   const changed = requested.filter((id) => before.has(id));
   const unchanged = requested.filter((id) => !before.has(id));
   const keep = [...before].filter((id) => !leaving.has(id));
 
-  for (let attempt = 1; ; attempt++) {
-    const current = new Set(members);
-    const stillIn = requested.filter((id) => current.has(id));
-    const lost = keep.filter((id) => !current.has(id));
-    if (stillIn.length === 0 && lost.length === 0) break;
-    if (attempt > (opts.maxAttempts ?? 3)) throw new MembershipNotVerifiedError(groupId, lost, stillIn);
-    if (stillIn.length > 0) {
-      await client.removeParticipants(groupId, stillIn, call);
-      writes++;
-    }
+  const outcome = await converge(client, groupId, opts, members, (current) => {
+    const present = new Set(current);
+    const stillIn = requested.filter((id) => present.has(id));
+    const lost = keep.filter((id) => !present.has(id));
+    const writes: Correction['writes'] = [];
+    if (stillIn.length > 0) writes.push(() => client.removeParticipants(groupId, stillIn, call));
     if (lost.length > 0) {
       // Someone else's write dropped members we did not remove: put them back.
-      await client.putParticipants(
-        groupId,
-        unique([...members.filter((id) => !leaving.has(id)), ...lost]),
-        call,
-      );
-      writes++;
+      const restored = unique([...current.filter((id) => !leaving.has(id)), ...lost]);
+      writes.push(() => client.putParticipants(groupId, restored, call));
     }
-    members = await readMemberIds(client, groupId, call);
-    reads++;
-  }
-  return { groupId, changed, unchanged, writes, reads, members };
+    return { missing: lost, unexpected: stillIn, writes };
+  });
+  return { groupId, changed, unchanged, ...outcome };
 }
 
 /** Makes the group's members exactly `companyIds`. */
@@ -179,32 +201,23 @@ export async function setMembers(
   const call = callOptions(opts);
   const desired = unique(companyIds);
   const wanted = new Set(desired);
-  let members = await readMemberIds(client, groupId, call);
-  let reads = 1;
-  let writes = 0;
+  const members = await readMemberIds(client, groupId, call);
   const before = new Set(members);
   const added = desired.filter((id) => !before.has(id));
   const removed = members.filter((id) => !wanted.has(id));
   const changed = [...added, ...removed];
   const unchanged = desired.filter((id) => before.has(id));
 
-  for (let attempt = 1; ; attempt++) {
-    const current = new Set(members);
-    const missing = desired.filter((id) => !current.has(id));
-    const extra = members.filter((id) => !wanted.has(id));
-    if (missing.length === 0 && extra.length === 0) break;
-    if (attempt > (opts.maxAttempts ?? 3)) throw new MembershipNotVerifiedError(groupId, missing, extra);
-    if (missing.length > 0) {
-      // Replace reading: the desired list is exactly right. Add reading: it adds the missing ones.
-      await client.putParticipants(groupId, mode === 'additive' ? missing : desired, call);
-      writes++;
-    }
-    if (extra.length > 0) {
-      await client.removeParticipants(groupId, extra, call);
-      writes++;
-    }
-    members = await readMemberIds(client, groupId, call);
-    reads++;
-  }
-  return { groupId, changed, unchanged, writes, reads, members };
+  const outcome = await converge(client, groupId, opts, members, (current) => {
+    const present = new Set(current);
+    const missing = desired.filter((id) => !present.has(id));
+    const extra = current.filter((id) => !wanted.has(id));
+    const writes: Correction['writes'] = [];
+    // Replace reading: the desired list is exactly right. Add reading: it adds the missing ones.
+    if (missing.length > 0)
+      writes.push(() => client.putParticipants(groupId, mode === 'additive' ? missing : desired, call));
+    if (extra.length > 0) writes.push(() => client.removeParticipants(groupId, extra, call));
+    return { missing, unexpected: extra, writes };
+  });
+  return { groupId, changed, unchanged, ...outcome };
 }

@@ -1,6 +1,7 @@
 // A minimal SQS endpoint speaking the AWS JSON 1.0 protocol that @aws-sdk/client-sqs v3 uses
 // (POST /, X-Amz-Target: AmazonSQS.<Action>, x-amzn-query-mode), so the real SDK client runs against
-// it. Requests are not authenticated. Queue semantics live in ./queue.ts.
+// it. Requests are not authenticated. Queue semantics live in ./queue.ts, message attributes (kept,
+// filtered on receive, MD5OfMessageAttributes) in ./message-attributes.ts.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {

@@ -53,6 +53,14 @@ const send = (
 const json = (res: ServerResponse, status: number, body: unknown, type = 'application/json; charset=utf-8') =>
   send(res, status, JSON.stringify(body), { 'content-type': type });
 const envelope = (data: unknown) => ({ data, status: 'SUCCESS', message: null, validationMessages: null });
+/** A search reply with no results: one page of none. */
+const EMPTY_PAGE = envelope({
+  pageNumber: 1,
+  pageSize: 100,
+  totalNumberOfPages: 1,
+  totalNumberOfRecords: 0,
+  results: [],
+});
 const tokenReply = (extra: Record<string, unknown> = { expires_in: 3600 }) => ({
   access_token: TOKEN,
   token_type: 'Bearer',
@@ -169,18 +177,7 @@ describe('KeepnetClient against a strict independent server', () => {
 
   describe('request shapes', () => {
     it('sends a PascalCase filter to the inline-schema searches and a camelCase one elsewhere, nothing extra', async () => {
-      const pageOf = (_seen: Seen, res: ServerResponse) =>
-        json(
-          res,
-          200,
-          envelope({
-            pageNumber: 1,
-            pageSize: 100,
-            totalNumberOfPages: 1,
-            totalNumberOfRecords: 0,
-            results: [],
-          }),
-        );
+      const pageOf = (_seen: Seen, res: ServerResponse) => json(res, 200, EMPTY_PAGE);
       for (const route of [
         'POST /api/company-groups/search',
         'POST /api/companies/search',
@@ -603,19 +600,7 @@ describe('KeepnetClient against a strict independent server', () => {
       );
       server.routes.set(
         'POST /api/company-groups/search',
-        dropOnReusedSocket((_seen, res) =>
-          json(
-            res,
-            200,
-            envelope({
-              pageNumber: 1,
-              pageSize: 100,
-              totalNumberOfPages: 1,
-              totalNumberOfRecords: 0,
-              results: [],
-            }),
-          ),
-        ),
+        dropOnReusedSocket((_seen, res) => json(res, 200, EMPTY_PAGE)),
       );
       server.routes.set(
         'POST /api/company-groups',

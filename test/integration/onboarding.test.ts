@@ -4,40 +4,21 @@
 // The promise under test: every (company, group) pair ends up a member, no earlier member is ever
 // removed, and each missing group is created exactly once. Plus poison messages (moved to the DLQ by
 // the worker on their first receive, without holding up their group) and redelivery.
+
+import { describeOnboardingUnderFaults } from './onboarding-under-faults';
 import {
   companyCreatedEvent,
   drain,
   groupIdByName,
-  NEW_GROUPS,
-  onboardSixtyCompanies,
   startWorld,
   stopWorld,
   type World,
 } from './onboarding-world';
 
-describe.each([
+describeOnboardingUnderFaults([
   ['replace', 'union'],
   ['additive', 'union'],
-] as const)('onboarding: API %s, PARTICIPANTS_MODE=%s', (api, ours) => {
-  let world: World;
-  beforeAll(async () => {
-    world = await startWorld(api, ours, 5_000);
-  });
-  afterAll(async () => {
-    await stopWorld(world);
-  });
-
-  it('puts 60 companies in all their groups under faults, losing no member, creating each new group once', async () => {
-    const outcome = await onboardSixtyCompanies(world);
-    expect(outcome.missing).toEqual([]);
-    expect(outcome.lost).toEqual([]);
-    expect(outcome.newGroupCopies).toEqual(NEW_GROUPS.map(() => 1));
-    expect(outcome.creates).toBe(NEW_GROUPS.length);
-    expect(outcome.deadLetters).toBe(0);
-    // Every injected fault was actually met on the way.
-    expect(outcome.faultsMet).toEqual(outcome.faultsMet.map(() => true));
-  });
-});
+]);
 
 describe('onboarding: poison messages and redelivery', () => {
   let world: World;

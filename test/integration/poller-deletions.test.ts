@@ -60,14 +60,19 @@ afterAll(async () => {
   await s3Server.close();
 });
 
-it('announces the company a deletion between two pages pulled across the page boundary', async () => {
-  const config: PollerConfig = {
-    state: { bucket: BUCKET, key: 'deletion/watermark.json' },
+/** Each test keeps its own watermark object; pages of 5 so that every walk crosses page boundaries. */
+function pollerConfig(watermarkKey: string, extra: Partial<PollerConfig> = {}): PollerConfig {
+  return {
+    state: { bucket: BUCKET, key: watermarkKey },
     eventBusName: 'default',
     source: 'keepnet.poller',
-    startTime: '2026-01-01T00:00:00.000Z',
     pageSize: 5,
+    ...extra,
   };
+}
+
+it('announces the company a deletion between two pages pulled across the page boundary', async () => {
+  const config = pollerConfig('deletion/watermark.json', { startTime: '2026-01-01T00:00:00.000Z' });
   // 12 companies after the start time, one a minute, plus one older (below the watermark).
   const companies = [
     company(0, '2025-12-31T00:00:00.000Z'),
@@ -98,13 +103,7 @@ it('announces the company a deletion between two pages pulled across the page bo
 });
 
 it('finishes, announcing what it found, while companies keep being created during every walk', async () => {
-  const config: PollerConfig = {
-    state: { bucket: BUCKET, key: 'inserts/watermark.json' },
-    eventBusName: 'default',
-    source: 'keepnet.poller',
-    startTime: '2026-01-01T00:00:00.000Z',
-    pageSize: 5,
-  };
+  const config = pollerConfig('inserts/watermark.json', { startTime: '2026-01-01T00:00:00.000Z' });
   const at = (minute: number) => new Date(Date.parse('2026-01-02T00:00:00Z') + minute * 60_000).toISOString();
   const companies = Array.from({ length: 8 }, (_, i) => company(100 + i, at(i)));
   let inserted = 0;
@@ -127,12 +126,7 @@ it('finishes, announcing what it found, while companies keep being created durin
 
 it('at a watermark shared by companies spread over two pages, skips exactly the ones already announced', async () => {
   const { writeWatermark } = await import('../../lib/onboarding/poller/watermark');
-  const config: PollerConfig = {
-    state: { bucket: BUCKET, key: 'ties/watermark.json' },
-    eventBusName: 'default',
-    source: 'keepnet.poller',
-    pageSize: 5,
-  };
+  const config = pollerConfig('ties/watermark.json');
   const tie = '2026-03-01T10:00:00.000Z';
   const tied = Array.from({ length: 7 }, (_, i) => company(300 + i, tie));
   const newer = [company(310, '2026-03-01T10:00:01.000Z'), company(311, '2026-03-01T10:00:02.000Z')];

@@ -77,6 +77,14 @@ export function envelope<T>(reply: HttpReply): Envelope<T> {
   return reply.json as Envelope<T>;
 }
 
+/** A 400 with the vendor's INPUT_ERROR envelope whose validation messages mention `mention`. */
+export function expectInputError(reply: HttpReply, mention: string): void {
+  expect(reply.status).toBe(400);
+  const env = envelope(reply);
+  expect(env.status).toBe('INPUT_ERROR');
+  expect(env.validationMessages?.join(' ')).toContain(mention);
+}
+
 export interface PageData<T> {
   pageNumber: number;
   pageSize: number;

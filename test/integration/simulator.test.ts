@@ -2,7 +2,7 @@
 // both modes, members paging and filters, companies, envelope variants, rate limit, counts.
 import { startKeepnetSimulator } from '../../local/keepnet-simulator/index';
 import type { KeepnetSimulator } from '../../local/keepnet-simulator/types';
-import { call, envelope, type PageData, searchBody, tokenFor } from './simulator-http';
+import { call, envelope, expectInputError, type PageData, searchBody, tokenFor } from './simulator-http';
 
 let sim: KeepnetSimulator;
 let token: string;
@@ -192,11 +192,7 @@ describe('groups', () => {
     ['a duplicate name (case-insensitive)', { name: 'finance' }, 'already exists'],
     ['an unknown company id', { name: 'New', companyResourceIdArray: ['nope12345678'] }, 'nope12345678'],
   ])('refuses %s with INPUT_ERROR', async (_label, body, mention) => {
-    const reply = await call(sim, 'POST', '/api/company-groups', { token, body });
-    expect(reply.status).toBe(400);
-    const env = envelope(reply);
-    expect(env.status).toBe('INPUT_ERROR');
-    expect(env.validationMessages?.join(' ')).toContain(mention);
+    expectInputError(await call(sim, 'POST', '/api/company-groups', { token, body }), mention);
   });
 
   it('accepts a 64-character name', async () => {
@@ -334,11 +330,7 @@ describe('search', () => {
     ['a string ascending', searchBody({ ascending: 'yes' }), 'ascending'],
     ['an unknown orderBy field', searchBody({ orderBy: 'Colour' }), 'Colour'],
   ])('refuses %s with INPUT_ERROR naming the field', async (_label, body, field) => {
-    const reply = await call(sim, 'POST', '/api/company-groups/search', { token, body });
-    expect(reply.status).toBe(400);
-    const env = envelope(reply);
-    expect(env.status).toBe('INPUT_ERROR');
-    expect(env.validationMessages?.join(' ')).toContain(field);
+    expectInputError(await call(sim, 'POST', '/api/company-groups/search', { token, body }), field);
   });
 
   it('refuses an empty request body', async () => {

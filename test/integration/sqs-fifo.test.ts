@@ -123,6 +123,16 @@ describe('local SQS FIFO', () => {
   it('runs consumers like the event source mapping: failures stay, successes are deleted', async () => {
     const { queueUrl, dlqUrl } = freshQueue({ maxReceiveCount: 3 });
     for (let i = 0; i < 12; i++) await send(queueUrl, i === 5 ? 'bad' : `ok${i}`, `g${i % 4}`);
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: queueUrl,
+        MessageBody: 'ok-with-attributes',
+        MessageGroupId: 'g9',
+        MessageDeduplicationId: 'ok-with-attributes',
+        MessageAttributes: { Kind: { DataType: 'String', StringValue: 'k' } },
+      }),
+    );
+    const recordAttributes: unknown[] = [];
     const seen: string[] = [];
     const consumers = runFifoConsumers({
       queueUrl,
@@ -131,6 +141,8 @@ describe('local SQS FIFO', () => {
       batchSize: 10,
       handler: async (event) => {
         seen.push(...event.Records.map((r) => r.body));
+        for (const r of event.Records)
+          if (r.body === 'ok-with-attributes') recordAttributes.push(r.messageAttributes);
         return {
           batchItemFailures: event.Records.filter((r) => r.body === 'bad').map((r) => ({
             itemIdentifier: r.messageId,
@@ -141,7 +153,11 @@ describe('local SQS FIFO', () => {
     await consumers.drained({ timeoutMs: 10_000 });
     await consumers.stop();
     expect(seen.filter((b) => b === 'bad')).toHaveLength(3);
-    expect(new Set(seen.filter((b) => b !== 'bad')).size).toBe(11);
+    expect(new Set(seen.filter((b) => b !== 'bad')).size).toBe(12);
+    // As Lambda delivers them: camelCase, with the (empty) list fields.
+    expect(recordAttributes).toEqual([
+      { Kind: { dataType: 'String', stringValue: 'k', stringListValues: [], binaryListValues: [] } },
+    ]);
     expect(local.messages(dlqUrl).map((m) => m.body)).toEqual(['bad']);
   });
 
@@ -251,6 +267,31 @@ describe('local SQS FIFO', () => {
       expect(some.MD5OfMessageAttributes).toBe(
         expectedMd5({ ReceiveCount: attributes.ReceiveCount!, 'Trace.Id': attributes['Trace.Id']! }),
       );
+    });
+
+    it('digests them like SQS: known values other SQS implementations check against', async () => {
+      const { queueUrl } = freshQueue();
+      const digest = async (MessageAttributes: Record<string, MessageAttributeValue>) =>
+        (
+          await sqs.send(
+            new SendMessageCommand({
+              QueueUrl: queueUrl,
+              MessageBody: 'm',
+              MessageGroupId: 'V',
+              MessageDeduplicationId: `v-${Math.random()}`,
+              MessageAttributes,
+            }),
+          )
+        ).MD5OfMessageAttributes;
+      expect(await digest({ timestamp: { DataType: 'Number', StringValue: '1493147359900' } })).toBe(
+        '235c5c510d26fb653d073faed50ae77c',
+      );
+      expect(
+        await digest({
+          ordinal: { DataType: 'Number', StringValue: '1' },
+          category: { DataType: 'String', StringValue: 'test' },
+        }),
+      ).toBe('d21ae90c49061e927f57df5f5d72be1f');
     });
 
     it('takes them per entry in SendMessageBatch and refuses an invalid one, naming it', async () => {
