@@ -71,23 +71,11 @@ export function makeProxyEvent(input: ProxyEventInput): APIGatewayProxyEvent {
       authorizer: null,
       protocol: 'HTTP/1.1',
       httpMethod: input.method,
-      identity: {
-        accessKey: userArn ? 'ASIAEXAMPLEEXAMPLE' : null,
-        accountId: userArn ? '123456789012' : null,
-        apiKey: null,
-        apiKeyId: null,
-        caller: userArn ? 'AIDAEXAMPLEEXAMPLE' : null,
-        clientCert: null,
-        cognitoAuthenticationProvider: null,
-        cognitoAuthenticationType: null,
-        cognitoIdentityId: null,
-        cognitoIdentityPoolId: null,
-        principalOrgId: null,
+      identity: callerIdentity({
         sourceIp: '203.0.113.7',
-        user: userArn ? 'AIDAEXAMPLEEXAMPLE' : null,
         userAgent: headers['User-Agent'] ?? null,
         userArn,
-      },
+      }),
       path: `/${stage}${url.pathname}`,
       stage,
       requestId,
@@ -102,23 +90,73 @@ export function makeProxyEvent(input: ProxyEventInput): APIGatewayProxyEvent {
   };
 }
 
-export function makeLambdaContext(options: { timeoutMs?: number; functionName?: string } = {}): Context {
+type CallerIdentity = APIGatewayProxyEvent['requestContext']['identity'];
+
+/** `requestContext.identity` as API Gateway fills it: IAM caller fields for a signed call, else nulls. */
+export function callerIdentity(caller: {
+  sourceIp: string;
+  userAgent: string | null;
+  /** The IAM caller; null for an unsigned call. */
+  userArn: string | null;
+}): CallerIdentity {
+  const { userArn } = caller;
+  return {
+    accessKey: userArn ? 'ASIAEXAMPLEEXAMPLE' : null,
+    accountId: userArn ? '123456789012' : null,
+    apiKey: null,
+    apiKeyId: null,
+    caller: userArn ? 'AIDAEXAMPLEEXAMPLE' : null,
+    clientCert: null,
+    cognitoAuthenticationProvider: null,
+    cognitoAuthenticationType: null,
+    cognitoIdentityId: null,
+    cognitoIdentityPoolId: null,
+    principalOrgId: null,
+    sourceIp: caller.sourceIp,
+    user: userArn ? 'AIDAEXAMPLEEXAMPLE' : null,
+    userAgent: caller.userAgent,
+    userArn,
+  };
+}
+
+export interface LambdaContextOptions {
+  /** Default `api`. */
+  functionName?: string;
+  /** The function's configured timeout; `getRemainingTimeInMillis()` counts down from it. Default 30 s. */
+  timeoutMs?: number;
+  memoryLimitInMB?: number;
+  region?: string;
+  accountId?: string;
+}
+
+/**
+ * A Lambda `Context` good enough for running handlers in-process: handlers read
+ * `getRemainingTimeInMillis()` to set Keepnet call deadlines and `awsRequestId` for log correlation, so
+ * both behave as in Lambda (the clock starts when the invocation starts).
+ */
+export function makeLambdaContext(options: LambdaContextOptions = {}): Context {
   const started = Date.now();
   const timeoutMs = options.timeoutMs ?? 30_000;
   const functionName = options.functionName ?? 'api';
+  const region = options.region ?? 'eu-west-1';
+  const accountId = options.accountId ?? '123456789012';
+  const requestId = randomUUID();
+  const legacyCallback = (what: string) => () => {
+    throw new Error(`${what}() is a legacy Lambda callback API; handlers here are async`);
+  };
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName,
     functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:eu-west-1:123456789012:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: randomUUID(),
+    invokedFunctionArn: `arn:aws:lambda:${region}:${accountId}:function:${functionName}`,
+    memoryLimitInMB: String(options.memoryLimitInMB ?? 512),
+    awsRequestId: requestId,
     logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: '2026/11/28/[$LATEST]0123456789abcdef',
+    logStreamName: `local/${requestId}`,
     getRemainingTimeInMillis: () => Math.max(0, timeoutMs - (Date.now() - started)),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
+    done: legacyCallback('done'),
+    fail: legacyCallback('fail'),
+    succeed: legacyCallback('succeed'),
   };
 }
 

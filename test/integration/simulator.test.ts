@@ -31,17 +31,22 @@ function form(fields: Record<string, string>) {
   return new URLSearchParams(fields).toString();
 }
 
+/** The token request the reseller's client credentials make, form-encoded as the vendor requires. */
+function resellerTokenRequest() {
+  return call(sim, 'POST', '/connect/token', {
+    contentType: 'application/x-www-form-urlencoded',
+    body: form({
+      grant_type: 'client_credentials',
+      client_id: sim.credentials.reseller.clientId,
+      client_secret: sim.credentials.reseller.clientSecret,
+      scope: 'api1',
+    }),
+  });
+}
+
 describe('token endpoint', () => {
   it('issues a bearer token for form-encoded client credentials', async () => {
-    const reply = await call(sim, 'POST', '/connect/token', {
-      contentType: 'application/x-www-form-urlencoded',
-      body: form({
-        grant_type: 'client_credentials',
-        client_id: sim.credentials.reseller.clientId,
-        client_secret: sim.credentials.reseller.clientSecret,
-        scope: 'api1',
-      }),
-    });
+    const reply = await resellerTokenRequest();
     expect(reply.status).toBe(200);
     const body = reply.json as Record<string, unknown>;
     expect(body).toMatchObject({ expires_in: 3600, token_type: 'Bearer', scope: 'api1' });
@@ -84,15 +89,7 @@ describe('token endpoint', () => {
 
   it('uses the configured token lifetime', async () => {
     sim.configure({ tokenLifetimeSeconds: 120 });
-    const reply = await call(sim, 'POST', '/connect/token', {
-      contentType: 'application/x-www-form-urlencoded',
-      body: form({
-        grant_type: 'client_credentials',
-        client_id: sim.credentials.reseller.clientId,
-        client_secret: sim.credentials.reseller.clientSecret,
-        scope: 'api1',
-      }),
-    });
+    const reply = await resellerTokenRequest();
     sim.configure({ tokenLifetimeSeconds: 3600 });
     expect((reply.json as { expires_in: number }).expires_in).toBe(120);
   });
