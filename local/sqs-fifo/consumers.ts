@@ -10,6 +10,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { fakeLambdaContext } from '../runner/lambda-context';
 
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
 
@@ -76,25 +77,6 @@ function toRecord(queueArn: string, m: Message): SQSRecord {
   };
 }
 
-function lambdaContext(timeoutMs: number): Context {
-  const start = Date.now();
-  const requestId = crypto.randomUUID();
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: 'onboarding-worker',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${REGION()}:000000000000:function:onboarding-worker`,
-    memoryLimitInMB: '512',
-    awsRequestId: requestId,
-    logGroupName: '/aws/lambda/onboarding-worker',
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, timeoutMs - (Date.now() - start)),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
-
 export function runFifoConsumers(options: FifoConsumerOptions): FifoConsumers {
   const sqs = options.sqs ?? new SQSClient({});
   const batchSize = options.batchSize ?? 10;
@@ -136,7 +118,12 @@ export function runFifoConsumers(options: FifoConsumerOptions): FifoConsumers {
         try {
           const response = await options.handler(
             { Records: records },
-            lambdaContext(options.functionTimeoutMs ?? 30_000),
+            fakeLambdaContext({
+              functionName: 'onboarding-worker',
+              timeoutMs: options.functionTimeoutMs ?? 30_000,
+              memoryLimitInMB: 512,
+              region: REGION(),
+            }),
           );
           failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
         } catch (error) {
