@@ -39,7 +39,7 @@ describe('npm start', () => {
 
   beforeAll(async () => {
     first = await start('first.json'); // rejects on a non-zero exit code
-  }, 30_000);
+  }, 90_000);
 
   it('onboards companies from events and from the poller into exactly the groups expected, read back from Keepnet', () => {
     expect(first.report.companies.filter((c) => c.via === 'event')).toHaveLength(3);
@@ -86,7 +86,7 @@ describe('npm start', () => {
     expect(second.report.exports.every((e) => !firstKeys.has(e.key))).toBe(true);
     // The first run's files are still there.
     for (const object of first.report.exports) expect((await stat(object.path)).size).toBe(object.bytes);
-  }, 30_000);
+  }, 90_000);
 
   it('fails with a clear message and exit 1 when it cannot use the data directory', async () => {
     const notADirectory = join(dataDir, 'first.json'); // a file, written by the first run
@@ -101,5 +101,5 @@ describe('npm start', () => {
       code: 1,
       stderr: expect.stringMatching(/^npm start failed: .*first\.json/m),
     });
-  }, 20_000);
+  }, 60_000);
 });
