@@ -2,8 +2,9 @@
 // nightly exports, all through the real handlers against the local system. Returns what happened; the
 // caller prints it. Throws when a step fails or onboarding does not give the expected groups.
 import { join } from 'node:path';
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { RunSummary } from '../../lib/exports';
 import { COMPANY_CREATED_DETAIL_TYPE, type CompanyCreatedDetail } from '../../lib/onboarding/company-created';
 import type { KeepnetSimulator } from '../keepnet-simulator/types';
 import { eventBridgeEvent, scheduledEvent } from './events';
@@ -69,7 +70,6 @@ export async function runMainJob(
   const problems: string[] = [];
   const companies: CompanyReport[] = [];
   const queueTotals = { invocations: 0, records: 0, retried: 0, deadLettered: 0 };
-  const startedAt = new Date();
 
   const router = () => loadHandler<unknown, unknown>('onboarding-router');
   const drainQueue = async () => {
@@ -165,9 +165,9 @@ export async function runMainJob(
   // 3. Nightly exports, as the schedule rule triggers them.
   const exports: ExportReport[] = [];
   const exported = await progress.step('scheduled-export: nightly exports to S3', async () => {
-    const handler = await loadHandler<ScheduledEvent, unknown>('scheduled-export');
-    await invoke('scheduled-export', handler, scheduledEvent('nightly-export'));
-    exports.push(...(await objectsWrittenSince(system, startedAt)));
+    const handler = await loadHandler<ScheduledEvent, RunSummary>('scheduled-export');
+    const summary = await invoke('scheduled-export', handler, scheduledEvent('nightly-export'));
+    exports.push(...(await objectsOfRun(system, summary)));
     if (exports.length === 0) throw new Error('scheduled-export wrote no object');
   });
   note(exported, 'exports');
@@ -198,27 +198,24 @@ export async function runMainJob(
   };
 }
 
-async function objectsWrittenSince(system: LocalSystem, since: Date): Promise<ExportReport[]> {
+/**
+ * The objects this run wrote, as the function itself reports them (its manifest's list plus the
+ * manifest), with their sizes as S3 stores them: exact keys, whatever earlier runs left in the bucket.
+ */
+async function objectsOfRun(system: LocalSystem, summary: RunSummary): Promise<ExportReport[]> {
   const s3 = new S3Client({ endpoint: system.s3.endpoint, forcePathStyle: true });
   try {
-    const found: ExportReport[] = [];
-    let token: string | undefined;
-    do {
-      const page = await s3.send(
-        new ListObjectsV2Command({ Bucket: system.s3.bucket, ContinuationToken: token }),
-      );
-      for (const object of page.Contents ?? []) {
-        // s3rver keeps LastModified to the millisecond; allow a second of clock rounding.
-        if (!object.Key || (object.LastModified && object.LastModified.getTime() < since.getTime() - 1000))
-          continue;
-        found.push({
-          key: object.Key,
-          bytes: object.Size ?? 0,
-          path: s3rverObjectPath(system.s3.directory, system.s3.bucket, object.Key),
-        });
-      }
-      token = page.NextContinuationToken;
-    } while (token);
+    const keys = [...summary.objects.map((o) => o.key), summary.manifestKey];
+    const found = await Promise.all(
+      keys.map(async (key) => {
+        const head = await s3.send(new HeadObjectCommand({ Bucket: summary.bucket, Key: key }));
+        return {
+          key,
+          bytes: head.ContentLength ?? 0,
+          path: s3rverObjectPath(system.s3.directory, summary.bucket, key),
+        };
+      }),
+    );
     return found.sort((a, b) => a.key.localeCompare(b.key));
   } finally {
     s3.destroy();
