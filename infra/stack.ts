@@ -272,8 +272,18 @@ export class KeepnetAutomationStack extends Stack {
     poller.role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }),
     );
+    // Only what the router's rule listens for: CompanyCreated from our own source, on the one bus.
     poller.role.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['events:PutEvents'], resources: [bus.eventBusArn] }),
+      new PolicyStatement({
+        actions: ['events:PutEvents'],
+        resources: [bus.eventBusArn],
+        conditions: {
+          StringEquals: {
+            'events:source': config.eventSource,
+            'events:detail-type': COMPANY_CREATED_DETAIL_TYPE,
+          },
+        },
+      }),
     );
 
     // ---- triggers -----------------------------------------------------------------------------------

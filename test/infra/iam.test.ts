@@ -107,6 +107,9 @@ describe('IAM policies', () => {
         {
           actions: ['events:PutEvents'],
           resources: ['arn:aws:events:eu-west-1:123456789012:event-bus/default'],
+          condition: {
+            StringEquals: { 'events:source': 'keepnet.automation', 'events:detail-type': 'CompanyCreated' },
+          },
         },
         { actions: ['sqs:SendMessage'], resources: ['FailedEvents.Arn'] },
       ],
