@@ -173,6 +173,9 @@ export class KeepnetAutomationStack extends Stack {
       ONBOARDING_QUEUE_URL: onboarding.queue.queueUrl,
       // Poison messages go straight here, so they do not hold up their message group (lib/onboarding).
       ONBOARDING_DLQ_URL: onboarding.deadLetterQueue.queueUrl,
+      // The redrive policy's own value: on that last receive the worker dead-letters a still-failing
+      // message itself, with its reason, rather than leaving SQS to move it without one.
+      ONBOARDING_MAX_RECEIVE_COUNT: String(onboarding.maxReceiveCount),
       PARTICIPANTS_MODE: config.participantsMode,
     });
     const poller = make('company-poller', 'CompanyPoller', {

@@ -10,8 +10,8 @@ import { loadWorkerConfig } from '../../lib/onboarding/config';
 import { GroupResolver } from '../../lib/onboarding/group-resolver';
 import { type Outcome, onboardBatch } from '../../lib/onboarding/worker';
 
-// Cold start: PARTICIPANTS_MODE, the queue (and DLQ) URLs and the Keepnet client's settings (KEEPNET_SECRET_ID,
-// KEEPNET_BASE_URL) are checked once, with the variable named. Client, token and the name → id cache
+// Cold start: PARTICIPANTS_MODE, the queue (and DLQ) URLs, ONBOARDING_MAX_RECEIVE_COUNT and the Keepnet
+// client's settings (KEEPNET_SECRET_ID, KEEPNET_BASE_URL) are checked once, with the variable named. Client, token and the name → id cache
 // then serve every invocation of this process.
 const config = loadWorkerConfig();
 const client = createKeepnetClientFromEnv();
@@ -28,6 +28,7 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     sqs,
     queueUrl: config.queueUrl,
     ...(config.dlqUrl ? { dlqUrl: config.dlqUrl } : {}),
+    ...(config.maxReceiveCount ? { maxReceiveCount: config.maxReceiveCount } : {}),
     mode: config.mode,
     deadline: Date.now() + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS,
   });
@@ -39,7 +40,8 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
   // message group too (skipGroupOnError: other groups are unaffected). The worker has already written
   // those later records (writes are per group and idempotent); reporting them failed only makes SQS
   // redeliver them, and the retry costs one member read. Order inside a group is kept as SQS gave it.
-  // A poison message the worker already moved to the DLQ counts as processed, so it fails nothing.
+  // A message the worker already moved to the DLQ (poison, or retries exhausted) counts as processed,
+  // so it fails nothing.
   return processPartialResponse(
     event,
     async (record: SQSRecord) => {

@@ -14,9 +14,12 @@ export interface OnboardingQueueProps {
 export class OnboardingQueue extends Construct {
   readonly queue: Queue;
   readonly deadLetterQueue: Queue;
+  /** Receives before SQS redrives a message to the DLQ; the worker is told it (ONBOARDING_MAX_RECEIVE_COUNT). */
+  readonly maxReceiveCount: number;
 
   constructor(scope: Construct, id: string, props: OnboardingQueueProps) {
     super(scope, id);
+    this.maxReceiveCount = props.maxReceiveCount;
 
     this.deadLetterQueue = new Queue(this, 'DeadLetters', {
       fifo: true,

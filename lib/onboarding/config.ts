@@ -50,6 +50,12 @@ export interface WorkerConfig {
    * its first receive (lib/onboarding/dead-letter.ts) instead of failing until maxReceiveCount.
    */
   dlqUrl?: string;
+  /**
+   * The queue's redrive maxReceiveCount (ONBOARDING_MAX_RECEIVE_COUNT, same value as the redrive policy).
+   * With a DLQ, a transiently failing message on this receive is moved there by the worker, with its
+   * reason, instead of by SQS's redrive without one. Unset: transient failures are left to SQS.
+   */
+  maxReceiveCount?: number;
 }
 
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
@@ -61,6 +67,21 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
         z.url({ error: 'must be the URL of the onboarding FIFO dead-letter queue' }).optional(),
       ),
       PARTICIPANTS_MODE: z.preprocess(blankToUndefined, ParticipantsModeSchema),
+      ONBOARDING_MAX_RECEIVE_COUNT: z.preprocess(
+        blankToUndefined,
+        z
+          .string()
+          .regex(/^\d+$/, { error: "must be a whole number, the queue's redrive maxReceiveCount (1-1000)" })
+          .transform(Number)
+          .pipe(
+            z
+              .number()
+              .int()
+              .min(1, { error: "must be the queue's redrive maxReceiveCount, at least 1" })
+              .max(1000, { error: "must be the queue's redrive maxReceiveCount, at most 1000" }),
+          )
+          .optional(),
+      ),
     }),
     env,
   );
@@ -68,5 +89,8 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
     queueUrl: parsed.ONBOARDING_QUEUE_URL,
     mode: parsed.PARTICIPANTS_MODE,
     ...(parsed.ONBOARDING_DLQ_URL ? { dlqUrl: parsed.ONBOARDING_DLQ_URL } : {}),
+    ...(parsed.ONBOARDING_MAX_RECEIVE_COUNT === undefined
+      ? {}
+      : { maxReceiveCount: parsed.ONBOARDING_MAX_RECEIVE_COUNT }),
   };
 }

@@ -1,4 +1,4 @@
-// Poison messages straight to the dead-letter queue, by the worker, on their first receive.
+// Failed messages to the dead-letter queue, by the worker, each with its reason.
 //
 // Left to SQS, a message that can never succeed (unreadable body, unknown company, a group nobody can
 // fix) fails on every receive until maxReceiveCount. On a FIFO queue each of those failures also fails
@@ -6,8 +6,10 @@
 // redelivered with it, again and again, and can reach the DLQ too. Sending the poison message to the
 // DLQ ourselves, then reporting it processed, lets the rest of its group go on at once.
 //
-// Only permanent failures are moved: a transient one (Keepnet 5xx, throttling, timeout) still fails
-// the record and is retried by SQS. If the send to the DLQ fails, the record fails as before, so
+// A transient failure (Keepnet 5xx, throttling, auth, timeout) is retried by SQS, except on the last
+// receive the redrive policy allows (maxReceiveCount, when the worker is told it): SQS would then move
+// it without any reason attached (the reason would only be in the worker's log), so the worker moves
+// it itself, code RETRIES_EXHAUSTED. If the send to the DLQ fails, the record fails as before, so
 // nothing is ever lost: SQS's own redrive stays the safety net.
 import { type MessageAttributeValue, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
@@ -28,42 +30,66 @@ export const DEAD_LETTER_ATTRIBUTES = {
 /** Used when the failure carries no more specific code. */
 export const GENERIC_PERMANENT_CODE = 'PERMANENT_FAILURE';
 
+/** A transient failure on the last receive the queue's redrive policy allows. */
+export const RETRIES_EXHAUSTED_CODE = 'RETRIES_EXHAUSTED';
+
 /** Attribute values count towards the 256 KiB message limit; a reason is a sentence, not a dump. */
 const MAX_REASON_LENGTH = 1_000;
 
 /**
- * Sends every record whose outcome is a permanent failure to `dlqUrl`, body unchanged (a redrive
- * replays it as it was), in its message group, and marks the outcome `deadLettered` so the caller
- * reports the record processed. Records are sent one by one, in batch order: poison is rare, and
- * a per-message send tells exactly which ones made it.
+ * The DeadLetterErrorCode under which the worker moves this record to the DLQ now, or undefined to
+ * leave it (succeeded, already moved, or a transient failure SQS will retry). `maxReceiveCount`
+ * undefined: transient failures are never moved by the worker (SQS's redrive takes them).
  */
-export async function deadLetterPermanentFailures(
+export function deadLetterCodeFor(
+  record: SQSRecord,
+  outcome: Outcome | undefined,
+  maxReceiveCount?: number,
+): string | undefined {
+  if (outcome?.ok !== false || outcome.deadLettered) return undefined;
+  if (outcome.permanent) return outcome.code ?? GENERIC_PERMANENT_CODE;
+  if (maxReceiveCount === undefined) return undefined;
+  // SQS counts this delivery; at maxReceiveCount a failure is this message's last one.
+  const receiveCount = Number(record.attributes.ApproximateReceiveCount);
+  return Number.isInteger(receiveCount) && receiveCount >= maxReceiveCount
+    ? RETRIES_EXHAUSTED_CODE
+    : undefined;
+}
+
+/**
+ * Sends every record `deadLetterCodeFor` picks to `dlqUrl`, body unchanged (a redrive replays it as it
+ * was), in its message group, and marks the outcome `deadLettered` so the caller reports the record
+ * processed. Records are sent one by one, in batch order: dead letters are rare, and a per-message
+ * send tells exactly which ones made it.
+ */
+export async function deadLetterFailures(
   records: readonly SQSRecord[],
   outcomes: Map<string, Outcome>,
   sqs: SQSClient,
-  dlqUrl: string,
+  target: { dlqUrl: string; maxReceiveCount?: number },
 ): Promise<void> {
   for (const record of records) {
     const outcome = outcomes.get(record.messageId);
-    if (!isPermanentFailure(outcome)) continue;
+    const code = deadLetterCodeFor(record, outcome, target.maxReceiveCount);
+    if (!code || outcome?.ok !== false) continue;
     const messageGroupId = record.attributes.MessageGroupId;
     // Not from a FIFO queue: the FIFO DLQ would refuse it; SQS's own redrive handles it.
     if (!messageGroupId) continue;
     try {
       await sqs.send(
         new SendMessageCommand({
-          QueueUrl: dlqUrl,
+          QueueUrl: target.dlqUrl,
           MessageBody: record.body,
           MessageGroupId: messageGroupId,
           // From the original message id: a retried send (say the invocation died after it) is dropped.
           MessageDeduplicationId: sha256(`dead-letter\n${record.messageId}`),
-          MessageAttributes: deadLetterAttributes(record, outcome),
+          MessageAttributes: deadLetterAttributes(record, outcome, code),
         }),
       );
       outcomes.set(record.messageId, { ...outcome, deadLettered: true });
     } catch (error) {
       // The record fails as if no DLQ were configured: SQS redelivers it and redrives it in the end.
-      logger.warn('Could not dead-letter a poison message; it will be retried', {
+      logger.warn('Could not move a failed message to the DLQ; SQS will retry or redrive it', {
         messageId: record.messageId,
         error: (error as Error).name,
         reason: (error as Error).message,
@@ -72,11 +98,11 @@ export async function deadLetterPermanentFailures(
   }
 }
 
-function isPermanentFailure(outcome: Outcome | undefined): outcome is Failure {
-  return outcome?.ok === false && outcome.permanent && !outcome.deadLettered;
-}
-
-function deadLetterAttributes(record: SQSRecord, failure: Failure): Record<string, MessageAttributeValue> {
+function deadLetterAttributes(
+  record: SQSRecord,
+  failure: Failure,
+  code: string,
+): Record<string, MessageAttributeValue> {
   const text = (value: string): MessageAttributeValue => ({ DataType: 'String', StringValue: value });
   const reason =
     failure.reason.length > MAX_REASON_LENGTH
@@ -84,7 +110,7 @@ function deadLetterAttributes(record: SQSRecord, failure: Failure): Record<strin
       : failure.reason;
   return {
     [DEAD_LETTER_ATTRIBUTES.reason]: text(reason || 'no reason given'),
-    [DEAD_LETTER_ATTRIBUTES.errorCode]: text(failure.code ?? GENERIC_PERMANENT_CODE),
+    [DEAD_LETTER_ATTRIBUTES.errorCode]: text(code),
     [DEAD_LETTER_ATTRIBUTES.originalMessageId]: text(record.messageId),
     [DEAD_LETTER_ATTRIBUTES.receiveCount]: {
       DataType: 'Number',

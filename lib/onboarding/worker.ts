@@ -14,7 +14,9 @@
 // unknown company or group) carry a code; with a DLQ configured (ONBOARDING_DLQ_URL) they are moved
 // there on their first receive and reported processed, so the messages behind them in their group go
 // on (lib/onboarding/dead-letter.ts). Without one, or if that send fails, they fail every time and
-// reach the DLQ after the queue's maxReceiveCount. The reason is logged either way.
+// reach the DLQ after the queue's maxReceiveCount. Transient failures are retried by SQS; on the last
+// receive (ONBOARDING_MAX_RECEIVE_COUNT) the worker moves them to the DLQ itself, code
+// RETRIES_EXHAUSTED, so they too arrive with their reason. The reason is logged either way.
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { KeepnetNotFoundError, KeepnetValidationError } from '../keepnet/errors';
@@ -22,7 +24,7 @@ import type { KeepnetApi } from '../keepnet/types';
 import { addMembers, type MembershipOptions } from '../membership';
 import { logger } from '../observability/powertools';
 import type { ParticipantsMode } from './config';
-import { deadLetterPermanentFailures } from './dead-letter';
+import { deadLetterFailures } from './dead-letter';
 import type { GroupResolver } from './group-resolver';
 import { type OnboardingMessage, parseOnboardingMessage } from './message';
 import { sendMessages } from './send-messages';
@@ -56,6 +58,11 @@ export interface WorkerDeps {
   mode: ParticipantsMode;
   /** When set, permanent failures are sent here at once instead of failing until maxReceiveCount. */
   dlqUrl?: string;
+  /**
+   * The queue's redrive maxReceiveCount. With `dlqUrl`, a transient failure on this receive is sent
+   * to the DLQ by the worker (RETRIES_EXHAUSTED, with its reason) rather than by SQS without one.
+   */
+  maxReceiveCount?: number;
   /** Epoch ms by which Keepnet calls must finish (the Lambda's remaining time, less a margin). */
   deadline?: number;
   /** Groups handled at once within a batch. Default 4. */
@@ -100,7 +107,13 @@ export async function onboardBatch(
     tasks.push(isolated(items, outcomes, () => forwardNamed(items, deps, outcomes)));
   await runPool(tasks, deps.groupConcurrency ?? 4);
 
-  if (deps.dlqUrl) await deadLetterPermanentFailures(records, outcomes, deps.sqs, deps.dlqUrl);
+  if (deps.dlqUrl) {
+    const target = {
+      dlqUrl: deps.dlqUrl,
+      ...(deps.maxReceiveCount ? { maxReceiveCount: deps.maxReceiveCount } : {}),
+    };
+    await deadLetterFailures(records, outcomes, deps.sqs, target);
+  }
   logFailures(records, outcomes);
   return outcomes;
 }
@@ -117,7 +130,9 @@ function logFailures(records: readonly SQSRecord[], outcomes: Map<string, Outcom
       reason: outcome.reason,
       code: outcome.code,
     };
-    if (outcome.deadLettered) {
+    if (outcome.deadLettered && !outcome.permanent) {
+      logger.error('Onboarding message still failing on its last receive; moved to the DLQ', context);
+    } else if (outcome.deadLettered) {
       logger.error('Onboarding message rejected and moved to the DLQ', context);
     } else if (outcome.permanent) {
       logger.error('Onboarding message rejected (goes to the DLQ after maxReceiveCount)', context);

@@ -33,9 +33,8 @@ export async function bootLocalSystem(options: BootOptions): Promise<LocalSystem
   try {
     const sqs = await startSqs({ timeScale: QUEUE_TIME_SCALE });
     closers.push(() => sqs.close());
-    const { queueUrl, dlqUrl } = sqs.createFifoQueueWithDlq('keepnet-onboarding.fifo', {
-      maxReceiveCount: 3,
-    });
+    const maxReceiveCount = 3;
+    const { queueUrl, dlqUrl } = sqs.createFifoQueueWithDlq('keepnet-onboarding.fifo', { maxReceiveCount });
 
     // No target: the runner collects what the poller publishes and hands it to the router itself, so
     // the order of steps (and of the progress output) stays deterministic.
@@ -48,6 +47,8 @@ export async function bootLocalSystem(options: BootOptions): Promise<LocalSystem
       AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.url,
       ONBOARDING_QUEUE_URL: queueUrl,
       ONBOARDING_DLQ_URL: dlqUrl,
+      // The local queue's redrive count, as infra wires the deployed one (dlqMaxReceiveCount).
+      ONBOARDING_MAX_RECEIVE_COUNT: String(maxReceiveCount),
       GROUP_RULES: JSON.stringify(EXAMPLE_GROUP_RULES),
       PARTICIPANTS_MODE: 'union',
       EXPORT_PREFIX: 'exports/',

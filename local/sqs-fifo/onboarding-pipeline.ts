@@ -54,8 +54,9 @@ export async function startOnboardingPipeline(
   options: OnboardingPipelineOptions = {},
 ): Promise<OnboardingPipeline> {
   const sqs = await startSqs({ timeScale: 0.001 });
+  const maxReceiveCount = options.maxReceiveCount ?? 3;
   const { queueUrl, dlqUrl } = sqs.createFifoQueueWithDlq('onboarding', {
-    maxReceiveCount: options.maxReceiveCount ?? 3,
+    maxReceiveCount,
     visibilityTimeoutSeconds: options.visibilityTimeoutMs ?? 5_000,
   });
   const env: Record<string, string> = {
@@ -64,6 +65,9 @@ export async function startOnboardingPipeline(
     ONBOARDING_QUEUE_URL: queueUrl,
     // As deployed: the worker moves poison messages here itself, on their first receive.
     ONBOARDING_DLQ_URL: dlqUrl,
+    // As deployed: the queue's own redrive count, so a transient failure on its last receive is
+    // dead-lettered by the worker with its reason (RETRIES_EXHAUSTED).
+    ONBOARDING_MAX_RECEIVE_COUNT: String(maxReceiveCount),
     GROUP_RULES: options.groupRules ?? '',
     PARTICIPANTS_MODE: options.participantsMode ?? 'union',
   };

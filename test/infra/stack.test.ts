@@ -94,6 +94,7 @@ describe('KeepnetAutomationStack', () => {
         'onboarding-worker': [
           'KEEPNET_SECRET_ID',
           'ONBOARDING_DLQ_URL',
+          'ONBOARDING_MAX_RECEIVE_COUNT',
           'ONBOARDING_QUEUE_URL',
           'PARTICIPANTS_MODE',
         ],
@@ -120,6 +121,8 @@ describe('KeepnetAutomationStack', () => {
         KEEPNET_SECRET_ID: { Ref: expect.stringMatching(/^KeepnetCredentials/) },
         ONBOARDING_QUEUE_URL: { Ref: expect.stringMatching(/^OnboardingQueue[0-9A-F]{8}$/) },
         ONBOARDING_DLQ_URL: { Ref: expect.stringMatching(/^OnboardingDeadLetters[0-9A-F]{8}$/) },
+        // The redrive policy's default maxReceiveCount (5): the worker knows which receive is the last.
+        ONBOARDING_MAX_RECEIVE_COUNT: '5',
       });
       expect(envOf(template, 'onboarding-router').GROUP_RULES).toBe('[]');
       expect(envOf(template, 'company-poller')).toMatchObject({
@@ -134,6 +137,8 @@ describe('KeepnetAutomationStack', () => {
       expect(JSON.parse(envOf(custom, 'onboarding-router').GROUP_RULES as string)).toEqual(RULES);
       expect(JSON.parse(envOf(custom, 'scheduled-export').EXPORT_JOBS as string)).toEqual(JOBS);
       expect(envOf(custom, 'onboarding-worker').PARTICIPANTS_MODE).toBe('additive');
+      // Same context value as the redrive policy (dlqMaxReceiveCount: '3').
+      expect(envOf(custom, 'onboarding-worker').ONBOARDING_MAX_RECEIVE_COUNT).toBe('3');
       expect(envOf(custom, 'api').KEEPNET_BASE_URL).toBe('https://api.example.test');
       expect(envOf(custom, 'company-poller').POLLER_START_TIME).toBe('2026-01-01T00:00:00Z');
     });

@@ -21,6 +21,11 @@ describe('onboarding configuration', () => {
     expect(loadWorkerConfig({ ONBOARDING_QUEUE_URL: QUEUE, ONBOARDING_DLQ_URL: '' })).not.toHaveProperty(
       'dlqUrl',
     );
+    // maxReceiveCount is optional too: unset (or blank), transient failures are left to SQS's redrive.
+    const max = (value: string) =>
+      loadWorkerConfig({ ONBOARDING_QUEUE_URL: QUEUE, ONBOARDING_MAX_RECEIVE_COUNT: value });
+    expect(max('5').maxReceiveCount).toBe(5);
+    expect(max(' ')).not.toHaveProperty('maxReceiveCount');
   });
 
   it.each([
@@ -67,6 +72,15 @@ describe('onboarding configuration', () => {
   ])('refuses %s, naming it', (_label, load, message) => {
     expect(load).toThrow(message);
   });
+
+  it.each(['0', '1001', '2.5', 'five', '-1'])(
+    'refuses ONBOARDING_MAX_RECEIVE_COUNT=%s, naming it',
+    (value) => {
+      expect(() =>
+        loadWorkerConfig({ ONBOARDING_QUEUE_URL: QUEUE, ONBOARDING_MAX_RECEIVE_COUNT: value }),
+      ).toThrow(/ONBOARDING_MAX_RECEIVE_COUNT: must be .*maxReceiveCount/);
+    },
+  );
 
   it('stops the router at cold start when GROUP_RULES is invalid', async () => {
     const saved = { ...process.env };
