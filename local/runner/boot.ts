@@ -82,6 +82,9 @@ export async function bootLocalSystem(options: BootOptions): Promise<LocalSystem
             deadLettered: sqs.messages(dlqUrl).length - deadBefore,
           };
         },
+        consume(worker) {
+          return runFifoConsumers({ queueUrl, handler: (event) => worker(event) });
+        },
       },
       events: {
         async takeCompanyCreated() {

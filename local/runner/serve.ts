@@ -1,9 +1,10 @@
-// `npm start -- --serve`: after the main job, the `api` function behind the API Gateway adapter, plus
-// the rest of the local system, until Ctrl-C. The endpoints are also written to <dataDir>/endpoints.json
+// `npm start -- --serve`: after the main job, the `api` function behind the API Gateway adapter, and
+// the onboarding worker consuming the FIFO queue as Lambda's event source mapping would (so the 202
+// routes — add companies, the webhook — are carried out), plus the rest of the local system, until Ctrl-C. The endpoints are also written to <dataDir>/endpoints.json
 // so other tools (e.g. `keepnet-groups dlq --local`) can find the running system.
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { startApiGatewayAdapter } from './api-gateway-adapter';
-import { loadHandler } from './handlers';
+import { invoke, loadHandler } from './handlers';
 import type { LocalSystem } from './local-system';
 import { removeRunningSystem, writeRunningSystem } from './running-system';
 
@@ -15,6 +16,8 @@ export interface ServeOptions {
 
 export async function serveUntilInterrupted(system: LocalSystem, options: ServeOptions): Promise<void> {
   const api = await loadHandler<APIGatewayProxyEvent, APIGatewayProxyResult>('api');
+  const worker = await loadHandler<SQSEvent, SQSBatchResponse | undefined>('onboarding-worker');
+  const consumers = system.queue?.consume((event) => invoke('onboarding-worker', worker, event));
   const adapter = await startApiGatewayAdapter({
     handler: api,
     port: options.port,
@@ -29,6 +32,8 @@ export async function serveUntilInterrupted(system: LocalSystem, options: ServeO
   options.log('');
   options.log(`API (function "api" behind a local API Gateway adapter): ${adapter.url}`);
   options.log(`  try: curl -s ${adapter.url}/groups`);
+  if (consumers)
+    options.log('Onboarding worker: consuming the FIFO queue (POST …/companies and the webhook take effect)');
   options.log(`Endpoints and environment: ${endpointsFile}`);
   options.log('Operator CLI against this system: npx tsx bin/keepnet-groups.ts --local groups list');
   options.log('Serving; press Ctrl-C to stop.');
@@ -40,5 +45,6 @@ export async function serveUntilInterrupted(system: LocalSystem, options: ServeO
   });
   options.log('Stopping…');
   await adapter.close();
+  await consumers?.stop();
   await removeRunningSystem(options.dataDir);
 }
