@@ -70,6 +70,37 @@ describe('npm start -- --serve', () => {
     expect(text).toContain(`Onboarded ${tag}`);
   });
 
+  it('runs the onboarding worker on the queue: a 202 add-companies request takes effect', async () => {
+    type Page = { results?: { companyResourceId: string }[] };
+    const memberIds = async (groupId: string): Promise<Set<string>> => {
+      const page = (await (await fetch(`${apiUrl}/groups/${groupId}/companies?all=true`)).json()) as Page;
+      return new Set((page.results ?? []).map((c) => c.companyResourceId));
+    };
+    const { groups } = (await (await fetch(`${apiUrl}/groups`)).json()) as {
+      groups: { resourceId: string; name: string }[];
+    };
+    const byName = (name: string) => groups.find((g) => g.name === name)!.resourceId;
+    const finance = byName('Finance');
+    const inFinance = await memberIds(finance);
+    const newcomer = [...(await memberIds(byName('EU Customers')))].find((id) => !inFinance.has(id))!;
+
+    const reply = await fetch(`${apiUrl}/groups/${finance}/companies`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ companyResourceIds: [newcomer] }),
+    });
+    expect(reply.status).toBe(202);
+
+    // The worker polls the local FIFO queue; poll the group until the company shows up (bounded).
+    let after = await memberIds(finance);
+    for (let i = 0; i < 50 && !after.has(newcomer); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      after = await memberIds(finance);
+    }
+    expect(after.has(newcomer)).toBe(true);
+    expect([...inFinance].every((id) => after.has(id))).toBe(true);
+  }, 20_000);
+
   it('passes bad input through to the function, which answers 4xx (not a gateway 502)', async () => {
     const reply = await fetch(`${apiUrl}/groups`, {
       method: 'POST',
