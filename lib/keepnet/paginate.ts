@@ -13,12 +13,15 @@ export async function* paginate<T>(
   search: SearchOptions | undefined,
   idOf: (item: T) => string,
   where: string,
+  /** Sees each page as it arrives (e.g. to read `totalNumberOfRecords`). */
+  onPage?: (page: Page<T>) => void,
 ): AsyncGenerator<T> {
   const seen = new Set<string>();
   let previousFingerprint: string | undefined;
   const first = search?.pageNumber ?? 1;
   for (let pageNumber = first; pageNumber < first + MAX_PAGES; pageNumber++) {
     const page = await fetchPage({ ...search, pageNumber });
+    onPage?.(page);
     if (page.results.length === 0) return;
     if (page.pageNumber !== pageNumber) {
       throw new KeepnetServerError(

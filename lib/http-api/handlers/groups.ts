@@ -29,11 +29,11 @@ export async function searchGroups(
   const options: SearchOptions = search;
   if (all) {
     return ok(
-      await collectPages((pageNumber, pageSize) =>
-        client.searchGroups(
-          { ...options, pageNumber, pageSize: options.pageSize ?? pageSize },
-          callOptions(scope),
-        ),
+      await collectPages(
+        (page) => client.searchGroups(page, callOptions(scope)),
+        options,
+        (group) => group.resourceId,
+        'POST /api/company-groups/search',
       ),
     );
   }

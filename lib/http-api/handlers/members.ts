@@ -28,8 +28,11 @@ export async function listMembers(
   const call = callOptions(scope);
   if (query.all) {
     return ok(
-      await collectPages((pageNumber, pageSize) =>
-        client.searchGroupMembers(path.groupId, { pageNumber, pageSize: query.pageSize ?? pageSize }, call),
+      await collectPages(
+        (page) => client.searchGroupMembers(path.groupId, page, call),
+        query.pageSize ? { pageSize: query.pageSize } : {},
+        (company) => company.companyResourceId,
+        `POST /api/company-groups/${path.groupId}/companies/search`,
       ),
     );
   }

@@ -1,21 +1,33 @@
 // Every page of a Keepnet search, gathered into one response, up to a bound a Lambda can return.
-import type { Page } from '../../keepnet/types';
+// The paging itself is the client's (lib/keepnet/paginate): the same stop rules and the same guards
+// against a server that ignores pageNumber or shifts rows between pages.
+import { paginate } from '../../keepnet/paginate';
+import type { Page, SearchOptions } from '../../keepnet/types';
 import { MAX_ALL_RESULTS, MAX_PAGE_SIZE } from '../schemas';
 
 export type AllPages<T> = Page<T> & { truncated: boolean };
 
 export async function collectPages<T>(
-  fetchPage: (pageNumber: number, pageSize: number) => Promise<Page<T>>,
-  pageSize: number = MAX_PAGE_SIZE,
+  fetchPage: (search: SearchOptions) => Promise<Page<T>>,
+  search: SearchOptions,
+  idOf: (item: T) => string,
+  where: string,
 ): Promise<AllPages<T>> {
   const results: T[] = [];
   let totalNumberOfRecords = 0;
-  for (let pageNumber = 1; ; pageNumber++) {
-    const page = await fetchPage(pageNumber, pageSize);
-    totalNumberOfRecords = page.totalNumberOfRecords;
-    results.push(...page.results);
-    const lastPage = page.results.length === 0 || pageNumber >= page.totalNumberOfPages;
-    if (lastPage || results.length >= MAX_ALL_RESULTS) break;
+  const pages = paginate(
+    fetchPage,
+    { ...search, pageNumber: 1, pageSize: search.pageSize ?? MAX_PAGE_SIZE },
+    idOf,
+    where,
+    (page) => {
+      totalNumberOfRecords = page.totalNumberOfRecords;
+    },
+  );
+  for await (const item of pages) {
+    results.push(item);
+    // One past the bound tells "cut" from "exactly the bound".
+    if (results.length > MAX_ALL_RESULTS) break;
   }
   const truncated = results.length > MAX_ALL_RESULTS || results.length < totalNumberOfRecords;
   const kept = results.slice(0, MAX_ALL_RESULTS);
