@@ -1,6 +1,7 @@
 // What a nightly export job is, how EXPORT_JOBS is read, and the job set used when it is not set.
 // A bad job fails at cold start with a message naming the job and the field, never halfway through a run.
 import * as z from 'zod';
+import { issuePath } from '../validation/zod-issues';
 import { ExportConfigurationError } from './errors';
 
 const FilterItemSchema = z.strictObject({
@@ -103,7 +104,7 @@ export function parseExportJobs(value: unknown, source = 'EXPORT_JOBS'): ExportJ
     const parsed = ExportJob.safeParse(raw);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
-        problems.push(`${label}: ${formatPath(issue.path) || '(job)'}: ${issue.message}`);
+        problems.push(`${label}: ${issuePath(issue.path, undefined, '(job)')}: ${issue.message}`);
       }
       return;
     }
@@ -148,12 +149,4 @@ function describeJob(source: string, index: number, raw: unknown): string {
       ? raw.name
       : undefined;
   return name === undefined ? `${source}[${index}]` : `${source}[${index}] ("${name}")`;
-}
-
-function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  return path
-    .map((segment, i) =>
-      typeof segment === 'number' ? `[${segment}]` : `${i === 0 ? '' : '.'}${String(segment)}`,
-    )
-    .join('');
 }

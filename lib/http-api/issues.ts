@@ -1,19 +1,15 @@
 // zod issue paths → the field names a caller sees: `body.companyResourceIds[3]`, `query.pageSize`.
 import type * as z from 'zod';
+import { issuePath } from '../validation/zod-issues';
 
 export interface FieldIssue {
   field: string;
   message: string;
 }
 
+/** A request field's name from a zod path: `body.companyResourceIds[3]`; `(request)` when empty. */
 export function formatField(path: readonly unknown[]): string {
-  let field = '';
-  for (const segment of path) {
-    const key = typeof segment === 'object' && segment !== null && 'key' in segment ? segment.key : segment;
-    if (typeof key === 'number') field += `[${key}]`;
-    else field += field === '' ? String(key) : `.${String(key)}`;
-  }
-  return field || '(request)';
+  return issuePath(path, undefined, '(request)');
 }
 
 /** Issues of a schema applied to one part of the request (`root`: body, query, path). */

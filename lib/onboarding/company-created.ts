@@ -4,7 +4,7 @@
 
 import * as z from 'zod';
 import { EventBridgeSchema } from '../events/eventbridge-envelope';
-import { firstField, formatIssues } from './issues';
+import { firstField, formatIssues } from '../validation/zod-issues';
 
 export const COMPANY_CREATED_DETAIL_TYPE = 'CompanyCreated';
 

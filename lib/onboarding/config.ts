@@ -2,7 +2,7 @@
 // variable at fault: a bad deployment fails at cold start, not on the first event.
 import * as z from 'zod';
 import { type GroupRules, parseGroupRules } from '../rules/group-rules';
-import { formatIssues } from './issues';
+import { formatIssues } from '../validation/zod-issues';
 
 export type ParticipantsMode = 'union' | 'additive';
 

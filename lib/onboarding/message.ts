@@ -2,8 +2,8 @@
 // deployment that changes it can still read what the previous one queued. Read tolerantly: fields this
 // version does not know (added by a newer router, then rolled back) are ignored, not a poison message.
 import * as z from 'zod';
+import { formatIssues } from '../validation/zod-issues';
 import { GroupNameSchema, ResourceIdSchema } from './company-created';
-import { formatIssues } from './issues';
 
 export const OnboardingMessageSchema = z.object({
   v: z.literal(1),

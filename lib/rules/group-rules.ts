@@ -12,7 +12,7 @@
 //       "groups": ["Regulated", "Gold Partners"] }
 //   ]
 import * as z from 'zod';
-import { formatIssues } from '../onboarding/issues';
+import { formatIssues } from '../validation/zod-issues';
 
 const ATTRIBUTE_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 

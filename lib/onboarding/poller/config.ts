@@ -1,7 +1,7 @@
 // company-poller configuration, parsed once at cold start with a message naming the variable.
 import * as z from 'zod';
+import { formatIssues } from '../../validation/zod-issues';
 import { OnboardingConfigError } from '../config';
-import { formatIssues } from '../issues';
 import type { PollerConfig } from './poll';
 
 const EnvSchema = z.object({

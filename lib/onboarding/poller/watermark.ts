@@ -6,7 +6,7 @@
 // schedule (one invocation at a time; the stack sets reserved concurrency 1).
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import * as z from 'zod';
-import { formatIssues } from '../issues';
+import { formatIssues } from '../../validation/zod-issues';
 
 export const WatermarkSchema = z.object({
   version: z.literal(1),

@@ -3,13 +3,19 @@
 // Only paths and zod's messages are used, never the received values (they may hold anything).
 import type * as z from 'zod';
 
-export function issuePath(path: readonly PropertyKey[], root?: string): string {
+/**
+ * A zod issue path as a caller reads it: `detail.groupNames[2]`, `body.name`. Segments may also be
+ * Standard Schema `{ key }` objects (as Powertools' router reports them). `empty` names a path with no
+ * segments and no root.
+ */
+export function issuePath(path: readonly unknown[], root?: string, empty = '(root)'): string {
   let out = root ?? '';
-  for (const key of path) {
+  for (const segment of path) {
+    const key = typeof segment === 'object' && segment !== null && 'key' in segment ? segment.key : segment;
     if (typeof key === 'number') out += `[${key}]`;
     else out += out === '' ? String(key) : `.${String(key)}`;
   }
-  return out === '' ? '(root)' : out;
+  return out === '' ? empty : out;
 }
 
 /** zod reports a bad record key as "Invalid key in record"; the rule it broke is in the nested issues. */
