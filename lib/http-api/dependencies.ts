@@ -2,9 +2,10 @@
 // onboarding queue, the safe membership writes, the export job runner, S3 presigning and the webhook
 // verifier. The Lambda wires the real ones from the environment (dependenciesFromEnv); tests and the
 // bench do the same with the environment pointing at local endpoints.
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import {
+  createS3ClientFromEnv,
   type ExportContext,
   type ExportJob,
   type ExportResult,
@@ -84,18 +85,14 @@ export async function presignDownload(
   return { url, expiresAt: new Date(Math.min(asked, credentialsEnd)) };
 }
 
-/** S3 client as every function of this project builds it: path-style whenever an endpoint override is set. */
-export function s3ClientFromEnv(env: NodeJS.ProcessEnv = process.env): S3Client {
-  return new S3Client({ forcePathStyle: Boolean(env.AWS_ENDPOINT_URL_S3) });
-}
-
 export function exportSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): ExportSettings | undefined {
   const bucket = env.EXPORT_BUCKET?.trim();
   if (!bucket) return undefined;
   return {
     bucket,
     prefix: normalisePrefix(env.EXPORT_PREFIX),
-    s3: s3ClientFromEnv(env),
+    // The nightly export's client: export-now uploads the same way (see lib/exports/s3-client).
+    s3: createS3ClientFromEnv(env),
     kmsKeyId: env.EXPORT_KMS_KEY_ID?.trim() || undefined,
   };
 }
