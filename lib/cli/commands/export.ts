@@ -6,8 +6,8 @@ import { basename, resolve as resolvePath } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import { type Command, InvalidArgumentError } from 'commander';
+import { streamToS3 } from '../../exports/s3-upload';
 import { isKeepnetError } from '../../keepnet/errors';
 import type { ExportDownload, ExportType } from '../../keepnet/types';
 import { awsClientSettings } from '../aws-config';
@@ -103,16 +103,15 @@ async function writeToS3(
   const s3 = new S3Client({ ...settings, ...(settings.endpoint ? { forcePathStyle: true } : {}) });
   try {
     download.body.on('error', (error) => counter.destroy(error));
-    const upload = new Upload({
-      client: s3,
-      params: {
-        Bucket: bucket,
-        Key: key,
-        Body: download.body.pipe(counter),
-        ContentType: download.contentType,
-      },
+    // The nightly export's upload: multipart, encrypted, checksummed, aborted on any failure.
+    await streamToS3({
+      s3,
+      bucket,
+      key,
+      contentType: download.contentType,
+      body: download.body.pipe(counter),
+      label: `s3://${bucket}/${key}`,
     });
-    await upload.done();
   } finally {
     s3.destroy();
   }
