@@ -8,7 +8,8 @@ import { createKeepnetClientFromEnv } from '../../lib/keepnet';
 import { metrics } from '../../lib/observability/powertools';
 import { loadWorkerConfig } from '../../lib/onboarding/config';
 import { GroupResolver } from '../../lib/onboarding/group-resolver';
-import { type Outcome, onboardBatch } from '../../lib/onboarding/worker';
+import { type Outcome, onboardBatch, type WorkerStats } from '../../lib/onboarding/worker';
+import { operationStoreFromEnv } from '../../lib/operations/config';
 
 // Cold start: PARTICIPANTS_MODE, the queue (and DLQ) URLs, ONBOARDING_MAX_RECEIVE_COUNT and the Keepnet
 // client's settings (KEEPNET_SECRET_ID, KEEPNET_BASE_URL) are checked once, with the variable named. Client, token and the name → id cache
@@ -17,12 +18,17 @@ const config = loadWorkerConfig();
 const client = createKeepnetClientFromEnv();
 const resolver = new GroupResolver(client);
 const sqs = new SQSClient({});
+// Operation records, repair records and the write journal (OPERATIONS_BUCKET; the stack sets it).
+const store = operationStoreFromEnv();
 
 /** Keepnet calls stop this long before Lambda's own timeout, so failures are reported, not cut off. */
 const DEADLINE_MARGIN_MS = 2_000;
 
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  const stats: WorkerStats = { restoredMembers: 0 };
   const outcomes = await onboardBatch(event.Records, {
+    ...(store ? { store } : {}),
+    stats,
     client,
     resolver,
     sqs,
@@ -33,7 +39,7 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     deadline: Date.now() + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS,
   });
 
-  recordMetrics(outcomes);
+  recordMetrics(outcomes, stats);
 
   // FIFO semantics, as Lambda's event source mapping expects them: records are handed to Powertools'
   // FIFO processor in the order SQS delivered them, so a failure fails every LATER record of its
@@ -59,14 +65,17 @@ const OUTCOME_METRICS: [name: string, test: (o: Outcome) => boolean][] = [
   ['AlreadyMembers', (o) => o.ok && o.action === 'already-member'],
   ['ForwardedByName', (o) => o.ok && o.action === 'forwarded'],
   ['ReroutedGroupGone', (o) => o.ok && o.action === 'rerouted'],
+  ['OperationsApplied', (o) => o.ok && o.action === 'applied'],
   ['RejectedMessages', (o) => !o.ok && o.permanent],
   ['RetriedMessages', (o) => !o.ok && !o.permanent],
 ];
 
 /** Per batch: memberships added, already there, forwarded by name, and failures (poison vs retryable). */
-function recordMetrics(outcomes: Map<string, Outcome>) {
+function recordMetrics(outcomes: Map<string, Outcome>, stats: WorkerStats) {
   const all = [...outcomes.values()];
   for (const [name, test] of OUTCOME_METRICS)
     metrics.addMetric(name, MetricUnit.Count, all.filter(test).length);
+  // A member lost to a write that replaced, found and put back: an alarm watches it (should be 0).
+  metrics.addMetric('MembersRestored', MetricUnit.Count, stats.restoredMembers);
   metrics.publishStoredMetrics();
 }

@@ -1,14 +1,11 @@
 // Onboarding configuration from the environment, parsed once per process with a message naming the
 // variable at fault: a bad deployment fails at cold start, not on the first event.
 import * as z from 'zod';
+import { type ParticipantsMode, ParticipantsModeSchema } from '../membership/mode';
 import { type GroupRules, parseGroupRules } from '../rules/group-rules';
 import { formatIssues } from '../validation/zod-issues';
 
-export type ParticipantsMode = 'union' | 'additive';
-
-export const ParticipantsModeSchema = z
-  .enum(['union', 'additive'], { error: 'must be "union" or "additive"' })
-  .default('union');
+export { type ParticipantsMode, ParticipantsModeSchema };
 
 const QueueUrlSchema = z.url({ error: 'must be the URL of the onboarding FIFO queue' });
 

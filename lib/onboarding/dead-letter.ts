@@ -14,8 +14,8 @@
 import { type MessageAttributeValue, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { logger } from '../observability/powertools';
+import type { Outcome } from './outcome';
 import { sha256 } from './targets';
-import type { Outcome } from './worker';
 
 type Failure = Extract<Outcome, { ok: false }>;
 

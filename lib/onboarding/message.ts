@@ -1,11 +1,14 @@
-// The body of one onboarding queue message: "put this company in this group". Versioned so a
-// deployment that changes it can still read what the previous one queued. Read tolerantly: fields this
-// version does not know (added by a newer router, then rolled back) are ignored, not a poison message.
+// The body of one onboarding queue message. Version 1: "put this company in this group" (the router,
+// the webhook). Version 2: a group operation (add, remove, set, rename; the HTTP API, the CLI), with the
+// id its record is kept under. Versioned so a deployment that changes it can still read what the
+// previous one queued. Read tolerantly: fields this version does not know (added by a newer router,
+// then rolled back) are ignored, not a poison message.
 import * as z from 'zod';
+import { GroupChangeSchema, OperationIdSchema, OperationSourceSchema } from '../operations/operation';
 import { formatIssues } from '../validation/zod-issues';
 import { GroupNameSchema, ResourceIdSchema } from './company-created';
 
-export const OnboardingMessageSchema = z.object({
+export const CompanyMessageSchema = z.object({
   v: z.literal(1),
   companyResourceId: ResourceIdSchema,
   companyName: z.string().max(256).optional(),
@@ -25,6 +28,23 @@ export const OnboardingMessageSchema = z.object({
   eventId: z.string().min(1).max(256),
 });
 
+/** One group operation, applied by the worker in the group's message group. */
+export const OperationMessageSchema = z.object({
+  v: z.literal(2),
+  operationId: OperationIdSchema,
+  groupId: ResourceIdSchema,
+  change: GroupChangeSchema,
+  source: OperationSourceSchema,
+  requestedAt: z.iso.datetime(),
+});
+
+export const OnboardingMessageSchema = z.discriminatedUnion('v', [
+  CompanyMessageSchema,
+  OperationMessageSchema,
+]);
+
+export type CompanyMessage = z.infer<typeof CompanyMessageSchema>;
+export type OperationMessage = z.infer<typeof OperationMessageSchema>;
 export type OnboardingMessage = z.infer<typeof OnboardingMessageSchema>;
 
 export class InvalidOnboardingMessageError extends Error {

@@ -19,36 +19,31 @@
 // RETRIES_EXHAUSTED, so they too arrive with their reason. The reason is logged either way.
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
-import { KeepnetNotFoundError, KeepnetValidationError } from '../keepnet/errors';
+import { KeepnetValidationError } from '../keepnet/errors';
 import type { KeepnetApi } from '../keepnet/types';
-import { addMembers, type MembershipOptions } from '../membership';
+import {
+  type ApplyResult,
+  applyChanges,
+  GroupMissingError,
+  type MembershipChange,
+  type ParticipantsMode,
+} from '../membership';
 import { logger } from '../observability/powertools';
-import type { ParticipantsMode } from './config';
+import type { OperationStore } from '../operations/store';
 import { deadLetterFailures } from './dead-letter';
 import type { GroupResolver } from './group-resolver';
-import { type OnboardingMessage, parseOnboardingMessage } from './message';
+import {
+  type CompanyMessage,
+  type OnboardingMessage,
+  type OperationMessage,
+  parseOnboardingMessage,
+} from './message';
+import { recordOperationOutcomes } from './operation-records';
+import type { Outcome, PermanentFailureCode } from './outcome';
 import { sendMessages } from './send-messages';
 import { messageGroupIdFor, normaliseGroupName, sha256 } from './targets';
 
-/** Why a message can never succeed as it is (the DLQ message's DeadLetterErrorCode). */
-export type PermanentFailureCode =
-  | 'INVALID_MESSAGE'
-  | 'COMPANY_REFUSED'
-  | 'GROUP_NOT_FOUND'
-  | 'GROUP_NAME_REFUSED';
-
-export type Outcome =
-  | { ok: true; action: 'added' | 'already-member' | 'forwarded' | 'rerouted'; groupId: string }
-  | {
-      ok: false;
-      permanent: boolean;
-      reason: string;
-      groupMissing?: boolean;
-      /** Set on permanent failures. */
-      code?: PermanentFailureCode;
-      /** Moved to the DLQ by the worker: to be reported processed, not failed. */
-      deadLettered?: boolean;
-    };
+export type { Outcome, PermanentFailureCode } from './outcome';
 
 export interface WorkerDeps {
   client: KeepnetApi;
@@ -67,11 +62,27 @@ export interface WorkerDeps {
   deadline?: number;
   /** Groups handled at once within a batch. Default 4. */
   groupConcurrency?: number;
+  /**
+   * Operation records, the repair record and the write journal (lib/operations). Without it a repair
+   * does not survive a redelivery and operations are not reported: the stack always sets it.
+   */
+  store?: OperationStore;
+  /** Counters for the handler's metrics. */
+  stats?: WorkerStats;
 }
 
-interface Parsed {
+/** What the handler turns into metrics, besides the outcomes. */
+export interface WorkerStats {
+  /** Members found lost (a write that replaced) and put back from a repair record. */
+  restoredMembers: number;
+}
+
+/** A message addressed to a group id: a company (v1, whose group is an id) or an operation (v2). */
+type GroupMessage = CompanyMessage | OperationMessage;
+
+interface Parsed<M extends OnboardingMessage = OnboardingMessage> {
   record: SQSRecord;
-  message: OnboardingMessage;
+  message: M;
 }
 
 export async function onboardBatch(
@@ -79,17 +90,20 @@ export async function onboardBatch(
   deps: WorkerDeps,
 ): Promise<Map<string, Outcome>> {
   const outcomes = new Map<string, Outcome>();
-  const byGroupId = new Map<string, Parsed[]>();
-  const byName = new Map<string, Parsed[]>();
+  const byGroupId = new Map<string, Parsed<GroupMessage>[]>();
+  const byName = new Map<string, Parsed<CompanyMessage>[]>();
+  const push = <M extends OnboardingMessage>(map: Map<string, Parsed<M>[]>, key: string, item: Parsed<M>) => {
+    const list = map.get(key);
+    if (list) list.push(item);
+    else map.set(key, [item]);
+  };
 
   for (const record of records) {
     try {
       const message = parseOnboardingMessage(record.body);
-      const [map, key] =
-        'id' in message.group
-          ? [byGroupId, message.group.id]
-          : [byName, normaliseGroupName(message.group.name)];
-      map.set(key, [...(map.get(key) ?? []), { record, message }]);
+      if (message.v === 2) push(byGroupId, message.groupId, { record, message });
+      else if ('id' in message.group) push(byGroupId, message.group.id, { record, message });
+      else push(byName, normaliseGroupName(message.group.name), { record, message });
     } catch (error) {
       outcomes.set(record.messageId, {
         ok: false,
@@ -102,7 +116,7 @@ export async function onboardBatch(
 
   const tasks: (() => Promise<void>)[] = [];
   for (const [groupId, items] of byGroupId)
-    tasks.push(isolated(items, outcomes, () => addToGroup(groupId, items, deps, outcomes)));
+    tasks.push(isolated(items, outcomes, () => applyToGroup(groupId, items, deps, outcomes)));
   for (const items of byName.values())
     tasks.push(isolated(items, outcomes, () => forwardNamed(items, deps, outcomes)));
   await runPool(tasks, deps.groupConcurrency ?? 4);
@@ -113,6 +127,12 @@ export async function onboardBatch(
       ...(deps.maxReceiveCount ? { maxReceiveCount: deps.maxReceiveCount } : {}),
     };
     await deadLetterFailures(records, outcomes, deps.sqs, target);
+  }
+  if (deps.store) {
+    const operations = [...byGroupId.values()]
+      .flat()
+      .filter((i): i is Parsed<OperationMessage> => i.message.v === 2);
+    await recordOperationOutcomes(deps.store, operations, outcomes);
   }
   logFailures(records, outcomes);
   return outcomes;
@@ -142,23 +162,108 @@ function logFailures(records: readonly SQSRecord[], outcomes: Map<string, Outcom
   }
 }
 
-async function addToGroup(
+/** One change per message, in batch (FIFO) order. */
+function changeOf(message: GroupMessage): MembershipChange {
+  if (message.v === 1) return { kind: 'add', companyIds: [message.companyResourceId] };
+  const { change } = message;
+  return change.kind === 'rename'
+    ? { kind: 'rename', name: change.name }
+    : { kind: change.kind, companyIds: change.companyResourceIds };
+}
+
+/**
+ * Every message of the batch for one group id, applied as one coalesced, verified write
+ * (lib/membership/apply). Company messages get `added` / `already-member` or a permanent refusal;
+ * operations get their record updated with what they did.
+ */
+async function applyToGroup(
   groupId: string,
-  items: Parsed[],
+  items: Parsed<GroupMessage>[],
   deps: WorkerDeps,
   outcomes: Map<string, Outcome>,
 ) {
-  const companyIds = [...new Set(items.map((i) => i.message.companyResourceId))];
-  const opts: MembershipOptions = { mode: deps.mode, ...(deps.deadline ? { deadline: deps.deadline } : {}) };
-  const perCompany = await addIsolatingInvalid(deps.client, groupId, companyIds, opts);
-  const reroute: Parsed[] = [];
-  for (const item of items) {
-    const outcome = perCompany.get(item.message.companyResourceId)!;
-    const viaName = 'viaName' in item.message.group ? item.message.group.viaName : undefined;
-    if (!outcome.ok && outcome.groupMissing && viaName) reroute.push(item);
-    else outcomes.set(item.record.messageId, outcome);
+  const operationIds = items.map(({ message }) =>
+    message.v === 2 ? message.operationId : `event:${message.eventId}`,
+  );
+  let result: ApplyResult;
+  try {
+    result = await applyChanges(
+      deps.client,
+      groupId,
+      items.map(({ message }) => changeOf(message)),
+      {
+        mode: deps.mode,
+        ...(deps.deadline ? { deadline: deps.deadline } : {}),
+        ...(deps.store
+          ? {
+              repairLog: deps.store.repairLog,
+              beforeWrite: async (planned) => {
+                await deps.store!.journal(planned, operationIds);
+              },
+            }
+          : {}),
+      },
+    );
+  } catch (error) {
+    if (!(error instanceof GroupMissingError)) {
+      // Keepnet failed or would not converge: every message of the group is retried (the repair record
+      // keeps what the retry must restore).
+      for (const { record, message } of items) {
+        const what =
+          message.v === 1
+            ? `add ${message.companyResourceId} to`
+            : `apply ${message.change.kind} ${message.operationId} to`;
+        outcomes.set(record.messageId, {
+          ok: false,
+          permanent: false,
+          reason: `Could not ${what} group ${groupId}: ${(error as Error).message}`,
+        });
+      }
+      return;
+    }
+    const reroute = items.filter(
+      (item): item is Parsed<CompanyMessage> =>
+        item.message.v === 1 && 'viaName' in item.message.group && item.message.group.viaName !== undefined,
+    );
+    for (const { record } of items) {
+      if (reroute.some((r) => r.record === record)) continue;
+      outcomes.set(record.messageId, {
+        ok: false,
+        permanent: true,
+        reason: `Keepnet refused the change to group ${groupId}: ${error.message}`,
+        groupMissing: true,
+        code: 'GROUP_NOT_FOUND',
+      });
+    }
+    if (reroute.length > 0) await rerouteByName(groupId, reroute, deps, outcomes);
+    return;
   }
-  if (reroute.length > 0) await rerouteByName(groupId, reroute, deps, outcomes);
+  if (result.restored.length > 0) {
+    logger.warn('Members lost to an earlier write restored from the repair record', {
+      groupId,
+      restored: result.restored.length,
+    });
+  }
+  if (deps.stats) deps.stats.restoredMembers += result.restored.length;
+  items.forEach(({ record, message }, index) => {
+    const outcome = result.outcomes[index]!;
+    if (message.v === 2) {
+      outcomes.set(record.messageId, { ok: true, action: 'applied', groupId, operation: outcome });
+      return;
+    }
+    const refused = outcome.refused[0];
+    if (refused) {
+      outcomes.set(record.messageId, {
+        ok: false,
+        permanent: true,
+        reason: `Keepnet refused ${refused.companyResourceId} in group ${groupId}: ${refused.reason}`,
+        code: 'COMPANY_REFUSED',
+      });
+      return;
+    }
+    const action = outcome.added.length > 0 ? 'added' : 'already-member';
+    outcomes.set(record.messageId, { ok: true, action, groupId });
+  });
 }
 
 /**
@@ -168,7 +273,7 @@ async function addToGroup(
  */
 async function rerouteByName(
   staleId: string,
-  items: Parsed[],
+  items: Parsed<CompanyMessage>[],
   deps: WorkerDeps,
   outcomes: Map<string, Outcome>,
 ) {
@@ -176,7 +281,7 @@ async function rerouteByName(
     const name = (message.group as { viaName: string }).viaName;
     return {
       Id: String(index),
-      MessageBody: JSON.stringify({ ...message, group: { name, staleId } } satisfies OnboardingMessage),
+      MessageBody: JSON.stringify({ ...message, group: { name, staleId } } satisfies CompanyMessage),
       MessageGroupId: messageGroupIdFor({ kind: 'name', groupName: name }),
       MessageDeduplicationId: sha256(`reroute\n${dedupKey(record)}\n${staleId}`),
     };
@@ -195,75 +300,11 @@ async function rerouteByName(
 
 const dedupKey = (record: SQSRecord) => record.attributes.MessageDeduplicationId ?? record.messageId;
 
-/**
- * Adds all companies with one write; if Keepnet refuses the write as invalid (e.g. an unknown company
- * id), bisects so the valid companies still get in and only the invalid ones fail.
- *
- * A 404 is ambiguous: Keepnet documents no shape for "unknown company", so a server may answer 404 for
- * a company in the body as well as for a missing group. Failing the whole batch on it would send the
- * valid companies to the DLQ with the bad one. So a 404 costs one GET of the group (once per batch):
- * group there → the 404 was about a company, bisect like a 400; group gone → every company fails
- * with `groupMissing` (re-routed by name when it came by name).
- */
-async function addIsolatingInvalid(
-  client: KeepnetApi,
-  groupId: string,
-  companyIds: string[],
-  opts: MembershipOptions,
-  groupState: { exists?: boolean } = {},
-): Promise<Map<string, Outcome>> {
-  const result = new Map<string, Outcome>();
-  try {
-    const done = await addMembers(client, groupId, companyIds, opts);
-    for (const id of done.changed) result.set(id, { ok: true, action: 'added', groupId });
-    for (const id of done.unchanged) result.set(id, { ok: true, action: 'already-member', groupId });
-    return result;
-  } catch (error) {
-    let refused = error instanceof KeepnetValidationError;
-    let groupMissing = false;
-    if (error instanceof KeepnetNotFoundError) {
-      groupState.exists ??= await groupExists(client, groupId, opts);
-      groupMissing = groupState.exists === false;
-      refused = groupState.exists === true;
-    }
-    if (refused && companyIds.length > 1) {
-      const half = Math.ceil(companyIds.length / 2);
-      for (const part of [companyIds.slice(0, half), companyIds.slice(half)]) {
-        for (const [id, outcome] of await addIsolatingInvalid(client, groupId, part, opts, groupState))
-          result.set(id, outcome);
-      }
-      return result;
-    }
-    const permanent = refused || groupMissing;
-    const reason = `${permanent ? 'Keepnet refused' : 'Could not add'} ${companyIds.join(',')} to group ${groupId}: ${(error as Error).message}`;
-    const code: PermanentFailureCode | undefined = groupMissing
-      ? 'GROUP_NOT_FOUND'
-      : refused
-        ? 'COMPANY_REFUSED'
-        : undefined;
-    for (const id of companyIds)
-      result.set(id, { ok: false, permanent, reason, groupMissing, ...(code ? { code } : {}) });
-    return result;
-  }
-}
-
-/** true / false when Keepnet says so; undefined when it could not tell (the failure is then retried). */
-async function groupExists(
-  client: KeepnetApi,
-  groupId: string,
-  opts: MembershipOptions,
-): Promise<boolean | undefined> {
-  try {
-    await client.getGroup(groupId, {
-      ...(opts.deadline === undefined ? {} : { deadline: opts.deadline }),
-    });
-    return true;
-  } catch (error) {
-    return error instanceof KeepnetNotFoundError ? false : undefined;
-  }
-}
-
-async function forwardNamed(items: Parsed[], deps: WorkerDeps, outcomes: Map<string, Outcome>) {
+async function forwardNamed(
+  items: Parsed<CompanyMessage>[],
+  deps: WorkerDeps,
+  outcomes: Map<string, Outcome>,
+) {
   const first = items[0]!.message.group as { name: string };
   const distrust = new Set(
     items.flatMap(({ message }) =>
@@ -300,7 +341,7 @@ async function forwardNamed(items: Parsed[], deps: WorkerDeps, outcomes: Map<str
     MessageBody: JSON.stringify({
       ...message,
       group: { id: groupId, viaName: (message.group as { name: string }).name },
-    } satisfies OnboardingMessage),
+    } satisfies CompanyMessage),
     MessageGroupId: messageGroupIdFor({ kind: 'id', groupId }),
     // Derived from the original message: re-forwarding after a partial failure queues nothing twice.
     MessageDeduplicationId: sha256(`forward\n${dedupKey(record)}\n${groupId}`),

@@ -1,0 +1,180 @@
+// Where operations, repair records and the write journal live: JSON objects under one S3 prefix, in
+// the bucket that already holds the poller's state (OPERATIONS_BUCKET, OPERATIONS_PREFIX).
+//
+// Why S3 and not DynamoDB: every function that needs it already talks to S3, the records are small,
+// written a few times and read by id (S3 is strongly consistent for that), the journal is read as a
+// day's listing by the nightly diff (a prefix listing, no index needed), and expiry is a lifecycle rule
+// on the prefix. Locally it runs on the same s3rver as everything else. What DynamoDB would add
+// (conditional writes on a record, TTL per item) the single writer per group does not need.
+//
+//   <prefix>records/<operationId>.json        the operation's record (pending → succeeded | failed)
+//   <prefix>repair/<groupId>.json             members a failed batch must restore (lib/membership)
+//   <prefix>journal/date=<day>/<stamp>-<group>-<n>.json   one entry per verified write
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  NoSuchKey,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import * as z from 'zod';
+import type { ResourceId } from '../keepnet/types';
+import type { AppliedWrite, RepairLog } from '../membership/apply';
+import { formatIssues } from '../validation/zod-issues';
+import { type OperationRecord, OperationRecordSchema } from './operation';
+
+export interface OperationStoreLocation {
+  bucket: string;
+  /** Ends with `/`, or is empty. */
+  prefix: string;
+}
+
+/** One verified write, as the journal keeps it. */
+export const JournalEntrySchema = z.object({
+  at: z.iso.datetime(),
+  groupId: z.string(),
+  added: z.array(z.string()),
+  removed: z.array(z.string()),
+  restored: z.array(z.string()),
+  renamedTo: z.string().optional(),
+  /** The operations (or onboarding event ids) this write carried out. */
+  operationIds: z.array(z.string()),
+});
+export type JournalEntry = z.infer<typeof JournalEntrySchema>;
+
+const RepairRecordSchema = z.object({
+  groupId: z.string(),
+  members: z.array(z.string()),
+  savedAt: z.iso.datetime(),
+});
+
+export class OperationStoreError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OperationStoreError';
+  }
+}
+
+/** Records, repair log and journal over one S3 prefix. */
+export class OperationStore {
+  constructor(
+    private readonly s3: S3Client,
+    readonly location: OperationStoreLocation,
+  ) {}
+
+  /** The record of an operation, or undefined when there is none (never asked for, or expired). */
+  async get(operationId: string): Promise<OperationRecord | undefined> {
+    const json = await this.getJson(this.recordKey(operationId));
+    if (json === undefined) return undefined;
+    const parsed = OperationRecordSchema.safeParse(json);
+    if (!parsed.success) {
+      throw new OperationStoreError(
+        `Operation record ${operationId} is unreadable: ${formatIssues(parsed.error)}`,
+      );
+    }
+    return parsed.data;
+  }
+
+  async put(record: OperationRecord): Promise<void> {
+    await this.putJson(this.recordKey(record.operationId), record);
+  }
+
+  /** The repair log lib/membership keeps a batch's members in, from before its first write until verified. */
+  readonly repairLog: RepairLog = {
+    load: async (groupId: ResourceId) => {
+      const json = await this.getJson(this.repairKey(groupId));
+      if (json === undefined) return undefined;
+      const parsed = RepairRecordSchema.safeParse(json);
+      // An unreadable record cannot say who to restore: fail loudly rather than forget them.
+      if (!parsed.success) throw new OperationStoreError(`Repair record of group ${groupId} is unreadable`);
+      return parsed.data.members;
+    },
+    save: async (groupId, members) => {
+      await this.putJson(this.repairKey(groupId), {
+        groupId,
+        members: [...members],
+        savedAt: new Date().toISOString(),
+      });
+    },
+    clear: async (groupId) => {
+      await this.s3.send(
+        new DeleteObjectCommand({ Bucket: this.location.bucket, Key: this.repairKey(groupId) }),
+      );
+    },
+  };
+
+  /** Journals one verified write. */
+  async journal(write: AppliedWrite, operationIds: readonly string[], at = new Date()): Promise<string> {
+    const entry: JournalEntry = {
+      at: at.toISOString(),
+      groupId: write.groupId,
+      added: write.added,
+      removed: write.removed,
+      restored: write.restored,
+      ...(write.renamedTo === undefined ? {} : { renamedTo: write.renamedTo }),
+      operationIds: [...operationIds],
+    };
+    const stamp = entry.at.replace(/[-:.]/g, '');
+    const key = `${this.journalPrefix(at)}${stamp}-${write.groupId}-${Math.random().toString(36).slice(2, 10)}.json`;
+    await this.putJson(key, entry);
+    return key;
+  }
+
+  /** Every journal entry of one UTC day (`YYYY-MM-DD`), oldest first. */
+  async journalOf(day: string): Promise<JournalEntry[]> {
+    const prefix = `${this.location.prefix}journal/date=${day}/`;
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.s3.send(
+        new ListObjectsV2Command({ Bucket: this.location.bucket, Prefix: prefix, ContinuationToken: token }),
+      );
+      for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    const entries: JournalEntry[] = [];
+    for (const key of keys.sort()) {
+      const parsed = JournalEntrySchema.safeParse(await this.getJson(key));
+      if (parsed.success) entries.push(parsed.data);
+    }
+    return entries;
+  }
+
+  private recordKey(operationId: string) {
+    return `${this.location.prefix}records/${operationId}.json`;
+  }
+  private repairKey(groupId: string) {
+    return `${this.location.prefix}repair/${groupId}.json`;
+  }
+  private journalPrefix(at: Date) {
+    return `${this.location.prefix}journal/date=${at.toISOString().slice(0, 10)}/`;
+  }
+
+  private async getJson(key: string): Promise<unknown> {
+    let text: string;
+    try {
+      const reply = await this.s3.send(new GetObjectCommand({ Bucket: this.location.bucket, Key: key }));
+      text = await reply.Body!.transformToString('utf8');
+    } catch (error) {
+      if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined;
+      throw error;
+    }
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw new OperationStoreError(`s3://${this.location.bucket}/${key} is not JSON`);
+    }
+  }
+
+  private async putJson(key: string, value: unknown): Promise<void> {
+    await this.s3.send(
+      new PutObjectCommand({
+        Bucket: this.location.bucket,
+        Key: key,
+        Body: JSON.stringify(value),
+        ContentType: 'application/json',
+      }),
+    );
+  }
+}
