@@ -9,6 +9,8 @@ import { type LocalSecretsManager, startSecretsManager } from './secrets-manager
 export const KEEPNET_SECRET_ID = 'keepnet/credentials';
 export const WEBHOOK_SECRET_ID = 'keepnet/webhook';
 export const DEFAULT_EXPORT_BUCKET = 'keepnet-exports';
+/** Where operation records, repair records and the write journal live (OPERATIONS_BUCKET). */
+export const DEFAULT_OPERATIONS_BUCKET = 'keepnet-state';
 /** Fixed so signed webhook tests are reproducible; local only. */
 export const LOCAL_WEBHOOK_SECRET = 'local-webhook-signing-secret';
 
@@ -36,7 +38,7 @@ export interface LocalStack {
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const exportBucket = options.exportBucket ?? DEFAULT_EXPORT_BUCKET;
-  const buckets = [...new Set([exportBucket, ...(options.buckets ?? [])])];
+  const buckets = [...new Set([exportBucket, DEFAULT_OPERATIONS_BUCKET, ...(options.buckets ?? [])])];
   const started: { close(): Promise<void> }[] = [];
   try {
     const keepnet = await startKeepnetSimulator(options.simulator);
@@ -64,6 +66,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       KEEPNET_BASE_URL: keepnet.url,
       WEBHOOK_SECRET_ID,
       EXPORT_BUCKET: exportBucket,
+      OPERATIONS_BUCKET: DEFAULT_OPERATIONS_BUCKET,
     };
 
     return {

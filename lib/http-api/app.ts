@@ -17,6 +17,7 @@ import { exportNow } from './handlers/export-now';
 import * as groups from './handlers/groups';
 import { health } from './handlers/health';
 import * as members from './handlers/members';
+import * as operations from './handlers/operations';
 import { companyCreatedWebhook } from './handlers/webhook';
 import { openApiDocument } from './openapi';
 import { type Reply, type RequestScope, toWebResponse } from './reply';
@@ -83,14 +84,21 @@ export function createApiApp(deps: ApiDependencies): ApiApp {
   register(ROUTES.searchGroups, ({ scope, body }) => groups.searchGroups(deps, scope, body));
   register(ROUTES.createGroup, ({ scope, body }) => groups.createGroup(deps, scope, body));
   register(ROUTES.getGroup, ({ scope, path }) => groups.getGroup(deps, scope, path));
-  register(ROUTES.renameGroup, ({ scope, path, body }) => groups.renameGroup(deps, scope, path, body));
+  register(ROUTES.renameGroup, ({ scope, path, body, headers }) =>
+    groups.renameGroup(deps, scope, path, body, headers['idempotency-key']),
+  );
   register(ROUTES.deleteGroup, ({ scope, path }) => groups.deleteGroup(deps, scope, path));
   register(ROUTES.listMembers, ({ scope, path, query }) => members.listMembers(deps, scope, path, query));
   register(ROUTES.addMembers, ({ scope, path, body, headers }) =>
     members.addMembers(deps, scope, path, body, headers['idempotency-key']),
   );
-  register(ROUTES.removeMembers, ({ scope, path, body }) => members.removeMembers(deps, scope, path, body));
-  register(ROUTES.setMembers, ({ scope, path, body }) => members.setMembers(deps, scope, path, body));
+  register(ROUTES.removeMembers, ({ scope, path, body, headers }) =>
+    members.removeMembers(deps, scope, path, body, headers['idempotency-key']),
+  );
+  register(ROUTES.setMembers, ({ scope, path, body, headers }) =>
+    members.setMembers(deps, scope, path, body, headers['idempotency-key']),
+  );
+  register(ROUTES.getOperation, ({ scope, path }) => operations.getOperation(deps, scope, path));
   register(ROUTES.exportGroups, ({ scope, body }) => exportNow(deps, scope, body));
   register(ROUTES.exportMembers, ({ scope, path, body }) => exportNow(deps, scope, body, path));
   register(ROUTES.companyCreatedWebhook, ({ scope }) => companyCreatedWebhook(deps, scope));

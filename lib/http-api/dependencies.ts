@@ -1,8 +1,9 @@
 // What the route handlers need from the rest of the system, as one object: the Keepnet client, the
-// onboarding queue, the safe membership writes, the export job runner, S3 presigning and the webhook
-// verifier. The Lambda wires the real ones from the environment (dependenciesFromEnv); tests and the
+// onboarding queue, group operations (submit, read), the export job runner, S3 presigning and the
+// webhook verifier. The Lambda wires the real ones from the environment (dependenciesFromEnv); tests and the
 // bench do the same with the environment pointing at local endpoints.
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import {
   createS3ClientFromEnv,
@@ -14,18 +15,18 @@ import {
 } from '../exports/index';
 import { createKeepnetClientFromEnv } from '../keepnet/index';
 import type { KeepnetApi } from '../keepnet/types';
-import { addMembers, readMemberIds, removeMembers, setMembers } from '../membership/index';
 import type { CompanyCreatedDetail } from '../onboarding/company-created';
-import { ParticipantsModeSchema } from '../onboarding/config';
+import { OnboardingConfigError } from '../onboarding/config';
 import { type RouteResult, routeCompanyCreated } from '../onboarding/route';
+import { operationStoreFromEnv } from '../operations/config';
+import type { OperationStore } from '../operations/store';
+import { type OperationRequest, type SubmitResult, submitOperation } from '../operations/submit';
 import { createWebhookVerifier, loadWebhookSecrets, type WebhookVerifier } from '../webhook/index';
 
-/** lib/membership's safe writes (read, write the difference, read back and verify). */
-export interface MembershipOperations {
-  addMembers: typeof addMembers;
-  removeMembers: typeof removeMembers;
-  setMembers: typeof setMembers;
-  readMemberIds: typeof readMemberIds;
+/** Group operations: queued for the group's single writer, read back by id. */
+export interface OperationsAccess {
+  store: OperationStore;
+  submit(request: OperationRequest): Promise<SubmitResult>;
 }
 
 export interface ExportSettings {
@@ -38,8 +39,8 @@ export interface ExportSettings {
 export interface ApiDependencies {
   keepnet(): Promise<KeepnetApi>;
   routeCompanyCreated(detail: CompanyCreatedDetail, options: { eventId: string }): Promise<RouteResult>;
-  membership: MembershipOperations;
-  participantsMode: 'union' | 'additive';
+  /** Throws a configuration error (500) when OPERATIONS_BUCKET or ONBOARDING_QUEUE_URL is unset. */
+  operations(): OperationsAccess;
   runExportJob(job: ExportJob, ctx: ExportContext): Promise<ExportResult>;
   /** Where export-now writes; undefined when EXPORT_BUCKET is unset (the route then answers 500). */
   exports: ExportSettings | undefined;
@@ -51,13 +52,6 @@ export interface ApiDependencies {
   ): Promise<PresignedDownload>;
   webhook: WebhookVerifier;
 }
-
-export const membershipOperations: MembershipOperations = {
-  addMembers,
-  removeMembers,
-  setMembers,
-  readMemberIds,
-};
 
 export interface PresignedDownload {
   url: string;
@@ -97,13 +91,24 @@ export function exportSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Exp
   };
 }
 
-/** Read at cold start: a bad value stops the function from starting, naming the variable. */
-export function participantsModeFromEnv(env: NodeJS.ProcessEnv = process.env): 'union' | 'additive' {
-  const parsed = ParticipantsModeSchema.safeParse(env.PARTICIPANTS_MODE?.trim() || undefined);
-  if (!parsed.success) {
-    throw new Error(`PARTICIPANTS_MODE: must be "union" or "additive" (got "${env.PARTICIPANTS_MODE}")`);
-  }
-  return parsed.data;
+/**
+ * Operations from the environment: OPERATIONS_BUCKET (and OPERATIONS_PREFIX) for the records,
+ * ONBOARDING_QUEUE_URL for the queue. Checked at cold start; the SQS client is built on first use.
+ */
+export function operationsFromEnv(env: NodeJS.ProcessEnv = process.env): () => OperationsAccess {
+  const store = operationStoreFromEnv(env);
+  const queueUrl = env.ONBOARDING_QUEUE_URL?.trim();
+  let sqs: SQSClient | undefined;
+  return () => {
+    if (!store || !queueUrl) {
+      throw new OnboardingConfigError(
+        `Group writes need ${store ? '' : 'OPERATIONS_BUCKET'}${!store && !queueUrl ? ' and ' : ''}${queueUrl ? '' : 'ONBOARDING_QUEUE_URL'}`,
+      );
+    }
+    sqs ??= new SQSClient({});
+    const deps = { sqs, queueUrl, store };
+    return { store, submit: (request) => submitOperation(deps, request) };
+  };
 }
 
 /** The Lambda's dependencies, from its environment (see docs/http-api.md for the variables). */
@@ -112,8 +117,7 @@ export function dependenciesFromEnv(env: NodeJS.ProcessEnv = process.env): ApiDe
     // Synchronous factory, cached per process; a configuration error surfaces on the first request.
     keepnet: async () => createKeepnetClientFromEnv(env),
     routeCompanyCreated: (detail, options) => routeCompanyCreated(detail, options),
-    membership: membershipOperations,
-    participantsMode: participantsModeFromEnv(env),
+    operations: operationsFromEnv(env),
     runExportJob,
     exports: exportSettingsFromEnv(env),
     presignDownload,

@@ -15,6 +15,7 @@ import { logger } from '../observability/powertools';
 import { InvalidCompanyCreatedError } from '../onboarding/company-created';
 import { OnboardingConfigError } from '../onboarding/config';
 import { QueueSendError } from '../onboarding/send-messages';
+import { IdempotencyConflictError } from '../operations/submit';
 import { WebhookSecretError, WebhookVerificationError } from '../webhook/index';
 import { ApiError, fromKeepnetError, internalError, methodNotAllowed, toResponse } from './errors';
 import { fieldIssues, formatField } from './issues';
@@ -109,6 +110,14 @@ export function registerErrorHandlers(router: Router): void {
       ),
     );
   });
+
+  router.errorHandler(IdempotencyConflictError, async (error) =>
+    toResponse(
+      new ApiError(409, 'IDEMPOTENCY_CONFLICT', error.message, {
+        details: { operationId: error.operationId },
+      }),
+    ),
+  );
 
   router.errorHandler(OnboardingConfigError, async (error) => {
     logger.error('onboarding misconfigured', { message: error.message });

@@ -94,15 +94,15 @@ export const MembersQuerySchema = z.strictObject({
 });
 
 /**
- * A caller's retry of the same add carries the same key, so the onboarding messages get the same
- * de-duplication ids and SQS drops the copies (within its 5-minute window).
+ * A caller's retry of the same write carries the same key: it is the same operation (same id), found
+ * in the operation store and queued nothing new; the same key for a different request is a 409.
  */
 export const IdempotencyHeadersSchema = z.looseObject({
   'idempotency-key': z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 letters, digits, "-" or "_"')
     .optional()
-    .describe('Makes a retried request queue nothing new (same key, same messages).'),
+    .describe('Makes a retried request the same operation: nothing new is queued.'),
 });
 
 export const HealthQuerySchema = z.strictObject({
@@ -198,12 +198,49 @@ responseSchemas.add(MembersResponseSchema, { id: 'CompanyPage' });
 export const ResourceIdResponseSchema = z.object({ resourceId: z.string() });
 responseSchemas.add(ResourceIdResponseSchema, { id: 'ResourceIdResult' });
 
-export const RenameResponseSchema = z.object({
-  resourceId: z.string(),
-  name: z.string(),
-  companyResourceIds: z.array(z.string()).describe('The members, read before the rename and sent with it.'),
+export const OperationPathSchema = z.strictObject({
+  operationId: z
+    .string()
+    .max(64)
+    .regex(/^op_[0-9a-f]{32}$/, 'must be an operation id (op_ and 32 hex digits)'),
 });
-responseSchemas.add(RenameResponseSchema, { id: 'RenameResult' });
+
+const OperationStatus = z.enum(['pending', 'succeeded', 'failed']);
+const OperationKind = z.enum(['add', 'remove', 'set', 'rename']);
+
+export const OperationAcceptedResponseSchema = z.object({
+  operationId: z.string(),
+  status: OperationStatus.describe(
+    'pending until the worker applied it; a retried request may find it settled.',
+  ),
+  groupId: z.string(),
+  kind: OperationKind,
+  location: z.string().describe('Where to read the outcome: GET /operations/{operationId}.'),
+});
+responseSchemas.add(OperationAcceptedResponseSchema, { id: 'OperationAccepted' });
+
+export const OperationResponseSchema = z.object({
+  operationId: z.string(),
+  status: OperationStatus,
+  groupId: z.string(),
+  kind: OperationKind,
+  change: z.looseObject({ kind: OperationKind }),
+  source: z.string(),
+  requestedAt: z.string(),
+  updatedAt: z.string(),
+  result: z
+    .object({
+      added: z.array(z.string()),
+      removed: z.array(z.string()),
+      alreadySo: z.array(z.string()).describe('Asked for and already so: no write was needed.'),
+      refused: z.array(z.object({ companyResourceId: z.string(), reason: z.string() })),
+      renamedTo: z.string().optional(),
+      renameRefused: z.string().optional(),
+    })
+    .optional(),
+  error: z.object({ code: z.string(), reason: z.string() }).optional(),
+});
+responseSchemas.add(OperationResponseSchema, { id: 'Operation' });
 
 export const QueuedMessageSchema = z.object({
   companyResourceId: z.string(),
@@ -211,25 +248,11 @@ export const QueuedMessageSchema = z.object({
   messageId: z.string(),
 });
 
-export const AcceptedResponseSchema = z.object({
-  groupId: z.string(),
-  queued: z.array(QueuedMessageSchema).describe('One onboarding message per company.'),
-});
-responseSchemas.add(AcceptedResponseSchema, { id: 'AddCompaniesAccepted' });
-
 export const WebhookAcceptedResponseSchema = z.object({
   companyResourceId: z.string(),
   queued: z.array(QueuedMessageSchema).describe('One onboarding message per target group.'),
 });
 responseSchemas.add(WebhookAcceptedResponseSchema, { id: 'WebhookAccepted' });
-
-export const MembershipChangeResponseSchema = z.object({
-  groupId: z.string(),
-  added: z.array(z.string()),
-  removed: z.array(z.string()),
-  memberIds: z.array(z.string()).describe('The membership read back after the change.'),
-});
-responseSchemas.add(MembershipChangeResponseSchema, { id: 'MembershipChange' });
 
 export const ExportResponseSchema = z.object({
   bucket: z.string(),

@@ -29,6 +29,12 @@ export interface OperationRequest {
   idempotencyKey?: string;
 }
 
+/** The operation as recorded; `replayed` when an Idempotency-Key found an earlier one. */
+export interface SubmitResult {
+  record: OperationRecord;
+  replayed: boolean;
+}
+
 /** The same Idempotency-Key was used before for a different request. */
 export class IdempotencyConflictError extends Error {
   constructor(readonly operationId: string) {
@@ -47,7 +53,7 @@ export async function submitOperation(
   deps: SubmitDependencies,
   request: OperationRequest,
   now = new Date(),
-): Promise<{ record: OperationRecord; replayed: boolean }> {
+): Promise<SubmitResult> {
   const requestHash = requestHashOf(request.groupId, request.change);
   const operationId = request.idempotencyKey
     ? operationIdForKey(request.idempotencyKey, request.groupId, request.change.kind)

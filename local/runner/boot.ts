@@ -53,6 +53,8 @@ export async function bootLocalSystem(options: BootOptions): Promise<LocalSystem
       PARTICIPANTS_MODE: 'union',
       EXPORT_PREFIX: 'exports/',
       POLLER_STATE_BUCKET,
+      // Next to the poller's state, as the stack puts them.
+      OPERATIONS_BUCKET: POLLER_STATE_BUCKET,
       POLLER_STATE_KEY: `company-poller/runs/${options.tag}/watermark.json`,
       POWERTOOLS_SERVICE_NAME: 'keepnet-local',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',

@@ -11,6 +11,7 @@ import { createApiApp } from '../../lib/http-api/app';
 import { dependenciesFromEnv } from '../../lib/http-api/dependencies';
 import { type ApiCallResult, callApi, type ProxyEventInput } from '../../lib/http-api/proxy-event';
 import { KeepnetClient } from '../../lib/keepnet/client';
+import { applyChanges } from '../../lib/membership';
 
 const TOKEN = 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ0ZXN0In0.strict-fake-token';
 const CLIENT_SECRET = 'strict-fake-client-secret';
@@ -166,12 +167,15 @@ beforeEach(() => {
   recorded = [];
 });
 
-function send(input: ProxyEventInput): Promise<ApiCallResult> {
-  const client = new KeepnetClient({
+const strictClient = () =>
+  new KeepnetClient({
     baseUrl,
     credentials: new StaticCredentialsProvider({ clientId: 'strict-client', clientSecret: CLIENT_SECRET }),
     retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 },
   });
+
+function send(input: ProxyEventInput): Promise<ApiCallResult> {
+  const client = strictClient();
   const app = createApiApp({ ...dependenciesFromEnv({}), keepnet: async () => client });
   return callApi(app.handle, input);
 }
@@ -182,9 +186,10 @@ const errorOf = (result: ApiCallResult) =>
 describe('against a strict upstream', () => {
   it('renames a group whose members span several capped pages without losing one (replace semantics)', async () => {
     const before = [...members];
-    const result = await send({ method: 'PATCH', path: `/groups/${GROUP_ID}`, body: { name: 'Bigger' } });
-    expect(result.status).toBe(200);
-    expect((result.body as { companyResourceIds: string[] }).companyResourceIds).toEqual(before);
+    // PATCH /groups/{id} queues a rename; the worker applies it with lib/membership's engine.
+    const result = await applyChanges(strictClient(), GROUP_ID, [{ kind: 'rename', name: 'Bigger' }]);
+    expect(result.outcomes[0]).toMatchObject({ renamedTo: 'Bigger' });
+    expect(result.members).toEqual(before);
     const put = recorded.find((r) => r.method === 'PUT');
     expect(put?.body).toEqual({ name: 'Bigger', companyResourceIdArray: before });
     expect(members).toEqual(before);

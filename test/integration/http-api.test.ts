@@ -9,7 +9,7 @@ import { type ApiCallResult, callApi, type ProxyEventInput } from '../../lib/htt
 import { routeFor } from '../../lib/http-api/routes';
 import { responseSchemas } from '../../lib/http-api/schemas';
 import { type LocalStack, startLocalStack } from '../../local/local-stack';
-import { type LocalSqs, startSqs } from '../../local/sqs-fifo';
+import { type LocalSqs, runFifoConsumers, type SqsHandler, startSqs } from '../../local/sqs-fifo';
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -18,6 +18,33 @@ let sqs: LocalSqs;
 let queueUrl: string;
 let restoreEnv: () => void;
 let handler: Handler;
+let worker: SqsHandler;
+
+/** Applies what the API queued, as the onboarding worker's event source mapping would. */
+async function applyQueued() {
+  const consumers = runFifoConsumers({ queueUrl, handler: worker, concurrency: 1 });
+  try {
+    await consumers.drained({ timeoutMs: 15_000 });
+  } finally {
+    await consumers.stop();
+  }
+}
+
+/** Polls GET /operations/{id} as a client would, once the queue is drained. */
+async function settled(accepted: ApiCallResult) {
+  expect(accepted.status).toBe(202);
+  const { location, operationId } = accepted.body as { location: string; operationId: string };
+  expect(accepted.headers?.Location ?? accepted.headers?.location).toBe(location);
+  expect(location).toBe(`/operations/${operationId}`);
+  await applyQueued();
+  const read = await call({ method: 'GET', path: location });
+  expect(read.status).toBe(200);
+  return read.body as {
+    status: string;
+    result?: { added: string[]; removed: string[]; alreadySo: string[]; renamedTo?: string };
+    error?: { code: string };
+  };
+}
 
 beforeAll(async () => {
   stack = await startLocalStack();
@@ -28,6 +55,7 @@ beforeAll(async () => {
   process.env.AWS_ENDPOINT_URL_SQS = sqs.url;
   // The Lambda entry point itself, loaded after the environment is in place (it builds at import).
   handler = (await import('../../functions/api/handler')).handler;
+  worker = (await import('../../functions/onboarding-worker/handler')).handler;
 });
 
 afterAll(async () => {
@@ -192,7 +220,10 @@ describe('group routes', () => {
       path: `/groups/${id}`,
       body: { name: 'Finance & Insurance' },
     });
-    expect(renamed.status).toBe(200);
+    // Queued for the group's single writer; nothing is written before the worker runs.
+    expect(stack.keepnet.state.group(id)?.name).toBe('Finance');
+    const operation = await settled(renamed);
+    expect(operation).toMatchObject({ status: 'succeeded', result: { renamedTo: 'Finance & Insurance' } });
     expect(stack.keepnet.state.group(id)?.name).toBe('Finance & Insurance');
     expect(stack.keepnet.state.groupMemberIds(id).sort()).toEqual([...before].sort());
   });
@@ -219,7 +250,7 @@ describe('membership routes', () => {
     expect(ids.sort()).toEqual([...expected].sort());
   });
 
-  it('queues additions on the onboarding FIFO queue and answers 202 with what was queued', async () => {
+  it("queues additions as one operation in the group's FIFO message group and answers 202 with its id", async () => {
     const id = groupId('Finance');
     const outsiders = stack.keepnet.state
       .companies()
@@ -233,20 +264,23 @@ describe('membership routes', () => {
       body: { companyResourceIds: [...outsiders, outsiders[0]] },
     });
     expect(accepted.status).toBe(202);
-    const queued = (accepted.body as { queued: { companyResourceId: string; group: { id: string } }[] })
-      .queued;
-    expect(queued.map((q) => q.companyResourceId).sort()).toEqual([...outsiders].sort());
-    expect(queued.every((q) => q.group.id === id)).toBe(true);
+    expect(accepted.body).toMatchObject({ status: 'pending', groupId: id, kind: 'add' });
     const messages = sqs.messages(queueUrl).slice(before);
-    expect(messages).toHaveLength(3);
-    expect(new Set(messages.map((m) => m.groupId))).toEqual(new Set([`group-${id}`]));
+    expect(messages).toHaveLength(1);
+    expect(messages[0]!.groupId).toBe(`group-${id}`);
     // Nothing was written yet: the worker does that.
     expect(stack.keepnet.state.groupMemberIds(id)).not.toContain(outsiders[0]);
+    const pending = await call({ method: 'GET', path: (accepted.body as { location: string }).location });
+    expect(pending.body).toMatchObject({ status: 'pending', kind: 'add' });
     // The real SDK can read what was queued.
     const received = await new SQSClient({}).send(
-      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }),
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 0 }),
     );
     expect(received.Messages?.some((m) => m.Body?.includes(outsiders[0]!))).toBe(true);
+    const operation = await settled(accepted);
+    expect(operation.status).toBe('succeeded');
+    expect(operation.result?.added.sort()).toEqual([...outsiders].sort());
+    expect(stack.keepnet.state.groupMemberIds(id)).toEqual(expect.arrayContaining(outsiders));
   });
 
   it('queues nothing new when a caller retries with the same Idempotency-Key, and checks the key', async () => {
@@ -259,12 +293,33 @@ describe('membership routes', () => {
       headers: { 'Idempotency-Key': 'crm-order-4711' },
     };
     const before = sqs.sentCount();
-    expect((await call(request)).status).toBe(202);
-    expect((await call(request)).status).toBe(202);
-    expect(sqs.sentCount() - before).toBe(1);
+    const first = await call(request);
+    expect(first.status).toBe(202);
+    const again = await call(request);
+    expect(again.status).toBe(202);
+    expect((again.body as { operationId: string }).operationId).toBe(
+      (first.body as { operationId: string }).operationId,
+    );
+    // The resend of a pending operation is dropped by SQS's de-duplication.
+    expect(
+      sqs.messages(queueUrl).filter((m) => m.body.includes('crm-order') || m.body.includes(company)).length,
+    ).toBeLessThanOrEqual(1);
+    expect(sqs.sentCount() - before).toBeLessThanOrEqual(2);
+    const other = await call({
+      ...request,
+      body: { companyResourceIds: [stack.keepnet.state.companies()[1]!.resourceId] },
+    });
+    expect(other.status).toBe(409);
+    expect(errorOf(other).code).toBe('IDEMPOTENCY_CONFLICT');
     const bad = await call({ ...request, headers: { 'Idempotency-Key': 'not ok!' } });
     expect(bad.status).toBe(400);
     expect(errorOf(bad).message).toContain('headers.idempotency-key');
+    await applyQueued();
+    // Settled: a retry with the key answers the settled record and queues nothing.
+    const settledBefore = sqs.sentCount();
+    const late = await call(request);
+    expect(late.body).toMatchObject({ status: 'succeeded' });
+    expect(sqs.sentCount()).toBe(settledBefore);
   });
 
   it('answers 404 before queueing anything for an unknown group', async () => {
@@ -278,7 +333,7 @@ describe('membership routes', () => {
     expect(sqs.sentCount()).toBe(before);
   });
 
-  it('removes companies and reports the membership read back', async () => {
+  it('removes companies through the worker and reports what it removed', async () => {
     const id = groupId('Finance');
     const [gone, ...kept] = stack.keepnet.state.groupMemberIds(id);
     const result = await call({
@@ -286,8 +341,8 @@ describe('membership routes', () => {
       path: `/groups/${id}/companies`,
       body: { companyResourceIds: [gone] },
     });
-    expect(result.status).toBe(200);
-    expect(result.body).toMatchObject({ groupId: id, removed: [gone] });
+    const operation = await settled(result);
+    expect(operation).toMatchObject({ status: 'succeeded', result: { removed: [gone], added: [] } });
     expect(stack.keepnet.state.groupMemberIds(id).sort()).toEqual([...kept].sort());
   });
 
@@ -307,10 +362,10 @@ describe('membership routes', () => {
         path: `/groups/${id}/companies`,
         body: { companyResourceIds: wanted },
       });
-      expect(result.status).toBe(200);
-      const body = result.body as { added: string[]; removed: string[]; memberIds: string[] };
-      expect(body.added).toEqual([outsider]);
-      expect(body.removed.sort()).toEqual(current.slice(1).sort());
+      const operation = await settled(result);
+      expect(operation.status).toBe('succeeded');
+      expect(operation.result?.added).toEqual([outsider]);
+      expect(operation.result?.removed.sort()).toEqual(current.slice(1).sort());
       expect(stack.keepnet.state.groupMemberIds(id).sort()).toEqual([...wanted].sort());
     },
   );
@@ -320,26 +375,31 @@ describe('membership routes', () => {
       stack.keepnet.configure({ participantsMode: mode });
       const id = groupId('Finance');
       const current = stack.keepnet.state.groupMemberIds(id);
-      const same = await call({
-        method: 'PUT',
-        path: `/groups/${id}/companies`,
-        body: { companyResourceIds: [...current].reverse() },
-      });
-      expect(same.body).toMatchObject({ added: [], removed: [] });
-      expect(stack.keepnet.state.groupMemberIds(id).sort()).toEqual([...current].sort());
-      const emptied = await call({
-        method: 'PUT',
-        path: `/groups/${id}/companies`,
-        body: { companyResourceIds: [] },
-      });
-      expect(emptied.status).toBe(200);
-      expect((emptied.body as { removed: string[]; memberIds: string[] }).removed.sort()).toEqual(
-        [...current].sort(),
+      const same = await settled(
+        await call({
+          method: 'PUT',
+          path: `/groups/${id}/companies`,
+          body: { companyResourceIds: [...current].reverse() },
+        }),
       );
-      expect((emptied.body as { memberIds: string[] }).memberIds).toEqual([]);
+      expect(same.result).toMatchObject({ added: [], removed: [] });
+      expect(stack.keepnet.state.groupMemberIds(id).sort()).toEqual([...current].sort());
+      const emptied = await settled(
+        await call({ method: 'PUT', path: `/groups/${id}/companies`, body: { companyResourceIds: [] } }),
+      );
+      expect(emptied.status).toBe('succeeded');
+      expect(emptied.result?.removed.sort()).toEqual([...current].sort());
       expect(stack.keepnet.state.groupMemberIds(id)).toEqual([]);
     },
   );
+
+  it('answers 404 for an operation id nobody asked for, 400 for a malformed one', async () => {
+    const unknown = await call({ method: 'GET', path: `/operations/op_${'0'.repeat(32)}` });
+    expect(unknown.status).toBe(404);
+    expect(errorOf(unknown).code).toBe('OPERATION_NOT_FOUND');
+    const malformed = await call({ method: 'GET', path: '/operations/nope' });
+    expect(malformed.status).toBe(400);
+  });
 });
 
 describe('export now', () => {
@@ -513,11 +573,12 @@ describe('contract', () => {
       'searchGroups 200',
       'createGroup 201',
       'getGroup 200',
-      'renameGroup 200',
+      'renameGroup 202',
       'listGroupCompanies 200',
       'addGroupCompanies 202',
-      'removeGroupCompanies 200',
-      'setGroupCompanies 200',
+      'removeGroupCompanies 202',
+      'setGroupCompanies 202',
+      'getOperation 200',
       'exportGroups 200',
       'exportGroupCompanies 200',
       'getHealth 200',

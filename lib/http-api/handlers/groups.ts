@@ -1,5 +1,5 @@
 // Group routes: list, search, get, create, rename, delete. Thin over the Keepnet client, except rename,
-// which must carry the members along (a PUT without them may empty the group; see the Keepnet README).
+// a group operation applied by the group's single writer (see operations.ts).
 import type * as z from 'zod';
 import type { SearchOptions } from '../../keepnet/types';
 import type { ApiDependencies } from '../dependencies';
@@ -10,6 +10,7 @@ import type {
   GroupSearchBody,
   RenameGroupBodySchema,
 } from '../schemas';
+import { submitGroupChange } from './operations';
 import { collectPages } from './paging';
 
 type GroupPath = z.output<typeof GroupPathSchema>;
@@ -63,29 +64,17 @@ export async function createGroup(
 }
 
 /**
- * Reads the members, sends them with the new name, then reads them back: if a member vanished (a
- * write that raced ours), it is put back through the safe membership path.
+ * A rename is a `rename` operation (202): the worker sends the name with the members it reads, in the
+ * group's message group, so no membership write can slip between that read and the rename.
  */
-export async function renameGroup(
+export function renameGroup(
   deps: ApiDependencies,
   scope: RequestScope,
   path: GroupPath,
   body: z.output<typeof RenameGroupBodySchema>,
+  idempotencyKey: string | undefined,
 ): Promise<Reply> {
-  const client = await deps.keepnet();
-  const call = callOptions(scope);
-  const members = await deps.membership.readMemberIds(client, path.groupId, call);
-  const updated = await client.updateGroup(
-    path.groupId,
-    { name: body.name, companyResourceIds: members },
-    call,
-  );
-  const after = new Set(await deps.membership.readMemberIds(client, path.groupId, call));
-  const lost = members.filter((id) => !after.has(id));
-  if (lost.length > 0) {
-    await deps.membership.addMembers(client, path.groupId, lost, { ...call, mode: deps.participantsMode });
-  }
-  return ok({ resourceId: updated.resourceId || path.groupId, name: body.name, companyResourceIds: members });
+  return submitGroupChange(deps, scope, path.groupId, { kind: 'rename', name: body.name }, idempotencyKey);
 }
 
 export async function deleteGroup(
