@@ -75,6 +75,12 @@ export const FUNCTION_SIZING: Record<
 /** Key prefix (and object) where the poller keeps its watermark, in the export bucket. */
 export const POLLER_STATE_PREFIX = 'state/company-poller/';
 export const POLLER_STATE_KEY = `${POLLER_STATE_PREFIX}watermark.json`;
+/** Group operations' records, the repair records and the write journal (lib/operations/store.ts). */
+export const OPERATIONS_PREFIX = 'state/operations/';
+/** How long an operation's record can be read back (GET /operations/{id}, keepnet-groups operations). */
+export const OPERATION_RECORD_DAYS = 30;
+/** How long the write journal is kept: a year of "made by this system" in the nightly diff, and then some. */
+export const JOURNAL_DAYS = 400;
 
 export interface KeepnetAutomationStackProps extends StackProps {
   config: DeploymentConfig;
@@ -154,6 +160,7 @@ export class KeepnetAutomationStack extends Stack {
       ...(config.keepnetBaseUrl ? { KEEPNET_BASE_URL: config.keepnetBaseUrl } : {}),
     };
     const groupRules = JSON.stringify(config.groupRules);
+    const operationsEnv = { OPERATIONS_BUCKET: bucket.bucketName, OPERATIONS_PREFIX };
     const make = (name: FunctionName, id: string, environment: Record<string, string>) =>
       new KeepnetFunction(this, id, {
         name,
@@ -177,6 +184,7 @@ export class KeepnetAutomationStack extends Stack {
       // message itself, with its reason, rather than leaving SQS to move it without one.
       ONBOARDING_MAX_RECEIVE_COUNT: String(onboarding.maxReceiveCount),
       PARTICIPANTS_MODE: config.participantsMode,
+      ...operationsEnv,
     });
     const poller = make('company-poller', 'CompanyPoller', {
       ...keepnetEnv,
@@ -200,7 +208,7 @@ export class KeepnetAutomationStack extends Stack {
       WEBHOOK_SECRET_ID: webhookSecret.secretId,
       ONBOARDING_QUEUE_URL: onboarding.queue.queueUrl,
       GROUP_RULES: groupRules,
-      PARTICIPANTS_MODE: config.participantsMode,
+      ...operationsEnv,
     });
     this.functions = {
       'onboarding-router': router,
@@ -261,6 +269,45 @@ export class KeepnetAutomationStack extends Stack {
       config.exportPrefix,
       'on-demand export files and their presigned downloads',
     );
+
+    // Group operations (lib/operations/store.ts): the worker reads and settles records, keeps repair
+    // records and appends to the journal; the api records operations and reads them back. A missing
+    // record is told by listing its exact key (ListBucket limited to the prefix), never by a 403.
+    const operationObjects = (fn: KeepnetFunction, prefix: string, actions: string[], what: string) => {
+      fn.role.addToPrincipalPolicy(
+        new PolicyStatement({ actions, resources: [bucket.arnForObjects(`${prefix}*`)] }),
+      );
+      fn.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ['s3:ListBucket'],
+          resources: [bucket.bucketArn],
+          conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } },
+        }),
+      );
+      acknowledgeObjectPrefix(fn, bucket, prefix, what);
+    };
+    operationObjects(
+      worker,
+      OPERATIONS_PREFIX,
+      ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+      'operation records, repair records and the write journal',
+    );
+    operationObjects(
+      api,
+      `${OPERATIONS_PREFIX}records/`,
+      ['s3:GetObject', 's3:PutObject'],
+      'records of the operations it queues and reads back',
+    );
+    bucket.addLifecycleRule({
+      id: 'expire-operation-records',
+      prefix: `${OPERATIONS_PREFIX}records/`,
+      expiration: Duration.days(OPERATION_RECORD_DAYS),
+    });
+    bucket.addLifecycleRule({
+      id: 'expire-write-journal',
+      prefix: `${OPERATIONS_PREFIX}journal/`,
+      expiration: Duration.days(JOURNAL_DAYS),
+    });
 
     // Poller: its watermark object, and PutEvents on the one bus.
     poller.role.addToPrincipalPolicy(

@@ -39,6 +39,9 @@ export const CUSTOM_METRICS = {
     forwardedByName: 'ForwardedByName',
     rejected: 'RejectedMessages',
     retried: 'RetriedMessages',
+    operationsApplied: 'OperationsApplied',
+    /** Members a write that replaced took out, found and put back from a repair record (should be 0). */
+    membersRestored: 'MembersRestored',
   },
   'company-poller': { companiesFound: 'PollerCompaniesFound' },
 } as const satisfies Partial<Record<FunctionName, Record<string, string>>>;
@@ -111,6 +114,21 @@ export class Monitoring extends Construct {
         },
       );
     }
+
+    // A membership write that should have added in fact replaced (PARTICIPANTS_MODE=additive against a
+    // replacing API, or an outside writer): the worker restored the members, but someone must look.
+    alarm(
+      'MembersRestored',
+      customMetric(
+        'onboarding-worker',
+        CUSTOM_METRICS['onboarding-worker'].membersRestored,
+        Duration.minutes(5),
+      ),
+      {
+        description:
+          'The onboarding worker found members lost to a write and restored them from its repair record: check PARTICIPANTS_MODE and who else writes to the group.',
+      },
+    );
 
     // No export file written for 26 h: the nightly export did not run or wrote nothing. One-hour periods,
     // 26 of 26 breaching, missing data breaching: any hour with a write clears it (CloudWatch allows up to

@@ -10,6 +10,8 @@
 //   <prefix>records/<operationId>.json        the operation's record (pending → succeeded | failed)
 //   <prefix>repair/<groupId>.json             members a failed batch must restore (lib/membership)
 //   <prefix>journal/date=<day>/<stamp>-<group>-<n>.json   one entry per verified write
+
+import { randomUUID } from 'node:crypto';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
@@ -116,7 +118,7 @@ export class OperationStore {
       operationIds: [...operationIds],
     };
     const stamp = entry.at.replace(/[-:.]/g, '');
-    const key = `${this.journalPrefix(at)}${stamp}-${write.groupId}-${Math.random().toString(36).slice(2, 10)}.json`;
+    const key = `${this.journalPrefix(at)}${stamp}-${write.groupId}-${randomUUID().slice(0, 8)}.json`;
     await this.putJson(key, entry);
     return key;
   }
@@ -135,7 +137,7 @@ export class OperationStore {
     } while (token);
     const entries: JournalEntry[] = [];
     for (const key of keys.sort()) {
-      const parsed = JournalEntrySchema.safeParse(await this.getJson(key));
+      const parsed = JournalEntrySchema.safeParse(await this.readJson(key));
       if (parsed.success) entries.push(parsed.data);
     }
     return entries;
@@ -151,7 +153,21 @@ export class OperationStore {
     return `${this.location.prefix}journal/date=${at.toISOString().slice(0, 10)}/`;
   }
 
+  /**
+   * The object at `key`, or undefined when there is none. Listed first: under a least-privilege role
+   * (ListBucket only with an `s3:prefix` condition) S3 answers a GET of a missing key with 403, which
+   * must not be mistaken for "no record"; a listing by that exact prefix is allowed and tells.
+   */
   private async getJson(key: string): Promise<unknown> {
+    const listed = await this.s3.send(
+      new ListObjectsV2Command({ Bucket: this.location.bucket, Prefix: key, MaxKeys: 1 }),
+    );
+    if (!(listed.Contents ?? []).some((object) => object.Key === key)) return undefined;
+    return this.readJson(key);
+  }
+
+  /** The object at a key known to exist (listed). */
+  private async readJson(key: string): Promise<unknown> {
     let text: string;
     try {
       const reply = await this.s3.send(new GetObjectCommand({ Bucket: this.location.bucket, Key: key }));

@@ -84,6 +84,16 @@ describe('IAM policies', () => {
         // Re-enqueueing name-keyed messages, and dead-lettering poison ones on their first receive:
         // the DLQ is sent to only, never read.
         { actions: ['sqs:SendMessage'], resources: ['OnboardingDeadLetters.Arn', 'OnboardingQueue.Arn'] },
+        // Operation records, repair records and the journal; a missing record is told by listing it.
+        {
+          actions: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'],
+          resources: ['ExportStorageExports.Arn/state/operations/*'],
+        },
+        {
+          actions: ['s3:ListBucket'],
+          resources: ['ExportStorageExports.Arn'],
+          condition: { StringLike: { 's3:prefix': ['state/operations/*'] } },
+        },
         {
           // The event source mapping's consume grant.
           actions: [
@@ -135,6 +145,16 @@ describe('IAM policies', () => {
         {
           actions: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'],
           resources: ['ExportStorageExports.Arn/exports/*'],
+        },
+        // The records of the operations it queues (202) and reads back (GET /operations/{id}).
+        {
+          actions: ['s3:GetObject', 's3:PutObject'],
+          resources: ['ExportStorageExports.Arn/state/operations/records/*'],
+        },
+        {
+          actions: ['s3:ListBucket'],
+          resources: ['ExportStorageExports.Arn'],
+          condition: { StringLike: { 's3:prefix': ['state/operations/records/*'] } },
         },
       ],
       NightlyExportScheduleRole: [

@@ -65,6 +65,8 @@ describe('cdk-nag AwsSolutionsChecks', () => {
       'AwsSolutions-IAM5[Resource::<CompanyPollerFunction.Arn>:*]',
       'AwsSolutions-IAM5[Resource::<ExportStorageExports.Arn>/exports/*]',
       'AwsSolutions-IAM5[Resource::<ExportStorageExports.Arn>/state/company-poller/*]',
+      'AwsSolutions-IAM5[Resource::<ExportStorageExports.Arn>/state/operations/*]',
+      'AwsSolutions-IAM5[Resource::<ExportStorageExports.Arn>/state/operations/records/*]',
       'AwsSolutions-IAM5[Resource::<ScheduledExportFunction.Arn>:*]',
       'AwsSolutions-SMG4',
       'AwsSolutions-SQS3',

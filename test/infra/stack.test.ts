@@ -96,6 +96,8 @@ describe('KeepnetAutomationStack', () => {
           'ONBOARDING_DLQ_URL',
           'ONBOARDING_MAX_RECEIVE_COUNT',
           'ONBOARDING_QUEUE_URL',
+          'OPERATIONS_BUCKET',
+          'OPERATIONS_PREFIX',
           'PARTICIPANTS_MODE',
         ],
         'company-poller': [
@@ -112,7 +114,8 @@ describe('KeepnetAutomationStack', () => {
           'GROUP_RULES',
           'KEEPNET_SECRET_ID',
           'ONBOARDING_QUEUE_URL',
-          'PARTICIPANTS_MODE',
+          'OPERATIONS_BUCKET',
+          'OPERATIONS_PREFIX',
           'WEBHOOK_SECRET_ID',
         ],
       });
@@ -226,6 +229,19 @@ describe('KeepnetAutomationStack', () => {
               Id: 'abort-incomplete-uploads',
               Status: 'Enabled',
               AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+            },
+            // Operation records can be read back for a month; the write journal is kept for a year.
+            {
+              Id: 'expire-operation-records',
+              Prefix: 'state/operations/records/',
+              Status: 'Enabled',
+              ExpirationInDays: 30,
+            },
+            {
+              Id: 'expire-write-journal',
+              Prefix: 'state/operations/journal/',
+              Status: 'Enabled',
+              ExpirationInDays: 400,
             },
           ],
         },
@@ -469,8 +485,8 @@ describe('KeepnetAutomationStack', () => {
 
     it('alarms on dead letters, on errors and throttles of every function, into the encrypted topic', () => {
       const all = alarms();
-      // 2 DLQs + 5 × (errors, throttles) + the missing nightly export.
-      expect(all).toHaveLength(2 + FUNCTION_NAMES.length * 2 + 1);
+      // 2 DLQs + 5 × (errors, throttles) + the missing nightly export + members restored.
+      expect(all).toHaveLength(2 + FUNCTION_NAMES.length * 2 + 2);
       const topic = logicalIdOf(template, 'AWS::SNS::Topic');
       for (const alarm of all) {
         expect(alarm.AlarmActions).toEqual([{ Ref: topic }]);
@@ -492,6 +508,18 @@ describe('KeepnetAutomationStack', () => {
       }
       template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
       template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    });
+
+    it('alarms as soon as the worker restores a member a write took out', () => {
+      const restored = alarms().filter((a) => a.MetricName === 'MembersRestored');
+      expect(restored).toHaveLength(1);
+      expect(restored[0]).toMatchObject({
+        Namespace: 'KeepnetAutomation',
+        Dimensions: [{ Name: 'service', Value: 'onboarding-worker' }],
+        Statistic: 'Sum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
     });
 
     it('alarms when no export file has been written for 26 hours', () => {
