@@ -1,6 +1,7 @@
 // AWS SDK client settings from the CLI's environment (not process.env directly): with --local attached
 // to a running `npm start -- --serve`, that environment points at the local stand-ins; otherwise it is
 // the operator's own, and the SDK's default chain (profiles, SSO, instance roles) applies.
+import { S3Client } from '@aws-sdk/client-s3';
 
 export interface AwsClientSettings {
   endpoint?: string;
@@ -29,4 +30,28 @@ export function awsClientSettings(
         }
       : {}),
   };
+}
+
+type ChecksumSetting = 'WHEN_SUPPORTED' | 'WHEN_REQUIRED';
+
+function checksumSetting(value: string | undefined): ChecksumSetting | undefined {
+  return value === 'WHEN_SUPPORTED' || value === 'WHEN_REQUIRED' ? value : undefined;
+}
+
+/**
+ * An S3 client for the CLI's environment. Path-style whenever an endpoint is overridden (local S3
+ * stand-ins have no virtual hosts). The SDK reads the checksum settings from process.env only, so they
+ * are passed on here: attached to a running local system, they come from its environment (s3rver
+ * wants `WHEN_REQUIRED`), not from the operator's shell.
+ */
+export function createCliS3Client(env: Record<string, string | undefined>): S3Client {
+  const settings = awsClientSettings(env, 'AWS_ENDPOINT_URL_S3');
+  const requestChecksumCalculation = checksumSetting(env.AWS_REQUEST_CHECKSUM_CALCULATION);
+  const responseChecksumValidation = checksumSetting(env.AWS_RESPONSE_CHECKSUM_VALIDATION);
+  return new S3Client({
+    ...settings,
+    ...(settings.endpoint ? { forcePathStyle: true } : {}),
+    ...(requestChecksumCalculation ? { requestChecksumCalculation } : {}),
+    ...(responseChecksumValidation ? { responseChecksumValidation } : {}),
+  });
 }

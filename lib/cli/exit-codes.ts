@@ -2,6 +2,9 @@
 import { CommanderError } from 'commander';
 import { isKeepnetError } from '../keepnet/errors';
 import { MembershipNotVerifiedError } from '../membership';
+import { OperationsConfigError } from '../operations/config';
+import { OperationStoreError } from '../operations/store';
+import { IdempotencyConflictError } from '../operations/submit';
 
 export const ExitCode = {
   ok: 0,
@@ -13,8 +16,13 @@ export const ExitCode = {
   authOrConfig: 3,
   /** Keepnet or AWS failed: 5xx, 429 after retries, network, timeout. Usually worth retrying. */
   upstream: 4,
-  /** The write was sent but reading back does not show the expected result, or only part succeeded. */
+  /** Only part of what was asked was done: companies Keepnet refused, an export cut short, part of a redrive. */
   incomplete: 5,
+  /**
+   * A group operation was queued but had not settled when `--timeout` ran out. It may still be applied:
+   * `operations get <id> --wait` tells. Apart from 4 because running the command again is not the cure.
+   */
+  pending: 6,
   /** A bug in this tool. */
   internal: 10,
 } as const;
@@ -46,6 +54,40 @@ export class IncompleteError extends Error {
   override readonly name = 'IncompleteError';
 }
 
+/**
+ * A group operation the worker settled as failed. Its exit code follows the failure's code: what
+ * Keepnet refused as invalid is a usage error (as a direct write's 400 was), a group gone is not
+ * found, anything else (retries exhausted, the queue unreachable) is an upstream failure.
+ */
+export class OperationFailedError extends Error {
+  override readonly name = 'OperationFailedError';
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+
+  get exitCode(): ExitCodeValue {
+    switch (this.code) {
+      case 'RENAME_REFUSED':
+      case 'COMPANY_REFUSED':
+      case 'GROUP_NAME_REFUSED':
+      case 'INVALID_MESSAGE':
+        return ExitCode.usage;
+      case 'GROUP_NOT_FOUND':
+        return ExitCode.notFound;
+      default:
+        return ExitCode.upstream;
+    }
+  }
+}
+
+/** A group operation still pending when the wait ran out. */
+export class OperationPendingError extends Error {
+  override readonly name = 'OperationPendingError';
+}
+
 /** An AWS SDK service error (S3, SQS, Secrets Manager) carries `name` and `$metadata.httpStatusCode`. */
 function awsErrorStatus(error: unknown): { name: string; status: number | undefined } | undefined {
   if (!(error instanceof Error) || !('$metadata' in error)) return undefined;
@@ -57,7 +99,11 @@ export function exitCodeFor(error: unknown): ExitCodeValue {
   if (error instanceof CommanderError) {
     return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   }
-  if (error instanceof UsageError) return ExitCode.usage;
+  if (error instanceof UsageError || error instanceof IdempotencyConflictError) return ExitCode.usage;
+  if (error instanceof OperationFailedError) return error.exitCode;
+  if (error instanceof OperationPendingError) return ExitCode.pending;
+  if (error instanceof OperationsConfigError) return ExitCode.authOrConfig;
+  if (error instanceof OperationStoreError) return ExitCode.upstream;
   if (error instanceof NotFoundError) return ExitCode.notFound;
   if (error instanceof ConfigurationError) return ExitCode.authOrConfig;
   if (error instanceof UpstreamError) return ExitCode.upstream;

@@ -7,11 +7,13 @@ import { registerDlqCommands } from './commands/dlq';
 import { registerExportCommand } from './commands/export';
 import { registerGroupCommands } from './commands/groups';
 import { registerMemberCommands } from './commands/members';
+import { registerOperationCommands } from './commands/operations';
 import type { CommandContext, GlobalOptions } from './context';
 import { ExitCode, type ExitCodeValue, exitCodeFor } from './exit-codes';
 import type { CliIo } from './output';
+import { CLI_NAME } from './program-name';
 
-export const CLI_NAME = 'keepnet-groups';
+export { CLI_NAME };
 
 /** An open connection to Keepnet, real or local. */
 export interface KeepnetConnection {
@@ -38,7 +40,9 @@ Exit codes:
   2  not found: the group, company, message or file named does not exist
   3  authentication or configuration: credentials missing or refused, not a Reseller, unsafe base URL
   4  upstream error: Keepnet or AWS failed (5xx, 429 after retries, network, timeout); retry later
-  5  incomplete: a write could not be verified by reading back, or only part of a batch succeeded
+  5  incomplete: Keepnet refused some of the companies of a write, an export was cut short, or only
+     part of a batch succeeded
+  6  pending: a group write (or operations get --wait) had not settled when --timeout ran out
   10 internal error in this tool`;
 
 export function buildProgram(io: CliIo, connect: Connector): { program: Command; close(): Promise<void> } {
@@ -58,7 +62,7 @@ export function buildProgram(io: CliIo, connect: Connector): { program: Command;
 
   program
     .description(
-      'Operate Keepnet company groups: groups, members, exports, and the onboarding dead-letter queue.',
+      'Operate Keepnet company groups: groups, members, exports, group operations, and the onboarding dead-letter queue.',
     )
     .option(
       '--local',
@@ -84,6 +88,7 @@ ${EXIT_CODES_HELP}`,
 
   registerGroupCommands(program, ctx);
   registerMemberCommands(program, ctx);
+  registerOperationCommands(program, ctx);
   registerExportCommand(program, ctx);
   registerDlqCommands(program, ctx);
 

@@ -4,7 +4,14 @@ import { QueueDoesNotExist } from '@aws-sdk/client-sqs';
 import { CommanderError } from 'commander';
 import { parseDestination, parseExportFormat } from '../../lib/cli/commands/export';
 import { parseIdList } from '../../lib/cli/commands/parse';
-import { ExitCode, exitCodeFor, NotFoundError, UsageError } from '../../lib/cli/exit-codes';
+import {
+  ExitCode,
+  exitCodeFor,
+  NotFoundError,
+  OperationFailedError,
+  OperationPendingError,
+  UsageError,
+} from '../../lib/cli/exit-codes';
 import { formatTable } from '../../lib/cli/output';
 import {
   KeepnetAuthenticationError,
@@ -18,6 +25,8 @@ import {
   KeepnetValidationError,
 } from '../../lib/keepnet/errors';
 import { MembershipNotVerifiedError } from '../../lib/membership';
+import { OperationsConfigError } from '../../lib/operations/config';
+import { IdempotencyConflictError } from '../../lib/operations/submit';
 
 describe('exitCodeFor', () => {
   it.each([
@@ -35,6 +44,13 @@ describe('exitCodeFor', () => {
     [new NotFoundError('x'), ExitCode.notFound],
     [new CommanderError(0, 'commander.helpDisplayed', '(outputHelp)'), ExitCode.ok],
     [new CommanderError(1, 'commander.unknownCommand', 'unknown'), ExitCode.usage],
+    [new OperationFailedError('taken', 'RENAME_REFUSED'), ExitCode.usage],
+    [new OperationFailedError('unknown company', 'COMPANY_REFUSED'), ExitCode.usage],
+    [new OperationFailedError('gone', 'GROUP_NOT_FOUND'), ExitCode.notFound],
+    [new OperationFailedError('kept failing', 'RETRIES_EXHAUSTED'), ExitCode.upstream],
+    [new OperationPendingError('slow'), ExitCode.pending],
+    [new IdempotencyConflictError('op_1'), ExitCode.usage],
+    [new OperationsConfigError('OPERATIONS_PREFIX'), ExitCode.authOrConfig],
     [new TypeError('a bug'), ExitCode.internal],
   ])('%p → %i', (error, code) => {
     expect(exitCodeFor(error)).toBe(code);

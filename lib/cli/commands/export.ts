@@ -5,12 +5,11 @@ import { rename, rm } from 'node:fs/promises';
 import { basename, resolve as resolvePath } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { S3Client } from '@aws-sdk/client-s3';
 import { type Command, InvalidArgumentError } from 'commander';
 import { streamToS3 } from '../../exports/s3-upload';
 import { isKeepnetError } from '../../keepnet/errors';
 import type { ExportDownload, ExportType } from '../../keepnet/types';
-import { awsClientSettings } from '../aws-config';
+import { createCliS3Client } from '../aws-config';
 import type { CommandContext } from '../context';
 import { IncompleteError, UpstreamError, UsageError } from '../exit-codes';
 import { resolveGroup } from '../group-ref';
@@ -98,9 +97,7 @@ async function writeToS3(
   counter: Transform,
   env: Record<string, string | undefined>,
 ): Promise<void> {
-  const settings = awsClientSettings(env, 'AWS_ENDPOINT_URL_S3');
-  // Path-style whenever an endpoint is overridden (local S3 stand-ins have no virtual hosts).
-  const s3 = new S3Client({ ...settings, ...(settings.endpoint ? { forcePathStyle: true } : {}) });
+  const s3 = createCliS3Client(env);
   try {
     download.body.on('error', (error) => counter.destroy(error));
     // The nightly export's upload: multipart, encrypted, checksummed, aborted on any failure.

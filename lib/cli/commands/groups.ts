@@ -1,10 +1,12 @@
-// `groups list | search | get | create | rename | delete`: thin wrappers over the KeepnetApi.
+// `groups list | search | get | create | rename | delete`: thin wrappers over the KeepnetApi, except
+// rename, which is a group operation queued for the onboarding worker (see ./group-change.ts).
 import type { Command } from 'commander';
 import type { CompanyGroup, CompanyGroupSearchItem } from '../../keepnet/types';
 import type { CommandContext } from '../context';
 import { UsageError } from '../exit-codes';
 import { resolveGroup } from '../group-ref';
 import { type Column, formatTable, writeJson } from '../output';
+import { type GroupChangeOptions, runGroupChange, withGroupChangeOptions } from './group-change';
 import { parseIdList } from './parse';
 
 const groupColumns: Column<CompanyGroup | CompanyGroupSearchItem>[] = [
@@ -87,26 +89,17 @@ export function registerGroupCommands(program: Command, ctx: CommandContext): vo
       else ctx.io.stdout.write(`created group ${created.resourceId} "${groupName}"\n`);
     });
 
-  groups
-    .command('rename')
-    .description('rename a group, keeping its members')
-    .argument('<group>', 'resource id or exact name')
-    .argument('<new-name>', `new name, 1..${MAX_NAME_LENGTH} characters`)
-    .action(async (ref: string, newName: string) => {
-      const name = checkName(newName);
-      const client = await ctx.keepnet();
-      const group = await resolveGroup(client, ref);
-      // The update call also sets membership, and what it does without a member list is unknown:
-      // send the current members so a rename can never empty a group.
-      const members: string[] = [];
-      for await (const member of client.iterateGroupMembers(group.resourceId)) {
-        members.push(member.companyResourceId);
-      }
-      await client.updateGroup(group.resourceId, { name, companyResourceIds: members });
-      ctx.io.stdout.write(
-        `renamed group ${group.resourceId} "${group.name}" -> "${name}" (${members.length} members kept)\n`,
-      );
-    });
+  withGroupChangeOptions(
+    groups
+      .command('rename')
+      .description('rename a group, keeping its members (a queued operation)')
+      .argument('<group>', 'resource id or exact name')
+      .argument('<new-name>', `new name, 1..${MAX_NAME_LENGTH} characters`),
+  ).action(async (ref: string, newName: string, opts: GroupChangeOptions) => {
+    // The worker renames with the members it reads under the group's single writer, so a rename can
+    // neither empty the group nor drop a company added just before (issue 11).
+    await runGroupChange(ctx, ref, { kind: 'rename', name: checkName(newName) }, opts);
+  });
 
   groups
     .command('delete')

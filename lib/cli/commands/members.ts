@@ -1,13 +1,14 @@
-// `members list | add | remove | set`: a group's companies. Writes go through lib/membership, which
-// reads first, sends the union (safe whether Keepnet's PUT adds or replaces) and verifies by reading back.
+// `members list | add | remove | set`: a group's companies. Reads go to Keepnet; writes are group
+// operations queued for the onboarding worker, the one writer of every group (see ./group-change.ts).
 import { type Command, InvalidArgumentError } from 'commander';
 import type { CompanySummary } from '../../keepnet/types';
-import { addMembers, type MembershipResult, removeMembers, setMembers } from '../../membership';
-import type { ParticipantsMode } from '../../onboarding/config';
+import type { GroupChange } from '../../operations/operation';
 import type { CommandContext } from '../context';
 import { UsageError } from '../exit-codes';
 import { resolveGroup } from '../group-ref';
 import { type Column, formatTable, writeJson } from '../output';
+import { CLI_NAME } from '../program-name';
+import { type GroupChangeOptions, runGroupChange, withGroupChangeOptions } from './group-change';
 import { parseIdList } from './parse';
 
 const memberColumns: Column<CompanySummary>[] = [
@@ -17,7 +18,11 @@ const memberColumns: Column<CompanySummary>[] = [
   { header: 'LICENSE', value: (c) => c.licenseTypeName },
 ];
 
-function parseMode(value: string): ParticipantsMode {
+/**
+ * `--mode` chose how the CLI itself wrote. The worker writes now, with its own PARTICIPANTS_MODE: the
+ * option is still accepted (scripts that pass it keep working) and ignored, with a warning.
+ */
+function parseIgnoredMode(value: string): string {
   if (value !== 'union' && value !== 'additive')
     throw new InvalidArgumentError('must be "union" or "additive"');
   return value;
@@ -26,8 +31,6 @@ function parseMode(value: string): ParticipantsMode {
 function collectIds(value: string, previous: string[] | undefined): string[] {
   return parseIdList(value, previous ?? []);
 }
-
-type Write = typeof addMembers;
 
 export function registerMemberCommands(program: Command, ctx: CommandContext): void {
   const members = program.command('members').description("list and change a group's companies");
@@ -46,40 +49,35 @@ export function registerMemberCommands(program: Command, ctx: CommandContext): v
       else ctx.io.stdout.write(formatTable(list, memberColumns));
     });
 
-  const write = (name: string, description: string, run: Write, destructive: boolean) => {
+  const write = (kind: 'add' | 'remove' | 'set', description: string) => {
     const command = members
-      .command(name)
+      .command(kind)
       .description(description)
       .argument('<group>', 'resource id or exact name')
       .argument('<company-ids...>', 'company resource ids (space- or comma-separated)', collectIds)
       .option(
         '--mode <mode>',
-        'union: send current members + new ones (safe under either API reading); additive: only the new ones',
-        parseMode,
-        'union' as ParticipantsMode,
-      )
-      .option('--json', 'print the result as JSON');
-    if (destructive) command.option('--yes', 'confirm: members not listed are removed');
-    command.action(
-      async (ref: string, ids: string[], opts: { mode: ParticipantsMode; json?: boolean; yes?: boolean }) => {
-        if (destructive && !opts.yes) {
-          throw new UsageError(`"members ${name}" removes every member not listed: add --yes to confirm`);
+        "ignored: the onboarding worker's PARTICIPANTS_MODE decides how it writes (accepted for old scripts)",
+        parseIgnoredMode,
+      );
+    if (kind === 'set') command.option('--yes', 'confirm: members not listed are removed');
+    withGroupChangeOptions(command).action(
+      async (ref: string, ids: string[], opts: GroupChangeOptions & { mode?: string; yes?: boolean }) => {
+        if (kind === 'set' && !opts.yes) {
+          throw new UsageError('"members set" removes every member not listed: add --yes to confirm');
         }
-        const client = await ctx.keepnet();
-        const group = await resolveGroup(client, ref);
-        const result: MembershipResult = await run(client, group.resourceId, ids, { mode: opts.mode });
-        if (opts.json) writeJson(ctx.io, { ...result, groupName: group.name });
-        else {
-          ctx.io.stdout.write(
-            `${name}: group ${group.resourceId} "${group.name}": ${result.changed.length} changed, ` +
-              `${result.unchanged.length} already so; ${result.members.length} members now (verified)\n`,
+        if (opts.mode !== undefined) {
+          ctx.io.stderr.write(
+            `${CLI_NAME}: --mode is ignored: the onboarding worker writes, with its own PARTICIPANTS_MODE\n`,
           );
         }
+        const change: GroupChange = { kind, companyResourceIds: [...new Set(ids)] };
+        await runGroupChange(ctx, ref, change, opts);
       },
     );
   };
 
-  write('add', 'add companies to a group, keeping every current member', addMembers, false);
-  write('remove', 'take companies out of a group, keeping every other member', removeMembers, false);
-  write('set', 'make the group contain exactly these companies', setMembers, true);
+  write('add', 'add companies to a group, keeping every current member (a queued operation)');
+  write('remove', 'take companies out of a group, keeping every other member (a queued operation)');
+  write('set', 'make the group contain exactly these companies (a queued operation)');
 }
