@@ -3,8 +3,15 @@
 // caller prints it. Throws when a step fails or onboarding does not give the expected groups.
 import { join } from 'node:path';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type {
+  APIGatewayProxyEvent,
+  APIGatewayProxyResult,
+  ScheduledEvent,
+  SQSBatchResponse,
+  SQSEvent,
+} from 'aws-lambda';
 import type { RunSummary } from '../../lib/exports';
+import { callApi } from '../../lib/http-api/proxy-event';
 import { COMPANY_CREATED_DETAIL_TYPE, type CompanyCreatedDetail } from '../../lib/onboarding/company-created';
 import type { KeepnetSimulator } from '../keepnet-simulator/types';
 import { eventBridgeEvent, scheduledEvent } from './events';
@@ -41,6 +48,8 @@ export interface MainJobReport {
   /** What did not turn out as expected; the run exits non-zero when this is not empty. */
   problems: string[];
   queue: { invocations: number; records: number; retried: number; deadLettered: number };
+  /** The group operation the run sent through the HTTP API, and its status before and after the worker. */
+  operation?: { operationId: string; group: string; before: string; after: string };
 }
 
 const EVENT_SOURCE = 'keepnet.local';
@@ -70,6 +79,7 @@ export async function runMainJob(
   const problems: string[] = [];
   const companies: CompanyReport[] = [];
   const queueTotals = { invocations: 0, records: 0, retried: 0, deadLettered: 0 };
+  let operation: MainJobReport['operation'];
 
   const router = () => loadHandler<unknown, unknown>('onboarding-router');
   const drainQueue = async () => {
@@ -162,7 +172,41 @@ export async function runMainJob(
     );
   }
 
-  // 3. Nightly exports, as the schedule rule triggers them.
+  // 3. A group operation through the HTTP API: 202 with an operation id, applied by the worker in the
+  //    group's message group, read back with GET /operations/{id} (pending, then succeeded).
+  const operated = await progress.step(
+    'api: a group operation (202 → onboarding-worker → GET /operations/{id})',
+    async () => {
+      if (!system.queue)
+        throw new StepUnavailableError('local SQS FIFO queue (local/sqs-fifo) not available');
+      const api = await loadHandler<APIGatewayProxyEvent, APIGatewayProxyResult>('api');
+      const call = (method: string, path: string, body?: unknown) =>
+        callApi((event) => invoke('api', api, event), { method, path, body });
+      const created = await call('POST', '/groups', { name: `Pilot wave 2 ${tag}` });
+      const groupId = (created.body as { resourceId?: string }).resourceId;
+      if (created.status !== 201 || !groupId) throw new Error(`POST /groups answered ${created.status}`);
+      const members = simulator.state
+        .companies()
+        .slice(0, 3)
+        .map((c) => c.resourceId);
+      const accepted = await call('PUT', `/groups/${groupId}/companies`, { companyResourceIds: members });
+      const { operationId, location } = accepted.body as { operationId: string; location: string };
+      const before = (await call('GET', location)).body as { status: string };
+      progress.detail(
+        `PUT /groups/${groupId}/companies → ${accepted.status}, ${operationId}: ${before.status}`,
+      );
+      await drainQueue();
+      const after = (await call('GET', location)).body as { status: string; result?: { added: string[] } };
+      progress.detail(
+        `GET ${location} → ${after.status}, added ${after.result?.added.length ?? 0} companies`,
+      );
+      operation = { operationId, group: groupId, before: before.status, after: after.status };
+      if (after.status !== 'succeeded') problems.push(`operation ${operationId} ended ${after.status}`);
+    },
+  );
+  note(operated, 'api operation');
+
+  // 4. Nightly exports, as the schedule rule triggers them.
   const exports: ExportReport[] = [];
   const exported = await progress.step('scheduled-export: nightly exports to S3', async () => {
     const handler = await loadHandler<ScheduledEvent, RunSummary>('scheduled-export');
@@ -172,7 +216,7 @@ export async function runMainJob(
   });
   note(exported, 'exports');
 
-  // 4. What actually happened, read from the simulator.
+  // 5. What actually happened, read from the simulator.
   for (const company of companies) company.groups = groupsOf(simulator, company.resourceId);
   if (routed.status === 'done' && !skipped.some((s) => s.startsWith('onboarding'))) {
     const quoted = (names: string[]) => names.map((g) => `"${g}"`).join(', ');
@@ -195,6 +239,7 @@ export async function runMainJob(
     skipped,
     problems,
     queue: queueTotals,
+    ...(operation ? { operation } : {}),
   };
 }
 
