@@ -85,3 +85,9 @@ export function requestHashOf(groupId: string, change: GroupChange): string {
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
+
+/** The record as callers see it (HTTP and CLI): everything but the request fingerprint, and its kind. */
+export function publicView(record: OperationRecord) {
+  const { requestHash: _fingerprint, ...view } = record;
+  return { ...view, kind: record.change.kind };
+}

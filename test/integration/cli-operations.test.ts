@@ -10,6 +10,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { connect } from '../../lib/cli/connect';
 import type { CliIo } from '../../lib/cli/output';
 import { runCli } from '../../lib/cli/program';
+import { DEFAULT_OPERATIONS_PREFIX } from '../../lib/operations/config';
 import { type OperationRecord, OperationRecordSchema } from '../../lib/operations/operation';
 import { bootLocalSystem } from '../../local/runner/boot';
 import { invoke, loadHandler } from '../../local/runner/handlers';
@@ -222,7 +223,10 @@ describe('operations get, waiting and configuration', () => {
     const { OperationStore } = await import('../../lib/operations/store');
     const { S3Client } = await import('@aws-sdk/client-s3');
     const s3 = new S3Client({ endpoint: system.env.AWS_ENDPOINT_URL_S3, forcePathStyle: true });
-    const store = new OperationStore(s3, { bucket: system.env.OPERATIONS_BUCKET!, prefix: 'operations/' });
+    const store = new OperationStore(s3, {
+      bucket: system.env.OPERATIONS_BUCKET!,
+      prefix: DEFAULT_OPERATIONS_PREFIX,
+    });
     const id = `op_${'7'.repeat(32)}`;
     const at = new Date().toISOString();
     await store.put({

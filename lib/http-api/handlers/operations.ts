@@ -2,7 +2,7 @@
 // message group and applied by the worker (the one writer of that group), so no HTTP request can race
 // a worker's write. The route answers 202 with the operation's id and a Location to poll.
 import type * as z from 'zod';
-import type { GroupChange, OperationRecord } from '../../operations/operation';
+import { type GroupChange, publicView } from '../../operations/operation';
 import type { ApiDependencies } from '../dependencies';
 import { ApiError } from '../errors';
 import { callOptions, ok, type Reply, type RequestScope } from '../reply';
@@ -53,12 +53,6 @@ export async function getOperation(
     throw new ApiError(404, 'OPERATION_NOT_FOUND', `No operation ${path.operationId} (unknown, or expired).`);
   }
   return ok(publicView(record));
-}
-
-/** The record as callers see it: everything but the request fingerprint. */
-export function publicView(record: OperationRecord) {
-  const { requestHash: _fingerprint, ...view } = record;
-  return { ...view, kind: record.change.kind };
 }
 
 /**
