@@ -13,10 +13,12 @@
 //      restores from that record, not from the shrunken group it reads;
 //   3. writes: the target in `union` mode (right under both readings), only the missing companies on
 //      the first `additive` round (never again once a read-back disagreed), removals with DELETE;
-//   4. verifies in O(1): the member count (one one-row search) and the presence of the companies it
-//      added or removed (one filtered search), falling back to a full read only when they disagree.
-//      A count cannot see an outside swap that keeps it (one company removed and another added in
-//      Keepnet's UI between our write and the check); the nightly diff and the journal show those.
+//   4. verifies in O(1) calls: a group of up to FULL_READBACK_MAX_MEMBERS is read back whole (one
+//      page, one call, every member checked); a bigger one by the member count (one one-row search)
+//      and the presence of the companies it added or removed (one filtered search), falling back to a
+//      full read only when they disagree. A count cannot see an outside swap that keeps it (one company
+//      removed and another added in Keepnet's UI between our write and the check); the nightly diff
+//      and the journal show those.
 import { KeepnetNotFoundError, KeepnetValidationError } from '../keepnet/errors';
 import type { CallOptions, KeepnetApi, ResourceId } from '../keepnet/types';
 import { MembershipNotVerifiedError } from './errors';
@@ -111,6 +113,11 @@ export class GroupMissingError extends Error {
 
 /** Presence checks name each id in a filter; past this many a full read is cheaper and simpler. */
 const MAX_PRESENCE_CHECK = 50;
+/**
+ * Up to this many members a read-back is one call (one page) of bounded size, and checks every member,
+ * not just a count: it replaces the count + presence pair (two calls) for the groups most writes touch.
+ */
+export const FULL_READBACK_MAX_MEMBERS = 2_000;
 
 const unique = (ids: readonly ResourceId[]) => [...new Set(ids)];
 const callOptions = ({ deadline, signal }: ApplyOptions): CallOptions => ({
@@ -172,6 +179,7 @@ export async function applyChanges(
       throw new GroupMissingError(groupId);
     throw error;
   });
+  const initialPages = counter.reads;
   const present = new Set(initial);
   const restored = recorded.filter((id) => !present.has(id));
   const { target, name, outcomes } = planChanges([...initial, ...restored], changes);
@@ -244,7 +252,11 @@ export async function applyChanges(
     }
 
     const expected = target.filter((id) => !refused.has(id));
-    const checked = await verifyCheaply(client, groupId, expected, missing, extra, opts, call, counter);
+    // One page read the group, and it is small: reading it back is one call and checks everyone.
+    const small =
+      initialPages === 1 && Math.max(expected.length, current.length) <= FULL_READBACK_MAX_MEMBERS;
+    const checked =
+      !small && (await verifyCheaply(client, groupId, expected, missing, extra, opts, call, counter));
     if (checked) {
       verifiedBy = 'count';
       current = expected;

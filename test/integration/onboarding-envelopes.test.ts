@@ -361,7 +361,7 @@ describe('onboarding-worker with real SQS FIFO records', () => {
     expect(earlier.filter((co) => !after.has(co.resourceId))).toEqual([]);
     expect(after.has(newcomer!.resourceId)).toBe(true);
     // The proxy did cap the pages: the read took three pages; the verification is a one-row count and
-    // a presence search for the newcomer (O(1), whatever the group's size).
+    // a presence search for the newcomer (two calls, not three more pages).
     expect(stack.keepnet.count(MEMBER_SEARCH)).toBe(5);
     expect(stack.keepnet.count(PUT_PARTICIPANTS)).toBe(1);
   });

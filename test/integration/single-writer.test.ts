@@ -148,11 +148,11 @@ describe('the worker engine against the simulator and s3rver', () => {
     },
   );
 
-  it('verifies a write with a count and a presence check, not by reading a 1,000-member group again', async () => {
-    const companies = Array.from({ length: 1_000 }, (_, i) =>
+  it('verifies a write with a count and a presence check, not by reading a 2,500-member group again', async () => {
+    const companies = Array.from({ length: 2_500 }, (_, i) =>
       stack.keepnet.state.addCompany({ name: `Bulk ${i}` }),
     ).map((c) => c.resourceId);
-    const group = stack.keepnet.state.addGroup('Thousand members', companies);
+    const group = stack.keepnet.state.addGroup('Big group', companies);
     const newcomer = stack.keepnet.state.companies()[0]!.resourceId;
     stack.keepnet.resetCounts();
     const record = addMessage(group.resourceId, newcomer, 'cost-1');
@@ -161,7 +161,17 @@ describe('the worker engine against the simulator and s3rver', () => {
     // One page of members (10,000 a page), one write, a one-row count and one filtered presence search.
     expect(stack.keepnet.count(SEARCH)).toBe(3);
     expect(stack.keepnet.count(PUT)).toBe(1);
-    expect(stack.keepnet.state.groupMemberIds(group.resourceId)).toHaveLength(1_001);
+    expect(stack.keepnet.state.groupMemberIds(group.resourceId)).toHaveLength(2_501);
+  });
+
+  it('reads a small group back whole: one call that checks every member', async () => {
+    const { groupId, members, others } = freshGroup(5);
+    stack.keepnet.resetCounts();
+    const outcomes = await onboardBatch([addMessage(groupId, others[0]!, 'small-1')], deps);
+    expect([...outcomes.values()][0]).toMatchObject({ ok: true, action: 'added' });
+    expect(stack.keepnet.count(SEARCH)).toBe(2);
+    expect(stack.keepnet.count(PUT)).toBe(1);
+    expect(sorted(stack.keepnet.state.groupMemberIds(groupId))).toEqual(sorted([...members, others[0]!]));
   });
 
   it('journals each write before making it, with the operations it carries out', async () => {
