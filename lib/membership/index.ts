@@ -1,7 +1,7 @@
 // Safe membership writes: read, write only what is missing, then read back and check.
 //
 // Why: `PUT …/participants` adds under one reading of Keepnet's contract and replaces the whole list
-// under another (/work/shared/keepnet/README.md, conflict 1). A write computed from a stale read can
+// under another (../shared/keepnet/README.md, conflict 1). A write computed from a stale read can
 // therefore remove a member. Every function here:
 //   - reads the current members first and skips the write when nothing would change;
 //   - in `union` mode sends current ∪ new (correct under both readings);
