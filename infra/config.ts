@@ -41,6 +41,17 @@ const secretReference = z
 
 const dailyTime = z.strictObject({ hour: int(0, 23), minute: int(0, 59) });
 
+/**
+ * Keys under this prefix of the bucket hold the stack's own state (the poller's watermark), never
+ * exports: the export and API roles may not write there, and the export lifecycle rule must not expire it.
+ */
+export const STATE_PREFIX = 'state/';
+/** Key prefix (and object) where the poller keeps its watermark. */
+export const POLLER_STATE_PREFIX = `${STATE_PREFIX}company-poller/`;
+
+/** An IAM role ARN (any partition, any path). */
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+
 export const DeploymentConfigSchema = z.strictObject({
   stackName: z
     .string()
@@ -78,7 +89,13 @@ export const DeploymentConfigSchema = z.strictObject({
     .optional(),
   exportPrefix: z
     .string()
+    .max(512, { message: 'must be at most 512 characters' })
     .regex(/^([\w.-]+\/)+$/, { message: 'must be one or more path segments ending in "/", e.g. "exports/"' })
+    // Either inside the other would let the export roles write the stack's state, and the export
+    // lifecycle rule expire it.
+    .refine((prefix) => !prefix.startsWith(STATE_PREFIX) && !STATE_PREFIX.startsWith(prefix), {
+      message: `must not overlap "${STATE_PREFIX}", where the stack keeps its own state (the poller's watermark)`,
+    })
     .default('exports/'),
   exportSchedule: fromJsonText(dailyTime).default({ hour: 2, minute: 0 }),
   /** At least 5: longer than the poller's 2-minute timeout, so two runs never overlap on the watermark. */
@@ -91,11 +108,32 @@ export const DeploymentConfigSchema = z.strictObject({
     .string()
     .refine((zone) => TIME_ZONES.has(zone), { message: 'must be an IANA time zone, e.g. "Europe/London"' })
     .default('UTC'),
-  /** Bus the CompanyCreated events arrive on (and the poller publishes to). */
+  /**
+   * Name of the dedicated onboarding bus the stack creates (CompanyCreated arrives there, the poller
+   * publishes there); absent or empty: `<stackName>-onboarding`. Never the account's default bus, which
+   * anyone in the account allowed PutEvents may write to.
+   */
   eventBusName: z
     .string()
     .regex(/^[\w.-]{1,256}$/, { message: 'must be an event bus name (letters, digits, . _ -)' })
-    .default('default'),
+    .refine((name) => name !== 'default', {
+      message: 'must not be "default": onboarding gets a bus of its own, open to named producers only',
+    })
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  /**
+   * IAM roles (ARNs) besides the poller's and the API's that may put CompanyCreated on the onboarding
+   * bus: a CRM or PSA integration. Everyone else is refused by the bus policy.
+   */
+  eventProducerRoleArns: fromJsonText(
+    z
+      .array(
+        z
+          .string()
+          .regex(ROLE_ARN, { message: 'must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)' }),
+      )
+      .max(20, { message: 'must list at most 20 roles' }),
+  ).default([]),
   eventSource: z
     .string()
     .regex(/^[\w.-]{1,256}$/, { message: 'must be an event source (letters, digits, . _ -)' })

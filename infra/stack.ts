@@ -5,15 +5,23 @@ import {
   type CfnElement,
   CfnOutput,
   Duration,
+  Names,
   Stack,
   type StackProps,
   TimeZone,
   Validations,
 } from 'aws-cdk-lib';
-import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { type CfnEventBus, EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import {
+  AnyPrincipal,
+  ArnPrincipal,
+  Effect,
+  PolicyDocument,
+  PolicyStatement,
+  Role,
+  ServicePrincipal,
+} from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
   ContextAttribute,
@@ -26,7 +34,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
 import { COMPANY_CREATED_DETAIL_TYPE } from '../lib/onboarding/company-created';
 import type { FunctionName } from './bundling';
-import type { DeploymentConfig } from './config';
+import { type DeploymentConfig, POLLER_STATE_PREFIX } from './config';
 import { ExportStorage } from './constructs/export-storage';
 import { HttpApi } from './constructs/http-api';
 import { KeepnetFunction } from './constructs/keepnet-function';
@@ -72,8 +80,8 @@ export const FUNCTION_SIZING: Record<
   },
 };
 
-/** Key prefix (and object) where the poller keeps its watermark, in the export bucket. */
-export const POLLER_STATE_PREFIX = 'state/company-poller/';
+export { POLLER_STATE_PREFIX };
+/** The poller's watermark object, in the export bucket. */
 export const POLLER_STATE_KEY = `${POLLER_STATE_PREFIX}watermark.json`;
 /** Group operations' records, the repair records and the write journal (lib/operations/store.ts). */
 export const OPERATIONS_PREFIX = 'state/operations/';
@@ -151,7 +159,13 @@ export class KeepnetAutomationStack extends Stack {
         "destination); cdk-nag only recognises DLQs named in another queue's redrive policy.",
     });
 
-    const bus = EventBus.fromEventBusName(this, 'EventBus', config.eventBusName);
+    // Onboarding's own bus: on the default bus anyone in the account allowed PutEvents could drive
+    // onboarding (add any company to any group, create groups). Its policy is set below, with the roles.
+    const busName = config.eventBusName ?? `${this.stackName}-onboarding`;
+    const bus = new EventBus(this, 'OnboardingBus', {
+      eventBusName: busName,
+      description: 'CompanyCreated events for Keepnet onboarding; only the named producers may put events',
+    });
 
     // ---- functions ----------------------------------------------------------------------------------
     const logRetention = config.logRetentionDays as RetentionDays;
@@ -188,7 +202,7 @@ export class KeepnetAutomationStack extends Stack {
     });
     const poller = make('company-poller', 'CompanyPoller', {
       ...keepnetEnv,
-      EVENT_BUS_NAME: config.eventBusName,
+      EVENT_BUS_NAME: bus.eventBusName,
       // The source the CompanyCreated rule matches: what the poller publishes must be what the rule routes.
       POLLER_EVENT_SOURCE: config.eventSource,
       POLLER_STATE_BUCKET: bucket.bucketName,
@@ -318,9 +332,14 @@ export class KeepnetAutomationStack extends Stack {
     );
     acknowledgeObjectPrefix(poller, bucket, POLLER_STATE_PREFIX, 'watermark object it reads and writes');
     // Without ListBucket, S3 answers GetObject on a missing key with 403 instead of 404, and the
-    // poller could not tell "no watermark yet" from "no access".
+    // poller could not tell "no watermark yet" from "no access". S3 evaluates that check with the key
+    // as s3:prefix, so the grant is limited to the poller's own prefix.
     poller.role.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }),
+      new PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${POLLER_STATE_PREFIX}*`] } },
+      }),
     );
     // Only what the router's rule listens for: CompanyCreated from our own source, on the one bus.
     poller.role.addToPrincipalPolicy(
@@ -336,12 +355,34 @@ export class KeepnetAutomationStack extends Stack {
       }),
     );
 
+    // Who may put events on the onboarding bus: the poller, the API, and the CRM integrations named in
+    // context, each only CompanyCreated from our source. The Deny matters as much as the Allow: within
+    // the account an identity policy alone (events:PutEvents on "*") would otherwise suffice.
+    admitOnlyProducers(bus, busName, config, [
+      poller.role.roleArn,
+      api.role.roleArn,
+      ...config.eventProducerRoleArns,
+    ]);
+
     // ---- triggers -----------------------------------------------------------------------------------
-    worker.function.addEventSource(
-      new SqsEventSource(onboarding.queue, {
-        batchSize: 10,
-        reportBatchItemFailures: true,
-        maxConcurrency: config.onboardingMaxConcurrency,
+    // SqsEventSource's grant (grantConsumeMessages) includes sqs:GetQueueUrl, which neither the worker
+    // nor the event source mapping calls: the mapping is declared directly (same id, so a deployed stack
+    // keeps its mapping) with the actions it uses.
+    worker.function.addEventSourceMapping(`SqsEventSource:${Names.nodeUniqueId(onboarding.queue.node)}`, {
+      eventSourceArn: onboarding.queue.queueArn,
+      batchSize: 10,
+      reportBatchItemFailures: true,
+      maxConcurrency: config.onboardingMaxConcurrency,
+    });
+    worker.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: [
+          'sqs:ReceiveMessage',
+          'sqs:ChangeMessageVisibility',
+          'sqs:GetQueueAttributes',
+          'sqs:DeleteMessage',
+        ],
+        resources: [onboarding.queue.queueArn],
       }),
     );
 
@@ -358,7 +399,15 @@ export class KeepnetAutomationStack extends Stack {
     new Rule(this, 'CompanyCreatedRule', {
       description: 'CompanyCreated events to the onboarding router',
       eventBus: bus,
-      eventPattern: { source: [config.eventSource], detailType: [COMPANY_CREATED_DETAIL_TYPE] },
+      // `account`: the accounts of the admitted producers only (this one, and a CRM role's own); the
+      // bus policy names who, above.
+      eventPattern: {
+        source: [config.eventSource],
+        detailType: [COMPANY_CREATED_DETAIL_TYPE],
+        account: [
+          ...new Set([this.account, ...config.eventProducerRoleArns.map((arn) => arn.split(':')[4]!)]),
+        ],
+      },
       targets: [
         new LambdaFunction(router.function, {
           deadLetterQueue: failedEvents,
@@ -432,6 +481,7 @@ export class KeepnetAutomationStack extends Stack {
       WebhookSecretId: webhookSecret.secretId,
       OnboardingQueueUrl: onboarding.queue.queueUrl,
       OnboardingDeadLetterQueueUrl: onboarding.deadLetterQueue.queueUrl,
+      OnboardingEventBusName: bus.eventBusName,
       FailedEventsQueueUrl: failedEvents.queueUrl,
       AlarmTopicArn: monitoring.topic.topicArn,
     };
@@ -459,6 +509,50 @@ function acknowledgeObjectPrefix(
     id: `AwsSolutions::AwsSolutions-IAM5[Resource::${arnPlaceholder(bucket)}/${prefix}*]`,
     reason: `Object actions are limited to the ${prefix} prefix of the one bucket: the ${what}.`,
   });
+}
+
+/**
+ * The onboarding bus's resource policy: the named roles may put CompanyCreated from the configured
+ * source; any other principal is refused PutEvents, whatever its own IAM policy allows. One document on
+ * the bus itself (its `Policy`), so the Deny can never be deployed without the Allow or the other way
+ * round; the bus ARN is spelled out because a reference to the bus's own Arn would be circular.
+ */
+function admitOnlyProducers(
+  bus: EventBus,
+  busName: string,
+  config: DeploymentConfig,
+  roleArns: string[],
+): void {
+  const busArn = Stack.of(bus).formatArn({
+    service: 'events',
+    resource: 'event-bus',
+    resourceName: busName,
+  });
+  const policy = new PolicyDocument({
+    statements: [
+      new PolicyStatement({
+        sid: 'AdmitNamedProducers',
+        principals: roleArns.map((arn) => new ArnPrincipal(arn)),
+        actions: ['events:PutEvents'],
+        resources: [busArn],
+        conditions: {
+          StringEquals: {
+            'events:source': config.eventSource,
+            'events:detail-type': COMPANY_CREATED_DETAIL_TYPE,
+          },
+        },
+      }),
+      new PolicyStatement({
+        sid: 'RefuseEveryoneElse',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions: ['events:PutEvents'],
+        resources: [busArn],
+        conditions: { ArnNotEquals: { 'aws:PrincipalArn': roleArns } },
+      }),
+    ],
+  });
+  (bus.node.defaultChild as CfnEventBus).policy = policy;
 }
 
 /** The role EventBridge Scheduler assumes to invoke one function (LambdaInvoke grants it). */

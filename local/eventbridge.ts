@@ -37,6 +37,12 @@ export interface LocalEventBridgeOptions {
   port?: number;
   host?: string;
   region?: string;
+  /**
+   * The one bus that exists here, as the deployed stack has its own onboarding bus: an entry for any
+   * other (no EventBusName means "default") is refused, as EventBridge refuses a bus that does not
+   * exist. Absent: every bus name is accepted.
+   */
+  busName?: string;
   /** Called for each accepted event (after the reply is sent); errors are collected, never thrown. */
   target?: (event: EventBridgeEvent) => Promise<unknown> | unknown;
 }
@@ -100,6 +106,10 @@ export async function startEventBridge(options: LocalEventBridgeOptions = {}): P
       if (failEntries > 0 || [...refusals].some((refuse) => refuse(entry))) {
         if (failEntries > 0) failEntries--;
         return { ErrorCode: 'InternalFailure', ErrorMessage: 'Injected failure' };
+      }
+      const bus = entry.EventBusName || 'default';
+      if (options.busName !== undefined && bus !== options.busName) {
+        return { ErrorCode: 'ResourceNotFoundException', ErrorMessage: `Event bus ${bus} does not exist.` };
       }
       let detail: unknown;
       try {

@@ -1,6 +1,6 @@
 // Local S3: s3rver on 127.0.0.1 (port 0) with a data directory (a fresh temp dir by default),
 // the requested buckets created up front, logging silenced. Client settings that s3rver needs
-// (path-style, WHEN_REQUIRED checksums: see /work/shared/TOOLCHAIN.md) come with it.
+// (path-style, WHEN_REQUIRED checksums: see ../shared/TOOLCHAIN.md) come with it.
 //
 // s3rver only knows the access key "S3RVER" and does not verify SigV4 signatures. So that any
 // SDK client works (whatever fake keys its environment holds), requests pass through a tiny

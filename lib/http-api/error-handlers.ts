@@ -16,6 +16,7 @@ import { InvalidCompanyCreatedError } from '../onboarding/company-created';
 import { OnboardingConfigError } from '../onboarding/config';
 import { QueueSendError } from '../onboarding/send-messages';
 import { IdempotencyConflictError } from '../operations/submit';
+import { clipMessage, issuePath } from '../validation/zod-issues';
 import { WebhookSecretError, WebhookVerificationError } from '../webhook/index';
 import { ApiError, fromKeepnetError, internalError, methodNotAllowed, toResponse } from './errors';
 import { fieldIssues, formatField } from './issues';
@@ -31,7 +32,9 @@ export function registerErrorHandlers(router: Router): void {
       return toResponse(new ApiError(400, 'MALFORMED_JSON', 'The request body is not valid JSON.'));
     }
     return toResponse(
-      invalidInput(issues.flatMap((issue) => fieldsOf(formatField(issue.path ?? []), issue.message))),
+      invalidInput(
+        issues.flatMap((issue) => fieldsOf(formatField(issue.path ?? []), clipMessage(issue.message))),
+      ),
     );
   });
 
@@ -161,7 +164,7 @@ function fieldsOf(field: string, message: string): { field: string; message: str
   if (!unknown?.[1]) return [{ field, message }];
   const keys = [...unknown[1].matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((match) => match[1] ?? '');
   if (keys.length === 0) return [{ field, message }];
-  return keys.map((key) => ({ field: `${field}.${key}`, message: 'unknown field (not allowed)' }));
+  return keys.map((key) => ({ field: issuePath([key], field), message: 'unknown field (not allowed)' }));
 }
 
 function invalidInput(issues: { field: string; message: string }[]): ApiError {

@@ -1,6 +1,6 @@
 // zod issue paths → the field names a caller sees: `body.companyResourceIds[3]`, `query.pageSize`.
 import type * as z from 'zod';
-import { issuePath } from '../validation/zod-issues';
+import { clipMessage, issuePath } from '../validation/zod-issues';
 
 export interface FieldIssue {
   field: string;
@@ -14,5 +14,8 @@ export function formatField(path: readonly unknown[]): string {
 
 /** Issues of a schema applied to one part of the request (`root`: body, query, path). */
 export function fieldIssues(issues: readonly z.core.$ZodIssue[], root: string): FieldIssue[] {
-  return issues.map((issue) => ({ field: formatField([root, ...issue.path]), message: issue.message }));
+  return issues.map((issue) => ({
+    field: formatField([root, ...issue.path]),
+    message: clipMessage(issue.message),
+  }));
 }

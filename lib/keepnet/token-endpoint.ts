@@ -6,6 +6,7 @@ import type { KeepnetEndpoint } from '../config/keepnet-endpoint';
 import type { KeepnetCredentials } from '../credentials/keepnet-secret';
 import { logger } from '../observability/powertools';
 import { headerValue, readTextUpTo, USER_AGENT, withoutSecrets } from './body';
+import { decodeContentEncoding, type KeepnetReply } from './content-encoding';
 import { camelCaseKeys, parseJsonBody } from './envelope';
 import { KeepnetAuthenticationError, type KeepnetError, KeepnetServerError } from './errors';
 import { isTransientNetworkError, networkFailure } from './network-errors';
@@ -61,10 +62,10 @@ export async function requestToken(
     client_secret: credentials.clientSecret,
     scope: 'api1',
   });
-  let reply: Dispatcher.ResponseData;
+  let reply: KeepnetReply;
   let text: string;
   try {
-    reply = await dispatcher.request({
+    const raw = await dispatcher.request({
       origin: endpoint.origin,
       path: endpoint.basePath + path,
       method: 'POST',
@@ -75,6 +76,7 @@ export async function requestToken(
       },
       body: form.toString(),
     });
+    reply = decodeContentEncoding(raw);
     // Whatever the server says may reach an error message: never with the client secret in it.
     text = withoutSecrets(await readTextUpTo(reply.body), [credentials.clientSecret]);
   } catch (error) {

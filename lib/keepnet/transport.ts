@@ -20,7 +20,7 @@
 // one after processing, so it would fail "ambiguously" for nothing. A fresh connection has no such race:
 // a reset on it is a real one. Creates are rare (a group named but missing), so the extra handshake is cheap.
 import { Readable } from 'node:stream';
-import { Client, type Dispatcher, interceptors, Pool } from 'undici';
+import { Client, type Dispatcher, Pool } from 'undici';
 import {
   type KeepnetEndpoint,
   parseKeepnetBaseUrl,
@@ -30,6 +30,7 @@ import type { CredentialsProvider } from '../credentials/provider';
 import { logger } from '../observability/powertools';
 import { headerValue, readTextUpTo, USER_AGENT, withoutSecrets } from './body';
 import { fileNameFromContentDisposition } from './content-disposition';
+import { decodeContentEncoding, type KeepnetReply } from './content-encoding';
 import { camelCaseKeys, parseJsonBody, readEnvelope, textExcerpt } from './envelope';
 import {
   isKeepnetError,
@@ -118,7 +119,7 @@ type AttemptOutcome<T> =
   | { kind: 'retry'; error: KeepnetError; retryAfterMs?: number | undefined }
   | { kind: 'refresh-token' };
 
-type ReadReply<T> = (reply: Dispatcher.ResponseData) => Promise<T>;
+type ReadReply<T> = (reply: KeepnetReply) => Promise<T>;
 
 export class KeepnetTransport {
   readonly stats: TransportStats = { requests: 0, retries: 0, tokenRequests: 0, authRefreshes: 0 };
@@ -325,9 +326,9 @@ export class KeepnetTransport {
     const signal = opts.signal ? AbortSignal.any([deadlineAbort.signal, opts.signal]) : deadlineAbort.signal;
     this.stats.requests += 1;
     try {
-      let reply: Dispatcher.ResponseData;
+      let reply: KeepnetReply;
       try {
-        reply = await dispatcher.request({
+        const raw = await dispatcher.request({
           origin: endpoint.origin,
           path: endpoint.basePath + request.path,
           method: request.method,
@@ -340,6 +341,7 @@ export class KeepnetTransport {
           body: request.body === undefined ? undefined : JSON.stringify(request.body),
           signal,
         });
+        reply = decodeContentEncoding(raw);
       } catch (error) {
         return this.failedExchange(error, request, deadlineAbort.signal, opts.signal);
       }
@@ -355,7 +357,7 @@ export class KeepnetTransport {
   }
 
   private async handleReply<T>(
-    reply: Dispatcher.ResponseData,
+    reply: KeepnetReply,
     bearer: Bearer,
     request: ApiRequest,
     read: ReadReply<T>,
@@ -518,7 +520,7 @@ export class KeepnetTransport {
       bodyTimeout: this.timeouts.bodyMs,
       keepAliveTimeout: this.timeouts.keepAliveMs,
       keepAliveMaxTimeout: this.timeouts.keepAliveMs,
-    }).compose(decodeContentEncoding());
+    });
     return this.dispatcher;
   }
 
@@ -528,7 +530,7 @@ export class KeepnetTransport {
       connect: { timeout: this.timeouts.connectMs },
       headersTimeout: this.timeouts.headersMs,
       bodyTimeout: this.timeouts.bodyMs,
-    }).compose(decodeContentEncoding());
+    });
   }
 
   // ---- token ----------------------------------------------------------------------------------------
@@ -583,13 +585,4 @@ export class KeepnetTransport {
       await this.runtime.sleep(decision.delayMs);
     }
   }
-}
-
-/**
- * undici's `request` hands bodies over as sent. We never ask for compression, but a server or proxy
- * that gzips regardless (seen behind CDNs) would otherwise give us bytes that are neither JSON nor the
- * export file. Error replies are decoded too: their text goes into error messages.
- */
-function decodeContentEncoding(): Dispatcher.DispatcherComposeInterceptor {
-  return interceptors.decompress({ skipErrorResponses: false });
 }

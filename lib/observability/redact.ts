@@ -4,8 +4,17 @@
 // Two rules: a value under a credential-bearing key is replaced whatever it is, and credential-shaped
 // text inside any string (a bearer token, a JWT, a SigV4 Authorization value, a form-encoded
 // client_secret) is cut out, so an error message quoting a header is cleaned too.
+// Logged text may come from anyone (an upstream error body, a record key in a rejected event), so a
+// string is cut to MAX_LOGGED_TEXT_CHARS before any pattern runs, and every pattern is linear: none can
+// start over from each of a hostile string's positions (160 KB of `eyJ-` once took 13 s).
 
 export const REDACTED = '[REDACTED]';
+
+/**
+ * Longest string a log line carries; the rest is replaced by a note of how much was cut. Far above any
+ * message, excerpt or stack trace we print, far below CloudWatch's 256 KB per event.
+ */
+export const MAX_LOGGED_TEXT_CHARS = 16 * 1024;
 
 /** Keys compared lower-cased with '-' and '_' removed, exactly: `secretId` or `tokenFormat` stay. */
 const CREDENTIAL_KEYS = new Set([
@@ -32,8 +41,6 @@ const CREDENTIAL_PATTERNS: [pattern: RegExp, replacement: string][] = [
   // Before the bearer rule, so a SigV4 value is named as what it is.
   [/AWS4-HMAC-SHA256\s+[^"\r\n]*/g, `AWS4-HMAC-SHA256 ${REDACTED}`],
   [/\bBearer\s+[\w.~+/=-]{8,}/g, '[REDACTED bearer token]'],
-  // Three base64url segments, the first one a JSON header ("eyJ" is base64 of '{"').
-  [/\beyJ[\w-]*\.[\w-]+\.[\w-]*/g, REDACTED],
   [/\b(client_secret|access_token|refresh_token)=[^&\s"]*/g, `$1=${REDACTED}`],
 ];
 
@@ -41,11 +48,26 @@ export function isCredentialKey(key: string): boolean {
   return CREDENTIAL_KEYS.has(key.toLowerCase().replace(/[-_]/g, ''));
 }
 
-/** Removes credential-shaped substrings from free text (messages, reasons, error text). */
+/**
+ * A JWT: three base64url segments, the first one a JSON header ("eyJ" is base64 of '{"'). The first segment's `[\w-]*` is always followed by an optional (not a required)
+ * `.segment.segment`, so a run that is no JWT still matches, whole, and the scan moves past it: the
+ * required form (`eyJ[\w-]*\.[\w-]+\.[\w-]*`) retried from every `eyJ` inside one long run, quadratic.
+ */
+const JWT_RUN = /\beyJ[\w-]*(?:\.[\w-]+\.[\w-]*)?/g;
+
+function redactJwt(text: string): string {
+  return text.replace(JWT_RUN, (run) => (run.includes('.') ? REDACTED : run));
+}
+
+/** Removes credential-shaped substrings from free text (messages, reasons, error text), cut to length. */
 export function redactText(text: string): string {
-  let result = text;
+  let result = text.slice(0, MAX_LOGGED_TEXT_CHARS);
   for (const [pattern, replacement] of CREDENTIAL_PATTERNS) result = result.replace(pattern, replacement);
-  return result;
+  // After the bearer rule, so "Bearer <JWT>" is named as a bearer token.
+  result = redactJwt(result);
+  return text.length > MAX_LOGGED_TEXT_CHARS
+    ? `${result}…[${text.length - MAX_LOGGED_TEXT_CHARS} more characters]`
+    : result;
 }
 
 /** A `JSON.stringify` replacer (Powertools Logger's `jsonReplacerFn`). */

@@ -13,17 +13,39 @@ export function issuePath(path: readonly unknown[], root?: string, empty = '(roo
   for (const segment of path) {
     const key = typeof segment === 'object' && segment !== null && 'key' in segment ? segment.key : segment;
     if (typeof key === 'number') out += `[${key}]`;
-    else out += out === '' ? String(key) : `.${String(key)}`;
+    else out += out === '' ? clip(String(key), MAX_KEY_CHARS) : `.${clip(String(key), MAX_KEY_CHARS)}`;
+    if (out.length > MAX_PATH_CHARS) return clip(out, MAX_PATH_CHARS);
   }
   return out === '' ? empty : out;
 }
 
-/** zod reports a bad record key as "Invalid key in record"; the rule it broke is in the nested issues. */
+/**
+ * Bounds on a reported path: its keys come from the input (a record's keys), and a 160 KB key must not
+ * become a 160 KB message (then a log line every pattern has to scan).
+ */
+export const MAX_KEY_CHARS = 64;
+export const MAX_PATH_CHARS = 256;
+export const MAX_MESSAGE_CHARS = 300;
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
+/** An issue's message cut to MAX_MESSAGE_CHARS (zod quotes unknown keys, which come from the input). */
+export function clipMessage(message: string): string {
+  return clip(message, MAX_MESSAGE_CHARS);
+}
+
+/**
+ * zod reports a bad record key as "Invalid key in record"; the rule it broke is in the nested issues.
+ * Cut to MAX_MESSAGE_CHARS: some messages quote the input ("Unrecognized key: <the key>").
+ */
 function describe(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_key' && issue.issues.length > 0) {
-    return `${issue.message}: ${issue.issues.map((inner) => inner.message).join(', ')}`;
-  }
-  return issue.message;
+  const text =
+    issue.code === 'invalid_key' && issue.issues.length > 0
+      ? `${issue.message}: ${issue.issues.map((inner) => inner.message).join(', ')}`
+      : issue.message;
+  return clipMessage(text);
 }
 
 export function formatIssues(error: z.ZodError, root?: string, max = 5): string {

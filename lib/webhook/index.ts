@@ -1,7 +1,13 @@
 // Verification of the signed company-created webhook: signature, freshness and replay, in that order.
+// A request is identified by (timestamp, SHA-256 of the raw body), never by the signature that matched:
+// during a rotation one request carries two valid signatures (`v1=<current>,v1=<previous>`), and a
+// replay with only the other one must still be the same request, for the replay cache and for the
+// event id that SQS deduplicates on.
+import { createHash } from 'node:crypto';
 import { InMemoryReplayCache, type ReplayCache } from './replay-cache';
 import {
   DEFAULT_TOLERANCE_SECONDS,
+  MAX_FUTURE_SKEW_SECONDS,
   type RawBody,
   SIGNATURE_HEADER,
   TIMESTAMP_HEADER,
@@ -17,13 +23,19 @@ export interface WebhookVerifierOptions {
   secrets: () => Promise<readonly string[]>;
   replayCache?: ReplayCache;
   toleranceSeconds?: number;
+  maxFutureSkewSeconds?: number;
   nowSeconds?: () => number;
 }
 
 export interface VerifiedWebhook {
-  /** Hex HMAC that matched: unique per (secret, timestamp, body), so a stable event id. */
-  signature: string;
   timestamp: number;
+  /** Hex SHA-256 of the raw body. */
+  bodySha256: string;
+  /**
+   * `webhook-<timestamp>-<body SHA-256>`: the same for every copy of one request, whichever signature
+   * it carries and whichever container takes it, so the FIFO deduplication ids derived from it match.
+   */
+  eventId: string;
 }
 
 export interface WebhookVerifier {
@@ -39,20 +51,23 @@ export function createWebhookVerifier(options: WebhookVerifierOptions): WebhookV
   const verify = async (headers: Headers, rawBody: RawBody): Promise<VerifiedWebhook> => {
     const nowSeconds = now();
     const timestamp = headers.get(TIMESTAMP_HEADER);
-    const signature = verifyWebhookSignature({
+    verifyWebhookSignature({
       timestamp,
       signature: headers.get(SIGNATURE_HEADER),
       rawBody,
       secrets: await options.secrets(),
       nowSeconds,
       toleranceSeconds: tolerance,
+      maxFutureSkewSeconds: options.maxFutureSkewSeconds ?? MAX_FUTURE_SKEW_SECONDS,
     });
     const ts = Number(timestamp);
+    const bodySha256 = createHash('sha256').update(rawBody).digest('hex');
+    const verified = { timestamp: ts, bodySha256, eventId: `webhook-${ts}-${bodySha256}` };
     // Remember it for as long as its timestamp would still be accepted.
-    if (!replayCache.claim(signature, ts + tolerance + 1, nowSeconds)) {
+    if (!replayCache.claim(verified.eventId, ts + tolerance + 1, nowSeconds)) {
       throw new WebhookVerificationError('replayed', 'This signed request was already received.');
     }
-    return { signature, timestamp: ts };
+    return verified;
   };
-  return { verify, release: (verified) => replayCache.release(verified.signature) };
+  return { verify, release: (verified) => replayCache.release(verified.eventId) };
 }

@@ -1,8 +1,9 @@
-// Remembers the signatures seen in the last few minutes so the same signed call is accepted once.
-// Per container only: a replay that lands on another Lambda container passes this check. Downstream
-// that is harmless, because the onboarding event id (hence the FIFO deduplication id) is derived from
-// the signature and SQS drops duplicates for 5 minutes, the same window the timestamp check allows.
-// A deployment that needs a hard guarantee adds a shared store (a DynamoDB conditional put with a TTL).
+// Remembers the requests (timestamp, body hash) seen in the last few minutes so that one signed call is
+// accepted once. Per container only: a copy that lands on another Lambda container passes this check.
+// Downstream that is harmless, because the onboarding event id (hence the FIFO deduplication id) is
+// derived from the same (timestamp, body hash) and SQS drops duplicates for 5 minutes, longer than any
+// copy can be accepted after the first (see ./signature). A deployment that needs a hard guarantee
+// adds a shared store (a DynamoDB conditional put with a TTL).
 
 export interface ReplayCache {
   /** Records `key` until `expiresAtSeconds`; false when it was already recorded and not yet expired. */

@@ -7,8 +7,16 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 export const TIMESTAMP_HEADER = 'x-keepnet-timestamp';
 export const SIGNATURE_HEADER = 'x-keepnet-signature';
 export const SIGNATURE_SCHEME = 'v1';
-/** How far a timestamp may lie from our clock, either way. Also the replay cache's horizon. */
-export const DEFAULT_TOLERANCE_SECONDS = 300;
+/** SQS FIFO drops a message whose deduplication id it has accepted in the last 5 minutes. */
+export const SQS_DEDUPLICATION_WINDOW_SECONDS = 300;
+/** How old a timestamp may be. Also the replay cache's horizon. */
+export const DEFAULT_TOLERANCE_SECONDS = 240;
+/** How far ahead of our clock a timestamp may be: a sender's clock that runs a little fast. */
+export const MAX_FUTURE_SKEW_SECONDS = 30;
+// Why these two: a request first accepted at t1 has a timestamp ts <= t1 + skew, and any copy of it is
+// refused after ts + tolerance, so every accepted copy is queued before t1 + skew + tolerance + 29 s (the
+// API's timeout) = t1 + 299 s, inside SQS's deduplication window of the first one, whichever container
+// took it. (±300 s let a copy through up to 600 s after the first when the sender's clock ran ahead.)
 
 export type WebhookRejection =
   | 'missing-timestamp'
@@ -64,15 +72,20 @@ export interface VerifyInput {
   /** Accepted secrets, current first. */
   secrets: readonly string[];
   nowSeconds: number;
+  /** How old a timestamp may be (default DEFAULT_TOLERANCE_SECONDS). */
   toleranceSeconds?: number;
+  /** How far ahead it may be (default MAX_FUTURE_SKEW_SECONDS). */
+  maxFutureSkewSeconds?: number;
 }
 
 /**
- * Checks timestamp freshness and the signature; returns the signature that matched (hex), which the
- * caller uses as the replay key and as the onboarding event id. Throws WebhookVerificationError.
+ * Checks timestamp freshness and the signature; returns the signature that matched (hex). Not a replay
+ * key: with two secrets during a rotation one request has two valid signatures (see ./index).
+ * Throws WebhookVerificationError.
  */
 export function verifyWebhookSignature(input: VerifyInput): string {
   const tolerance = input.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
+  const futureSkew = input.maxFutureSkewSeconds ?? MAX_FUTURE_SKEW_SECONDS;
   const timestamp = input.timestamp?.trim();
   if (!timestamp) {
     throw new WebhookVerificationError('missing-timestamp', 'The X-Keepnet-Timestamp header is missing.');
@@ -90,10 +103,10 @@ export function verifyWebhookSignature(input: VerifyInput): string {
       `X-Keepnet-Timestamp is more than ${tolerance} seconds old.`,
     );
   }
-  if (age < -tolerance) {
+  if (age < -futureSkew) {
     throw new WebhookVerificationError(
       'future-timestamp',
-      `X-Keepnet-Timestamp is more than ${tolerance} seconds in the future.`,
+      `X-Keepnet-Timestamp is more than ${futureSkew} seconds in the future.`,
     );
   }
   const header = input.signature?.trim();

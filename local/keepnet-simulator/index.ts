@@ -1,5 +1,5 @@
 // startKeepnetSimulator: the local stand-in for the Keepnet Labs API (see types.ts for the
-// interface and /work/shared/keepnet/README.md for what it plays). In-process, 127.0.0.1, port 0.
+// interface and ../shared/keepnet/README.md for what it plays). In-process, 127.0.0.1, port 0.
 import type { AddressInfo } from 'node:net';
 import { TokenAuthority } from './auth';
 import type { SimulatorCore } from './context';

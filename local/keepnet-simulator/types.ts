@@ -1,6 +1,6 @@
 // Public interface of the local Keepnet API simulator. Every other module of the project tests
 // against this, so it changes only additively. What the simulator plays, and which readings of the
-// vendor's contract it can switch between, is described in /work/shared/keepnet/README.md.
+// vendor's contract it can switch between, is described in ../shared/keepnet/README.md.
 
 /** A client credential as the token endpoint takes it. */
 export interface ClientCredentials {

@@ -18,6 +18,8 @@ export interface BootOptions {
 }
 
 const POLLER_STATE_BUCKET = 'keepnet-poller-state';
+/** The local onboarding bus (deployed: `<stackName>-onboarding`, the stack's own bus). */
+const LOCAL_EVENT_BUS_NAME = 'keepnet-onboarding';
 
 /** Visibility timeouts run 10× faster locally: a failed message comes back in 3 s, not 30 s (shorter would
  * redeliver messages a slow batch is still working on). */
@@ -38,13 +40,15 @@ export async function bootLocalSystem(options: BootOptions): Promise<LocalSystem
 
     // No target: the runner collects what the poller publishes and hands it to the router itself, so
     // the order of steps (and of the progress output) stays deterministic.
-    const eventBridge = await startEventBridge();
+    const eventBridge = await startEventBridge({ busName: LOCAL_EVENT_BUS_NAME });
     closers.push(() => eventBridge.close());
 
     const env: Record<string, string> = {
       ...stack.env,
       AWS_ENDPOINT_URL_SQS: sqs.url,
       AWS_ENDPOINT_URL_EVENTBRIDGE: eventBridge.url,
+      // The poller publishes to the onboarding bus, as deployed (the stand-in has no other).
+      EVENT_BUS_NAME: LOCAL_EVENT_BUS_NAME,
       ONBOARDING_QUEUE_URL: queueUrl,
       ONBOARDING_DLQ_URL: dlqUrl,
       // The local queue's redrive count, as infra wires the deployed one (dlqMaxReceiveCount).

@@ -31,7 +31,7 @@ describe('deployment configuration', () => {
       exportSchedule: { hour: 2, minute: 0 },
       pollerIntervalMinutes: 15,
       scheduleTimeZone: 'UTC',
-      eventBusName: 'default',
+      eventProducerRoleArns: [],
       eventSource: 'keepnet.automation',
       dlqMaxReceiveCount: 5,
       onboardingMaxConcurrency: 2,
@@ -96,6 +96,16 @@ describe('deployment configuration', () => {
     [{ keepnetSecret: 'has spaces' }, 'keepnetSecret: must be a Secrets Manager secret name or ARN'],
     [{ eventSource: 'aws.events' }, 'eventSource: must not start with "aws."'],
     [{ exportPrefix: '/exports' }, 'exportPrefix: must be one or more path segments ending in "/"'],
+    // The stack's own state lives under state/: exports there could overwrite or expire the watermark.
+    [{ exportPrefix: 'state/' }, 'exportPrefix: must not overlap "state/"'],
+    [{ exportPrefix: 'state/company-poller/' }, 'exportPrefix: must not overlap "state/"'],
+    [{ exportPrefix: 'state/exports/' }, 'exportPrefix: must not overlap "state/"'],
+    [{ eventBusName: 'default' }, 'eventBusName: must not be "default"'],
+    [
+      { eventProducerRoleArns: ['arn:aws:iam::123456789012:user/alice'] },
+      'eventProducerRoleArns.0: must be an IAM role ARN',
+    ],
+    [{ eventProducerRoleArns: '["*"]' }, 'eventProducerRoleArns.0: must be an IAM role ARN'],
     [{ pollerStartTime: 'yesterday' }, 'pollerStartTime: must be an ISO 8601 UTC date-time'],
     [{ pollerStartTime: '2026-01-01T00:00:00+03:00' }, 'pollerStartTime: must be an ISO 8601 UTC date-time'],
     [
@@ -113,6 +123,14 @@ describe('deployment configuration', () => {
     const message = problemsOf(raw);
     expect(message).toContain('Invalid CDK context');
     expect(message).toContain(`  - ${expected}`);
+  });
+
+  it('accepts export prefixes beside the state prefix, and producer roles with paths', () => {
+    for (const exportPrefix of ['exports/', 'statements/', 'reports/state/']) {
+      expect(parseDeploymentConfig({ exportPrefix }).exportPrefix).toBe(exportPrefix);
+    }
+    const role = 'arn:aws:iam::123456789012:role/integrations/crm-hubspot';
+    expect(parseDeploymentConfig({ eventProducerRoleArns: [role] }).eventProducerRoleArns).toEqual([role]);
   });
 
   it('lists every problem at once', () => {

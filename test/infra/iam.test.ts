@@ -95,12 +95,11 @@ describe('IAM policies', () => {
           condition: { StringLike: { 's3:prefix': ['state/operations/*'] } },
         },
         {
-          // The event source mapping's consume grant.
+          // The event source mapping's consume grant, without sqs:GetQueueUrl (nobody calls it).
           actions: [
             'sqs:ChangeMessageVisibility',
             'sqs:DeleteMessage',
             'sqs:GetQueueAttributes',
-            'sqs:GetQueueUrl',
             'sqs:ReceiveMessage',
           ],
           resources: ['OnboardingQueue.Arn'],
@@ -113,10 +112,15 @@ describe('IAM policies', () => {
           actions: ['s3:GetObject', 's3:PutObject'],
           resources: ['ExportStorageExports.Arn/state/company-poller/*'],
         },
-        { actions: ['s3:ListBucket'], resources: ['ExportStorageExports.Arn'] },
+        // Listing only its own prefix (S3 checks it, with the key as prefix, to answer 404 not 403).
+        {
+          actions: ['s3:ListBucket'],
+          resources: ['ExportStorageExports.Arn'],
+          condition: { StringLike: { 's3:prefix': ['state/company-poller/*'] } },
+        },
         {
           actions: ['events:PutEvents'],
-          resources: ['arn:aws:events:eu-west-1:123456789012:event-bus/default'],
+          resources: ['OnboardingBus.Arn'],
           condition: {
             StringEquals: { 'events:source': 'keepnet.automation', 'events:detail-type': 'CompanyCreated' },
           },
@@ -171,6 +175,64 @@ describe('IAM policies', () => {
         },
         { actions: ['sqs:SendMessage'], resources: ['FailedEvents.Arn'] },
       ],
+    });
+  });
+
+  it('admits only the named producers to the onboarding bus: poller, API, context roles; refuses the rest', () => {
+    const crm = 'arn:aws:iam::210987654321:role/integrations/crm-hubspot';
+    const withCrm = synthTemplate({ eventProducerRoleArns: JSON.stringify([crm]) });
+    const producers = ['ApiRole.Arn', 'CompanyPollerRole.Arn', crm].sort();
+    const BUS_ARN = 'arn:aws:events:eu-west-1:123456789012:event-bus/KeepnetAutomation-onboarding';
+    withCrm.resourceCountIs('AWS::Events::EventBusPolicy', 0); // the whole policy sits on the bus
+    const [bus, ...others] = Object.values(withCrm.findResources('AWS::Events::EventBus'));
+    expect(others).toHaveLength(0);
+    const { Policy: document } = bus!.Properties as { Policy: { Statement: Record<string, Json>[] } };
+    const policies = document.Statement.map((statement) => {
+      const principal = (statement.Principal as { AWS: Json }).AWS;
+      const condition = statement.Condition as Record<string, Record<string, Json>>;
+      return {
+        sid: statement.Sid,
+        effect: statement.Effect,
+        principals: asList(principal).map(render).sort(),
+        actions: asList(statement.Action),
+        resources: asList(statement.Resource).map(render),
+        condition: Object.fromEntries(
+          Object.entries(condition).map(([op, keys]) => [
+            op,
+            Object.fromEntries(
+              Object.entries(keys).map(([key, value]) => [
+                key,
+                Array.isArray(value) ? value.map(render).sort() : value,
+              ]),
+            ),
+          ]),
+        ),
+      };
+    });
+    expect(policies).toEqual([
+      {
+        sid: 'AdmitNamedProducers',
+        effect: 'Allow',
+        principals: producers,
+        actions: ['events:PutEvents'],
+        resources: [BUS_ARN],
+        condition: {
+          StringEquals: { 'events:source': 'keepnet.automation', 'events:detail-type': 'CompanyCreated' },
+        },
+      },
+      {
+        // Within the account an identity policy alone would do: everyone not named is denied outright.
+        sid: 'RefuseEveryoneElse',
+        effect: 'Deny',
+        principals: ['*'],
+        actions: ['events:PutEvents'],
+        resources: [BUS_ARN],
+        condition: { ArnNotEquals: { 'aws:PrincipalArn': producers } },
+      },
+    ]);
+    // The rule takes events from the producers' accounts only.
+    withCrm.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { account: ['123456789012', '210987654321'] },
     });
   });
 

@@ -129,7 +129,8 @@ describe('KeepnetAutomationStack', () => {
       });
       expect(envOf(template, 'onboarding-router').GROUP_RULES).toBe('[]');
       expect(envOf(template, 'company-poller')).toMatchObject({
-        EVENT_BUS_NAME: 'default',
+        // The stack's own onboarding bus, never the account's default one.
+        EVENT_BUS_NAME: { Ref: expect.stringMatching(/^OnboardingBus[0-9A-F]{8}$/) },
         POLLER_EVENT_SOURCE: 'keepnet.automation',
         POLLER_STATE_KEY: 'state/company-poller/watermark.json',
       });
@@ -330,10 +331,16 @@ describe('KeepnetAutomationStack', () => {
   });
 
   describe('events and schedules', () => {
-    it('routes CompanyCreated from the configured source and bus to the router, with retries and a DLQ', () => {
+    it('creates a dedicated onboarding bus, named after the stack unless eventBusName names it', () => {
+      template.resourceCountIs('AWS::Events::EventBus', 1);
+      template.hasResourceProperties('AWS::Events::EventBus', { Name: 'KeepnetAutomation-onboarding' });
+      custom.hasResourceProperties('AWS::Events::EventBus', { Name: 'msp-events' });
+    });
+
+    it('routes CompanyCreated from the configured source, account and bus to the router, with retries and a DLQ', () => {
       custom.hasResourceProperties('AWS::Events::Rule', {
-        EventBusName: 'msp-events',
-        EventPattern: { source: ['msp.crm'], 'detail-type': ['CompanyCreated'] },
+        EventBusName: { Ref: Match.stringLikeRegexp('^OnboardingBus') },
+        EventPattern: { source: ['msp.crm'], 'detail-type': ['CompanyCreated'], account: ['123456789012'] },
         Targets: [
           Match.objectLike({
             Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OnboardingRouterFunction'), 'Arn'] },
@@ -593,6 +600,7 @@ describe('KeepnetAutomationStack', () => {
         'WebhookSecretId',
         'OnboardingQueueUrl',
         'OnboardingDeadLetterQueueUrl',
+        'OnboardingEventBusName',
         'FailedEventsQueueUrl',
         'AlarmTopicArn',
       ]),

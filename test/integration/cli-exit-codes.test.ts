@@ -92,9 +92,9 @@ describe('parsers', () => {
       bucket: 'bucket',
       key: 'a/b.csv',
     });
-    expect(parseDestination('out/groups.csv', '/work')).toEqual({
+    expect(parseDestination('out/groups.csv', '/srv')).toEqual({
       kind: 'file',
-      path: '/work/out/groups.csv',
+      path: '/srv/out/groups.csv',
     });
     expect(() => parseDestination('s3://bucket', '/tmp')).toThrow('s3://bucket/key');
     expect(() => parseDestination('s3://bucket/', '/tmp')).toThrow(UsageError);

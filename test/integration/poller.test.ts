@@ -22,7 +22,8 @@ const FOUND = CUSTOM_METRICS['company-poller'].companiesFound;
 
 beforeAll(async () => {
   stack = await startLocalStack({ buckets: [BUCKET], simulator: { seed: { companies: 40 } } });
-  bus = await startEventBridge();
+  // Only the onboarding bus exists, as deployed: a poller publishing elsewhere would fail here.
+  bus = await startEventBridge({ busName: 'keepnet-onboarding' });
   Object.assign(process.env, stack.env, {
     AWS_ENDPOINT_URL_EVENTBRIDGE: bus.url,
     POLLER_STATE_BUCKET: BUCKET,
@@ -202,6 +203,35 @@ describe('local EventBridge', () => {
     } finally {
       await forwarding.close();
     }
+  });
+});
+
+describe('local EventBridge with one bus', () => {
+  it('refuses entries for any other bus, the default one included, as EventBridge refuses a missing bus', async () => {
+    const { EventBridgeClient, PutEventsCommand } = await import('@aws-sdk/client-eventbridge');
+    const client = new EventBridgeClient({ endpoint: bus.url });
+    const entry = {
+      Source: 'keepnet.automation',
+      DetailType: 'CompanyCreated',
+      Detail: '{"companyResourceId":"abc"}',
+    };
+    const before = bus.events().length;
+    const reply = await client.send(
+      new PutEventsCommand({
+        Entries: [
+          entry,
+          { ...entry, EventBusName: 'default' },
+          { ...entry, EventBusName: 'keepnet-onboarding' },
+        ],
+      }),
+    );
+    client.destroy();
+    expect(reply.Entries?.map((e) => e.ErrorCode ?? 'ok')).toEqual([
+      'ResourceNotFoundException',
+      'ResourceNotFoundException',
+      'ok',
+    ]);
+    expect(bus.events().length - before).toBe(1);
   });
 });
 

@@ -97,6 +97,11 @@ describe('POST /webhooks/company-created', () => {
       (b: string) => signWebhook(LOCAL_WEBHOOK_SECRET, b, now() + 360),
       'future-timestamp',
     ],
+    [
+      'a timestamp a minute ahead (at most 30 s of clock skew)',
+      (b: string) => signWebhook(LOCAL_WEBHOOK_SECRET, b, now() + 60),
+      'future-timestamp',
+    ],
   ])('refuses %s with 401 and queues nothing', async (_label, sign, reason) => {
     const body = JSON.stringify(detail());
     const sentBefore = sqs.sentCount();
@@ -118,6 +123,34 @@ describe('POST /webhooks/company-created', () => {
     expect(errorOf(replay).details.reason).toBe('replayed');
     // Another container has an empty replay cache: accepted, but the same event id → same dedup ids.
     expect((await post(app(), body, headers)).status).toBe(202);
+    expect(sqs.sentCount() - sentBefore).toBe(2);
+  });
+
+  it('takes a rotation replay carrying only the previous signature for the same request, in any container', async () => {
+    stack.secrets.setSecret('keepnet/webhook-rotation-replay', {
+      current: 'the-new-webhook-secret-value',
+      previous: LOCAL_WEBHOOK_SECRET,
+    });
+    const env = { ...process.env, WEBHOOK_SECRET_ID: 'keepnet/webhook-rotation-replay' };
+    const first = createApiApp(dependenciesFromEnv(env));
+    const second = createApiApp(dependenciesFromEnv(env)); // another container: its own replay cache
+    const body = JSON.stringify(detail());
+    const ts = now();
+    const both = signWebhook(['the-new-webhook-secret-value', LOCAL_WEBHOOK_SECRET], body, ts);
+    const previousOnly = signWebhook(LOCAL_WEBHOOK_SECRET, body, ts);
+    const sentBefore = sqs.sentCount();
+    const accepted = await post(first, body, both);
+    expect(accepted.status).toBe(202);
+    expect(sqs.sentCount() - sentBefore).toBe(2);
+    // Same container: the replay cache knows the request, whichever signature it now carries.
+    const replay = await post(first, body, previousOnly);
+    expect([replay.status, errorOf(replay).details.reason]).toEqual([401, 'replayed']);
+    // Another container accepts it, but its messages carry the same deduplication ids: the queue drops them.
+    const elsewhere = await post(second, body, previousOnly);
+    expect(elsewhere.status).toBe(202);
+    const ids = (result: ApiCallResult) =>
+      (result.body as { queued: { messageId: string }[] }).queued.map((q) => q.messageId);
+    expect(ids(elsewhere)).toEqual(ids(accepted));
     expect(sqs.sentCount() - sentBefore).toBe(2);
   });
 

@@ -2,8 +2,11 @@
 import {
   computeSignature,
   createWebhookVerifier,
+  DEFAULT_TOLERANCE_SECONDS,
   InMemoryReplayCache,
+  MAX_FUTURE_SKEW_SECONDS,
   parseWebhookSecret,
+  SQS_DEDUPLICATION_WINDOW_SECONDS,
   signWebhook,
   verifyWebhookSignature,
   WebhookSecretError,
@@ -68,12 +71,21 @@ describe('signature scheme', () => {
     expect(reasonOf(() => verify(upper))).toBeUndefined();
   });
 
-  it('accepts a timestamp exactly 300 s old or ahead, and refuses 301 s', () => {
+  it('accepts a timestamp up to 240 s old or 30 s ahead, and refuses one second more either way', () => {
     const headers = signWebhook(SECRET, BODY, TS);
-    expect(reasonOf(() => verify(headers, TS + 300))).toBeUndefined();
-    expect(reasonOf(() => verify(headers, TS - 300))).toBeUndefined();
-    expect(reasonOf(() => verify(headers, TS + 301))).toBe('stale-timestamp');
-    expect(reasonOf(() => verify(headers, TS - 301))).toBe('future-timestamp');
+    expect(reasonOf(() => verify(headers, TS + 240))).toBeUndefined();
+    expect(reasonOf(() => verify(headers, TS - 30))).toBeUndefined();
+    expect(reasonOf(() => verify(headers, TS + 241))).toBe('stale-timestamp');
+    expect(reasonOf(() => verify(headers, TS - 31))).toBe('future-timestamp');
+    // The old ±300 s window let a sender running 5 minutes fast be accepted.
+    expect(reasonOf(() => verify(headers, TS - 300))).toBe('future-timestamp');
+  });
+
+  it('keeps every accepted copy of a request inside SQS deduplication of the first (API timeout 29 s)', () => {
+    // First accepted at t1 >= ts - skew; a copy is accepted until ts + tolerance, queued within 29 s.
+    expect(MAX_FUTURE_SKEW_SECONDS + DEFAULT_TOLERANCE_SECONDS + 29).toBeLessThan(
+      SQS_DEDUPLICATION_WINDOW_SECONDS,
+    );
   });
 
   it('refuses a changed byte, another secret, and malformed headers, each with its own reason', () => {
@@ -127,6 +139,31 @@ describe('verifier (signature + replay)', () => {
     await expect(verifier.verify(headers, BODY)).rejects.toMatchObject({ reason: 'replayed' });
     verifier.release(first);
     await expect(verifier.verify(headers, BODY)).resolves.toEqual(first);
+  });
+
+  it('takes a rotation replay with only the previous signature for the same request (replay key and event id)', async () => {
+    const NEW = 'whsec-new-0123456789abcdef';
+    const secrets = async () => [NEW, SECRET];
+    const both = headersOf(signWebhook([NEW, SECRET], BODY, TS));
+    const previousOnly = headersOf(signWebhook(SECRET, BODY, TS));
+    const currentOnly = headersOf(signWebhook(NEW, BODY, TS));
+    const container = createWebhookVerifier({ secrets, nowSeconds: () => TS });
+    const first = await container.verify(both, BODY);
+    await expect(container.verify(previousOnly, BODY)).rejects.toMatchObject({ reason: 'replayed' });
+    await expect(container.verify(currentOnly, BODY)).rejects.toMatchObject({ reason: 'replayed' });
+    // Another container (empty cache) accepts the copy, with the same event id: SQS deduplicates it.
+    const other = createWebhookVerifier({ secrets, nowSeconds: () => TS + 10 });
+    expect(await other.verify(previousOnly, BODY)).toEqual(first);
+    expect(first.eventId).toBe(`webhook-${TS}-${first.bodySha256}`);
+    expect(first.bodySha256).toMatch(/^[0-9a-f]{64}$/);
+    // Another body or another timestamp is another request.
+    const body2 = `${BODY} `;
+    expect((await container.verify(headersOf(signWebhook(SECRET, body2, TS)), body2)).eventId).not.toBe(
+      first.eventId,
+    );
+    expect((await container.verify(headersOf(signWebhook(SECRET, BODY, TS + 1)), BODY)).eventId).not.toBe(
+      first.eventId,
+    );
   });
 
   it('forgets signatures once their timestamp could no longer pass', () => {

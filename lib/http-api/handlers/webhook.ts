@@ -1,7 +1,7 @@
 // POST /webhooks/company-created: verify the signature over the exact bytes received, then (and only
 // then) parse the body, then hand the company to the onboarding queue. The event id is derived from
-// the signature, so a replay that slips past this container's replay cache is dropped by SQS FIFO
-// deduplication downstream.
+// (timestamp, body hash), so a replay that slips past this container's replay cache, with the same or
+// another valid signature, is dropped by SQS FIFO deduplication downstream.
 import { parseCompanyCreatedDetail } from '../../onboarding/company-created';
 import { parseJsonBody } from '../body-guard';
 import type { ApiDependencies } from '../dependencies';
@@ -16,7 +16,7 @@ export async function companyCreatedWebhook(deps: ApiDependencies, scope: Reques
   // Only now are the bytes read as JSON, then as a CompanyCreated detail (400 naming the field).
   const detail = parseCompanyCreatedDetail(parseJsonBody(decodeUtf8(rawBody)));
   try {
-    const routed = await deps.routeCompanyCreated(detail, { eventId: `webhook-${verified.signature}` });
+    const routed = await deps.routeCompanyCreated(detail, { eventId: verified.eventId });
     return {
       status: 202,
       body: {
