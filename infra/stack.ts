@@ -331,9 +331,9 @@ export class KeepnetAutomationStack extends Stack {
       }),
     );
     acknowledgeObjectPrefix(poller, bucket, POLLER_STATE_PREFIX, 'watermark object it reads and writes');
-    // Without ListBucket, S3 answers GetObject on a missing key with 403 instead of 404, and the
-    // poller could not tell "no watermark yet" from "no access". S3 evaluates that check with the key
-    // as s3:prefix, so the grant is limited to the poller's own prefix.
+    // The poller tells "no watermark yet" from "no access" by listing the watermark's exact key
+    // (lib/storage/key-exists.ts), which ListBucket limited to its own prefix allows; it never has to
+    // guess from the 403 S3 may give a GET of a missing key.
     poller.role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['s3:ListBucket'],

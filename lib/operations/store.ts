@@ -23,6 +23,7 @@ import {
 import * as z from 'zod';
 import type { ResourceId } from '../keepnet/types';
 import type { AppliedWrite, RepairLog } from '../membership/apply';
+import { keyExists } from '../storage/key-exists';
 import { formatIssues } from '../validation/zod-issues';
 import { type OperationRecord, OperationRecordSchema } from './operation';
 
@@ -153,16 +154,9 @@ export class OperationStore {
     return `${this.location.prefix}journal/date=${at.toISOString().slice(0, 10)}/`;
   }
 
-  /**
-   * The object at `key`, or undefined when there is none. Listed first: under a least-privilege role
-   * (ListBucket only with an `s3:prefix` condition) S3 answers a GET of a missing key with 403, which
-   * must not be mistaken for "no record"; a listing by that exact prefix is allowed and tells.
-   */
+  /** The object at `key`, or undefined when there is none (told by listing it: lib/storage/key-exists). */
   private async getJson(key: string): Promise<unknown> {
-    const listed = await this.s3.send(
-      new ListObjectsV2Command({ Bucket: this.location.bucket, Prefix: key, MaxKeys: 1 }),
-    );
-    if (!(listed.Contents ?? []).some((object) => object.Key === key)) return undefined;
+    if (!(await keyExists(this.s3, this.location.bucket, key))) return undefined;
     return this.readJson(key);
   }
 

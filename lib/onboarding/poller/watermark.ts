@@ -6,6 +6,7 @@
 // schedule (one invocation at a time; the stack sets reserved concurrency 1).
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import * as z from 'zod';
+import { keyExists } from '../../storage/key-exists';
 import { formatIssues } from '../../validation/zod-issues';
 
 export const WatermarkSchema = z.object({
@@ -40,6 +41,8 @@ export async function readWatermark(
   s3: S3Client,
   at: WatermarkLocation,
 ): Promise<StoredWatermark | undefined> {
+  // Listed first: under the poller's prefix-limited ListBucket a GET of a missing key may be a 403.
+  if (!(await keyExists(s3, at.bucket, at.key))) return undefined;
   let text: string;
   let etag: string | undefined;
   try {
