@@ -11,6 +11,8 @@
 // one native call per quote. Almost every byte of a CSV is a space or above '"' (0x22), so the common
 // path is two comparisons.
 
+import { ExportContentError } from './errors';
+
 const QUOTE = 0x22;
 const CR = 0x0d;
 const LF = 0x0a;
@@ -65,8 +67,23 @@ export class CsvRecordCounter {
     this.recordHasContent = recordHasContent;
   }
 
-  /** The input is complete: the last record need not end with a line break. */
+  /**
+   * The input is complete. It must not end inside a quoted field; and once records end with line
+   * breaks (the header did), the last one must too: a record without one was cut short, even when the
+   * cut fell between two fields (RFC 4180 allows the last break to be missing; Keepnet's writer, like
+   * csv-stringify, never leaves it out).
+   */
   end(): void {
+    if (this.inQuotes) {
+      throw new ExportContentError(
+        `CSV incomplete: the body ends inside a quoted field (record ${this.records + 1}); it was cut short`,
+      );
+    }
+    if (this.recordHasContent && this.records > 0) {
+      throw new ExportContentError(
+        `CSV incomplete: record ${this.records + 1} has no line break at the end of the body; it was cut short`,
+      );
+    }
     if (this.recordHasContent) this.records++;
     this.recordHasContent = false;
     this.pendingCrLf = false;
