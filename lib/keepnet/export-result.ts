@@ -102,7 +102,10 @@ async function fromWholeDocument(
   const text = bytes.toString('utf8');
   if (text.trim() === '') throw fail('expected an export file, got an empty body');
   const parsed = parseJsonBody(text);
-  if (parsed === undefined) throw fail(`expected an export file, got unreadable JSON: ${textExcerpt(text)}`);
+  if (parsed === undefined)
+    throw fail(
+      `expected an export file, got JSON that does not parse (incomplete: cut short?): ${textExcerpt(text)}`,
+    );
   const result = findExportResult(camelCaseKeys(parsed));
   if (result === undefined) {
     await checkEnvelope(text); // a failure envelope throws its own typed error here
