@@ -61,6 +61,8 @@ export interface ExportResult {
   checksumAlgorithm: 'SHA-256';
   /** S3's own CRC32 (base64) when it returned one (real S3 does; s3rver does not). */
   s3Checksum?: string;
+  /** The object's ETag as S3 returned it: tells this write's object from a later overwrite. */
+  etag?: string;
   /** Data rows: CSV records after the header; xlsx worksheet rows after each sheet's header row. */
   rows?: number;
   /** The Keepnet request the file came from, e.g. `POST /api/company-groups/search/export`. */
@@ -172,6 +174,7 @@ export async function exportTarget(
     sourceRequest,
   };
   if (uploaded.s3Checksum !== undefined) result.s3Checksum = uploaded.s3Checksum;
+  if (uploaded.etag !== undefined) result.etag = uploaded.etag;
   result.rows = rows();
   return result;
 }
