@@ -24,6 +24,18 @@ export interface DecodedExportFile {
   body: Readable;
   /** `fileName` of the result when it came within the bound read before streaming. */
   fileName: string | null;
+  /** The file's own type, from its name's extension (the reply's JSON type is not the file's). */
+  contentType: string;
+}
+
+const FILE_TYPES: Record<string, string> = {
+  csv: 'text/csv; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
+
+function fileType(fileName: string | null): string {
+  const extension = fileName?.split('.').pop()?.toLowerCase() ?? '';
+  return FILE_TYPES[extension] ?? 'application/octet-stream';
 }
 
 /** The parts of ExportServiceResult we read (camelCase after normalisation). */
@@ -84,14 +96,15 @@ export async function readExportJsonReply(
     { objectMode: false },
   );
   decoded.once('close', () => body.destroy());
-  return { body: decoded, fileName: stringField(prefix, 'fileName') };
+  const fileName = stringField(prefix, 'fileName');
+  return { body: decoded, fileName, contentType: fileType(fileName) };
 }
 
 async function fromWholeDocument(
   bytes: Buffer,
   source: ExportReplySource,
   checkEnvelope: (text: string) => Promise<unknown>,
-): Promise<{ body: Readable; fileName: string | null }> {
+): Promise<DecodedExportFile> {
   const where = `${source.method} ${source.path}`;
   const fail = (message: string) =>
     new KeepnetServerError(`${where}: ${message}`, {
@@ -120,7 +133,7 @@ async function fromWholeDocument(
   }
   const file = decodeBase64(result.byteArray, where);
   if (file.length === 0) throw fail('ExportServiceResult.byteArray decodes to an empty file');
-  return { body: Readable.from([file]), fileName };
+  return { body: Readable.from([file]), fileName, contentType: fileType(fileName) };
 }
 
 /** The ExportServiceResult itself, or the one in an envelope's `data`. */

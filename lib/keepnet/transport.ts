@@ -193,12 +193,8 @@ export class KeepnetTransport {
         const decoded = await readExportJsonReply(reply.body, source, (text) =>
           this.dataOf(request, reply.statusCode, contentType, text),
         );
-        return {
-          body: decoded.body,
-          contentType,
-          fileName: decoded.fileName ?? fileName,
-          contentLength: null,
-        };
+        // The JSON's Content-Type says nothing about the file inside it.
+        return { ...decoded, fileName: decoded.fileName ?? fileName, contentLength: null };
       }
       return { body, contentType, fileName, contentLength };
     });

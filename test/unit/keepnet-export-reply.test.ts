@@ -41,6 +41,7 @@ describe('readExportJsonReply (ExportServiceResult)', () => {
     const bare = JSON.stringify({ status: 'Success', fileName: 'g.csv', filePath: null, byteArray: b64 });
     const read = await readExportJsonReply(bytes(bare), source, noFailure);
     expect(read.fileName).toBe('g.csv');
+    expect(read.contentType).toBe('text/csv; charset=utf-8'); // the file's type, not the reply's JSON
     await expect(readAll(read.body)).resolves.toBe(file);
     const wrapped = JSON.stringify({ Data: { ByteArray: b64 }, Status: 'SUCCESS' });
     await expect(readAll((await readExportJsonReply(bytes(wrapped), source, noFailure)).body)).resolves.toBe(
