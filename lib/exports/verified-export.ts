@@ -9,6 +9,7 @@ import { countExportRecords, verifyRecordCount } from './record-count';
 import type { ExportTarget } from './run-export-job';
 import { XlsxRowCounter } from './xlsx-row-counter';
 
+/** An export under way: its download, and the meter its body must flow through. */
 export interface VerifiedExport {
   download: ExportDownload;
   /** Pipe `download.body` through it; it ends only if every check passed. */
@@ -17,6 +18,10 @@ export interface VerifiedExport {
   rows(): number;
 }
 
+/**
+ * Counts the target's records (same search), requests its export, and returns the download with a
+ * ByteMeter that checks bytes, structure and count; `label` names the export in errors and logs.
+ */
 export async function openVerifiedExport(
   client: KeepnetApi,
   target: ExportTarget,

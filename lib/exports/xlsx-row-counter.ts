@@ -36,6 +36,7 @@ interface SheetState {
   done: Promise<void>;
 }
 
+/** The xlsx checker: a ChunkObserver for ByteMeter; `end()` rejects unless the file is whole. */
 export class XlsxRowCounter {
   private offset = 0;
   /** Bytes of the previous chunk a header may have started in (a cut signature or header). */

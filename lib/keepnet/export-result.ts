@@ -20,6 +20,7 @@ export interface ExportReplySource {
   httpStatus: number;
 }
 
+/** The file a JSON export reply carried. */
 export interface DecodedExportFile {
   body: Readable;
   /** `fileName` of the result when it came within the bound read before streaming. */
