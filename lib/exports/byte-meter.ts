@@ -5,16 +5,24 @@
 //
 // When the sender announced a length (Content-Length), a body that ends short is an error raised before
 // the stream ends, and one that runs long is an error as soon as it passes the length, so the consumer
-// (the S3 upload) never completes with either.
+// (the S3 upload) never completes with either. Content checks (records whole, record count as expected)
+// fail the stream the same way, before it ends.
 import { createHash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { ExportTruncatedError } from './errors';
 
-/** Something else to compute over the same bytes (the CSV record counter). */
+/**
+ * Something else to compute over the same bytes (the CSV record counter, the xlsx checker). `update`
+ * returns a promise when the observer needs the stream to wait (backpressure); `end` throws (or rejects)
+ * when the content is not whole, which fails the stream before it ends.
+ */
 export interface ChunkObserver {
-  update(chunk: Uint8Array): void;
-  end(): void;
+  update(chunk: Uint8Array): Promise<void> | undefined | void;
+  end(): Promise<void> | void;
 }
+
+/** Runs once every byte is in and the observer agrees, before the stream ends; rejects to fail it. */
+export type FinalCheck = () => Promise<void>;
 
 export class ByteMeter extends Transform {
   bytes = 0;
@@ -24,6 +32,7 @@ export class ByteMeter extends Transform {
   constructor(
     private readonly expectedBytes: number | null = null,
     private readonly observer: ChunkObserver | null = null,
+    private readonly finalCheck: FinalCheck | null = null,
   ) {
     super();
   }
@@ -35,8 +44,9 @@ export class ByteMeter extends Transform {
       return;
     }
     this.hash.update(chunk);
-    this.observer?.update(chunk);
-    callback(null, chunk);
+    const waiting = this.observer?.update(chunk);
+    if (waiting) waiting.then(() => callback(null, chunk), callback);
+    else callback(null, chunk);
   }
 
   override _flush(callback: TransformCallback): void {
@@ -44,9 +54,15 @@ export class ByteMeter extends Transform {
       callback(new ExportTruncatedError(this.expectedBytes, this.bytes));
       return;
     }
-    this.observer?.end();
-    this.digest = this.hash.digest('hex');
-    callback();
+    const observer = this.observer;
+    const check = this.finalCheck;
+    Promise.resolve()
+      .then(() => observer?.end())
+      .then(() => check?.())
+      .then(() => {
+        this.digest = this.hash.digest('hex');
+        callback();
+      }, callback);
   }
 
   /** Lower-case hex SHA-256 of every byte; available once the stream has ended cleanly. */

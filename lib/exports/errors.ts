@@ -63,3 +63,15 @@ export class ExportInterruptedError extends Error {
     this.receivedBytes = receivedBytes;
   }
 }
+
+/**
+ * The export's content is not whole, though its framing was: a CSV that ends inside a quoted field or
+ * a record, an xlsx without its end-of-central-directory record, or fewer (more) records than the same
+ * search counts. The upload is aborted: no object is written.
+ */
+export class ExportContentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ExportContentError';
+  }
+}

@@ -2,6 +2,7 @@
 // companies that joined or left each group (members of a created group joined it; members of a deleted
 // group left it). Pure and deterministic: the output is sorted, so the same snapshots give the same bytes.
 import { stringify } from 'csv-stringify/sync';
+import { neutraliseRecord } from './csv-cells';
 
 export interface SnapshotMember {
   companyResourceId: string;
@@ -90,7 +91,11 @@ export const DIFF_CSV_COLUMNS = [
   'previousGroupName',
 ] as const;
 
-/** One row per change: `group-created|group-deleted|group-renamed|joined|left`, then the ids and names. */
+/**
+ * One row per change: `group-created|group-deleted|group-renamed|joined|left`, then the ids and names.
+ * A further column (e.g. who made the change) is one more entry in DIFF_CSV_COLUMNS and in both row
+ * builders below.
+ */
 export function diffToCsv(diff: MembershipDiff): string {
   const rows: Array<Record<(typeof DIFF_CSV_COLUMNS)[number], string>> = [];
   const group = (change: string, g: GroupRef, previousName = '') =>
@@ -116,7 +121,12 @@ export function diffToCsv(diff: MembershipDiff): string {
   for (const g of diff.groupsRenamed) group('group-renamed', g, g.previousName);
   for (const m of diff.joined) member('joined', m);
   for (const m of diff.left) member('left', m);
-  return stringify(rows, { header: true, columns: [...DIFF_CSV_COLUMNS], record_delimiter: 'windows' });
+  // Names come from webhook senders and API callers: no cell may start a spreadsheet formula.
+  return stringify(rows.map(neutraliseRecord), {
+    header: true,
+    columns: [...DIFF_CSV_COLUMNS],
+    record_delimiter: 'windows',
+  });
 }
 
 function membersOnlyIn(

@@ -30,6 +30,7 @@ export interface SnapshotWritten {
   /** Groups (lines) written. */
   rows: number;
   s3Checksum?: string;
+  etag?: string;
   membership: Membership;
 }
 
@@ -92,6 +93,7 @@ export async function writeMembershipSnapshot(ctx: ExportContext): Promise<Snaps
     membership,
   };
   if (uploaded.s3Checksum !== undefined) written.s3Checksum = uploaded.s3Checksum;
+  if (uploaded.etag !== undefined) written.etag = uploaded.etag;
   return written;
 }
 

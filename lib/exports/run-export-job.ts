@@ -1,15 +1,17 @@
 // One export job → one S3 object: ask Keepnet for the file, stream it through a byte meter (SHA-256,
-// length check and, for CSV, record count, in one stage) straight into a multipart upload. Nothing is buffered
-// whole; any failure (API error, truncated body, reset, deadline) aborts the upload and is rethrown.
+// length check, and the content check: CSV records whole and counted, or the xlsx's ZIP structure and
+// worksheet rows, in one stage) straight into a multipart upload. Before the stream may end, the count
+// is compared with the same search's totalNumberOfRecords (record-count.ts). Nothing is buffered whole;
+// any failure (API error, truncated or incomplete body, reset, deadline) aborts the upload and is
+// rethrown. Keepnet's bytes are stored as they came (byte for byte; a byteArray reply decoded).
 import { createHash } from 'node:crypto';
 import { pipeline, type Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { KeepnetError } from '../keepnet/errors';
-import type { CallOptions, ExportDownload, KeepnetApi, SearchOptions } from '../keepnet/types';
-import { ByteMeter } from './byte-meter';
-import { CsvRecordCounter } from './csv-record-counter';
+import type { CallOptions, KeepnetApi, SearchOptions } from '../keepnet/types';
 import {
   ExportConfigurationError,
+  ExportContentError,
   ExportDeadlineError,
   ExportInterruptedError,
   ExportTruncatedError,
@@ -17,6 +19,7 @@ import {
 import { type ExportFormat, type ExportJob, jobName, type SingleExportJob } from './job';
 import { type FileExtension, fileName, objectKey, onDemandStamp, utcTimestamp } from './keys';
 import { streamToS3 } from './s3-upload';
+import { openVerifiedExport } from './verified-export';
 
 export const CONTENT_TYPES: Record<ExportFormat, string> = {
   CSV: 'text/csv; charset=utf-8',
@@ -58,7 +61,9 @@ export interface ExportResult {
   checksumAlgorithm: 'SHA-256';
   /** S3's own CRC32 (base64) when it returned one (real S3 does; s3rver does not). */
   s3Checksum?: string;
-  /** CSV only: data rows (records after the header). */
+  /** The object's ETag as S3 returned it: tells this write's object from a later overwrite. */
+  etag?: string;
+  /** Data rows: CSV records after the header; xlsx worksheet rows after each sheet's header row. */
   rows?: number;
   /** The Keepnet request the file came from, e.g. `POST /api/company-groups/search/export`. */
   sourceRequest: string;
@@ -122,15 +127,13 @@ export async function exportTarget(
     target.groupId === null
       ? 'POST /api/company-groups/search/export'
       : `POST /api/company-groups/${target.groupId}/companies/search/export`;
-  const download = await requestExport(ctx.client, target, callOptionsOf(ctx));
-  const counter = target.format === 'CSV' ? new CsvRecordCounter() : null;
-  const meter = new ByteMeter(download.contentLength, counter);
+  const label = `export ${target.name} → s3://${ctx.bucket}/${key}`;
+  const { download, meter, rows } = await openVerifiedExport(ctx.client, target, callOptionsOf(ctx), label);
   // pipeline() destroys both sides when one fails, so an error anywhere surfaces in the upload's reader.
   // Its callback has nothing to do: the upload reports the failure (see s3-upload.ts).
   const body: Readable = pipeline(download.body, meter, () => undefined);
 
   const contentType = CONTENT_TYPES[target.format];
-  const label = `export ${target.name} → s3://${ctx.bucket}/${key}`;
   const uploaded = await streamToS3({
     s3: ctx.s3,
     bucket: ctx.bucket,
@@ -171,7 +174,8 @@ export async function exportTarget(
     sourceRequest,
   };
   if (uploaded.s3Checksum !== undefined) result.s3Checksum = uploaded.s3Checksum;
-  if (counter !== null) result.rows = counter.dataRows;
+  if (uploaded.etag !== undefined) result.etag = uploaded.etag;
+  result.rows = rows();
   return result;
 }
 
@@ -195,17 +199,11 @@ function explainFailure(
   const explained =
     error instanceof KeepnetError ||
     error instanceof ExportTruncatedError ||
+    error instanceof ExportContentError ||
     error instanceof ExportDeadlineError ||
     (at.signal?.aborted === true && error === at.signal.reason);
   if (explained || at.source.errored !== error) return error;
   return new ExportInterruptedError(at.label, at.receivedBytes, error);
-}
-
-function requestExport(client: KeepnetApi, target: ExportTarget, opts: CallOptions): Promise<ExportDownload> {
-  const input = { exportType: target.format, search: target.search, reportAllPages: true };
-  return target.groupId === null
-    ? client.exportGroups(input, opts)
-    : client.exportGroupMembers(target.groupId, input, opts);
 }
 
 /**

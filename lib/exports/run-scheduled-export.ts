@@ -125,9 +125,20 @@ export async function runScheduledExport(
     failures: failures.map(toManifestFailure),
     membershipDiff,
   };
-  const manifestKey = await writeManifest(ctx, manifest);
+  const written = await writeManifest(ctx, manifest);
+  const manifestKey = written.key;
+  // The check before writing may have found objects overwritten since (a concurrent same-stamp run).
+  for (const failure of written.manifest.failures.slice(manifest.failures.length)) {
+    record(failure.job, Object.assign(new Error(failure.error.message), { name: failure.error.name }));
+  }
   if (failures.length > 0) throw new ExportRunError(failures, manifestKey);
-  return { scheduledTime: manifest.scheduledTime, bucket: ctx.bucket, manifestKey, objects, membershipDiff };
+  return {
+    scheduledTime: manifest.scheduledTime,
+    bucket: ctx.bucket,
+    manifestKey,
+    objects: written.manifest.objects,
+    membershipDiff,
+  };
 }
 
 /** `all-group-members` becomes one target per group (named `<job>-<groupId>`); other jobs are one target. */
@@ -164,6 +175,7 @@ async function writeSnapshotAndDiff(
       checksumAlgorithm: 'SHA-256',
       rows: snapshot.rows,
       ...(snapshot.s3Checksum === undefined ? {} : { s3Checksum: snapshot.s3Checksum }),
+      ...(snapshot.etag === undefined ? {} : { etag: snapshot.etag }),
     },
   ];
   if (previousKey === null) {
@@ -240,6 +252,7 @@ async function writeDiff(
       checksum: put.sha256,
       checksumAlgorithm: 'SHA-256',
       ...(put.s3Checksum === undefined ? {} : { s3Checksum: put.s3Checksum }),
+      ...(put.etag === undefined ? {} : { etag: put.etag }),
       ...(file.rows === undefined ? {} : { rows: file.rows }),
     });
   }

@@ -136,21 +136,31 @@ export async function streamToS3(input: StreamToS3Input): Promise<StreamToS3Resu
 export interface PutSmallObjectInput extends S3ObjectTarget {
   body: string;
   signal?: AbortSignal | undefined;
+  /** Conditional write: only over this ETag (S3 answers 412 otherwise). */
+  ifMatch?: string;
+  /** `*`: only when no object exists at the key yet. */
+  ifNoneMatch?: '*';
 }
 
 /** A single PutObject for what is small and already in memory (diffs, the manifest). Atomic by nature. */
 export async function putSmallObject(
   input: PutSmallObjectInput,
-): Promise<{ bytes: number; sha256: string; s3Checksum: string | undefined }> {
+): Promise<{ bytes: number; sha256: string; s3Checksum: string | undefined; etag: string | undefined }> {
   const body = Buffer.from(input.body, 'utf8');
   const output = await input.s3.send(
-    new PutObjectCommand({ ...objectParams(input), Body: body }),
+    new PutObjectCommand({
+      ...objectParams(input),
+      Body: body,
+      ...(input.ifMatch === undefined ? {} : { IfMatch: input.ifMatch }),
+      ...(input.ifNoneMatch === undefined ? {} : { IfNoneMatch: input.ifNoneMatch }),
+    }),
     input.signal === undefined ? {} : { abortSignal: input.signal },
   );
   return {
     bytes: body.length,
     sha256: createHash('sha256').update(body).digest('hex'),
     s3Checksum: output.ChecksumCRC32,
+    etag: output.ETag,
   };
 }
 

@@ -2,47 +2,26 @@
 // as "the file itself", and failures as a JSON envelope; but a server may send that envelope with a
 // 200 and a file-ish Content-Type (application/octet-stream, text/plain, none at all), or an HTML page
 // (a login or proxy page). Neither may be stored as the export. Exports are CSV (a header row) or xlsx
-// (a ZIP: "PK"), never JSON, so a body whose first byte is `{` is read (up to a bound) and checked;
+// (a ZIP: "PK"), never JSON, so a body whose first byte is `{` is read as JSON (./export-result);
 // anything else streams on untouched: only the first chunk is looked at, and pushed back.
 import type { Readable } from 'node:stream';
-import { ERROR_BODY_LIMIT_BYTES } from './body';
 
-export type ExportBodyStart =
-  /** A file: `body` is the reply body, with nothing consumed. */
-  | { kind: 'file' }
-  /** A small JSON document (the whole body): check it as an envelope. */
-  | { kind: 'json'; text: string };
+/**
+ * How an export body starts: `empty` (no byte at all), `json` (its first bytes are `{`) or `file`.
+ * Only the first chunk is read, and pushed back: the body is left intact for the caller.
+ */
+export type ExportBodyStart = 'empty' | 'json' | 'file';
 
 /** Whether a Content-Type can only be a failure page, never an export file. */
 export function isHtmlContentType(contentType: string): boolean {
   return /^\s*(text\/html|application\/xhtml\+xml)\b/i.test(contentType);
 }
 
-/**
- * Looks at the start of an export body. A body starting with `{` that ends within the bound is returned
- * as text (consumed); any other body is left intact for the caller to stream.
- */
-export async function inspectExportBody(
-  body: Readable,
-  limitBytes = ERROR_BODY_LIMIT_BYTES,
-): Promise<ExportBodyStart> {
+export async function inspectExportBody(body: Readable): Promise<ExportBodyStart> {
   const first = await nextChunk(body);
-  if (first === null) return { kind: 'file' };
-  if (!startsLikeJsonObject(first)) {
-    body.unshift(first);
-    return { kind: 'file' };
-  }
-  const chunks = [first];
-  let size = first.length;
-  while (size < limitBytes) {
-    const chunk = await nextChunk(body);
-    if (chunk === null) return { kind: 'json', text: Buffer.concat(chunks).toString('utf8') };
-    chunks.push(chunk);
-    size += chunk.length;
-  }
-  // Too large for an error envelope: whatever it is, it is the caller's to stream.
-  body.unshift(Buffer.concat(chunks));
-  return { kind: 'file' };
+  if (first === null) return 'empty';
+  body.unshift(first);
+  return startsLikeJsonObject(first) ? 'json' : 'file';
 }
 
 function startsLikeJsonObject(chunk: Buffer): boolean {

@@ -31,14 +31,45 @@ export const CompanyGroupSearchItemReply = z.looseObject({
   createTime: text,
 });
 
-export const CompanySummaryReply = z.looseObject({
+/** One company row; `children` (SearchCompanyDto) nests companies under a parent, to any depth. */
+interface CompanyRowInput {
+  companyResourceId: string;
+  companyName: string | null;
+  createTime: string | null;
+  children: CompanyRowInput[];
+  [field: string]: unknown;
+}
+
+export const CompanySummaryReply: z.ZodType<CompanyRowInput> = z.looseObject({
   companyResourceId: z.string().min(1),
   companyName: z
     .string()
     .nullish()
     .transform((value) => value ?? null),
-  createTime: text,
-});
+  // Nullable in the spec (SearchCompanyDto, SearchGroupCompanyDto): null, never '', when absent.
+  createTime: z
+    .string()
+    .nullish()
+    .transform((value) => (value === undefined || value === null || value.trim() === '' ? null : value)),
+  get children() {
+    return z
+      .array(CompanySummaryReply)
+      .nullish()
+      .transform((value) => value ?? []);
+  },
+}) as unknown as z.ZodType<CompanyRowInput>;
+
+/**
+ * A page's companies with their nested `children` read too, not skipped: each child (marked with its
+ * parent's id) comes before its parent, so a reader walking newest-first down to a watermark meets a
+ * new child of an older parent before the parent's row tells it to stop.
+ */
+function flattenCompanies(rows: CompanyRowInput[], parent?: string): CompanySummary[] {
+  return rows.flatMap(({ children, ...row }) => {
+    const company: CompanySummary = parent === undefined ? row : { ...row, parentCompanyResourceId: parent };
+    return [...flattenCompanies(children, row.companyResourceId), company];
+  });
+}
 
 // `IdResult` per the spec; a bare id string (`data: "xC5kfGz7w2Nz"`) is read too.
 export const IdReply = z.preprocess(
@@ -91,6 +122,17 @@ const GroupListReply = z
   .nullish()
   .transform((value) => value ?? []);
 
+/**
+ * A list reply must carry `data`: `data: null` is an empty list, but a reply without it (or with no
+ * body) is an error, never read as "nothing there".
+ */
+function requireData(data: unknown, where: string): unknown {
+  if (data === undefined) throw new KeepnetServerError(`${where}: the reply has no "data" (expected a list)`);
+  return data;
+}
+
+const nullPage = (data: unknown) => (data === null ? {} : data);
+
 /** Parses `data`, or throws a KeepnetServerError naming the endpoint and the offending field. */
 function parseReply<S extends z.ZodType>(schema: S, data: unknown, where: string): z.output<S> {
   const parsed = schema.safeParse(data);
@@ -103,16 +145,23 @@ function parseReply<S extends z.ZodType>(schema: S, data: unknown, where: string
 }
 
 export const readGroupList = (data: unknown, where: string): CompanyGroup[] =>
-  parseReply(GroupListReply, data, where);
+  parseReply(GroupListReply, requireData(data, where), where);
 export const readGroup = (data: unknown, where: string): CompanyGroup =>
   parseReply(CompanyGroupReply, data, where);
 export const readGroupPage = (
   data: unknown,
   where: string,
   requested: PageRequest,
-): Page<CompanyGroupSearchItem> => parseReply(pageReply(CompanyGroupSearchItemReply, requested), data, where);
-export const readCompanyPage = (data: unknown, where: string, requested: PageRequest): Page<CompanySummary> =>
-  parseReply(pageReply(CompanySummaryReply, requested), data, where);
+): Page<CompanyGroupSearchItem> =>
+  parseReply(pageReply(CompanyGroupSearchItemReply, requested), nullPage(requireData(data, where)), where);
+export function readCompanyPage(data: unknown, where: string, requested: PageRequest): Page<CompanySummary> {
+  const page = parseReply(
+    pageReply(CompanySummaryReply, requested),
+    nullPage(requireData(data, where)),
+    where,
+  );
+  return { ...page, results: flattenCompanies(page.results) };
+}
 export const readId = (data: unknown, where: string): { resourceId: ResourceId } => ({
   resourceId: parseReply(IdReply, data, where).resourceId,
 });

@@ -19,7 +19,7 @@
 // it was never read. Reads and idempotent writes simply retry, but a create cannot tell that reset from
 // one after processing, so it would fail "ambiguously" for nothing. A fresh connection has no such race:
 // a reset on it is a real one. Creates are rare (a group named but missing), so the extra handshake is cheap.
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { Client, type Dispatcher, Pool } from 'undici';
 import {
   type KeepnetEndpoint,
@@ -42,6 +42,7 @@ import {
   KeepnetTimeoutError,
 } from './errors';
 import { inspectExportBody, isHtmlContentType } from './export-reply';
+import { readExportJsonReply } from './export-result';
 import { isTransientNetworkError, networkFailure, provesRequestNotSent } from './network-errors';
 import { errorForFailedEnvelope, errorForHttpReply } from './reply-errors';
 import { DEFAULT_RETRY_POLICY, parseRetryAfterMs, planRetry, type RetryPolicy } from './retry-policy';
@@ -167,28 +168,34 @@ export class KeepnetTransport {
       const contentLength =
         lengthHeader !== undefined && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : null;
       const fileName = fileNameFromContentDisposition(reply.headers['content-disposition']);
-      let body: Readable = reply.body;
-      // A JSON reply to an export is an envelope (most likely a failure on a 200): read it to find out.
-      // So is a body that starts like JSON under a file-ish Content-Type (see ./export-reply).
-      if (/\bjson\b/i.test(contentType)) {
-        const text = await reply.body.text();
-        await this.dataOf(request, reply.statusCode, contentType, text);
-        body = Readable.from([Buffer.from(text)]);
-      } else if (isHtmlContentType(contentType)) {
+      const body: Readable = reply.body;
+      if (isHtmlContentType(contentType)) {
         const text = await readTextUpTo(reply.body);
         throw new KeepnetServerError(
           `${request.method} ${request.path}: expected an export file, got ${contentType}: ${textExcerpt(text)}`,
           { httpStatus: reply.statusCode, method: request.method, path: request.path },
         );
-      } else {
-        const start = await inspectExportBody(reply.body);
-        if (start.kind === 'json') {
-          // Only a parseable document can be an envelope; a file that merely starts with `{` is a file.
-          if (parseJsonBody(start.text) !== undefined) {
-            await this.dataOf(request, reply.statusCode, contentType, start.text);
-          }
-          body = Readable.from([Buffer.from(start.text)]);
-        }
+      }
+      // JSON (by Content-Type, or a body starting with `{` under a file-ish one) is a failure envelope or
+      // an ExportServiceResult, never the file itself (see ./export-result); an empty body is no file.
+      const start = await inspectExportBody(reply.body);
+      if (start === 'empty') {
+        throw new KeepnetServerError(
+          `${request.method} ${request.path}: expected an export file, got an empty body`,
+          {
+            httpStatus: reply.statusCode,
+            method: request.method,
+            path: request.path,
+          },
+        );
+      }
+      if (start === 'json' || /\bjson\b/i.test(contentType)) {
+        const source = { method: request.method, path: request.path, httpStatus: reply.statusCode };
+        const decoded = await readExportJsonReply(reply.body, source, (text) =>
+          this.dataOf(request, reply.statusCode, contentType, text),
+        );
+        // The JSON's Content-Type says nothing about the file inside it.
+        return { ...decoded, fileName: decoded.fileName ?? fileName, contentLength: null };
       }
       return { body, contentType, fileName, contentLength };
     });

@@ -24,7 +24,10 @@ export interface CompanyGroupSearchItem {
 export interface CompanySummary {
   companyResourceId: ResourceId;
   companyName: string | null;
-  createTime: string;
+  /** Nullable in the spec: null when Keepnet sends none. */
+  createTime: string | null;
+  /** Companies search: the parent it was nested under (`SearchCompanyDto.children`), if any. */
+  parentCompanyResourceId?: ResourceId;
   industryName?: string | null;
   licenseTypeName?: string | null;
   licenseEndDate?: string | null;

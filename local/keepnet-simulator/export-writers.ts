@@ -155,24 +155,12 @@ export function writeRepeatedCsv<Row>(
   block: Row[],
   limit: { rows?: number; bytes?: number },
 ): ExportFile {
-  const options = { record_delimiter: 'windows' as const };
-  const header = Buffer.from(stringifySync([columns.map((c) => c.header)], options));
-  const records = block.map((row) => Buffer.from(stringifySync([columns.map((c) => c.value(row))], options)));
+  const { header, records } = renderRepeatedCsv(columns, block);
   function* chunks(): Generator<Buffer> {
     yield header;
-    let written = header.length;
-    let rows = 0;
-    const maxRows = limit.bytes === undefined ? (limit.rows ?? block.length) : Number.POSITIVE_INFINITY;
-    while (records.length > 0 && rows < maxRows && (limit.bytes === undefined || written < limit.bytes)) {
+    for (const { from, to, size } of repeatedCsvChunks(header.length, records, limit)) {
       const parts: Buffer[] = [];
-      let size = 0;
-      while (size < CHUNK_BYTES && rows < maxRows) {
-        const record = records[rows % records.length]!;
-        parts.push(record);
-        size += record.length;
-        rows += 1;
-      }
-      written += size;
+      for (let row = from; row < to; row++) parts.push(records[row % records.length]!);
       yield Buffer.concat(parts, size);
     }
   }
@@ -181,4 +169,44 @@ export function writeRepeatedCsv<Row>(
     contentType: CONTENT_TYPES.CSV,
     extension: 'csv',
   };
+}
+
+/** How many data rows writeRepeatedCsv writes for this block and limit (what a search should count). */
+export function repeatedCsvRowCount<Row>(
+  columns: ExportColumn<Row>[],
+  block: Row[],
+  limit: { rows?: number; bytes?: number },
+): number {
+  const { header, records } = renderRepeatedCsv(columns, block);
+  let rows = 0;
+  for (const chunk of repeatedCsvChunks(header.length, records, limit)) rows = chunk.to;
+  return rows;
+}
+
+function renderRepeatedCsv<Row>(columns: ExportColumn<Row>[], block: Row[]) {
+  const options = { record_delimiter: 'windows' as const };
+  const header = Buffer.from(stringifySync([columns.map((c) => c.header)], options));
+  const records = block.map((row) => Buffer.from(stringifySync([columns.map((c) => c.value(row))], options)));
+  return { header, records };
+}
+
+/** The rows [from, to) of each ~64 KiB chunk, and its size: one plan for writing and for counting. */
+function* repeatedCsvChunks(
+  headerBytes: number,
+  records: Buffer[],
+  limit: { rows?: number; bytes?: number },
+): Generator<{ from: number; to: number; size: number }> {
+  let written = headerBytes;
+  let rows = 0;
+  const maxRows = limit.bytes === undefined ? (limit.rows ?? records.length) : Number.POSITIVE_INFINITY;
+  while (records.length > 0 && rows < maxRows && (limit.bytes === undefined || written < limit.bytes)) {
+    const from = rows;
+    let size = 0;
+    while (size < CHUNK_BYTES && rows < maxRows) {
+      size += records[rows % records.length]!.length;
+      rows += 1;
+    }
+    written += size;
+    yield { from, to: rows, size };
+  }
 }

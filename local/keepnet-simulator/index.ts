@@ -37,6 +37,7 @@ export const DEFAULT_BEHAVIOUR: SimulatorBehaviour = {
   keyCase: 'camel',
   tokenFormat: 'jwt',
   syntheticExport: null,
+  quirks: {},
   recordExchanges: false,
 };
 

@@ -7,10 +7,11 @@ import type { Principal } from './auth';
 import type { SimulatorCore } from './context';
 import { contentDisposition } from './export-writers';
 import type { FaultPlan } from './faults';
+import { readWholeFile, shortCut } from './quirks';
 import type { RateLimiter } from './rate-limit';
 import { empty, inputError, type Reply, serverError, tooManyRequests } from './reply';
 import { matchRoute, type RouteMatch } from './routes';
-import type { FaultRule, RecordedExchange } from './types';
+import type { FaultRule, RecordedExchange, ReplyQuirks } from './types';
 import { canonicalKeys, renderEnvelope } from './wire';
 
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -120,6 +121,11 @@ function writeReply(
     res.statusCode = reply.status;
     res.setHeader('content-type', reply.contentType);
     res.setHeader('content-disposition', contentDisposition(reply.fileName));
+    const short = core.behaviour.quirks.shortExport;
+    if (!truncate && short) {
+      void sendShortFramed(res, reply.body, short);
+      return undefined;
+    }
     if (!truncate) {
       reply.body.pipe(res);
       reply.body.once('error', () => res.destroy());
@@ -161,6 +167,31 @@ async function truncateSmallFile(res: ServerResponse, body: Readable, fraction: 
   const whole = Buffer.concat(chunks);
   if (size <= TRUNCATE_BUFFER_LIMIT) res.setHeader('content-length', String(whole.length));
   destroyAfter(res, whole, Math.floor(whole.length * fraction));
+}
+
+/**
+ * The `shortExport` quirk: part of the file, framed as the whole of it (a Content-Length matching
+ * what is sent, or a chunked body ended cleanly). Nothing on the wire says anything is missing.
+ */
+async function sendShortFramed(
+  res: ServerResponse,
+  body: Readable,
+  quirk: NonNullable<ReplyQuirks['shortExport']>,
+): Promise<void> {
+  try {
+    const whole = await readWholeFile(body);
+    const part = whole.subarray(0, shortCut(whole, quirk));
+    if (quirk.framing === 'content-length') {
+      res.setHeader('content-length', String(part.length));
+      res.end(part);
+    } else {
+      res.setHeader('transfer-encoding', 'chunked');
+      res.write(part.subarray(0, Math.ceil(part.length / 2)));
+      res.end(part.subarray(Math.ceil(part.length / 2)));
+    }
+  } catch {
+    res.destroy();
+  }
 }
 
 /** A large streamed file: passes bytes through until `cut`, then drops the connection. */

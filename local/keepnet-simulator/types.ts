@@ -45,6 +45,39 @@ export interface SyntheticExport {
   bytes?: number;
 }
 
+/**
+ * Replies the vendor's spec allows (or a real server has been seen to give) that a client must
+ * survive. Each is switchable on its own at runtime (`configure({ quirks: { … } })`); `{}` is none.
+ */
+export interface ReplyQuirks {
+  /**
+   * `createTime: null` in SearchCompanyDto (companies search) and SearchGroupCompanyDto (members
+   * search) for these company ids, or for every company (`'all'`). The spec marks it nullable.
+   */
+  nullCreateTime?: 'all' | string[];
+  /**
+   * Companies search nests companies under a parent (`SearchCompanyDto.children`): parent id → child
+   * ids. Children leave the top level (paging counts parents only) and appear in their parent's
+   * `children`, wherever the parent is.
+   */
+  childrenOf?: Record<string, string[]>;
+  /** List replies (groups list and the three searches): `data` left out (`missing`) or `null`. */
+  listData?: 'missing' | 'null';
+  /**
+   * What the two exports answer instead of the file: `byte-array` an ExportServiceResult JSON with the
+   * file base64-encoded in `byteArray` (streamed, so a large one is large on the wire too), `file-path`
+   * one with only `filePath`/`fileName`, `empty` a 200 with no body. `file` (default): the file.
+   */
+  exportReply?: 'file' | 'byte-array' | 'file-path' | 'empty';
+  /**
+   * Export files cut short but framed as complete: only the first `keep` fraction (default 0.5) is
+   * sent, with a Content-Length matching what is sent (`content-length`) or as a chunked body that ends
+   * cleanly (`chunked`). `at: 'record'` cuts after the last line break before that point (a CSV that
+   * looks whole, only shorter); `'byte'` (default) cuts exactly there.
+   */
+  shortExport?: { framing: 'content-length' | 'chunked'; keep?: number; at?: 'byte' | 'record' };
+}
+
 /** Everything that can be switched at start (`SimulatorOptions`) and at runtime (`configure`). */
 export interface SimulatorBehaviour {
   participantsMode: ParticipantsMode;
@@ -61,6 +94,8 @@ export interface SimulatorBehaviour {
   /** `jwt`: three base64url segments like the vendor's; `opaque`: a random string. */
   tokenFormat: 'jwt' | 'opaque';
   syntheticExport: SyntheticExport | null;
+  /** Reply shapes a client must survive; `{}` plays none (see ReplyQuirks). */
+  quirks: ReplyQuirks;
   /** When true, every exchange is kept for `exchanges()` (contract tests). */
   recordExchanges: boolean;
 }

@@ -268,6 +268,24 @@ describe('export', () => {
     });
     expect((await readdir(workDir)).filter((f) => f.startsWith('truncated'))).toEqual([]);
   });
+
+  it.each([
+    ['CSV', 'csv', { framing: 'chunked', at: 'record' }, /expected \d+ records, got \d+/],
+    ['xlsx', 'excel', { framing: 'content-length' }, /no end-of-central-directory record/],
+  ] as const)(
+    'a %s body cut short but framed as complete leaves no file and exits 5',
+    async (_n, format, short, why) => {
+      sim().configure({ quirks: { shortExport: short } });
+      try {
+        const run = await cli(['export', '-f', format, '-o', `short-${format}`]);
+        expect(run.code).toBe(5);
+        expect(run.stderr).toMatch(why);
+      } finally {
+        sim().configure({ quirks: {} });
+      }
+      expect((await readdir(workDir)).filter((f) => f.startsWith('short-'))).toEqual([]);
+    },
+  );
 });
 
 describe('dlq', () => {

@@ -203,6 +203,49 @@ describe('runScheduledExport', () => {
     expect((await keysUnder('failing/')).filter((k) => k.includes('/groups'))).toEqual([]);
   });
 
+  it('a failed run never overwrites the manifest of a completed run with the same stamp', async () => {
+    // A scheduled run, then an on-demand run in the same second: it rewrites the CSV (Keepnet changed
+    // meanwhile) and fails its other job.
+    const stamp = night(27);
+    const done = await runScheduledExport(
+      [jobs[0], { what: 'groups', format: 'Excel', name: 'groups-xlsx' }],
+      context('same-stamp/', stamp),
+      { snapshot: false },
+    );
+    const csvKey = done.objects.find((o) => o.key.endsWith('.csv'))!.key;
+    const added = stack.keepnet.state.addGroup('Added between the two runs');
+    let failed: unknown;
+    try {
+      failed = await runScheduledExport(
+        [jobs[0], { what: 'group-members', groupId: 'NoSuchGroup1', format: 'CSV' }],
+        context('same-stamp/', stamp),
+        { snapshot: false },
+      ).catch((e: unknown) => e);
+    } finally {
+      stack.keepnet.state.deleteGroup(added.resourceId);
+    }
+    expect(failed).toBeInstanceOf(ExportRunError);
+    const failedKey = /\(manifest: (.+)\)$/.exec((failed as Error).message)?.[1];
+    expect(failedKey).toMatch(
+      /^same-stamp\/manifest\/date=2026-11-27\/manifest-20261127T020000Z-failed-\d+\.json$/,
+    );
+    const failedManifest = await getJson<Manifest>(failedKey!);
+    expect(failedManifest.status).toBe('failed');
+    expect(failedManifest.objects.map((o) => o.key)).toEqual([csvKey]);
+
+    // The completed run's manifest stays complete, and true: the CSV entry now describes the bytes
+    // the second run wrote there.
+    const kept = await getJson<Manifest>(done.manifestKey);
+    expect(kept.status).toBe('complete');
+    expect(kept.objects.map((o) => o.key).sort()).toEqual(done.objects.map((o) => o.key).sort());
+    expect((await getBytes(csvKey)).includes('Added between the two runs')).toBe(true);
+    for (const object of kept.objects) {
+      const bytes = await getBytes(object.key);
+      expect(bytes.length).toBe(object.bytes);
+      expect(createHash('sha256').update(bytes).digest('hex')).toBe(object.checksum);
+    }
+  });
+
   it('refuses to write one file twice when two jobs name the same group', async () => {
     const eu = stack.keepnet.state.groupByName('EU Customers')!;
     const overlapping = [

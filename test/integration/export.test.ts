@@ -172,7 +172,7 @@ describe('runExportJob', () => {
     expect(result.key).toBe(
       `xlsx/group-members-${eu.resourceId}/date=2026-11-28/group-members-${eu.resourceId}-20261128T020000.000Z.xlsx`,
     );
-    expect(result.rows).toBeUndefined();
+    expect(result.rows).toBe(state.groupMemberIds(eu.resourceId).length); // worksheet rows after the header
     const bytes = await getBytes(result.key);
     expect(result.checksum).toBe(sha256(bytes));
     const workbook = new ExcelJS.Workbook();

@@ -1,6 +1,7 @@
 // The `api` function end to end: full API Gateway v1 events through the real handler and router, the
 // real Keepnet client over HTTP to the simulator, Secrets Manager and S3 (s3rver) and SQS FIFO local
 // endpoints, all on 127.0.0.1. Every route, and the error paths a caller can provoke.
+import { createHash } from 'node:crypto';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import Ajv2020 from 'ajv/dist/2020';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
@@ -438,6 +439,47 @@ describe('export now', () => {
     const bytes = Buffer.from(await (await fetch(body.downloadUrl)).arrayBuffer());
     expect(bytes.length).toBe(body.bytes);
     expect(bytes.subarray(0, 2).toString()).toBe('PK'); // a zip container, as .xlsx is
+  });
+
+  it('keeps concurrent export-now requests in the same millisecond apart: own key, own checksum', async () => {
+    // Freeze the clock (only Date): every request below gets the same millisecond timestamp.
+    jest.useFakeTimers({
+      now: Date.now(),
+      doNotFake: [
+        'hrtime',
+        'nextTick',
+        'performance',
+        'queueMicrotask',
+        'requestAnimationFrame',
+        'cancelAnimationFrame',
+        'requestIdleCallback',
+        'cancelIdleCallback',
+        'setImmediate',
+        'clearImmediate',
+        'setInterval',
+        'clearInterval',
+        'setTimeout',
+        'clearTimeout',
+      ],
+    });
+    let results: ApiCallResult[];
+    try {
+      results = await Promise.all([
+        call({ method: 'POST', path: '/groups/export', body: { format: 'CSV' } }),
+        call({ method: 'POST', path: '/groups/export', body: { format: 'CSV' } }),
+        call({ method: 'POST', path: '/groups/export', body: { format: 'Excel' } }),
+      ]);
+    } finally {
+      jest.useRealTimers();
+    }
+    const bodies = results.map((r) => r.body as { key: string; checksum: string; downloadUrl: string });
+    expect(new Set(bodies.map((b) => b.key)).size).toBe(3);
+    const stamps = bodies.map((b) => /-(\d{8}T\d{6}\.\d{3}Z)-[A-Za-z0-9-]+\.(csv|xlsx)$/.exec(b.key)?.[1]);
+    expect(new Set(stamps).size).toBe(1); // one millisecond, three keys: the request id tells them apart
+    for (const body of bodies) {
+      const bytes = Buffer.from(await (await fetch(body.downloadUrl)).arrayBuffer());
+      expect(createHash('sha256').update(bytes).digest('hex')).toBe(body.checksum);
+    }
   });
 });
 

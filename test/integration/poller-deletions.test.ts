@@ -16,7 +16,7 @@ const BUCKET = 'poller-deletions';
 /** Companies newest first, paged like Keepnet; `onPage` runs after a page is served (to mutate). */
 function companyList(companies: CompanySummary[], onPage: (pageNumber: number) => void) {
   const search = async (s: SearchOptions = {}): Promise<Page<CompanySummary>> => {
-    const sorted = [...companies].sort((a, b) => b.createTime.localeCompare(a.createTime));
+    const sorted = [...companies].sort((a, b) => (b.createTime ?? '').localeCompare(a.createTime ?? ''));
     const size = s.pageSize ?? 100;
     const pageNumber = s.pageNumber ?? 1;
     const page = {
@@ -89,7 +89,7 @@ it('announces the company a deletion between two pages pulled across the page bo
   const summary = await pollCompanies({ keepnet, s3, eventBridge }, config);
 
   const survivors = companies
-    .filter((c) => c.createTime >= config.startTime!)
+    .filter((c) => (c.createTime ?? '') >= config.startTime!)
     .map((c) => c.companyResourceId)
     .sort();
   const emitted = bus

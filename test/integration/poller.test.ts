@@ -171,6 +171,39 @@ describe('company-poller', () => {
     expect(summary.emitted).toBe(5);
     expect(emittedIds().sort()).toEqual(created.map((c) => c.resourceId).sort());
   });
+
+  it('goes on past companies without a createTime (null in the spec): each announced once, by id', async () => {
+    bus.clear();
+    const [before, timeless, after] = addCompanies(3);
+    stack.keepnet.configure({ quirks: { nullCreateTime: [timeless!.resourceId] } });
+    try {
+      const summary = await poll(); // used to fail the whole run: "Unreadable createTime"
+      expect(summary.emittedIds).toEqual([before!.resourceId, after!.resourceId, timeless!.resourceId]);
+      const mark = (await watermark()) as { watermark: string; idsWithoutTime?: string[] };
+      expect(mark.watermark).toBe(after!.createTime); // the timeless one does not move it
+      expect(mark.idsWithoutTime).toContain(timeless!.resourceId);
+      bus.clear();
+      const [later] = addCompanies(1);
+      expect((await poll()).emittedIds).toEqual([later!.resourceId]); // never re-announced
+    } finally {
+      stack.keepnet.configure({ quirks: {} });
+    }
+  });
+
+  it('reads companies nested under a parent (SearchCompanyDto.children), not only top-level rows', async () => {
+    bus.clear();
+    const [parent] = addCompanies(1);
+    await poll(); // the parent is now at the watermark
+    bus.clear();
+    const [child, sibling] = addCompanies(2);
+    stack.keepnet.configure({ quirks: { childrenOf: { [parent!.resourceId]: [child!.resourceId] } } });
+    try {
+      const summary = await poll();
+      expect(summary.emittedIds).toEqual([child!.resourceId, sibling!.resourceId]);
+    } finally {
+      stack.keepnet.configure({ quirks: {} });
+    }
+  });
 });
 
 describe('local EventBridge', () => {

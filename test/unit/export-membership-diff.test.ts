@@ -78,4 +78,26 @@ describe('diffMembership', () => {
     const [created] = parse(diffToCsv(diff), { columns: true }) as Array<Record<string, string>>;
     expect(created?.groupName).toBe('Name, with "quotes"');
   });
+
+  it('neutralises cells a spreadsheet would run as formulas (OWASP CSV injection), nothing else', () => {
+    const hostile = ['=HYPERLINK("http://x","y")', '+1+1', '-2', '@SUM(A1)', '\tTab', '\rCR'];
+    const before = membership(...hostile.map((_name, i) => group(`H${i}`, `Old ${i}`, ['c1'])));
+    const after = membership(
+      ...hostile.map((name, i) => ({
+        ...group(`H${i}`, name, ['c1', 'c2']),
+        members: [member('c1'), { companyResourceId: 'c2', companyName: name }],
+      })),
+      group('S1', 'Safe - name = fine', []),
+    );
+    const rows: Array<Record<string, string>> = parse(diffToCsv(diffMembership(before, after)), {
+      columns: true,
+    });
+    const renamed = rows.filter((r) => r.change === 'group-renamed').map((r) => r.groupName);
+    expect(renamed.sort()).toEqual(hostile.map((name) => `'${name}`).sort());
+    const joined = rows.filter((r) => r.change === 'joined').map((r) => r.companyName);
+    expect(joined.sort()).toEqual(hostile.map((name) => `'${name}`).sort());
+    expect(rows.find((r) => r.groupResourceId === 'S1')?.groupName).toBe('Safe - name = fine');
+    // No cell of the file starts a formula, quoted or not.
+    for (const row of rows) for (const cell of Object.values(row)) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+  });
 });

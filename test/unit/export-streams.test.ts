@@ -6,7 +6,7 @@ import { stringify } from 'csv-stringify/sync';
 import fc from 'fast-check';
 import { ByteMeter } from '../../lib/exports/byte-meter';
 import { CsvRecordCounter } from '../../lib/exports/csv-record-counter';
-import { ExportTruncatedError } from '../../lib/exports/errors';
+import { ExportContentError, ExportTruncatedError } from '../../lib/exports/errors';
 
 /** Splits `data` at the given cut points, so record ends, CRLFs and quotes straddle chunks. */
 function chunked(data: Buffer, cuts: number[]): Buffer[] {
@@ -56,7 +56,13 @@ describe('CsvRecordCounter', () => {
             record_delimiter: delimiter,
           });
           if (!trailingNewline) csv = csv.replace(/\r?\n$/, '');
-          const counter = await count(chunked(Buffer.from(csv, 'utf8'), cuts));
+          const counting = count(chunked(Buffer.from(csv, 'utf8'), cuts));
+          if (!trailingNewline && data.length > 0) {
+            // Records ended with line breaks until the last: it was cut short.
+            await expect(counting).rejects.toThrow(/has no line break at the end of the body/);
+            return;
+          }
+          const counter = await counting;
           const parsed: unknown[] = parse(csv, { columns: true });
           expect(counter.dataRows).toBe(parsed.length);
           expect(counter.records).toBe(data.length + 1);
@@ -69,9 +75,27 @@ describe('CsvRecordCounter', () => {
   it('handles a CRLF split across chunks, blank lines and a lone CR', async () => {
     expect((await count([Buffer.from('h\r'), Buffer.from('\n1\r\n')])).records).toBe(2);
     expect((await count([Buffer.from('h\n\n1\n\n')])).records).toBe(2);
-    expect((await count([Buffer.from('h\r1\r2')])).records).toBe(3);
+    expect((await count([Buffer.from('h\r1\r2\r')])).records).toBe(3);
+    expect((await count([Buffer.from('only,a,header')])).records).toBe(1);
     expect((await count([Buffer.from('h\n"multi\nline ""quoted"""\n')])).dataRows).toBe(1);
     expect((await count([])).dataRows).toBe(0);
+  });
+
+  it('fails a body that ends inside a quoted field or a record, wherever it was cut', async () => {
+    const csv = Buffer.from('Name,Note\r\n"EU","two\r\nlines"\r\nUS,plain\r\n');
+    for (let cut = 1; cut < csv.length; cut++) {
+      const prefix = csv.subarray(0, cut);
+      const text = prefix.toString();
+      const insideQuotes = cut > 16 && cut <= 27; // from the opening quote of "two… to its closing quote
+      const headerOnly = !/[\r\n]/.test(text); // a lone header without a line break is a whole file
+      const endsAtRecord = !insideQuotes && /\r\n?$/.test(text);
+      const counting = count([prefix]);
+      if (headerOnly || endsAtRecord) {
+        await expect(counting).resolves.toBeInstanceOf(CsvRecordCounter); // whole records: the count decides
+      } else {
+        await expect(counting).rejects.toThrow(ExportContentError);
+      }
+    }
   });
 });
 

@@ -55,10 +55,48 @@ describe('reply shapes', () => {
     expect(page.results[0]).toEqual({
       companyResourceId: 'c1',
       companyName: null,
-      createTime: '',
+      createTime: null, // nullable in the spec: null, not '' (which callers could mistake for a time)
       licenseTypeName: 'Enterprise',
       tags: ['a'],
     });
+  });
+
+  it('reads companies nested in children (any depth), each child before its parent and marked', () => {
+    const row = (id: string, children: unknown = null) => ({
+      companyResourceId: id,
+      companyName: id.toUpperCase(),
+      createTime: '2026-01-01T00:00:00Z',
+      children,
+    });
+    const page = readCompanyPage(
+      {
+        pageNumber: 1,
+        pageSize: 10,
+        totalNumberOfRecords: 2,
+        results: [row('p', [row('c1', [row('g')]), row('c2')]), row('q', [])],
+      },
+      'POST /api/companies/search',
+      ASKED,
+    );
+    expect(page.results.map((c) => [c.companyResourceId, c.parentCompanyResourceId])).toEqual([
+      ['g', 'c1'],
+      ['c1', 'p'],
+      ['c2', 'p'],
+      ['p', undefined],
+      ['q', undefined],
+    ]);
+    expect(page.results[0]).not.toHaveProperty('children');
+  });
+
+  it('takes data: null as an empty list, and a reply without data as an error', () => {
+    expect(readGroupList(null, 'GET x')).toEqual([]);
+    expect(readGroupPage(null, 'POST s', ASKED).results).toEqual([]);
+    expect(readCompanyPage(null, 'POST c', ASKED).results).toEqual([]);
+    expect(() => readGroupList(undefined, 'GET /api/company-groups')).toThrow(
+      /GET \/api\/company-groups: the reply has no "data"/,
+    );
+    expect(() => readGroupPage(undefined, 'POST s', ASKED)).toThrow(KeepnetServerError);
+    expect(() => readCompanyPage(undefined, 'POST c', ASKED)).toThrow(/has no "data"/);
   });
 
   it('fails at the boundary, naming the endpoint and the field, when a reply lacks what callers need', () => {

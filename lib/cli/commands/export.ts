@@ -6,7 +6,9 @@ import { basename, resolve as resolvePath } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { type Command, InvalidArgumentError } from 'commander';
+import { ExportContentError, ExportTruncatedError } from '../../exports/errors';
 import { streamToS3 } from '../../exports/s3-upload';
+import { openVerifiedExport } from '../../exports/verified-export';
 import { isKeepnetError } from '../../keepnet/errors';
 import type { ExportDownload, ExportType } from '../../keepnet/types';
 import { createCliS3Client } from '../aws-config';
@@ -131,11 +133,20 @@ export function registerExportCommand(program: Command, ctx: CommandContext): vo
         const requested = opts.output === undefined ? undefined : parseDestination(opts.output, ctx.io.cwd);
         const awsEnv = requested?.kind === 's3' ? await ctx.awsEnv() : undefined;
         const client = await ctx.keepnet();
-        const input = { exportType: opts.format, reportAllPages: true };
         const group = ref === undefined ? undefined : await resolveGroup(client, ref);
-        const download = group
-          ? await client.exportGroupMembers(group.resourceId, input)
-          : await client.exportGroups(input);
+        // The nightly export's checks: expected record count, CSV/xlsx whole (lib/exports).
+        const verified = await openVerifiedExport(
+          client,
+          {
+            name: group ? `group-${group.resourceId}` : 'company-groups',
+            format: opts.format,
+            search: {},
+            groupId: group?.resourceId ?? null,
+          },
+          {},
+          group ? `export of group "${group.name}"` : 'export of company groups',
+        );
+        const { download } = verified;
         const extension = opts.format === 'CSV' ? 'csv' : 'xlsx';
         // The suggested name comes from the server: keep only its last path segment.
         const suggested =
@@ -147,11 +158,16 @@ export function registerExportCommand(program: Command, ctx: CommandContext): vo
         );
 
         const progress = progressCounter(ctx.io, download.contentLength);
+        const checked = { ...download, body: download.body.pipe(verified.meter) };
+        download.body.on('error', (error) => verified.meter.destroy(error));
         try {
-          if (destination.kind === 'file') await writeToFile(download, destination.path, progress.stream);
-          else await writeToS3(download, destination.bucket, destination.key, progress.stream, awsEnv ?? {});
+          if (destination.kind === 'file') await writeToFile(checked, destination.path, progress.stream);
+          else await writeToS3(checked, destination.bucket, destination.key, progress.stream, awsEnv ?? {});
         } catch (error) {
           if (error instanceof IncompleteError || isKeepnetError(error)) throw error;
+          if (error instanceof ExportContentError || error instanceof ExportTruncatedError) {
+            throw new IncompleteError(`${error.message}; nothing was written to ${describe(destination)}`);
+          }
           // The body stream fails with the socket's own error; say what that means for the operator.
           const reason = error instanceof Error ? error.message : String(error);
           throw new UpstreamError(
@@ -162,7 +178,13 @@ export function registerExportCommand(program: Command, ctx: CommandContext): vo
           progress.finish();
         }
         const bytes = progress.bytes();
-        const result = { destination: describe(destination), bytes, contentType: download.contentType };
+        const result = {
+          destination: describe(destination),
+          bytes,
+          rows: verified.rows(),
+          checksum: verified.meter.sha256,
+          contentType: download.contentType,
+        };
         if (opts.json) writeJson(ctx.io, result);
         else ctx.io.stdout.write(`wrote ${bytes} bytes (${formatBytes(bytes)}) to ${result.destination}\n`);
       },

@@ -1,5 +1,6 @@
 // Export now: the nightly job's path (lib/exports runExportJob streams Keepnet's file into S3), run on
 // demand, answered with the object's key and a presigned GET URL that expires.
+import { randomUUID } from 'node:crypto';
 import type * as z from 'zod';
 import type { ExportJob } from '../../exports/index';
 import type { ApiDependencies } from '../dependencies';
@@ -35,6 +36,8 @@ export async function exportNow(
     bucket: settings.bucket,
     prefix: settings.prefix,
     scheduledTime: new Date(),
+    // In the key: two requests in the same millisecond never share an object (nor its checksum and URL).
+    requestId: keySafeRequestId(scope.requestId),
     deadline: scope.deadline,
     kmsKeyId: settings.kmsKeyId,
   });
@@ -49,4 +52,12 @@ export async function exportNow(
     downloadUrl: download.url,
     expiresAt: download.expiresAt.toISOString(),
   });
+}
+
+/**
+ * The request id as an object-key suffix (1-64 of `[A-Za-z0-9-]`, as API Gateway's UUIDs are). One that
+ * is missing or not key-safe is replaced by a random UUID: uniqueness is what the key needs.
+ */
+export function keySafeRequestId(requestId: string): string {
+  return /^[A-Za-z0-9-]{1,64}$/.test(requestId) && requestId !== 'unknown' ? requestId : randomUUID();
 }

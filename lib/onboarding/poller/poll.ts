@@ -13,6 +13,7 @@
 import type { EventBridgeClient, PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { CompanySummary, KeepnetApi } from '../../keepnet/types';
+import { logger } from '../../observability/powertools';
 import { COMPANY_CREATED_DETAIL_TYPE, type CompanyCreatedDetail, ResourceIdSchema } from '../company-created';
 import { putEventsWithRetry } from './emit';
 import { readWatermark, type Watermark, type WatermarkLocation, writeWatermark } from './watermark';
@@ -62,11 +63,37 @@ export function parseCreateTime(value: string): number {
   return ms;
 }
 
+/**
+ * A row's time, or null when it has none (the spec lets createTime be null) or an unreadable one: such
+ * a row cannot be placed against the watermark. Logged; see the rule in announceOnceWithoutTime.
+ */
+function rowTime(company: CompanySummary): number | null {
+  if (company.createTime === null) {
+    logger.warn('company without createTime: announced once by id, never re-announced', {
+      companyResourceId: company.companyResourceId,
+    });
+    return null;
+  }
+  try {
+    return parseCreateTime(company.createTime);
+  } catch {
+    logger.warn('company with an unreadable createTime: handled like one without a time', {
+      companyResourceId: company.companyResourceId,
+      createTime: company.createTime.slice(0, 64),
+    });
+    return null;
+  }
+}
+
+/** The most ids without a time the watermark keeps (newest kept); ~200 KB of JSON at most. */
+export const MAX_IDS_WITHOUT_TIME = 10_000;
+
 const iso = (ms: number) => new Date(ms).toISOString();
 
 interface Found {
   company: CompanySummary;
-  time: number;
+  /** null: Keepnet gave no (readable) createTime. */
+  time: number | null;
 }
 
 /** Re-walks allowed when a walk spanned several pages (see findNewCompanies). */
@@ -100,6 +127,7 @@ async function walkDownToWatermark(
 ): Promise<{ added: number; rowsRead: number }> {
   const watermark = parseCreateTime(from.watermark);
   const skip = new Set(from.idsAtWatermark);
+  const knownWithoutTime = new Set(from.idsWithoutTime ?? []);
   let added = 0;
   let rowsRead = 0;
   const companies = deps.keepnet.iterateCompanies(
@@ -108,8 +136,21 @@ async function walkDownToWatermark(
   );
   for await (const company of companies) {
     rowsRead++;
-    const time = parseCreateTime(company.createTime);
-    if (time < watermark) break;
+    const time = rowTime(company);
+    if (time === null) {
+      // No time: it neither stops the walk nor moves the watermark; announced once (by id).
+      if (!knownWithoutTime.has(company.companyResourceId) && !found.has(company.companyResourceId)) {
+        found.set(company.companyResourceId, { company, time: null });
+        added++;
+      }
+      continue;
+    }
+    if (time < watermark) {
+      // A nested child (read before its parent) may be older than the watermark while its parent's
+      // row, read next, decides whether the walk stops.
+      if (company.parentCompanyResourceId !== undefined) continue;
+      break;
+    }
     if (found.has(company.companyResourceId)) continue;
     if (time === watermark && skip.has(company.companyResourceId)) continue;
     found.set(company.companyResourceId, { company, time });
@@ -127,14 +168,15 @@ async function startingPoint(deps: PollerDeps, config: PollerConfig): Promise<Wa
     { orderBy: 'CreateTime', ascending: false, pageSize: config.pageSize },
     deps.deadline ? { deadline: deps.deadline } : {},
   );
-  const newest = page.results[0];
-  // No company at all: everything that appears later is new.
-  if (!newest) return { version: 1, watermark: iso(0), idsAtWatermark: [], updatedAt: now };
-  const time = parseCreateTime(newest.createTime);
-  const atNewest = page.results
-    .filter((c) => parseCreateTime(c.createTime) === time)
-    .map((c) => c.companyResourceId);
-  return { version: 1, watermark: iso(time), idsAtWatermark: atNewest, updatedAt: now };
+  const timed = page.results.map((c) => ({ id: c.companyResourceId, time: rowTime(c) }));
+  // Companies without a time that exist now are not new: deploying the poller re-onboards nobody.
+  const idsWithoutTime = timed.filter((c) => c.time === null).map((c) => c.id);
+  const newest = timed.find((c) => c.time !== null)?.time ?? null;
+  // No company with a time at all: everything that appears later is new.
+  if (newest === null)
+    return { version: 1, watermark: iso(0), idsAtWatermark: [], idsWithoutTime, updatedAt: now };
+  const atNewest = timed.filter((c) => c.time === newest).map((c) => c.id);
+  return { version: 1, watermark: iso(newest), idsAtWatermark: atNewest, idsWithoutTime, updatedAt: now };
 }
 
 export function toCompanyCreatedDetail(company: CompanySummary): CompanyCreatedDetail {
@@ -149,14 +191,21 @@ export function toCompanyCreatedDetail(company: CompanySummary): CompanyCreatedD
   };
 }
 
-/** The watermark after emitting `accepted` (oldest first) on top of `from`. */
+/** The watermark after emitting `accepted` (oldest first, those without a time last) on top of `from`. */
 function advance(from: Watermark, accepted: Found[]): Watermark {
-  const last = accepted.at(-1);
-  if (!last) return from;
+  if (accepted.length === 0) return from;
+  const withoutTime = accepted.filter((f) => f.time === null).map((f) => f.company.companyResourceId);
+  const next: Watermark = { ...from, updatedAt: iso(Date.now()) };
+  if (withoutTime.length > 0) {
+    next.idsWithoutTime = [...(from.idsWithoutTime ?? []), ...withoutTime].slice(-MAX_IDS_WITHOUT_TIME);
+  }
+  const timed = accepted.filter((f): f is Found & { time: number } => f.time !== null);
+  const last = timed.at(-1);
+  if (!last) return next;
   const previous = parseCreateTime(from.watermark);
-  const atLast = accepted.filter((f) => f.time === last.time).map((f) => f.company.companyResourceId);
+  const atLast = timed.filter((f) => f.time === last.time).map((f) => f.company.companyResourceId);
   const ids = last.time === previous ? [...new Set([...from.idsAtWatermark, ...atLast])] : atLast;
-  return { version: 1, watermark: iso(last.time), idsAtWatermark: ids, updatedAt: iso(Date.now()) };
+  return { ...next, watermark: iso(last.time), idsAtWatermark: ids };
 }
 
 export async function pollCompanies(deps: PollerDeps, config: PollerConfig): Promise<PollSummary> {
@@ -178,14 +227,18 @@ export async function pollCompanies(deps: PollerDeps, config: PollerConfig): Pro
   const found = (await findNewCompanies(deps, config, from))
     // Ids Keepnet would never accept back are not announced (they would only fill the DLQ).
     .filter((f) => ResourceIdSchema.safeParse(f.company.companyResourceId).success)
-    .sort((a, b) => a.time - b.time || (a.company.companyResourceId < b.company.companyResourceId ? -1 : 1));
+    .sort(
+      (a, b) =>
+        (a.time ?? Number.POSITIVE_INFINITY) - (b.time ?? Number.POSITIVE_INFINITY) ||
+        (a.company.companyResourceId < b.company.companyResourceId ? -1 : 1),
+    );
 
   const entries: PutEventsRequestEntry[] = found.map((f) => ({
     EventBusName: config.eventBusName,
     Source: config.source,
     DetailType: COMPANY_CREATED_DETAIL_TYPE,
     Detail: JSON.stringify(toCompanyCreatedDetail(f.company)),
-    Time: new Date(f.time),
+    ...(f.time === null ? {} : { Time: new Date(f.time) }),
   }));
   const result = entries.length > 0 ? await putEventsWithRetry(deps.eventBridge, entries) : undefined;
   const firstRefused = result ? result.accepted.indexOf(false) : -1;

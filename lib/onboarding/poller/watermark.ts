@@ -15,6 +15,12 @@ export const WatermarkSchema = z.object({
   watermark: z.iso.datetime(),
   /** Companies created exactly at `watermark` that were already emitted. */
   idsAtWatermark: z.array(z.string()),
+  /**
+   * Companies Keepnet lists without a createTime that were already announced (or existed at the first
+   * run): they cannot be placed against the watermark, so each is announced once, by id. Newest last;
+   * the oldest drop out past MAX_IDS_WITHOUT_TIME.
+   */
+  idsWithoutTime: z.array(z.string()).optional(),
   updatedAt: z.iso.datetime(),
 });
 

@@ -2,16 +2,21 @@
 // create (JSON here, where the vendor takes multipart; enough for tests and the local runner).
 import { INDUSTRIES, LICENSE_TYPES } from '../catalog';
 import type { HandlerRequest } from '../context';
+import { listReply, nestChildren, servedCreateTime } from '../quirks';
 import { inputError, notFound, type Reply, success } from '../reply';
 import { paginate, type SearchSpec } from '../search';
-import type { SimCompany } from '../types';
+import type { ReplyQuirks, SimCompany } from '../types';
 import { CompanyBodySchema, parseBody } from './bodies';
 import { MEMBER_SEARCH, runSearch } from './groups';
 
 export const COMPANY_SEARCH: SearchSpec<SimCompany> = MEMBER_SEARCH;
 
-/** `SearchCompanyDto`. */
-export function companySearchDto(company: SimCompany) {
+/** `SearchCompanyDto`; `children` as nested by the `childrenOf` quirk (null: none). */
+export function companySearchDto(
+  company: SimCompany,
+  quirks: ReplyQuirks = {},
+  children: unknown[] | null = null,
+) {
   return {
     companyName: company.name,
     companyResourceId: company.resourceId,
@@ -25,9 +30,9 @@ export function companySearchDto(company: SimCompany) {
     privacyDurationId: 0,
     licenceExpired: company.licenseEndDate !== null && Date.parse(company.licenseEndDate) < Date.now(),
     licenseEndDate: company.licenseEndDate,
-    createTime: company.createTime,
+    createTime: servedCreateTime(quirks, company.resourceId, company.createTime),
     targetUserCount: company.targetUserCount,
-    children: null,
+    children,
     tags: company.tags,
     deletedTargetUserCount: 0,
     inactiveTargetUserCount: 0,
@@ -63,8 +68,15 @@ function catalogName(
 export function searchCompanies({ core, body }: HandlerRequest): Reply {
   const result = runSearch(core.store.companies(), body, COMPANY_SEARCH);
   if (!result.ok) return result.reply;
-  const page = paginate(result.rows, result.search.pageNumber, result.search.pageSize);
-  return success({ limitExceededCompanyCount: 0, ...page, results: page.results.map(companySearchDto) });
+  const { quirks } = core.behaviour;
+  const { topLevel, render } = nestChildren(
+    quirks,
+    result.rows,
+    (id) => core.store.company(id),
+    (company, children: unknown[] | null) => companySearchDto(company, quirks, children),
+  );
+  const page = paginate(topLevel, result.search.pageNumber, result.search.pageSize);
+  return listReply(core, { limitExceededCompanyCount: 0, ...page, results: page.results.map(render) });
 }
 
 export function getCompany({ core, params }: HandlerRequest): Reply {

@@ -1,7 +1,8 @@
 // Export endpoints: the search body plus exportType/reportAllPages; the reply body is the file.
 // With `syntheticExport` set, rows are generated on the fly instead (sized exports for the bench).
-import type { HandlerRequest } from '../context';
-import { type ExportColumn, writeExport, writeRepeatedCsv } from '../export-writers';
+import type { HandlerRequest, SimulatorCore } from '../context';
+import { type ExportColumn, repeatedCsvRowCount, writeExport, writeRepeatedCsv } from '../export-writers';
+import { exportFileReply } from '../quirks';
 import { inputError, notFound, type Reply } from '../reply';
 import { filterAndSort, SearchError, type SearchSpec } from '../search';
 import type { SimCompany, SyntheticExport } from '../types';
@@ -63,6 +64,15 @@ function* syntheticGroups(plan: SyntheticExport): Generator<GroupRow> {
   }
 }
 
+function syntheticBlock<Row>(rows: Iterable<Row>): Row[] {
+  const block: Row[] = [];
+  for (const row of rows) {
+    block.push(row);
+    if (block.length === 1000) break;
+  }
+  return block;
+}
+
 /** CSV repeats one rendered block (fast); xlsx goes row by row through exceljs (slow but real). */
 function syntheticFile<Row>(
   format: 'CSV' | 'Excel',
@@ -70,14 +80,7 @@ function syntheticFile<Row>(
   synthetic: { plan: SyntheticExport; rows: () => Iterable<Row> },
 ) {
   const { plan } = synthetic;
-  if (format === 'CSV') {
-    const block: Row[] = [];
-    for (const row of synthetic.rows()) {
-      block.push(row);
-      if (block.length === 1000) break;
-    }
-    return writeRepeatedCsv(columns, block, plan);
-  }
+  if (format === 'CSV') return writeRepeatedCsv(columns, syntheticBlock(synthetic.rows()), plan);
   return writeExport(
     format,
     columns,
@@ -91,6 +94,7 @@ function timestamp(): string {
 }
 
 function exportReply<Row>(
+  core: SimulatorCore,
   body: unknown,
   rows: Row[],
   spec: SearchSpec<Row>,
@@ -114,19 +118,55 @@ function exportReply<Row>(
     ? syntheticFile(search.exportType, columns, synthetic)
     : writeExport(search.exportType, columns, selected);
   const fileName = `${baseName}-${timestamp()}.${file.extension}`;
-  return {
+  return exportFileReply(core, {
     kind: 'file',
     status: 200,
     contentType: file.contentType,
     fileName,
     body: file.body,
     ...(synthetic?.plan.bytes !== undefined ? { expectedBytes: synthetic.plan.bytes } : {}),
-  };
+  });
+}
+
+const syntheticCounts = new Map<string, number>();
+
+/**
+ * What a search counts while exports are synthetic: the rows a synthetic CSV export holds (exact for
+ * `rows`; for `bytes`, the CSV's, which an xlsx of that size does not match). Searches and exports
+ * then agree, as Keepnet's do.
+ */
+function syntheticRecordCount<Row>(
+  plan: SyntheticExport,
+  columns: ExportColumn<Row>[],
+  rows: () => Iterable<Row>,
+  kind: string,
+): number {
+  if (plan.bytes === undefined) return plan.rows ?? 1000;
+  const key = `${kind}:${plan.bytes}`;
+  let count = syntheticCounts.get(key);
+  if (count === undefined) {
+    count = repeatedCsvRowCount(columns, syntheticBlock(rows()), plan);
+    syntheticCounts.set(key, count);
+  }
+  return count;
+}
+
+/** Group-search total under a synthetic export plan; null when exports are not synthetic. */
+export function syntheticGroupCount(core: SimulatorCore): number | null {
+  const plan = core.behaviour.syntheticExport;
+  return plan ? syntheticRecordCount(plan, GROUP_COLUMNS, () => syntheticGroups(plan), 'groups') : null;
+}
+
+/** Members-search total under a synthetic export plan; null when exports are not synthetic. */
+export function syntheticMemberCount(core: SimulatorCore): number | null {
+  const plan = core.behaviour.syntheticExport;
+  return plan ? syntheticRecordCount(plan, MEMBER_COLUMNS, () => syntheticMembers(plan), 'members') : null;
 }
 
 export function exportGroups({ core, body }: HandlerRequest): Reply {
   const plan = core.behaviour.syntheticExport;
   return exportReply(
+    core,
     body,
     groupRows(core.store),
     GROUP_SEARCH,
@@ -141,6 +181,7 @@ export function exportGroupMembers({ core, params, body }: HandlerRequest): Repl
   if (!core.store.group(id)) return notFound(`Company group '${id}' was not found.`);
   const plan = core.behaviour.syntheticExport;
   return exportReply(
+    core,
     body,
     core.store.groupMembers(id),
     MEMBER_SEARCH,

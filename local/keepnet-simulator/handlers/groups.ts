@@ -1,6 +1,7 @@
 // Company-group endpoints: list, get, create, update, delete, bulk delete, participants,
 // search (and search-with-parent), members search.
 import type { HandlerRequest } from '../context';
+import { listReply, servedCreateTime } from '../quirks';
 import { inputError, notFound, type Reply, success } from '../reply';
 import {
   filterAndSort,
@@ -11,8 +12,9 @@ import {
   type SearchSpec,
 } from '../search';
 import type { SimulatorStore } from '../store';
-import type { SimCompany, SimGroup } from '../types';
+import type { ReplyQuirks, SimCompany, SimGroup } from '../types';
 import { BulkDeleteBodySchema, GroupBodySchema, ParticipantsBodySchema, parseBody } from './bodies';
+import { syntheticGroupCount, syntheticMemberCount } from './exports';
 
 export interface GroupRow {
   group: SimGroup;
@@ -70,7 +72,7 @@ export function groupSearchDto(row: GroupRow) {
 }
 
 /** `SearchGroupCompanyDto`. */
-export function memberDto(company: SimCompany) {
+export function memberDto(company: SimCompany, quirks: ReplyQuirks = {}) {
   return {
     companyName: company.name,
     companyResourceId: company.resourceId,
@@ -81,7 +83,7 @@ export function memberDto(company: SimCompany) {
     isNumberOfUsersLimited: company.isNumberOfUsersLimited,
     numberOfUsers: String(company.numberOfUsers),
     licenseEndDate: company.licenseEndDate,
-    createTime: company.createTime,
+    createTime: servedCreateTime(quirks, company.resourceId, company.createTime),
     companyStatusId: company.companyStatusId,
     companyStatusName: company.companyStatusName,
   };
@@ -121,7 +123,10 @@ function nameTaken(store: SimulatorStore, name: string, exceptId?: string): bool
 }
 
 export function listGroups({ core }: HandlerRequest): Reply {
-  return success(core.store.groups().map((g) => groupDto(core.store, g)));
+  return listReply(
+    core,
+    core.store.groups().map((g) => groupDto(core.store, g)),
+  );
 }
 
 export function getGroup({ core, params }: HandlerRequest): Reply {
@@ -208,7 +213,9 @@ export function searchGroups({ core, body }: HandlerRequest): Reply {
   const result = runSearch(groupRows(core.store), body, GROUP_SEARCH);
   if (!result.ok) return result.reply;
   const page = paginate(result.rows, result.search.pageNumber, result.search.pageSize);
-  return success({ ...page, results: page.results.map(groupSearchDto) });
+  const synthetic = syntheticGroupCount(core);
+  if (synthetic !== null) page.totalNumberOfRecords = synthetic;
+  return listReply(core, { ...page, results: page.results.map(groupSearchDto) });
 }
 
 export function searchGroupMembers({ core, params, body }: HandlerRequest): Reply {
@@ -217,5 +224,8 @@ export function searchGroupMembers({ core, params, body }: HandlerRequest): Repl
   const result = runSearch(core.store.groupMembers(id), body, MEMBER_SEARCH);
   if (!result.ok) return result.reply;
   const page = paginate(result.rows, result.search.pageNumber, result.search.pageSize);
-  return success({ ...page, results: page.results.map(memberDto) });
+  const synthetic = syntheticMemberCount(core);
+  if (synthetic !== null) page.totalNumberOfRecords = synthetic;
+  const { quirks } = core.behaviour;
+  return listReply(core, { ...page, results: page.results.map((c) => memberDto(c, quirks)) });
 }
