@@ -214,6 +214,7 @@ export class KeepnetAutomationStack extends Stack {
       EXPORT_BUCKET: bucket.bucketName,
       EXPORT_PREFIX: config.exportPrefix,
       ...(config.exportJobs ? { EXPORT_JOBS: JSON.stringify(config.exportJobs) } : {}),
+      ...operationsEnv,
     });
     const api = make('api', 'Api', {
       ...keepnetEnv,
@@ -311,6 +312,12 @@ export class KeepnetAutomationStack extends Stack {
       `${OPERATIONS_PREFIX}records/`,
       ['s3:GetObject', 's3:PutObject'],
       'records of the operations it queues and reads back',
+    );
+    operationObjects(
+      exporter,
+      `${OPERATIONS_PREFIX}journal/`,
+      ['s3:GetObject'],
+      'the write journal it reads to tell its own changes from outside ones in the nightly diff',
     );
     bucket.addLifecycleRule({
       id: 'expire-operation-records',

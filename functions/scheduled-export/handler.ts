@@ -11,10 +11,13 @@ import {
 } from '../../lib/exports';
 import { createKeepnetClientFromEnv } from '../../lib/keepnet';
 import { logger, metrics } from '../../lib/observability/powertools';
+import { operationStoreFromEnv } from '../../lib/operations/config';
 
 const config = loadExportConfig(process.env);
 const keepnet = createKeepnetClientFromEnv(process.env);
 const s3 = createS3ClientFromEnv(process.env);
+// This system's write journal (OPERATIONS_BUCKET): the diff says which changes it made, which not.
+const operations = operationStoreFromEnv(process.env, s3);
 
 export const handler = async (event: unknown, context: Context): Promise<RunSummary> => {
   logger.addContext(context);
@@ -32,6 +35,7 @@ export const handler = async (event: unknown, context: Context): Promise<RunSumm
         scheduledTime: invocation.scheduledTime,
         deadline,
         kmsKeyId: config.kmsKeyId,
+        ...(operations ? { journal: (from: Date, to: Date) => operations.journalBetween(from, to) } : {}),
       },
       { snapshot: invocation.snapshot },
     );

@@ -31,6 +31,8 @@ export const CUSTOM_METRICS = {
     /** Recorded once per export file written, with its size: its SampleCount counts the files. */
     bytesWritten: 'ExportBytes',
     jobsFailed: 'ExportJobFailed',
+    /** Members that left a group since the previous night by someone else's hand (not journaled). */
+    outsideRemovals: 'OutsideRemovals',
   },
   'onboarding-router': { messagesQueued: 'OnboardingMessagesQueued' },
   'onboarding-worker': {
@@ -127,6 +129,17 @@ export class Monitoring extends Construct {
       {
         description:
           'The onboarding worker found members lost to a write and restored them from its repair record: check PARTICIPANTS_MODE and who else writes to the group.',
+      },
+    );
+
+    // Under a replacing API, a person editing a group in Keepnet's UI while our write lands is the one
+    // loss a single writer cannot prevent; the nightly diff sees it as a removal nobody journaled.
+    alarm(
+      'OutsideRemovals',
+      customMetric('scheduled-export', CUSTOM_METRICS['scheduled-export'].outsideRemovals, Duration.hours(1)),
+      {
+        description:
+          'Members left a group since the previous night without a write of this system: check the membership diff (madeBy = outside) and whoever edits groups in Keepnet.',
       },
     );
 

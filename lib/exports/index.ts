@@ -20,7 +20,13 @@ export {
 } from './job';
 export { normalisePrefix, objectKey } from './keys';
 export type { Manifest, ManifestObject } from './manifest';
-export { diffMembership, type MembershipDiff } from './membership-diff';
+export {
+  attributeChanges,
+  diffMembership,
+  type JournaledWrite,
+  type MembershipDiff,
+  outsideRemovals,
+} from './membership-diff';
 export { type ExportContext, type ExportResult, runExportJob } from './run-export-job';
 export { type RunOptions, type RunSummary, runScheduledExport } from './run-scheduled-export';
 export { createS3ClientFromEnv } from './s3-client';

@@ -50,6 +50,8 @@ export interface Manifest {
     groupsRenamed: number;
     joined: number;
     left: number;
+    /** Members that left by someone else's hand (not in this system's write journal); absent without one. */
+    outsideRemovals?: number;
   } | null;
 }
 

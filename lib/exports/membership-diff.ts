@@ -24,17 +24,84 @@ export interface GroupRef {
   groupName: string;
 }
 
+/**
+ * Who made a change, from the write journal (lib/operations): `system` when a journaled write of this
+ * system made it (with the operations or CompanyCreated events it carried out), `outside` otherwise
+ * (Keepnet's UI, another integration). Absent when no journal was read.
+ */
+export interface MadeBy {
+  by: 'system' | 'outside';
+  operationIds: string[];
+}
+
 export interface MemberChange extends GroupRef {
   companyResourceId: string;
   companyName: string | null;
+  madeBy?: MadeBy;
 }
 
 export interface MembershipDiff {
   groupsCreated: GroupRef[];
   groupsDeleted: GroupRef[];
-  groupsRenamed: Array<GroupRef & { previousName: string }>;
+  groupsRenamed: Array<GroupRef & { previousName: string; madeBy?: MadeBy }>;
   joined: MemberChange[];
   left: MemberChange[];
+}
+
+/** One journaled write, as lib/operations/store.ts keeps it (the fields attribution reads). */
+export interface JournaledWrite {
+  groupId: string;
+  added: readonly string[];
+  removed: readonly string[];
+  restored: readonly string[];
+  renamedTo?: string | undefined;
+  operationIds: readonly string[];
+}
+
+/**
+ * Marks each joined, left and renamed change as made by this system (a journaled write added, restored,
+ * removed or renamed exactly that) or from outside. The journal is written before each write, so a
+ * write that failed can still be in it: a change it names is then attributed to the system although
+ * the retry that made it is journaled too; a change it names that did not happen is no change at all.
+ */
+export function attributeChanges(diff: MembershipDiff, journal: readonly JournaledWrite[]): MembershipDiff {
+  const joins = new Map<string, Set<string>>();
+  const leaves = new Map<string, Set<string>>();
+  const renames = new Map<string, Set<string>>();
+  const note = (map: Map<string, Set<string>>, key: string, ids: readonly string[]) => {
+    const set = map.get(key) ?? new Set<string>();
+    for (const id of ids) set.add(id);
+    map.set(key, set);
+  };
+  for (const write of journal) {
+    for (const company of [...write.added, ...write.restored])
+      note(joins, `${write.groupId}\n${company}`, write.operationIds);
+    for (const company of write.removed) note(leaves, `${write.groupId}\n${company}`, write.operationIds);
+    if (write.renamedTo !== undefined)
+      note(renames, `${write.groupId}\n${write.renamedTo}`, write.operationIds);
+  }
+  const madeBy = (ids: Set<string> | undefined): MadeBy =>
+    ids ? { by: 'system', operationIds: [...ids].sort() } : { by: 'outside', operationIds: [] };
+  const member =
+    (map: Map<string, Set<string>>) =>
+    (change: MemberChange): MemberChange => ({
+      ...change,
+      madeBy: madeBy(map.get(`${change.groupResourceId}\n${change.companyResourceId}`)),
+    });
+  return {
+    ...diff,
+    groupsRenamed: diff.groupsRenamed.map((g) => ({
+      ...g,
+      madeBy: madeBy(renames.get(`${g.groupResourceId}\n${g.groupName}`)),
+    })),
+    joined: diff.joined.map(member(joins)),
+    left: diff.left.map(member(leaves)),
+  };
+}
+
+/** Members that left a group by someone else's hand: the OutsideRemovals metric (alarmed). */
+export function outsideRemovals(diff: MembershipDiff): number {
+  return diff.left.filter((change) => change.madeBy?.by === 'outside').length;
 }
 
 export function diffMembership(previous: Membership, current: Membership): MembershipDiff {
@@ -89,16 +156,21 @@ export const DIFF_CSV_COLUMNS = [
   'companyResourceId',
   'companyName',
   'previousGroupName',
+  'madeBy',
+  'operationIds',
 ] as const;
 
 /**
- * One row per change: `group-created|group-deleted|group-renamed|joined|left`, then the ids and names.
- * A further column (e.g. who made the change) is one more entry in DIFF_CSV_COLUMNS and in both row
- * builders below.
+ * One row per change: `group-created|group-deleted|group-renamed|joined|left`, then the ids and names,
+ * and who made it (`system` with its operation ids, `outside`, or empty when no journal was read).
  */
 export function diffToCsv(diff: MembershipDiff): string {
   const rows: Array<Record<(typeof DIFF_CSV_COLUMNS)[number], string>> = [];
-  const group = (change: string, g: GroupRef, previousName = '') =>
+  const by = (madeBy: MadeBy | undefined) => ({
+    madeBy: madeBy?.by ?? '',
+    operationIds: madeBy?.operationIds.join(' ') ?? '',
+  });
+  const group = (change: string, g: GroupRef & { madeBy?: MadeBy }, previousName = '') =>
     rows.push({
       change,
       groupResourceId: g.groupResourceId,
@@ -106,6 +178,7 @@ export function diffToCsv(diff: MembershipDiff): string {
       companyResourceId: '',
       companyName: '',
       previousGroupName: previousName,
+      ...by(g.madeBy),
     });
   const member = (change: string, m: MemberChange) =>
     rows.push({
@@ -115,6 +188,7 @@ export function diffToCsv(diff: MembershipDiff): string {
       companyResourceId: m.companyResourceId,
       companyName: m.companyName ?? '',
       previousGroupName: '',
+      ...by(m.madeBy),
     });
   for (const g of diff.groupsCreated) group('group-created', g);
   for (const g of diff.groupsDeleted) group('group-deleted', g);

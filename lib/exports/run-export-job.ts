@@ -4,6 +4,7 @@
 // is compared with the same search's totalNumberOfRecords (record-count.ts). Nothing is buffered whole;
 // any failure (API error, truncated or incomplete body, reset, deadline) aborts the upload and is
 // rethrown. Keepnet's bytes are stored as they came (byte for byte; a byteArray reply decoded).
+
 import { createHash } from 'node:crypto';
 import { pipeline, type Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -18,6 +19,7 @@ import {
 } from './errors';
 import { type ExportFormat, type ExportJob, jobName, type SingleExportJob } from './job';
 import { type FileExtension, fileName, objectKey, onDemandStamp, utcTimestamp } from './keys';
+import type { JournaledWrite } from './membership-diff';
 import { streamToS3 } from './s3-upload';
 import { openVerifiedExport } from './verified-export';
 
@@ -47,6 +49,11 @@ export interface ExportContext {
    * a key, e.g. the API request id. 1-64 of `[A-Za-z0-9-]`.
    */
   requestId?: string | undefined;
+  /**
+   * The write journal of this system (lib/operations), read for the membership diff: which changes
+   * this system made. Without it the diff does not say who made a change.
+   */
+  journal?: ((from: Date, to: Date) => Promise<JournaledWrite[]>) | undefined;
 }
 
 export interface ExportResult {

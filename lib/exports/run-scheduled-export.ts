@@ -9,7 +9,14 @@ import { jobName } from './job';
 import { objectKey } from './keys';
 import type { Manifest, ManifestFailure, ManifestObject } from './manifest';
 import { writeManifest } from './manifest';
-import { diffMembership, diffToCsv, isEmptyDiff, type MembershipDiff } from './membership-diff';
+import {
+  attributeChanges,
+  diffMembership,
+  diffToCsv,
+  isEmptyDiff,
+  type MembershipDiff,
+  outsideRemovals,
+} from './membership-diff';
 import {
   findPreviousSnapshotKey,
   readMembershipSnapshot,
@@ -183,7 +190,19 @@ async function writeSnapshotAndDiff(
     return { objects, membershipDiff: null };
   }
   const previous = await readMembershipSnapshot(ctx, previousKey);
-  const diff = diffMembership(previous, snapshot.membership);
+  let diff = diffMembership(previous, snapshot.membership);
+  let outside: number | undefined;
+  if (ctx.journal) {
+    // Every write since the previous snapshot's day: a change in the diff was made by this system
+    // when one of them made exactly it.
+    diff = attributeChanges(
+      diff,
+      await ctx.journal(snapshotDay(previousKey, ctx.scheduledTime), ctx.scheduledTime),
+    );
+    outside = outsideRemovals(diff);
+    metrics.addMetric('OutsideRemovals', 'Count', outside);
+    if (outside > 0) logger.warn('members removed from outside this system', { outsideRemovals: outside });
+  }
   objects.push(...(await writeDiff(ctx, diff, previousKey, snapshot.key)));
   logger.info('membership diff written', { previousKey, empty: isEmptyDiff(diff) });
   return {
@@ -195,8 +214,15 @@ async function writeSnapshotAndDiff(
       groupsRenamed: diff.groupsRenamed.length,
       joined: diff.joined.length,
       left: diff.left.length,
+      ...(outside === undefined ? {} : { outsideRemovals: outside }),
     },
   };
+}
+
+/** The day a snapshot key names (`…/date=YYYY-MM-DD/…`), else the day before `fallback`. */
+function snapshotDay(key: string, fallback: Date): Date {
+  const day = /\/date=(\d{4}-\d{2}-\d{2})\//.exec(key)?.[1];
+  return day ? new Date(`${day}T00:00:00.000Z`) : new Date(fallback.getTime() - 86_400_000);
 }
 
 async function writeDiff(

@@ -52,6 +52,11 @@ const RepairRecordSchema = z.object({
   savedAt: z.iso.datetime(),
 });
 
+/** Journal objects read at once. */
+const JOURNAL_READ_LANES = 16;
+/** A diff spanning more days than this (a snapshot missing for a month) reads only the first ones. */
+const MAX_JOURNAL_DAYS = 45;
+
 export class OperationStoreError extends Error {
   constructor(message: string) {
     super(message);
@@ -136,12 +141,28 @@ export class OperationStore {
       for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
-    const entries: JournalEntry[] = [];
-    for (const key of keys.sort()) {
-      const parsed = JournalEntrySchema.safeParse(await this.readJson(key));
-      if (parsed.success) entries.push(parsed.data);
-    }
-    return entries;
+    // Read in parallel lanes: a busy day is thousands of small objects.
+    const sortedKeys = keys.sort();
+    const entries: (JournalEntry | undefined)[] = new Array(sortedKeys.length);
+    let next = 0;
+    const lane = async () => {
+      while (next < sortedKeys.length) {
+        const index = next++;
+        const parsed = JournalEntrySchema.safeParse(await this.readJson(sortedKeys[index]!));
+        if (parsed.success) entries[index] = parsed.data;
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(JOURNAL_READ_LANES, sortedKeys.length) }, lane));
+    return entries.filter((entry): entry is JournalEntry => entry !== undefined);
+  }
+
+  /** Every journal entry of the UTC days from `from` to `to` (inclusive, at most MAX_JOURNAL_DAYS days). */
+  async journalBetween(from: Date, to: Date): Promise<JournalEntry[]> {
+    const days: string[] = [];
+    const start = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate());
+    for (let t = start; t <= to.getTime() && days.length < MAX_JOURNAL_DAYS; t += 86_400_000)
+      days.push(new Date(t).toISOString().slice(0, 10));
+    return (await Promise.all(days.map((day) => this.journalOf(day)))).flat();
   }
 
   private recordKey(operationId: string) {

@@ -140,6 +140,13 @@ describe('IAM policies', () => {
           resources: ['ExportStorageExports.Arn'],
           condition: { StringLike: { 's3:prefix': ['exports/*'] } },
         },
+        // The write journal, read only: who made each change in the nightly diff.
+        { actions: ['s3:GetObject'], resources: ['ExportStorageExports.Arn/state/operations/journal/*'] },
+        {
+          actions: ['s3:ListBucket'],
+          resources: ['ExportStorageExports.Arn'],
+          condition: { StringLike: { 's3:prefix': ['state/operations/journal/*'] } },
+        },
         { actions: ['sqs:SendMessage'], resources: ['FailedEvents.Arn'] },
       ],
       ApiRole: [

@@ -66,6 +66,7 @@ describe('cdk-nag AwsSolutionsChecks', () => {
       'AwsSolutions-IAM5[Resource::<ExportStorageExports.Arn>/exports/*]',
       'AwsSolutions-IAM5[Resource::<ExportStorageExports.Arn>/state/company-poller/*]',
       'AwsSolutions-IAM5[Resource::<ExportStorageExports.Arn>/state/operations/*]',
+      'AwsSolutions-IAM5[Resource::<ExportStorageExports.Arn>/state/operations/journal/*]',
       'AwsSolutions-IAM5[Resource::<ExportStorageExports.Arn>/state/operations/records/*]',
       'AwsSolutions-IAM5[Resource::<ScheduledExportFunction.Arn>:*]',
       'AwsSolutions-SMG4',

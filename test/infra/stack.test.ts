@@ -107,7 +107,13 @@ describe('KeepnetAutomationStack', () => {
           'POLLER_STATE_BUCKET',
           'POLLER_STATE_KEY',
         ],
-        'scheduled-export': ['EXPORT_BUCKET', 'EXPORT_PREFIX', 'KEEPNET_SECRET_ID'],
+        'scheduled-export': [
+          'EXPORT_BUCKET',
+          'EXPORT_PREFIX',
+          'KEEPNET_SECRET_ID',
+          'OPERATIONS_BUCKET',
+          'OPERATIONS_PREFIX',
+        ],
         api: [
           'EXPORT_BUCKET',
           'EXPORT_PREFIX',
@@ -492,8 +498,8 @@ describe('KeepnetAutomationStack', () => {
 
     it('alarms on dead letters, on errors and throttles of every function, into the encrypted topic', () => {
       const all = alarms();
-      // 2 DLQs + 5 × (errors, throttles) + the missing nightly export + members restored.
-      expect(all).toHaveLength(2 + FUNCTION_NAMES.length * 2 + 2);
+      // 2 DLQs + 5 × (errors, throttles) + the missing nightly export + members restored + outside removals.
+      expect(all).toHaveLength(2 + FUNCTION_NAMES.length * 2 + 3);
       const topic = logicalIdOf(template, 'AWS::SNS::Topic');
       for (const alarm of all) {
         expect(alarm.AlarmActions).toEqual([{ Ref: topic }]);
@@ -523,6 +529,17 @@ describe('KeepnetAutomationStack', () => {
       expect(restored[0]).toMatchObject({
         Namespace: 'KeepnetAutomation',
         Dimensions: [{ Name: 'service', Value: 'onboarding-worker' }],
+        Statistic: 'Sum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+    });
+
+    it('alarms when the nightly diff finds a member removed from outside this system', () => {
+      const outside = alarms().filter((a) => a.MetricName === 'OutsideRemovals');
+      expect(outside).toHaveLength(1);
+      expect(outside[0]).toMatchObject({
+        Dimensions: [{ Name: 'service', Value: 'scheduled-export' }],
         Statistic: 'Sum',
         Threshold: 1,
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
