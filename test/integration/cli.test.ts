@@ -195,6 +195,18 @@ describe('groups', () => {
     expect((await cli(['groups', 'delete', id, '--yes'])).code).toBe(0);
     expect(sim().state.group(id)).toBeUndefined();
   });
+
+  it('delete --json prints what it deleted', async () => {
+    const created = sim().state.addGroup('Short lived');
+    const result = await json<{ deleted: { resourceId: string; name: string }[] }>([
+      'groups',
+      'delete',
+      created.resourceId,
+      '--yes',
+      '--json',
+    ]);
+    expect(result.deleted).toEqual([{ resourceId: created.resourceId, name: 'Short lived' }]);
+  });
 });
 
 describe('members', () => {

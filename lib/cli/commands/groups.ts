@@ -106,14 +106,18 @@ export function registerGroupCommands(program: Command, ctx: CommandContext): vo
     .description('delete one or more groups (the companies themselves are not touched)')
     .argument('<groups...>', 'resource ids or exact names')
     .option('--yes', 'confirm: deleting is not undoable')
-    .action(async (refs: string[], opts: { yes?: boolean }) => {
+    .option('--json', 'print the deleted groups as JSON')
+    .action(async (refs: string[], opts: { yes?: boolean; json?: boolean }) => {
       if (!opts.yes) throw new UsageError('deleting groups cannot be undone: add --yes to confirm');
       const client = await ctx.keepnet();
       const targets = [];
       for (const ref of refs) targets.push(await resolveGroup(client, ref));
+      const deleted: { resourceId: string; name: string }[] = [];
       for (const group of targets) {
         await client.deleteGroup(group.resourceId);
-        ctx.io.stdout.write(`deleted group ${group.resourceId} "${group.name}"\n`);
+        deleted.push({ resourceId: group.resourceId, name: group.name });
+        if (!opts.json) ctx.io.stdout.write(`deleted group ${group.resourceId} "${group.name}"\n`);
       }
+      if (opts.json) writeJson(ctx.io, { deleted });
     });
 }
