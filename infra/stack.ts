@@ -304,7 +304,7 @@ export class KeepnetAutomationStack extends Stack {
     operationObjects(
       worker,
       OPERATIONS_PREFIX,
-      ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+      ['s3:GetObject', 's3:PutObject'],
       'operation records, repair records and the write journal',
     );
     operationObjects(

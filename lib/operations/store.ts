@@ -13,7 +13,6 @@
 
 import { randomUUID } from 'node:crypto';
 import {
-  DeleteObjectCommand,
   GetObjectCommand,
   ListObjectsV2Command,
   NoSuchKey,
@@ -96,7 +95,7 @@ export class OperationStore {
       const parsed = RepairRecordSchema.safeParse(json);
       // An unreadable record cannot say who to restore: fail loudly rather than forget them.
       if (!parsed.success) throw new OperationStoreError(`Repair record of group ${groupId} is unreadable`);
-      return parsed.data.members;
+      return parsed.data.members.length > 0 ? parsed.data.members : undefined;
     },
     save: async (groupId, members) => {
       await this.putJson(this.repairKey(groupId), {
@@ -105,10 +104,14 @@ export class OperationStore {
         savedAt: new Date().toISOString(),
       });
     },
+    // Cleared by overwriting with no members, never by deleting: the record of a group is one small
+    // object for good, and the worker needs no s3:DeleteObject.
     clear: async (groupId) => {
-      await this.s3.send(
-        new DeleteObjectCommand({ Bucket: this.location.bucket, Key: this.repairKey(groupId) }),
-      );
+      await this.putJson(this.repairKey(groupId), {
+        groupId,
+        members: [],
+        savedAt: new Date().toISOString(),
+      });
     },
   };
 

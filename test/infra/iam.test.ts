@@ -86,7 +86,7 @@ describe('IAM policies', () => {
         { actions: ['sqs:SendMessage'], resources: ['OnboardingDeadLetters.Arn', 'OnboardingQueue.Arn'] },
         // Operation records, repair records and the journal; a missing record is told by listing it.
         {
-          actions: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'],
+          actions: ['s3:GetObject', 's3:PutObject'],
           resources: ['ExportStorageExports.Arn/state/operations/*'],
         },
         {
