@@ -83,6 +83,23 @@ async function readAgain(
   }
 }
 
+/** The first read, tried again (briefly) while the record reads as unreadable: see readAgain. */
+async function firstRead(
+  store: OperationStore,
+  operationId: string,
+  sleep: (ms: number) => Promise<void>,
+  timeLeft: () => boolean,
+): Promise<OperationRecord | undefined> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await store.get(operationId);
+    } catch (error) {
+      if (!(error instanceof OperationStoreError) || attempt >= 5 || !timeLeft()) throw error;
+      await sleep(FIRST_POLL_MS);
+    }
+  }
+}
+
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -98,7 +115,7 @@ export async function waitForOperation(
   const sleep = options.sleep ?? realSleep;
   const deadline = Date.now() + options.timeoutSeconds * 1000;
   const started = Date.now();
-  let record = await store.get(operationId);
+  let record = await firstRead(store, operationId, sleep, () => deadline - Date.now() > 0);
   if (!record) throw new NotFoundError(`no operation ${operationId} (unknown, or expired)`);
   if (record.status !== 'pending') return record;
   const progress = progressOn(io, operationId, options.timeoutSeconds);

@@ -9,6 +9,7 @@ import { registerExportCommand } from './commands/export';
 import { registerGroupCommands } from './commands/groups';
 import { registerMemberCommands } from './commands/members';
 import { registerOperationCommands } from './commands/operations';
+import { registerRuleCommands } from './commands/rules';
 import type { CommandContext, GlobalOptions } from './context';
 import { ExitCode, type ExitCodeValue, exitCodeFor, QuietExit } from './exit-codes';
 import type { CliIo } from './output';
@@ -93,6 +94,7 @@ ${EXIT_CODES_HELP}`,
   registerMemberCommands(program, ctx);
   registerOperationCommands(program, ctx);
   registerDesiredStateCommands(program, ctx);
+  registerRuleCommands(program, ctx);
   registerExportCommand(program, ctx);
   registerDlqCommands(program, ctx);
 

@@ -45,10 +45,14 @@ export function asGroupRule(rule: DesiredRule, group: string): GroupRule {
   return { when, groups: [group] };
 }
 
-/** `csv.<column>` attributes per company id, with the table's own problems (line-numbered). */
-function csvAttributes(
+/**
+ * The table's attributes per company id, each column named `<prefix><column>`, with the table's own
+ * problems (line-numbered): unknown or ambiguous companies, a company given twice.
+ */
+export function csvAttributes(
   table: AttributeTable,
   directory: CompanyDirectory,
+  prefix = CSV_ATTRIBUTE_PREFIX,
 ): { byCompany: Map<string, Attributes>; problems: FileProblem[] } {
   const byCompany = new Map<string, Attributes>();
   const firstLine = new Map<string, number>();
@@ -70,8 +74,7 @@ function csvAttributes(
     }
     firstLine.set(resolved.id, row.line);
     const attributes: Attributes = {};
-    for (const [column, value] of Object.entries(row.values))
-      attributes[`${CSV_ATTRIBUTE_PREFIX}${column}`] = value;
+    for (const [column, value] of Object.entries(row.values)) attributes[`${prefix}${column}`] = value;
     byCompany.set(resolved.id, attributes);
   }
   return { byCompany, problems };

@@ -7,6 +7,7 @@ import { type AppliedGroup, applyPlan } from '../../desired-state/apply';
 import { type Plan, type PlannedGroup, PlanSchema, planHasChanges } from '../../desired-state/plan';
 import { readGroupsAndMembers } from '../../desired-state/snapshot';
 import { checkPlan, planWasEdited } from '../../desired-state/staleness';
+import type { KeepnetApi } from '../../keepnet/types';
 import { publicView } from '../../operations/operation';
 import { formatIssues } from '../../validation/zod-issues';
 import type { CommandContext } from '../context';
@@ -105,6 +106,43 @@ function reportApplied(
   }
 }
 
+/** What to apply: a plan, the groups of it still to do, and those already as planned. */
+export interface PlanToApply {
+  plan: Plan;
+  groups: PlannedGroup[];
+  skipped: PlannedGroup[];
+}
+
+/**
+ * Opens the operation store and queue (checked before Keepnet is read), makes the plan, applies it
+ * through the one writer and reports every operation. Shared by `apply` and `rules backfill --apply`.
+ */
+export async function applyWithOperations(
+  ctx: CommandContext,
+  makePlan: (client: KeepnetApi) => Promise<PlanToApply>,
+  options: { allowRemovals: boolean; json: boolean; timeout: number },
+): Promise<void> {
+  const operations = await openGroupOperations(ctx);
+  try {
+    const client = await ctx.keepnet();
+    const { plan, groups, skipped } = await makePlan(client);
+    const applied = await applyPlan(
+      plan,
+      groups,
+      {
+        keepnet: client,
+        submit: (request) => operations.submit(request),
+        wait: (id) => waitForOperation(operations.store, id, ctx.io, { timeoutSeconds: options.timeout }),
+        progress: (line) => ctx.io.stderr.write(`${line}\n`),
+      },
+      { allowRemovals: options.allowRemovals },
+    );
+    reportApplied(ctx, plan, applied, skipped, options.json);
+  } finally {
+    operations.close();
+  }
+}
+
 export function registerDesiredStateCommands(program: Command, ctx: CommandContext): void {
   program
     .command('plan')
@@ -157,19 +195,18 @@ export function registerDesiredStateCommands(program: Command, ctx: CommandConte
           ? await readLocalInputs(ctx, { file: opts.file, attributes: opts.attributes })
           : undefined;
       const saved = opts.plan !== undefined ? await readSavedPlan(ctx, opts.plan) : undefined;
-      const operations = await openGroupOperations(ctx);
-      try {
-        const client = await ctx.keepnet();
-        let plan: Plan;
-        let groups: PlannedGroup[];
-        let skipped: PlannedGroup[] = [];
-        if (saved) {
-          plan = saved;
+      await applyWithOperations(
+        ctx,
+        async (client) => {
+          if (!saved) {
+            const plan = await planFromFile(client, inputs!);
+            return { plan, groups: plan.groups, skipped: [] };
+          }
           const check = checkPlan(
-            plan,
+            saved,
             await readGroupsAndMembers(
               client,
-              plan.groups.map((g) => g.name),
+              saved.groups.map((g) => g.name),
             ),
           );
           if (check.moved.length > 0) {
@@ -177,26 +214,9 @@ export function registerDesiredStateCommands(program: Command, ctx: CommandConte
               `Keepnet moved since the plan ${basename(opts.plan!)} was made; nothing was written. Plan again:\n  ${check.moved.join('\n  ')}`,
             );
           }
-          groups = check.toApply;
-          skipped = check.alreadyApplied;
-        } else {
-          plan = await planFromFile(client, inputs!);
-          groups = plan.groups;
-        }
-        const applied = await applyPlan(
-          plan,
-          groups,
-          {
-            keepnet: client,
-            submit: (request) => operations.submit(request),
-            wait: (id) => waitForOperation(operations.store, id, ctx.io, { timeoutSeconds: opts.timeout }),
-            progress: (line) => ctx.io.stderr.write(`${line}\n`),
-          },
-          { allowRemovals: opts.allowRemovals === true },
-        );
-        reportApplied(ctx, plan, applied, skipped, opts.json === true);
-      } finally {
-        operations.close();
-      }
+          return { plan: saved, groups: check.toApply, skipped: check.alreadyApplied };
+        },
+        { allowRemovals: opts.allowRemovals === true, json: opts.json === true, timeout: opts.timeout },
+      );
     });
 }
