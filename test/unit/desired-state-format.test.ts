@@ -48,6 +48,13 @@ describe('the published JSON Schema', () => {
   });
 });
 
+it('docs/cli.md shows the example file as it is', () => {
+  const cliDoc = read('docs/cli.md');
+  const start = cliDoc.indexOf('```yaml\n', cliDoc.indexOf('The full example'));
+  const block = cliDoc.slice(start + '```yaml\n'.length, cliDoc.indexOf('```\n', start + 8));
+  expect(block).toBe(read('docs/groups.example.yaml'));
+});
+
 describe('problems name the line and the field', () => {
   it('in YAML: unknown keys, wrong types, a missing version, duplicate names ignoring case', () => {
     const text = [
