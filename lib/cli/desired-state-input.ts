@@ -11,7 +11,7 @@ import { readCompanies, readGroupsAndMembers } from '../desired-state/snapshot';
 import { buildTarget, type Target } from '../desired-state/target';
 import type { CompanySummary, KeepnetApi } from '../keepnet/types';
 import type { CommandContext } from './context';
-import { UsageError } from './exit-codes';
+import { ExitCode, exitCodeFor, UpstreamError, UsageError } from './exit-codes';
 
 /**
  * A local file's text, its size checked before it is read. A missing file is a usage error (exit 1),
@@ -92,4 +92,20 @@ export async function writeFileAtomically(ctx: CommandContext, path: string, tex
   const temporary = `${full}.${process.pid}.tmp`;
   await writeFile(temporary, text, 'utf8');
   await rename(temporary, full);
+}
+
+/**
+ * Runs a read for a command whose exit 2 means "the plan has changes": a "not found" while reading
+ * (a group deleted between the group list and its member read) becomes an upstream error (exit 4,
+ * plan again), so 2 keeps one meaning.
+ */
+export async function readingForPlan<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (exitCodeFor(error) !== ExitCode.notFound) throw error;
+    throw new UpstreamError(
+      `Keepnet changed while it was being read (${(error as Error).message}); plan again`,
+    );
+  }
 }

@@ -1,8 +1,8 @@
 // A saved plan is applied exactly or not at all: before any write, the groups it manages are read again
-// and compared with what the plan saw. A group already as the plan would leave it (the same plan applied
-// before, or interrupted) is skipped; any other difference refuses the plan, naming what moved.
+// and compared with what the plan saw. Differences the plan itself makes (the same plan applied before,
+// or interrupted) are progress, not moves; any other difference refuses the plan, naming what moved.
 
-import { type Plan, type PlannedGroup, stateFingerprint } from './plan';
+import { changesIn, type Plan, type PlannedGroup, stateFingerprint } from './plan';
 import type { KeepnetSnapshot } from './snapshot';
 import { groupNamed } from './snapshot';
 
@@ -11,17 +11,6 @@ export interface PlanCheck {
   toApply: PlannedGroup[];
   alreadyApplied: PlannedGroup[];
   moved: string[];
-}
-
-function same(a: readonly string[], b: readonly string[]): boolean {
-  if (a.length !== b.length) return false;
-  const set = new Set(a);
-  return b.every((id) => set.has(id));
-}
-
-function after(group: PlannedGroup): string[] {
-  const removed = new Set(group.remove);
-  return [...new Set([...group.before.filter((id) => !removed.has(id)), ...group.add])];
 }
 
 function difference(from: readonly string[], to: readonly string[]): string {
@@ -43,15 +32,50 @@ export function planWasEdited(plan: Plan): boolean {
   return stateFingerprint(plan.groups) !== plan.fingerprint;
 }
 
-/** Compares the plan with Keepnet now (the same reads a plan makes). */
+/**
+ * Every difference from what the plan saw is one the plan itself makes (an earlier run of this plan,
+ * perhaps interrupted): `done` when nothing is left to do. Any other difference is a move.
+ */
+function progressOf(
+  group: PlannedGroup,
+  members: readonly string[],
+): 'untouched' | 'partly' | 'done' | 'moved' {
+  const was = new Set(group.before);
+  const is = new Set(members);
+  const adding = new Set(group.add);
+  const removing = new Set(group.remove);
+  const added = members.filter((id) => !was.has(id));
+  const removed = group.before.filter((id) => !is.has(id));
+  if (added.length === 0 && removed.length === 0) return changesIn(group) ? 'untouched' : 'done';
+  if (!added.every((id) => adding.has(id)) || !removed.every((id) => removing.has(id))) return 'moved';
+  const left = group.add.some((id) => !is.has(id)) || group.remove.some((id) => is.has(id));
+  return left ? 'partly' : 'done';
+}
+
+/**
+ * Compares the plan with Keepnet now (the same reads a plan makes). A group this plan already changed,
+ * in full or in part, is not a move: it is skipped when done, applied again (the same operations, found
+ * by their Idempotency-Keys) when not.
+ */
 export function checkPlan(plan: Plan, now: Pick<KeepnetSnapshot, 'groups' | 'members'>): PlanCheck {
   const check: PlanCheck = { toApply: [], alreadyApplied: [], moved: [] };
   for (const group of plan.groups) {
     const existing = groupNamed(now.groups, group.name);
     if (group.groupId === null) {
-      if (!existing) check.toApply.push(group);
-      else if (same(now.members.get(existing.resourceId) ?? [], group.add)) check.alreadyApplied.push(group);
-      else check.moved.push(`group "${group.name}" was created since the plan (${existing.resourceId})`);
+      if (!existing) {
+        check.toApply.push(group);
+        continue;
+      }
+      // Created since: by an earlier run of this plan when it holds nothing the plan does not add.
+      const members = now.members.get(existing.resourceId) ?? [];
+      const created = { ...group, groupId: existing.resourceId };
+      const progress = progressOf({ ...group, before: [] }, members);
+      if (progress === 'moved') {
+        check.moved.push(
+          `group "${group.name}" was created since the plan (${existing.resourceId}) with other members`,
+        );
+      } else if (progress === 'done') check.alreadyApplied.push(created);
+      else check.toApply.push(created);
       continue;
     }
     if (!existing || existing.resourceId !== group.groupId) {
@@ -59,12 +83,13 @@ export function checkPlan(plan: Plan, now: Pick<KeepnetSnapshot, 'groups' | 'mem
       continue;
     }
     const members = now.members.get(group.groupId) ?? [];
-    if (same(members, group.before)) check.toApply.push(group);
-    else if (same(members, after(group))) check.alreadyApplied.push(group);
-    else
+    const progress = progressOf(group, members);
+    if (progress === 'moved') {
       check.moved.push(
         `group "${group.name}" (${group.groupId}): ${difference(group.before, members)} since the plan`,
       );
+    } else if (progress === 'done') check.alreadyApplied.push(group);
+    else check.toApply.push(group);
   }
   return check;
 }

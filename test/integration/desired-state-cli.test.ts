@@ -319,6 +319,44 @@ describe('rules', () => {
   });
 });
 
+describe('a hostile upstream', () => {
+  afterEach(() => sim().clearFaults());
+
+  it('a group gone between the group list and its member read is exit 4 (plan again), never 2', async () => {
+    await file('gone.yaml', currentState(['Finance']));
+    sim().injectFaults({
+      kind: 'server-error',
+      status: 404,
+      route: 'POST /api/company-groups/{resourceId}/companies/search',
+      times: 1,
+    });
+    const run = await cli(['plan', '-f', 'gone.yaml']);
+    expectExit(run, 4);
+    expect(run.stderr).toContain('Keepnet changed while it was being read');
+  });
+
+  it('a create whose reply is lost is found by name, not sent twice; its members still go through the worker', async () => {
+    const members = companyIds().slice(3, 6);
+    await file('lost.yaml', { version: 1, groups: [{ name: 'Lost reply', members }] });
+    sim().injectFaults({
+      kind: 'connection-reset',
+      route: 'POST /api/company-groups',
+      times: 1,
+      afterHandling: true,
+    });
+    sim().resetCounts();
+    const run = await cli(['apply', '-f', 'lost.yaml']);
+    expectExit(run, 0);
+    expect(sim().count('POST /api/company-groups')).toBe(1);
+    expect(
+      sim()
+        .state.groups()
+        .filter((g) => g.name === 'Lost reply'),
+    ).toHaveLength(1);
+    expect(memberIds('Lost reply')).toEqual([...members].sort());
+  });
+});
+
 describe('bad files', () => {
   it('name the line and the field of each problem, exit 1, and call nothing', async () => {
     const name = sim().state.companies()[0]!.name;
@@ -385,8 +423,13 @@ describe('bad files', () => {
           await writeFile(join(dataDir, 'mutated.yaml'), text);
           const run = await cli(['plan', '-f', 'mutated.yaml']);
           expect([0, 1, 2]).toContain(run.code);
-          if (run.code === 1) expect(run.stderr).toMatch(/^keepnet-groups: error: .+/m);
           expect(run.stderr).not.toContain('    at ');
+          if (run.code !== 1) return;
+          expect(run.stderr).toMatch(/^keepnet-groups: error: .+/m);
+          // A file plan refuses, apply refuses too, with the same message, before anything is written.
+          const apply = await cli(['apply', '-f', 'mutated.yaml', '--allow-removals']);
+          expectExit(apply, 1);
+          expect(apply.stderr).toBe(run.stderr);
         },
       ),
       { numRuns: 60, seed: 16 },

@@ -11,7 +11,13 @@ import type { KeepnetApi } from '../../keepnet/types';
 import { publicView } from '../../operations/operation';
 import { formatIssues } from '../../validation/zod-issues';
 import type { CommandContext } from '../context';
-import { planFromFile, readLocalFile, readLocalInputs, writeFileAtomically } from '../desired-state-input';
+import {
+  planFromFile,
+  readingForPlan,
+  readLocalFile,
+  readLocalInputs,
+  writeFileAtomically,
+} from '../desired-state-input';
 import { ExitCode, IncompleteError, QuietExit, StalePlanError, UsageError } from '../exit-codes';
 import { openGroupOperations } from '../group-operations';
 import { reportOperation } from '../operation-report';
@@ -159,7 +165,7 @@ export function registerDesiredStateCommands(program: Command, ctx: CommandConte
     )
     .action(async (opts: PlanOptions) => {
       const inputs = await readLocalInputs(ctx, opts);
-      const plan = await planFromFile(await ctx.keepnet(), inputs);
+      const plan = await readingForPlan(async () => planFromFile(await ctx.keepnet(), inputs));
       if (opts.json) writeJson(ctx.io, plan);
       else printPlan(ctx.io, plan);
       if (opts.out) {

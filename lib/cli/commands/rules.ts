@@ -13,7 +13,7 @@ import type { CompanySummary, KeepnetApi } from '../../keepnet/types';
 import { describeCondition, explainGroupRules } from '../../rules/explain';
 import { type GroupRules, GroupRulesError, parseGroupRules } from '../../rules/group-rules';
 import type { CommandContext } from '../context';
-import { planTarget, readAttributesFile, readLocalFile } from '../desired-state-input';
+import { planTarget, readAttributesFile, readingForPlan, readLocalFile } from '../desired-state-input';
 import { ExitCode, NotFoundError, QuietExit, UsageError } from '../exit-codes';
 import { DEFAULT_WAIT_SECONDS } from '../operation-wait';
 import { writeJson } from '../output';
@@ -202,7 +202,7 @@ export function registerRuleCommands(program: Command, ctx: CommandContext): voi
         );
         return;
       }
-      const made = await plan(await ctx.keepnet());
+      const made = await readingForPlan(async () => plan(await ctx.keepnet()));
       if (opts.json) writeJson(ctx.io, made);
       else printPlan(ctx.io, made);
       if (planHasChanges(made)) throw new QuietExit(ExitCode.planHasChanges);
