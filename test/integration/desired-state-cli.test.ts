@@ -238,8 +238,22 @@ describe('apply', () => {
 
     // Planned again, the saved plan applies exactly; applying it twice is a no-op, not a conflict.
     expect((await cli(['plan', '-f', 'eu.yaml', '-o', 'eu-plan.json'])).code).toBe(2);
-    const applied = await cli(['apply', '--plan', 'eu-plan.json', '--allow-removals']);
+    const applied = await cli(['apply', '--plan', 'eu-plan.json', '--allow-removals', '--json']);
     expectExit(applied, 0);
+    expect(JSON.parse(applied.stdout)).toMatchObject({
+      source: 'eu.yaml',
+      groups: [
+        {
+          name: 'EU Customers',
+          created: false,
+          operations: [
+            { kind: 'add', status: 'succeeded', source: 'cli', result: { added: [outsiders[0]] } },
+            { kind: 'remove', status: 'succeeded', source: 'cli', result: { removed: [outsiders[1]] } },
+          ],
+        },
+      ],
+      alreadyApplied: [],
+    });
     expect(memberIds('EU Customers')).toEqual([...eu, outsiders[0]!].sort());
     const twice = await cli(['apply', '--plan', 'eu-plan.json', '--allow-removals']);
     expectExit(twice, 0);

@@ -23,7 +23,7 @@ import { openGroupOperations } from '../group-operations';
 import { reportOperation } from '../operation-report';
 import { DEFAULT_WAIT_SECONDS, waitForOperation } from '../operation-wait';
 import { writeJson } from '../output';
-import { printPlan } from '../plan-report';
+import { planSummaryLine, printPlan } from '../plan-report';
 import { parsePositiveInt } from './parse';
 
 /** A saved plan is at most this large (100 groups × 10,000 members fit). */
@@ -132,6 +132,7 @@ export async function applyWithOperations(
   try {
     const client = await ctx.keepnet();
     const { plan, groups, skipped } = await makePlan(client);
+    ctx.io.stderr.write(`${planSummaryLine(plan)}\n`);
     const applied = await applyPlan(
       plan,
       groups,
