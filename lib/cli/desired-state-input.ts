@@ -1,6 +1,6 @@
 // Reading what `plan`, `apply` and `rules backfill` work from: local files (checked before any call to
 // Keepnet, so a bad file costs no API call and writes nothing), then Keepnet's state, then the plan.
-import { readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { type AttributeTable, MAX_ATTRIBUTES_BYTES, parseAttributes } from '../desired-state/attributes';
 import { companyDirectory } from '../desired-state/companies';
@@ -90,8 +90,13 @@ export async function planFromFile(client: KeepnetApi, inputs: LocalInputs): Pro
 export async function writeFileAtomically(ctx: CommandContext, path: string, text: string): Promise<void> {
   const full = resolve(ctx.io.cwd, path);
   const temporary = `${full}.${process.pid}.tmp`;
-  await writeFile(temporary, text, 'utf8');
-  await rename(temporary, full);
+  try {
+    await writeFile(temporary, text, 'utf8');
+    await rename(temporary, full);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
 }
 
 /**
