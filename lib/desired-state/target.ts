@@ -102,6 +102,15 @@ export function buildTarget(
   // The CSV's problems carry the CSV's line numbers: reported under its own name.
   if (attributes && csv && csv.problems.length > 0)
     throw new DesiredStateError(attributes.file, csv.problems);
+  // Every company's attributes, built once (on first use) for all the groups' rules.
+  let values: { id: string; values: CompanyAttributes }[] | undefined;
+  const companyValues = () => {
+    values ??= directory.companies.map((company) => ({
+      id: company.companyResourceId,
+      values: { ...keepnetAttributes(company), ...csv?.byCompany.get(company.companyResourceId) },
+    }));
+    return values;
+  };
   const columns = new Set((attributes?.columns ?? []).map((c) => `${CSV_ATTRIBUTE_PREFIX}${c}`));
 
   const groups = parsed.state.groups.map((group, g): TargetGroup => {
@@ -123,12 +132,8 @@ export function buildTarget(
     });
     if (rules.length > 0) {
       const matcher = compileGroupRules(rules.map((rule) => asGroupRule(rule, group.name)));
-      for (const company of directory.companies) {
-        const values: CompanyAttributes = {
-          ...keepnetAttributes(company),
-          ...csv?.byCompany.get(company.companyResourceId),
-        };
-        if (matcher.groupsFor(values).length > 0) ids.add(company.companyResourceId);
+      for (const { id, values } of companyValues()) {
+        if (matcher.groupsFor(values).length > 0) ids.add(id);
       }
     }
     return { name: group.name.trim(), companyIds: [...ids].sort(), additive: false };
