@@ -2,13 +2,14 @@
 // their goals and written to bench/results.json. Ratios, not absolute times: these machines are noisy,
 // so each speed figure compares our path with a baseline measured in the same run.
 // Options: --quick (smaller sizes and fewer runs, for CI), --only <area>[,<area>] (cold-start, onboarding,
-// export, api).
+// export, api, plan).
 import './quiet-env';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchApi } from './api';
 import { benchColdStart } from './cold-start';
+import { benchDesiredStatePlan } from './desired-state-plan';
 import { benchExport } from './export';
 import { benchOnboarding } from './onboarding';
 
@@ -20,7 +21,7 @@ interface Row {
   holds: boolean | null;
 }
 
-const AREAS = ['cold-start', 'onboarding', 'export', 'api'] as const;
+const AREAS = ['cold-start', 'onboarding', 'export', 'api', 'plan'] as const;
 type Area = (typeof AREAS)[number];
 
 const fmt = (n: number, digits = 2): string => (Number.isInteger(n) ? String(n) : n.toFixed(digits));
@@ -131,6 +132,28 @@ async function apiRows(quick: boolean): Promise<{ rows: Row[]; raw: unknown }> {
   return { rows, raw: r };
 }
 
+async function planRows(quick: boolean): Promise<{ rows: Row[]; raw: unknown }> {
+  const r = await benchDesiredStatePlan({ quick });
+  const size = `${r.groups} groups × ${r.membersPerGroup} members, ${r.companies} companies`;
+  const rows: Row[] = [
+    {
+      area: 'plan',
+      figure: `keepnet-groups plan, ${size}: Keepnet calls (tokens excluded)`,
+      value: String(r.calls),
+      goal: `≤ ${r.minimalCalls} (1 group list + company pages + 1 member page per group)`,
+      holds: r.calls <= r.minimalCalls,
+    },
+    {
+      area: 'plan',
+      figure: `plan ${fmt(r.planMedianMs)} ms ÷ the same reads made one after another ${fmt(r.readsMedianMs)} ms (median of ${r.runs})`,
+      value: fmt(r.ratio),
+      goal: 'reported (planning overhead, as a ratio)',
+      holds: null,
+    },
+  ];
+  return { rows, raw: r };
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
@@ -142,6 +165,7 @@ async function main(): Promise<number> {
     onboarding: () => onboardingRows(quick),
     export: () => exportRows(quick),
     api: () => apiRows(quick),
+    plan: () => planRows(quick),
   };
 
   const rows: Row[] = [];

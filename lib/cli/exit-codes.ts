@@ -1,5 +1,7 @@
 // The operator CLI's exit codes: stable, documented in docs/cli.md, so scripts can branch on them.
 import { CommanderError } from 'commander';
+import { RemovalsRefusedError } from '../desired-state/apply';
+import { DesiredStateError } from '../desired-state/errors';
 import { isKeepnetError } from '../keepnet/errors';
 import { MembershipNotVerifiedError } from '../membership';
 import { OperationsConfigError } from '../operations/config';
@@ -12,6 +14,11 @@ export const ExitCode = {
   usage: 1,
   /** The group, company, file or message named does not exist. */
   notFound: 2,
+  /**
+   * `plan` only: the plan has changes (as `terraform plan -detailed-exitcode`). `plan` never exits 2
+   * for anything else: a file it cannot read is a usage error (1), a group gone mid-read upstream (4).
+   */
+  planHasChanges: 2,
   /** Credentials missing, refused (401) or not a Reseller (403); unsafe or malformed configuration. */
   authOrConfig: 3,
   /** Keepnet or AWS failed: 5xx, 429 after retries, network, timeout. Usually worth retrying. */
@@ -23,6 +30,8 @@ export const ExitCode = {
    * `operations get <id> --wait` tells. Apart from 4 because running the command again is not the cure.
    */
   pending: 6,
+  /** `apply --plan`: Keepnet moved since the plan was saved; nothing was written. Plan again. */
+  stalePlan: 7,
   /** A bug in this tool. */
   internal: 10,
 } as const;
@@ -83,6 +92,19 @@ export class OperationFailedError extends Error {
   }
 }
 
+/** Ends a command with an exit code but no error message (what it had to say is on stdout). */
+export class QuietExit extends Error {
+  override readonly name = 'QuietExit';
+  constructor(readonly exitCode: ExitCodeValue) {
+    super(`exit ${exitCode}`);
+  }
+}
+
+/** A saved plan no longer matches Keepnet. */
+export class StalePlanError extends Error {
+  override readonly name = 'StalePlanError';
+}
+
 /** A group operation still pending when the wait ran out. */
 export class OperationPendingError extends Error {
   override readonly name = 'OperationPendingError';
@@ -99,7 +121,15 @@ export function exitCodeFor(error: unknown): ExitCodeValue {
   if (error instanceof CommanderError) {
     return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   }
-  if (error instanceof UsageError || error instanceof IdempotencyConflictError) return ExitCode.usage;
+  if (error instanceof QuietExit) return error.exitCode;
+  if (error instanceof StalePlanError) return ExitCode.stalePlan;
+  if (
+    error instanceof UsageError ||
+    error instanceof IdempotencyConflictError ||
+    error instanceof DesiredStateError ||
+    error instanceof RemovalsRefusedError
+  )
+    return ExitCode.usage;
   if (error instanceof OperationFailedError) return error.exitCode;
   if (error instanceof OperationPendingError) return ExitCode.pending;
   if (error instanceof OperationsConfigError) return ExitCode.authOrConfig;

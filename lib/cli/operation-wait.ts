@@ -2,7 +2,7 @@
 // writes `succeeded` or `failed`. While it waits, stderr shows a spinner on a terminal, and otherwise a
 // plain line now and then (logs and CI output must not fill with carriage returns).
 import type { OperationRecord } from '../operations/operation';
-import type { OperationStore } from '../operations/store';
+import { type OperationStore, OperationStoreError } from '../operations/store';
 import { NotFoundError, OperationPendingError } from './exit-codes';
 import type { CliIo } from './output';
 
@@ -65,6 +65,41 @@ function progressOn(io: CliIo, operationId: string, timeoutSeconds: number): Pro
   };
 }
 
+/**
+ * One more read of a pending record. An unreadable object is read as "not yet" while time is left: the
+ * local S3 (s3rver) writes objects in place, so a read racing the worker's write can see half a record;
+ * S3 itself never shows a partial object, and a record that stays unreadable still fails at the deadline.
+ */
+async function readAgain(
+  store: OperationStore,
+  operationId: string,
+  timeLeft: () => boolean,
+): Promise<OperationRecord | undefined> {
+  try {
+    return await store.get(operationId);
+  } catch (error) {
+    if (error instanceof OperationStoreError && timeLeft()) return undefined;
+    throw error;
+  }
+}
+
+/** The first read, tried again (briefly) while the record reads as unreadable: see readAgain. */
+async function firstRead(
+  store: OperationStore,
+  operationId: string,
+  sleep: (ms: number) => Promise<void>,
+  timeLeft: () => boolean,
+): Promise<OperationRecord | undefined> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await store.get(operationId);
+    } catch (error) {
+      if (!(error instanceof OperationStoreError) || attempt >= 5 || !timeLeft()) throw error;
+      await sleep(FIRST_POLL_MS);
+    }
+  }
+}
+
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -80,7 +115,7 @@ export async function waitForOperation(
   const sleep = options.sleep ?? realSleep;
   const deadline = Date.now() + options.timeoutSeconds * 1000;
   const started = Date.now();
-  let record = await store.get(operationId);
+  let record = await firstRead(store, operationId, sleep, () => deadline - Date.now() > 0);
   if (!record) throw new NotFoundError(`no operation ${operationId} (unknown, or expired)`);
   if (record.status !== 'pending') return record;
   const progress = progressOn(io, operationId, options.timeoutSeconds);
@@ -97,7 +132,7 @@ export async function waitForOperation(
       await sleep(Math.min(pause, left));
       pause = Math.min(pause * 2, MAX_POLL_MS);
       progress.tick(Date.now() - started);
-      record = (await store.get(operationId)) ?? record;
+      record = (await readAgain(store, operationId, () => deadline - Date.now() > 0)) ?? record;
     }
     return record;
   } finally {

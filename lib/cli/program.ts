@@ -3,13 +3,15 @@
 import { Command, CommanderError } from 'commander';
 import { isKeepnetError } from '../keepnet/errors';
 import type { KeepnetApi } from '../keepnet/types';
+import { registerDesiredStateCommands } from './commands/desired-state';
 import { registerDlqCommands } from './commands/dlq';
 import { registerExportCommand } from './commands/export';
 import { registerGroupCommands } from './commands/groups';
 import { registerMemberCommands } from './commands/members';
 import { registerOperationCommands } from './commands/operations';
+import { registerRuleCommands } from './commands/rules';
 import type { CommandContext, GlobalOptions } from './context';
-import { ExitCode, type ExitCodeValue, exitCodeFor } from './exit-codes';
+import { ExitCode, type ExitCodeValue, exitCodeFor, QuietExit } from './exit-codes';
 import type { CliIo } from './output';
 import { CLI_NAME } from './program-name';
 
@@ -37,12 +39,14 @@ const EXIT_CODES_HELP = `
 Exit codes:
   0  ok
   1  usage: bad arguments, or input Keepnet refused as invalid
-  2  not found: the group, company, message or file named does not exist
+  2  not found: the group, company, message or file named does not exist;
+     for plan only: the plan has changes (0: none), as terraform plan -detailed-exitcode
   3  authentication or configuration: credentials missing or refused, not a Reseller, unsafe base URL
   4  upstream error: Keepnet or AWS failed (5xx, 429 after retries, network, timeout); retry later
   5  incomplete: Keepnet refused some of the companies of a write, an export was cut short, or only
      part of a batch succeeded
   6  pending: a group write (or operations get --wait) had not settled when --timeout ran out
+  7  stale plan: apply --plan refused, Keepnet moved since the plan was saved (nothing written)
   10 internal error in this tool`;
 
 export function buildProgram(io: CliIo, connect: Connector): { program: Command; close(): Promise<void> } {
@@ -89,6 +93,8 @@ ${EXIT_CODES_HELP}`,
   registerGroupCommands(program, ctx);
   registerMemberCommands(program, ctx);
   registerOperationCommands(program, ctx);
+  registerDesiredStateCommands(program, ctx);
+  registerRuleCommands(program, ctx);
   registerExportCommand(program, ctx);
   registerDlqCommands(program, ctx);
 
@@ -120,7 +126,7 @@ export async function runCli(argv: readonly string[], io: CliIo, connect: Connec
     return ExitCode.ok;
   } catch (error) {
     // commander has already printed its own message (usage errors, --help, --version).
-    if (!(error instanceof CommanderError)) {
+    if (!(error instanceof CommanderError) && !(error instanceof QuietExit)) {
       io.stderr.write(`${CLI_NAME}: error: ${describeError(error)}\n`);
     }
     const code = exitCodeFor(error);

@@ -69,13 +69,36 @@ export interface GroupRules {
 
 const fold = (value: string): string => value.trim().toLowerCase();
 
+/** The values a condition accepts, folded for comparison. */
+export function acceptedValues(condition: string | readonly string[]): ReadonlySet<string> {
+  return new Set((typeof condition === 'string' ? [condition] : condition).map(fold));
+}
+
+/** The company's own value of an attribute (never one inherited from Object.prototype). */
+export function attributeValue(
+  attributes: CompanyAttributes,
+  attribute: string,
+): string | readonly string[] | undefined {
+  return Object.hasOwn(attributes, attribute) ? attributes[attribute] : undefined;
+}
+
+/** A condition holds when the value, or any element of a list value, is one of those accepted. */
+export function conditionHolds(
+  accepted: ReadonlySet<string>,
+  actual: string | readonly string[] | undefined,
+): boolean {
+  if (actual === undefined) return false;
+  const values = typeof actual === 'string' ? [actual] : actual;
+  return values.some((v) => accepted.has(fold(v)));
+}
+
 /** Compiles already-validated rules. */
 export function compileGroupRules(rules: readonly GroupRule[]): GroupRules {
   const compiled = rules.map((rule) => ({
     conditions: Object.entries(rule.when).map(
       ([attribute, value]): CompiledCondition => ({
         attribute,
-        accepted: new Set((typeof value === 'string' ? [value] : value).map(fold)),
+        accepted: acceptedValues(value),
       }),
     ),
     groups: rule.groups,
@@ -88,12 +111,9 @@ export function compileGroupRules(rules: readonly GroupRule[]): GroupRules {
       const seen = new Set<string>();
       const out: string[] = [];
       for (const rule of compiled) {
-        const matches = rule.conditions.every(({ attribute, accepted }) => {
-          const actual = Object.hasOwn(attributes, attribute) ? attributes[attribute] : undefined;
-          if (actual === undefined) return false;
-          const values = typeof actual === 'string' ? [actual] : actual;
-          return values.some((v) => accepted.has(fold(v)));
-        });
+        const matches = rule.conditions.every(({ attribute, accepted }) =>
+          conditionHolds(accepted, attributeValue(attributes, attribute)),
+        );
         if (!matches) continue;
         for (const group of rule.groups) {
           const key = fold(group);

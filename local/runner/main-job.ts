@@ -15,6 +15,7 @@ import { callApi } from '../../lib/http-api/proxy-event';
 import { COMPANY_CREATED_DETAIL_TYPE, type CompanyCreatedDetail } from '../../lib/onboarding/company-created';
 import type { KeepnetSimulator } from '../keepnet-simulator/types';
 import { eventBridgeEvent, scheduledEvent } from './events';
+import { runGroupsAsCode } from './groups-as-code';
 import { invoke, loadHandler } from './handlers';
 import type { LocalSystem } from './local-system';
 import type { Progress } from './progress';
@@ -205,6 +206,13 @@ export async function runMainJob(
     },
   );
   note(operated, 'api operation');
+
+  // 3b. Groups as code: the operator CLI plans a desired-state file, applies it through the worker and
+  //     plans again (nothing left to do).
+  const asCode = await progress.step('keepnet-groups plan → apply → plan: groups as code', async () => {
+    await runGroupsAsCode(system, tag, (line) => progress.detail(line));
+  });
+  note(asCode, 'groups as code');
 
   // 4. Nightly exports, as the schedule rule triggers them.
   const exports: ExportReport[] = [];

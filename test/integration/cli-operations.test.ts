@@ -3,53 +3,19 @@
 // onboarding-worker handler consuming the queue as Lambda's event source mapping would. The CLI attaches
 // to it with --local through the running-system file, exactly as it attaches to `npm start -- --serve`,
 // and reaches it only over HTTP through the real AWS SDK clients.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { connect } from '../../lib/cli/connect';
-import type { CliIo } from '../../lib/cli/output';
-import { runCli } from '../../lib/cli/program';
 import { DEFAULT_OPERATIONS_PREFIX } from '../../lib/operations/config';
 import { type OperationRecord, OperationRecordSchema } from '../../lib/operations/operation';
-import { bootLocalSystem } from '../../local/runner/boot';
-import { invoke, loadHandler } from '../../local/runner/handlers';
 import type { LocalSystem } from '../../local/runner/local-system';
-import { writeRunningSystem } from '../../local/runner/running-system';
+import {
+  type CliRunOptions,
+  type CliSystem,
+  type CliRun as Run,
+  startCliSystem,
+} from '../support/cli-system';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-let dataDir: string;
+let world: CliSystem;
 let system: LocalSystem;
-let consumers: { stop(): Promise<void> };
-const savedEnv = { ...process.env };
-
-/** Runs the CLI attached to the local system; no Keepnet credentials in the environment. */
-async function cli(
-  argv: string[],
-  options: { env?: Record<string, string>; local?: boolean; tty?: boolean } = {},
-): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text), ...(options.tty ? { isTTY: true } : {}) },
-    env: {
-      ...savedEnv,
-      KEEPNET_CLIENT_ID: '',
-      KEEPNET_CLIENT_SECRET: '',
-      KEEPNET_LOCAL_DIR: dataDir,
-      ...options.env,
-    },
-    cwd: dataDir,
-  };
-  const code = await runCli(options.local === false ? argv : ['--local', ...argv], io, connect);
-  return { code, stdout, stderr };
-}
+const cli = (argv: string[], options?: CliRunOptions): Promise<Run> => world.cli(argv, options);
 
 const sim = () => system.simulator;
 const groupId = (name: string) => sim().state.groupByName(name)!.resourceId;
@@ -66,22 +32,12 @@ const record = (run: Run): OperationRecord =>
   OperationRecordSchema.omit({ requestHash: true }).parse(JSON.parse(run.stdout)) as OperationRecord;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'keepnet-cli-ops-'));
-  system = await bootLocalSystem({ dataDir, tag: 'cli-operations', companies: 20 });
-  // The worker handler reads its configuration at module load, as in Lambda: environment first.
-  Object.assign(process.env, system.env, { POWERTOOLS_LOG_LEVEL: 'SILENT' });
-  const worker = await loadHandler<SQSEvent, SQSBatchResponse | undefined>('onboarding-worker');
-  consumers = system.queue!.consume((event) => invoke('onboarding-worker', worker, event));
-  // What `npm start -- --serve` writes: --local attaches to this process's system.
-  await writeRunningSystem(dataDir, { apiUrl: 'http://127.0.0.1:9', pid: process.pid, env: system.env });
+  world = await startCliSystem({ tag: 'cli-operations', companies: 20 });
+  system = world.system;
 }, 30_000);
 
 afterAll(async () => {
-  await consumers?.stop();
-  await system?.close();
-  for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
-  Object.assign(process.env, savedEnv);
-  await rm(dataDir, { recursive: true, force: true });
+  await world?.close();
 });
 
 describe('member writes are queued operations, applied by the worker', () => {

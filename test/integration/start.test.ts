@@ -55,6 +55,14 @@ describe('npm start', () => {
   it('prints progress, a summary with every company and its groups, and the API call counts', () => {
     expect(first.stdout).toMatch(/✓ \[1\] boot the local system/);
     expect(first.stdout).toContain(`Summary of run ${first.report.tag}`);
+    // Groups as code: a plan with changes (2), the apply (0), then nothing left to plan (0).
+    expect(first.stdout).toMatch(
+      /keepnet-groups plan -f \S+ --attributes crm\.csv → exit 2: Plan: 2 group\(s\) to create/,
+    );
+    expect(first.stdout).toMatch(
+      /keepnet-groups apply -f \S+ --attributes crm\.csv → exit 0: Applied: 2 group\(s\) created/,
+    );
+    expect(first.stdout).toMatch(/keepnet-groups plan -f \S+ --attributes crm\.csv → exit 0: No changes/);
     for (const company of first.report.companies) {
       expect(first.stdout).toMatch(new RegExp(`${company.name}\\s+${company.resourceId}\\s+${company.via}`));
     }

@@ -1,0 +1,116 @@
+// Reading what `plan`, `apply` and `rules backfill` work from: local files (checked before any call to
+// Keepnet, so a bad file costs no API call and writes nothing), then Keepnet's state, then the plan.
+import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import { type AttributeTable, MAX_ATTRIBUTES_BYTES, parseAttributes } from '../desired-state/attributes';
+import { companyDirectory } from '../desired-state/companies';
+import { MAX_FILE_BYTES } from '../desired-state/format';
+import { type ParsedDesiredState, parseDesiredState } from '../desired-state/parse';
+import { computePlan, type Plan } from '../desired-state/plan';
+import { readCompanies, readGroupsAndMembers } from '../desired-state/snapshot';
+import { buildTarget, type Target } from '../desired-state/target';
+import type { CompanySummary, KeepnetApi } from '../keepnet/types';
+import type { CommandContext } from './context';
+import { ExitCode, exitCodeFor, UpstreamError, UsageError } from './exit-codes';
+
+/**
+ * A local file's text, its size checked before it is read. A missing file is a usage error (exit 1),
+ * never "not found" (2): `plan` keeps exit 2 for "has changes".
+ */
+export async function readLocalFile(
+  ctx: CommandContext,
+  path: string,
+  option: string,
+  maxBytes: number,
+): Promise<string> {
+  const full = resolve(ctx.io.cwd, path);
+  try {
+    const info = await stat(full);
+    if (!info.isFile()) throw new UsageError(`${option} ${path}: not a file`);
+    if (info.size > maxBytes)
+      throw new UsageError(`${option} ${path}: ${info.size} bytes; the limit is ${maxBytes}`);
+    return await readFile(full, 'utf8');
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(
+      `${option} ${path}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
+  }
+}
+
+/** The desired-state file (`-f`) and the attributes CSV (`--attributes`), parsed and validated. */
+export interface LocalInputs {
+  parsed: ParsedDesiredState;
+  attributes?: AttributeTable;
+}
+
+export async function readLocalInputs(
+  ctx: CommandContext,
+  options: { file: string; attributes?: string },
+): Promise<LocalInputs> {
+  const parsed = parseDesiredState(
+    await readLocalFile(ctx, options.file, '-f', MAX_FILE_BYTES),
+    basename(options.file),
+  );
+  if (options.attributes === undefined) return { parsed };
+  const text = await readLocalFile(ctx, options.attributes, '--attributes', MAX_ATTRIBUTES_BYTES);
+  return { parsed, attributes: parseAttributes(text, basename(options.attributes)) };
+}
+
+/** Reads attributes alone (for `rules backfill`). */
+export async function readAttributesFile(ctx: CommandContext, path: string): Promise<AttributeTable> {
+  return parseAttributes(
+    await readLocalFile(ctx, path, '--attributes', MAX_ATTRIBUTES_BYTES),
+    basename(path),
+  );
+}
+
+/** Plans a target against Keepnet now: the groups, the managed groups' members, the companies. */
+export async function planTarget(
+  client: KeepnetApi,
+  target: Target,
+  source: string,
+  companies: readonly CompanySummary[],
+): Promise<Plan> {
+  const state = await readGroupsAndMembers(
+    client,
+    target.groups.map((g) => g.name),
+  );
+  return computePlan(target, { ...state, companies }, source, companies);
+}
+
+/** Reads Keepnet and plans the file. */
+export async function planFromFile(client: KeepnetApi, inputs: LocalInputs): Promise<Plan> {
+  const companies = await readCompanies(client);
+  const target = buildTarget(inputs.parsed, companyDirectory(companies), inputs.attributes);
+  return planTarget(client, target, inputs.parsed.file, companies);
+}
+
+/** Writes a file whole or not at all: a temporary file beside it, renamed into place. */
+export async function writeFileAtomically(ctx: CommandContext, path: string, text: string): Promise<void> {
+  const full = resolve(ctx.io.cwd, path);
+  const temporary = `${full}.${process.pid}.tmp`;
+  try {
+    await writeFile(temporary, text, 'utf8');
+    await rename(temporary, full);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+}
+
+/**
+ * Runs a read for a command whose exit 2 means "the plan has changes": a "not found" while reading
+ * (a group deleted between the group list and its member read) becomes an upstream error (exit 4,
+ * plan again), so 2 keeps one meaning.
+ */
+export async function readingForPlan<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (exitCodeFor(error) !== ExitCode.notFound) throw error;
+    throw new UpstreamError(
+      `Keepnet changed while it was being read (${(error as Error).message}); plan again`,
+    );
+  }
+}
