@@ -1,11 +1,14 @@
 // The `api` function: API Gateway REST API (v1 proxy events) → the Powertools router in lib/http-api.
 // Everything is built once per container: the router, the Keepnet client, SDK clients, secret caches.
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { createApiApp } from '../../lib/http-api/app';
 import { dependenciesFromEnv } from '../../lib/http-api/dependencies';
+import { lazyAsync } from '../../lib/lazy';
 import { logger } from '../../lib/observability/powertools';
 
-const app = createApiApp(dependenciesFromEnv());
+// Cold start: the configuration (PARTICIPANTS_MODE, EXPORT_BUCKET, …) is read here, naming a bad variable.
+const dependencies = dependenciesFromEnv();
+// The router, its zod schemas and handlers are built on the first request, not at load (bench/cold-start.ts).
+const app = lazyAsync(async () => (await import('../../lib/http-api/app')).createApiApp(dependencies));
 
 export const handler = async (
   event: APIGatewayProxyEvent,
@@ -15,7 +18,7 @@ export const handler = async (
   logger.addContext(context);
   logger.appendKeys({ apiRequestId: event?.requestContext?.requestId });
   try {
-    return await app.handle(event, context);
+    return await (await app()).handle(event, context);
   } finally {
     logger.resetKeys();
   }

@@ -6,6 +6,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import { createKeepnetClientFromEnv } from '../../lib/keepnet';
+import { lazy } from '../../lib/lazy';
 import { logger, metrics } from '../../lib/observability/powertools';
 import { loadPollerConfig } from '../../lib/onboarding/poller/config';
 import { PollerEmitError, type PollSummary, pollCompanies } from '../../lib/onboarding/poller/poll';
@@ -13,9 +14,10 @@ import { PollerEmitError, type PollSummary, pollCompanies } from '../../lib/onbo
 // Cold start: configuration errors name the variable, once.
 const config = loadPollerConfig();
 const keepnet = createKeepnetClientFromEnv();
-// Path-style whenever an endpoint override is set (s3rver and other local S3s need it).
-const s3 = new S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3) });
-const eventBridge = new EventBridgeClient({});
+// Built on the first run, not at load (bench/cold-start.ts). Path-style whenever an endpoint override is
+// set (s3rver and other local S3s need it).
+const s3 = lazy(() => new S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3) }));
+const eventBridge = lazy(() => new EventBridgeClient({}));
 
 const DEADLINE_MARGIN_MS = 5_000;
 
@@ -23,7 +25,10 @@ export const handler = async (_event: unknown, context?: Context): Promise<PollS
   const deadline = context ? Date.now() + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS : undefined;
   let summary: PollSummary;
   try {
-    summary = await pollCompanies({ keepnet, s3, eventBridge, ...(deadline ? { deadline } : {}) }, config);
+    summary = await pollCompanies(
+      { keepnet, s3: s3(), eventBridge: eventBridge(), ...(deadline ? { deadline } : {}) },
+      config,
+    );
   } catch (error) {
     // A run that found companies but could not announce them all still found them.
     if (error instanceof PollerEmitError) recordCompaniesFound(error.summary);

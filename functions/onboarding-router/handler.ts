@@ -4,16 +4,19 @@
 
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { lazy, lazyAsync } from '../../lib/lazy';
 import { logger, metrics } from '../../lib/observability/powertools';
-import { InvalidCompanyCreatedError, parseCompanyCreatedEvent } from '../../lib/onboarding/company-created';
 import { loadRouterConfig } from '../../lib/onboarding/config';
 import { routeCompanyCreated } from '../../lib/onboarding/route';
 
 // Cold start: a bad GROUP_RULES or queue URL fails here, once, with the variable named.
 const config = loadRouterConfig();
-const sqs = new SQSClient({});
+// Built on the first event, not at load (bench/cold-start.ts): the client and the event schema (zod).
+const sqs = lazy(() => new SQSClient({}));
+const companyCreated = lazyAsync(() => import('../../lib/onboarding/company-created'));
 
 export const handler = async (event: unknown): Promise<void> => {
+  const { InvalidCompanyCreatedError, parseCompanyCreatedEvent } = await companyCreated();
   let parsed: ReturnType<typeof parseCompanyCreatedEvent>;
   try {
     parsed = parseCompanyCreatedEvent(event);
@@ -24,7 +27,7 @@ export const handler = async (event: unknown): Promise<void> => {
     }
     throw error;
   }
-  const result = await routeCompanyCreated(parsed.detail, { eventId: parsed.id, ...config, sqs });
+  const result = await routeCompanyCreated(parsed.detail, { eventId: parsed.id, ...config, sqs: sqs() });
   logger.info('Company routed', {
     eventId: parsed.id,
     companyResourceId: result.companyResourceId,

@@ -5,6 +5,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { createKeepnetClientFromEnv } from '../../lib/keepnet';
+import { lazy } from '../../lib/lazy';
 import { metrics } from '../../lib/observability/powertools';
 import { loadWorkerConfig } from '../../lib/onboarding/config';
 import { GroupResolver } from '../../lib/onboarding/group-resolver';
@@ -15,8 +16,9 @@ import { type Outcome, onboardBatch } from '../../lib/onboarding/worker';
 // then serve every invocation of this process.
 const config = loadWorkerConfig();
 const client = createKeepnetClientFromEnv();
-const resolver = new GroupResolver(client);
-const sqs = new SQSClient({});
+// Built on the first batch, not at load (bench/cold-start.ts); one line per client.
+const resolver = lazy(() => new GroupResolver(client));
+const sqs = lazy(() => new SQSClient({}));
 
 /** Keepnet calls stop this long before Lambda's own timeout, so failures are reported, not cut off. */
 const DEADLINE_MARGIN_MS = 2_000;
@@ -24,8 +26,8 @@ const DEADLINE_MARGIN_MS = 2_000;
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   const outcomes = await onboardBatch(event.Records, {
     client,
-    resolver,
-    sqs,
+    resolver: resolver(),
+    sqs: sqs(),
     queueUrl: config.queueUrl,
     ...(config.dlqUrl ? { dlqUrl: config.dlqUrl } : {}),
     ...(config.maxReceiveCount ? { maxReceiveCount: config.maxReceiveCount } : {}),

@@ -10,11 +10,13 @@ import {
   runScheduledExport,
 } from '../../lib/exports';
 import { createKeepnetClientFromEnv } from '../../lib/keepnet';
+import { lazy } from '../../lib/lazy';
 import { logger, metrics } from '../../lib/observability/powertools';
 
 const config = loadExportConfig(process.env);
 const keepnet = createKeepnetClientFromEnv(process.env);
-const s3 = createS3ClientFromEnv(process.env);
+// Built on the first run, not at load (bench/cold-start.ts).
+const s3 = lazy(() => createS3ClientFromEnv(process.env));
 
 export const handler = async (event: unknown, context: Context): Promise<RunSummary> => {
   logger.addContext(context);
@@ -26,7 +28,7 @@ export const handler = async (event: unknown, context: Context): Promise<RunSumm
       invocation.jobs ?? config.jobs,
       {
         client: keepnet,
-        s3,
+        s3: s3(),
         bucket: config.bucket,
         prefix: config.prefix,
         scheduledTime: invocation.scheduledTime,
