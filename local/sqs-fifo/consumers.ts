@@ -1,5 +1,5 @@
-// A stand-in for Lambda's SQS event source mapping: polls a queue with the real SDK client and invokes
-// a handler with SQS-event-shaped records. Several consumers run at once; the queue's FIFO rules give
+// A stand-in for Lambda's SQS event source mapping: long-polls a queue with the real SDK client (as the
+// mapping does, so an idle queue costs no CPU) and invokes a handler with SQS-event-shaped records. Several consumers run at once; the queue's FIFO rules give
 // "different message groups in parallel, one group serially". Succeeded messages are deleted; those in
 // batchItemFailures (or all, when the handler throws) stay and come back after the visibility timeout.
 import {
@@ -83,6 +83,8 @@ export function runFifoConsumers(options: FifoConsumerOptions): FifoConsumers {
   const stats = { invocations: 0, records: 0, failures: 0, errors: 0 };
   let running = true;
   let busy = 0;
+  // Ends the long polls in progress when the consumers stop.
+  const stopping = new AbortController();
   let queueArn: string | undefined;
 
   const arn = async () => {
@@ -96,19 +98,24 @@ export function runFifoConsumers(options: FifoConsumerOptions): FifoConsumers {
 
   const poll = async () => {
     while (running) {
-      const { Messages = [] } = await sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: options.queueUrl,
-          MaxNumberOfMessages: batchSize,
-          WaitTimeSeconds: 0,
-          MessageSystemAttributeNames: ['All'],
-          MessageAttributeNames: ['All'],
-        }),
-      );
-      if (Messages.length === 0) {
-        await new Promise((r) => setTimeout(r, 15));
-        continue;
+      let Messages: Message[];
+      try {
+        ({ Messages = [] } = await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: options.queueUrl,
+            MaxNumberOfMessages: batchSize,
+            // SQS's longest long poll: the reply comes as soon as a message is receivable.
+            WaitTimeSeconds: 20,
+            MessageSystemAttributeNames: ['All'],
+            MessageAttributeNames: ['All'],
+          }),
+          { abortSignal: stopping.signal },
+        ));
+      } catch (error) {
+        if (!running) return;
+        throw error;
       }
+      if (Messages.length === 0) continue;
       busy++;
       try {
         const records = Messages.map((m) => toRecord(queueArn ?? '', m));
@@ -180,6 +187,7 @@ export function runFifoConsumers(options: FifoConsumerOptions): FifoConsumers {
     },
     async stop() {
       running = false;
+      stopping.abort();
       await lanes;
     },
   };
