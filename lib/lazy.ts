@@ -19,17 +19,31 @@ export function lazy<T>(create: () => T): () => T {
   };
 }
 
+/** Every {@link lazyAsync} of this module instance, for {@link loadDeferred}. */
+const deferred = new Set<() => Promise<unknown>>();
+
 /**
  * Like {@link lazy} for a promise (a dynamic `import()`): loaded once; a rejected load is forgotten, so
  * the next invocation tries again instead of failing for the life of the container.
  */
 export function lazyAsync<T>(load: () => Promise<T>): () => Promise<T> {
   let pending: Promise<T> | undefined;
-  return () => {
+  const get = () => {
     pending ??= load().catch((error: unknown) => {
       pending = undefined;
       throw error;
     });
     return pending;
   };
+  deferred.add(get);
+  return get;
+}
+
+/**
+ * Loads now everything deferred so far. For whoever must control when that happens: a test that loads a
+ * handler in an isolated module registry (Jest's `isolateModulesAsync`) calls it inside, so the handler's
+ * deferred modules join that registry (and its spies), not the shared one.
+ */
+export async function loadDeferred(): Promise<void> {
+  await Promise.all([...deferred].map((load) => load()));
 }

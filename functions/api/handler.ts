@@ -1,14 +1,22 @@
 // The `api` function: API Gateway REST API (v1 proxy events) → the Powertools router in lib/http-api.
 // Everything is built once per container: the router, the Keepnet client, SDK clients, secret caches.
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { dependenciesFromEnv } from '../../lib/http-api/dependencies';
 import { lazyAsync } from '../../lib/lazy';
 import { logger } from '../../lib/observability/powertools';
+import { loadParticipantsMode } from '../../lib/onboarding/config';
 
-// Cold start: the configuration (PARTICIPANTS_MODE, EXPORT_BUCKET, …) is read here, naming a bad variable.
-const dependencies = dependenciesFromEnv();
-// The router, its zod schemas and handlers are built on the first request, not at load (bench/cold-start.ts).
-const app = lazyAsync(async () => (await import('../../lib/http-api/app')).createApiApp(dependencies));
+// Cold start: PARTICIPANTS_MODE is checked here, naming the variable (the Keepnet client's settings and
+// the webhook secret are read on first use, as before).
+loadParticipantsMode();
+// The router, its zod schemas, the handlers and their clients are built on the first request, not at
+// load (bench/cold-start.ts).
+const app = lazyAsync(async () => {
+  const [{ createApiApp }, { dependenciesFromEnv }] = await Promise.all([
+    import('../../lib/http-api/app'),
+    import('../../lib/http-api/dependencies'),
+  ]);
+  return createApiApp(dependenciesFromEnv());
+});
 
 export const handler = async (
   event: APIGatewayProxyEvent,

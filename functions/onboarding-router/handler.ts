@@ -2,21 +2,26 @@
 // A malformed event is rejected with an error naming the field; nothing is queued, and Lambda's
 // failure destination keeps the event.
 
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { lazy, lazyAsync } from '../../lib/lazy';
-import { logger, metrics } from '../../lib/observability/powertools';
+import { lazyAsync } from '../../lib/lazy';
 import { loadRouterConfig } from '../../lib/onboarding/config';
-import { routeCompanyCreated } from '../../lib/onboarding/route';
 
 // Cold start: a bad GROUP_RULES or queue URL fails here, once, with the variable named.
 const config = loadRouterConfig();
-// Built on the first event, not at load (bench/cold-start.ts): the client and the event schema (zod).
-const sqs = lazy(() => new SQSClient({}));
-const companyCreated = lazyAsync(() => import('../../lib/onboarding/company-created'));
+// Built on the first event, not at load (bench/cold-start.ts): the SQS client, and the modules only an
+// event needs (the event's zod schema, the routing, Powertools).
+const routing = lazyAsync(async () => {
+  const [{ SQSClient }, companyCreated, route, observability] = await Promise.all([
+    import('@aws-sdk/client-sqs'),
+    import('../../lib/onboarding/company-created'),
+    import('../../lib/onboarding/route'),
+    import('../../lib/observability/powertools'),
+  ]);
+  return { sqs: new SQSClient({}), ...companyCreated, ...route, ...observability };
+});
 
 export const handler = async (event: unknown): Promise<void> => {
-  const { InvalidCompanyCreatedError, parseCompanyCreatedEvent } = await companyCreated();
+  const { sqs, InvalidCompanyCreatedError, parseCompanyCreatedEvent, routeCompanyCreated, logger, metrics } =
+    await routing();
   let parsed: ReturnType<typeof parseCompanyCreatedEvent>;
   try {
     parsed = parseCompanyCreatedEvent(event);
@@ -27,13 +32,13 @@ export const handler = async (event: unknown): Promise<void> => {
     }
     throw error;
   }
-  const result = await routeCompanyCreated(parsed.detail, { eventId: parsed.id, ...config, sqs: sqs() });
+  const result = await routeCompanyCreated(parsed.detail, { eventId: parsed.id, ...config, sqs });
   logger.info('Company routed', {
     eventId: parsed.id,
     companyResourceId: result.companyResourceId,
     groups: result.queued.map((q) => q.messageGroupId),
   });
   // The dashboard's "messages queued" line (infra/constructs/monitoring.ts, CUSTOM_METRICS).
-  metrics.addMetric('OnboardingMessagesQueued', MetricUnit.Count, result.queued.length);
+  metrics.addMetric('OnboardingMessagesQueued', 'Count', result.queued.length);
   metrics.publishStoredMetrics();
 };

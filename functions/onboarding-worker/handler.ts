@@ -4,29 +4,38 @@ import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambd
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { createKeepnetClientFromEnv } from '../../lib/keepnet';
-import { lazy } from '../../lib/lazy';
+import { checkKeepnetClientEnv } from '../../lib/keepnet/client-env';
+import { lazy, lazyAsync } from '../../lib/lazy';
 import { metrics } from '../../lib/observability/powertools';
 import { loadWorkerConfig } from '../../lib/onboarding/config';
-import { GroupResolver } from '../../lib/onboarding/group-resolver';
-import { type Outcome, onboardBatch } from '../../lib/onboarding/worker';
+import type { Outcome } from '../../lib/onboarding/worker';
 
 // Cold start: PARTICIPANTS_MODE, the queue (and DLQ) URLs, ONBOARDING_MAX_RECEIVE_COUNT and the Keepnet
 // client's settings (KEEPNET_SECRET_ID, KEEPNET_BASE_URL) are checked once, with the variable named. Client, token and the name → id cache
 // then serve every invocation of this process.
 const config = loadWorkerConfig();
-const client = createKeepnetClientFromEnv();
-// Built on the first batch, not at load (bench/cold-start.ts); one line per client.
-const resolver = lazy(() => new GroupResolver(client));
+checkKeepnetClientEnv();
+// Built on the first batch, not at load (bench/cold-start.ts): one line per SDK client, and the Keepnet
+// client with the worker's modules (their zod schemas) loaded then.
 const sqs = lazy(() => new SQSClient({}));
+const onboarding = lazyAsync(async () => {
+  const [{ createKeepnetClientFromEnv }, { GroupResolver }, { onboardBatch }] = await Promise.all([
+    import('../../lib/keepnet'),
+    import('../../lib/onboarding/group-resolver'),
+    import('../../lib/onboarding/worker'),
+  ]);
+  const client = createKeepnetClientFromEnv();
+  return { client, resolver: new GroupResolver(client), onboardBatch };
+});
 
 /** Keepnet calls stop this long before Lambda's own timeout, so failures are reported, not cut off. */
 const DEADLINE_MARGIN_MS = 2_000;
 
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  const { client, resolver, onboardBatch } = await onboarding();
   const outcomes = await onboardBatch(event.Records, {
     client,
-    resolver: resolver(),
+    resolver,
     sqs: sqs(),
     queueUrl: config.queueUrl,
     ...(config.dlqUrl ? { dlqUrl: config.dlqUrl } : {}),

@@ -2,24 +2,30 @@
 // membership snapshot and diff, manifest, all in S3. Parses, delegates to lib/exports, returns a summary.
 // Configuration is read at cold start: a bad EXPORT_JOBS stops the function before any invocation.
 import type { Context } from 'aws-lambda';
-import {
-  createS3ClientFromEnv,
-  loadExportConfig,
-  parseExportInvocation,
-  type RunSummary,
-  runScheduledExport,
-} from '../../lib/exports';
-import { createKeepnetClientFromEnv } from '../../lib/keepnet';
-import { lazy } from '../../lib/lazy';
+import type { RunSummary } from '../../lib/exports';
+import { loadExportConfig } from '../../lib/exports/config';
+import { checkKeepnetClientEnv } from '../../lib/keepnet/client-env';
+import { lazyAsync } from '../../lib/lazy';
 import { logger, metrics } from '../../lib/observability/powertools';
 
 const config = loadExportConfig(process.env);
-const keepnet = createKeepnetClientFromEnv(process.env);
-// Built on the first run, not at load (bench/cold-start.ts).
-const s3 = lazy(() => createS3ClientFromEnv(process.env));
+checkKeepnetClientEnv(process.env);
+// Built on the first run, not at load (bench/cold-start.ts): the clients and the export modules.
+const exporting = lazyAsync(async () => {
+  const [{ createKeepnetClientFromEnv }, exports] = await Promise.all([
+    import('../../lib/keepnet'),
+    import('../../lib/exports'),
+  ]);
+  return {
+    keepnet: createKeepnetClientFromEnv(process.env),
+    s3: exports.createS3ClientFromEnv(process.env),
+    ...exports,
+  };
+});
 
 export const handler = async (event: unknown, context: Context): Promise<RunSummary> => {
   logger.addContext(context);
+  const { keepnet, s3, parseExportInvocation, runScheduledExport } = await exporting();
   const invocation = parseExportInvocation(event);
   // Stop (and abort any upload) while there is still time to say why, rather than be killed mid-upload.
   const deadline = Date.now() + context.getRemainingTimeInMillis() - config.safetyMarginMs;
@@ -28,7 +34,7 @@ export const handler = async (event: unknown, context: Context): Promise<RunSumm
       invocation.jobs ?? config.jobs,
       {
         client: keepnet,
-        s3: s3(),
+        s3,
         bucket: config.bucket,
         prefix: config.prefix,
         scheduledTime: invocation.scheduledTime,

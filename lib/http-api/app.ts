@@ -18,7 +18,6 @@ import * as groups from './handlers/groups';
 import { health } from './handlers/health';
 import * as members from './handlers/members';
 import { companyCreatedWebhook } from './handlers/webhook';
-import { openApiDocument } from './openapi';
 import { type Reply, type RequestScope, toWebResponse } from './reply';
 import { allowedMethods, ROUTES, type RouteDefinition, toRouterPath } from './routes';
 
@@ -78,7 +77,11 @@ export function createApiApp(deps: ApiDependencies): ApiApp {
   };
 
   register(ROUTES.health, ({ scope, query }) => health(deps, scope, query.deep ?? false));
-  register(ROUTES.openApi, async () => ({ status: 200, body: openApiDocument() }));
+  // The generator loads only for GET /openapi.json: no other request (the webhook included) needs it.
+  register(ROUTES.openApi, async () => ({
+    status: 200,
+    body: (await import('./openapi')).openApiDocument(),
+  }));
   register(ROUTES.listGroups, ({ scope }) => groups.listGroups(deps, scope));
   register(ROUTES.searchGroups, ({ scope, body }) => groups.searchGroups(deps, scope, body));
   register(ROUTES.createGroup, ({ scope, body }) => groups.createGroup(deps, scope, body));

@@ -17,7 +17,7 @@ import type { KeepnetApi } from '../keepnet/types';
 import { lazy } from '../lazy';
 import { addMembers, readMemberIds, removeMembers, setMembers } from '../membership/index';
 import type { CompanyCreatedDetail } from '../onboarding/company-created';
-import { ParticipantsModeSchema } from '../onboarding/config';
+import { loadParticipantsMode } from '../onboarding/config';
 import { type RouteResult, routeCompanyCreated } from '../onboarding/route';
 import { createWebhookVerifier, loadWebhookSecrets, type WebhookVerifier } from '../webhook/index';
 
@@ -104,11 +104,7 @@ export function exportSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Exp
 
 /** Read at cold start: a bad value stops the function from starting, naming the variable. */
 export function participantsModeFromEnv(env: NodeJS.ProcessEnv = process.env): 'union' | 'additive' {
-  const parsed = ParticipantsModeSchema.safeParse(env.PARTICIPANTS_MODE?.trim() || undefined);
-  if (!parsed.success) {
-    throw new Error(`PARTICIPANTS_MODE: must be "union" or "additive" (got "${env.PARTICIPANTS_MODE}")`);
-  }
-  return parsed.data;
+  return loadParticipantsMode(env);
 }
 
 /** The Lambda's dependencies, from its environment (see docs/http-api.md for the variables). */

@@ -44,6 +44,20 @@ export function loadRouterConfig(env: NodeJS.ProcessEnv = process.env): RouterCo
   return { queueUrl: parsed.ONBOARDING_QUEUE_URL, rules: parseGroupRules(parsed.GROUP_RULES) };
 }
 
+/**
+ * PARTICIPANTS_MODE alone (the api function reads it at cold start, before loading anything else).
+ * Throws naming the variable.
+ */
+export function loadParticipantsMode(env: NodeJS.ProcessEnv = process.env): ParticipantsMode {
+  const parsed = z.safeParse(ParticipantsModeSchema, env.PARTICIPANTS_MODE?.trim() || undefined);
+  if (!parsed.success) {
+    throw new OnboardingConfigError(
+      `PARTICIPANTS_MODE: must be "union" or "additive" (got "${env.PARTICIPANTS_MODE}")`,
+    );
+  }
+  return parsed.data;
+}
+
 export interface WorkerConfig {
   /** Where name-keyed messages are forwarded once their group id is known (the same queue). */
   queueUrl: string;

@@ -27,6 +27,13 @@ export interface FifoConsumerOptions {
   functionTimeoutMs?: number;
   /** Called when a handler throws (the whole batch is then left on the queue). */
   onError?: (error: unknown) => void;
+  /**
+   * Long-poll wait per receive, 1..20 s. Default 1: stop() lets each poll end (at most this long) rather
+   * than abort it, since an aborted receive can still be answered on the server and leave the messages it
+   * took in flight, to come back later with a higher receive count. 20 (Lambda's mapping) for a consumer
+   * that runs until shutdown (`npm start -- --serve`): each idle consumer then costs one request per 20 s.
+   */
+  waitTimeSeconds?: number;
 }
 
 export interface FifoConsumers {
@@ -34,7 +41,11 @@ export interface FifoConsumers {
   readonly stats: { invocations: number; records: number; failures: number; errors: number };
   /** Resolves once the queue holds nothing visible or in flight and no invocation runs. */
   drained(options?: { timeoutMs?: number }): Promise<void>;
-  stop(): Promise<void>;
+  /**
+   * No new polls; resolves when the running ones (and their invocations) end. `abortPolls`: cut waiting
+   * polls off at once, for a shutdown (a message one of them took comes back after its visibility timeout).
+   */
+  stop(options?: { abortPolls?: boolean }): Promise<void>;
 }
 
 const REGION = () => process.env.AWS_REGION ?? 'us-east-1';
@@ -83,8 +94,7 @@ export function runFifoConsumers(options: FifoConsumerOptions): FifoConsumers {
   const stats = { invocations: 0, records: 0, failures: 0, errors: 0 };
   let running = true;
   let busy = 0;
-  // Ends the long polls in progress when the consumers stop.
-  const stopping = new AbortController();
+  const aborting = new AbortController();
   let queueArn: string | undefined;
 
   const arn = async () => {
@@ -104,15 +114,15 @@ export function runFifoConsumers(options: FifoConsumerOptions): FifoConsumers {
           new ReceiveMessageCommand({
             QueueUrl: options.queueUrl,
             MaxNumberOfMessages: batchSize,
-            // SQS's longest long poll: the reply comes as soon as a message is receivable.
-            WaitTimeSeconds: 20,
+            // A long poll: the reply comes as soon as a message is receivable, or when the wait is over.
+            WaitTimeSeconds: options.waitTimeSeconds ?? 1,
             MessageSystemAttributeNames: ['All'],
             MessageAttributeNames: ['All'],
           }),
-          { abortSignal: stopping.signal },
+          { abortSignal: aborting.signal },
         ));
       } catch (error) {
-        if (!running) return;
+        if (aborting.signal.aborted) return;
         throw error;
       }
       if (Messages.length === 0) continue;
@@ -185,9 +195,9 @@ export function runFifoConsumers(options: FifoConsumerOptions): FifoConsumers {
         await new Promise((r) => setTimeout(r, 20));
       }
     },
-    async stop() {
+    async stop({ abortPolls = false } = {}) {
       running = false;
-      stopping.abort();
+      if (abortPolls) aborting.abort();
       await lanes;
     },
   };

@@ -314,6 +314,9 @@ export async function startSqs(options: SqsServerOptions = {}): Promise<LocalSqs
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    // Listening from the start: a caller can hang up while its body is still read.
+    const hungUp = new AbortController();
+    res.once('close', () => hungUp.abort());
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const target = String(req.headers['x-amz-target'] ?? '');
@@ -328,8 +331,6 @@ export async function startSqs(options: SqsServerOptions = {}): Promise<LocalSqs
         );
       const text = Buffer.concat(chunks).toString('utf8');
       const input = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
-      const hungUp = new AbortController();
-      res.once('close', () => hungUp.abort());
       const output = await run(input, hungUp.signal);
       if (!READ_ONLY_ACTIONS.has(action)) wakeSleepers();
       reply(res, 200, output);
