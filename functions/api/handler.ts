@@ -11,10 +11,7 @@ loadParticipantsMode();
 // The router, its zod schemas, the handlers and their clients are built on the first request, not at
 // load (bench/cold-start.ts).
 const app = lazyAsync(async () => {
-  const [{ createApiApp }, { dependenciesFromEnv }] = await Promise.all([
-    import('../../lib/http-api/app'),
-    import('../../lib/http-api/dependencies'),
-  ]);
+  const { createApiApp, dependenciesFromEnv } = await import('./deferred');
   return createApiApp(dependenciesFromEnv());
 });
 

@@ -14,18 +14,13 @@ const config = loadPollerConfig();
 checkKeepnetClientEnv();
 // Built on the first run, not at load (bench/cold-start.ts): the clients and the poll (its zod schemas).
 const polling = lazyAsync(async () => {
-  const [{ S3Client }, { EventBridgeClient }, { createKeepnetClientFromEnv }, poll] = await Promise.all([
-    import('@aws-sdk/client-s3'),
-    import('@aws-sdk/client-eventbridge'),
-    import('../../lib/keepnet'),
-    import('../../lib/onboarding/poller/poll'),
-  ]);
+  const deferred = await import('./deferred');
   return {
-    keepnet: createKeepnetClientFromEnv(),
+    ...deferred,
+    keepnet: deferred.createKeepnetClientFromEnv(),
     // Path-style whenever an endpoint override is set (s3rver and other local S3s need it).
-    s3: new S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3) }),
-    eventBridge: new EventBridgeClient({}),
-    ...poll,
+    s3: new deferred.S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3) }),
+    eventBridge: new deferred.EventBridgeClient({}),
   };
 });
 

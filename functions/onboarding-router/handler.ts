@@ -10,13 +10,8 @@ const config = loadRouterConfig();
 // Built on the first event, not at load (bench/cold-start.ts): the SQS client, and the modules only an
 // event needs (the event's zod schema, the routing, Powertools).
 const routing = lazyAsync(async () => {
-  const [{ SQSClient }, companyCreated, route, observability] = await Promise.all([
-    import('@aws-sdk/client-sqs'),
-    import('../../lib/onboarding/company-created'),
-    import('../../lib/onboarding/route'),
-    import('../../lib/observability/powertools'),
-  ]);
-  return { sqs: new SQSClient({}), ...companyCreated, ...route, ...observability };
+  const deferred = await import('./deferred');
+  return { ...deferred, sqs: new deferred.SQSClient({}) };
 });
 
 export const handler = async (event: unknown): Promise<void> => {

@@ -19,11 +19,7 @@ checkKeepnetClientEnv();
 // client with the worker's modules (their zod schemas) loaded then.
 const sqs = lazy(() => new SQSClient({}));
 const onboarding = lazyAsync(async () => {
-  const [{ createKeepnetClientFromEnv }, { GroupResolver }, { onboardBatch }] = await Promise.all([
-    import('../../lib/keepnet'),
-    import('../../lib/onboarding/group-resolver'),
-    import('../../lib/onboarding/worker'),
-  ]);
+  const { createKeepnetClientFromEnv, GroupResolver, onboardBatch } = await import('./deferred');
   const client = createKeepnetClientFromEnv();
   return { client, resolver: new GroupResolver(client), onboardBatch };
 });

@@ -12,14 +12,11 @@ const config = loadExportConfig(process.env);
 checkKeepnetClientEnv(process.env);
 // Built on the first run, not at load (bench/cold-start.ts): the clients and the export modules.
 const exporting = lazyAsync(async () => {
-  const [{ createKeepnetClientFromEnv }, exports] = await Promise.all([
-    import('../../lib/keepnet'),
-    import('../../lib/exports'),
-  ]);
+  const deferred = await import('./deferred');
   return {
-    keepnet: createKeepnetClientFromEnv(process.env),
-    s3: exports.createS3ClientFromEnv(process.env),
-    ...exports,
+    ...deferred,
+    keepnet: deferred.createKeepnetClientFromEnv(process.env),
+    s3: deferred.createS3ClientFromEnv(process.env),
   };
 });
 
