@@ -7,6 +7,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { bootLocalSystem } from './runner/boot';
 import type { LocalSystem } from './runner/local-system';
 import { runMainJob } from './runner/main-job';
+import { assertPortFree } from './runner/port-check';
 import { Progress } from './runner/progress';
 import { runTag } from './runner/scenario';
 import { serveUntilInterrupted } from './runner/serve';
@@ -55,6 +56,8 @@ async function main(): Promise<number> {
   const progress = new Progress();
   let system: LocalSystem | undefined;
   try {
+    // Before anything boots: a second --serve on the same port stops here, naming --port.
+    if (options.serve && options.port !== 0) await assertPortFree(options.port);
     await mkdir(dataDir, { recursive: true });
     const booted = await progress.step('boot the local system', () =>
       bootLocalSystem({ dataDir, companies: options.companies, tag }),

@@ -1,11 +1,19 @@
 // The `api` function: API Gateway REST API (v1 proxy events) → the Powertools router in lib/http-api.
 // Everything is built once per container: the router, the Keepnet client, SDK clients, secret caches.
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { createApiApp } from '../../lib/http-api/app';
-import { dependenciesFromEnv } from '../../lib/http-api/dependencies';
+import { lazyAsync } from '../../lib/lazy';
 import { logger } from '../../lib/observability/powertools';
+import { operationsLocationFromEnv } from '../../lib/operations/location';
 
-const app = createApiApp(dependenciesFromEnv());
+// Cold start: OPERATIONS_PREFIX is checked here, naming the variable (the Keepnet client's settings,
+// the queue and the webhook secret are read on first use, as before).
+operationsLocationFromEnv();
+// The router, its zod schemas, the handlers and their clients are built on the first request, not at
+// load (bench/cold-start.ts).
+const app = lazyAsync(async () => {
+  const { createApiApp, dependenciesFromEnv } = await import('./deferred');
+  return createApiApp(dependenciesFromEnv());
+});
 
 export const handler = async (
   event: APIGatewayProxyEvent,
@@ -15,7 +23,7 @@ export const handler = async (
   logger.addContext(context);
   logger.appendKeys({ apiRequestId: event?.requestContext?.requestId });
   try {
-    return await app.handle(event, context);
+    return await (await app()).handle(event, context);
   } finally {
     logger.resetKeys();
   }

@@ -2,25 +2,33 @@
 // (see lib/onboarding/poller/poll.ts). Returns a summary.
 
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
-import { createKeepnetClientFromEnv } from '../../lib/keepnet';
+import { checkKeepnetClientEnv } from '../../lib/keepnet/client-env';
+import { lazyAsync } from '../../lib/lazy';
 import { logger, metrics } from '../../lib/observability/powertools';
 import { loadPollerConfig } from '../../lib/onboarding/poller/config';
-import { PollerEmitError, type PollSummary, pollCompanies } from '../../lib/onboarding/poller/poll';
+import type { PollSummary } from '../../lib/onboarding/poller/poll';
 
 // Cold start: configuration errors name the variable, once.
 const config = loadPollerConfig();
-const keepnet = createKeepnetClientFromEnv();
-// Path-style whenever an endpoint override is set (s3rver and other local S3s need it).
-const s3 = new S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3) });
-const eventBridge = new EventBridgeClient({});
+checkKeepnetClientEnv();
+// Built on the first run, not at load (bench/cold-start.ts): the clients and the poll (its zod schemas).
+const polling = lazyAsync(async () => {
+  const deferred = await import('./deferred');
+  return {
+    ...deferred,
+    keepnet: deferred.createKeepnetClientFromEnv(),
+    // Path-style whenever an endpoint override is set (s3rver and other local S3s need it).
+    s3: new deferred.S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3) }),
+    eventBridge: new deferred.EventBridgeClient({}),
+  };
+});
 
 const DEADLINE_MARGIN_MS = 5_000;
 
 export const handler = async (_event: unknown, context?: Context): Promise<PollSummary> => {
   const deadline = context ? Date.now() + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS : undefined;
+  const { keepnet, s3, eventBridge, pollCompanies, PollerEmitError } = await polling();
   let summary: PollSummary;
   try {
     summary = await pollCompanies({ keepnet, s3, eventBridge, ...(deadline ? { deadline } : {}) }, config);

@@ -4,34 +4,44 @@ import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambd
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { createKeepnetClientFromEnv } from '../../lib/keepnet';
+import { checkKeepnetClientEnv } from '../../lib/keepnet/client-env';
+import { lazy, lazyAsync } from '../../lib/lazy';
 import { metrics } from '../../lib/observability/powertools';
 import { loadWorkerConfig } from '../../lib/onboarding/config';
-import { GroupResolver } from '../../lib/onboarding/group-resolver';
-import { type Outcome, onboardBatch, type WorkerStats } from '../../lib/onboarding/worker';
-import { operationStoreFromEnv } from '../../lib/operations/config';
+import type { Outcome, WorkerStats } from '../../lib/onboarding/worker';
+import { operationsLocationFromEnv } from '../../lib/operations/location';
 
 // Cold start: PARTICIPANTS_MODE, the queue (and DLQ) URLs, ONBOARDING_MAX_RECEIVE_COUNT and the Keepnet
 // client's settings (KEEPNET_SECRET_ID, KEEPNET_BASE_URL) are checked once, with the variable named. Client, token and the name → id cache
 // then serve every invocation of this process.
 const config = loadWorkerConfig();
-const client = createKeepnetClientFromEnv();
-const resolver = new GroupResolver(client);
-const sqs = new SQSClient({});
+checkKeepnetClientEnv();
 // Operation records, repair records and the write journal (OPERATIONS_BUCKET; the stack sets it).
-const store = operationStoreFromEnv();
+const operations = operationsLocationFromEnv();
+// Built on the first batch, not at load (bench/cold-start.ts): one line per SDK client, and the Keepnet
+// client with the worker's modules (their zod schemas) loaded then.
+const sqs = lazy(() => new SQSClient({}));
+const onboarding = lazyAsync(async () => {
+  const { createKeepnetClientFromEnv, GroupResolver, onboardBatch, operationStoreFromEnv } = await import(
+    './deferred'
+  );
+  const client = createKeepnetClientFromEnv();
+  const store = operations ? operationStoreFromEnv() : undefined;
+  return { client, resolver: new GroupResolver(client), onboardBatch, store };
+});
 
 /** Keepnet calls stop this long before Lambda's own timeout, so failures are reported, not cut off. */
 const DEADLINE_MARGIN_MS = 2_000;
 
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  const { client, resolver, onboardBatch, store } = await onboarding();
   const stats: WorkerStats = { restoredMembers: 0 };
   const outcomes = await onboardBatch(event.Records, {
     ...(store ? { store } : {}),
     stats,
     client,
     resolver,
-    sqs,
+    sqs: sqs(),
     queueUrl: config.queueUrl,
     ...(config.dlqUrl ? { dlqUrl: config.dlqUrl } : {}),
     ...(config.maxReceiveCount ? { maxReceiveCount: config.maxReceiveCount } : {}),

@@ -2,25 +2,32 @@
 // membership snapshot and diff, manifest, all in S3. Parses, delegates to lib/exports, returns a summary.
 // Configuration is read at cold start: a bad EXPORT_JOBS stops the function before any invocation.
 import type { Context } from 'aws-lambda';
-import {
-  createS3ClientFromEnv,
-  loadExportConfig,
-  parseExportInvocation,
-  type RunSummary,
-  runScheduledExport,
-} from '../../lib/exports';
-import { createKeepnetClientFromEnv } from '../../lib/keepnet';
+import type { RunSummary } from '../../lib/exports';
+import { loadExportConfig } from '../../lib/exports/config';
+import { checkKeepnetClientEnv } from '../../lib/keepnet/client-env';
+import { lazyAsync } from '../../lib/lazy';
 import { logger, metrics } from '../../lib/observability/powertools';
-import { operationStoreFromEnv } from '../../lib/operations/config';
+import { operationsLocationFromEnv } from '../../lib/operations/location';
 
 const config = loadExportConfig(process.env);
-const keepnet = createKeepnetClientFromEnv(process.env);
-const s3 = createS3ClientFromEnv(process.env);
+checkKeepnetClientEnv(process.env);
 // This system's write journal (OPERATIONS_BUCKET): the diff says which changes it made, which not.
-const operations = operationStoreFromEnv(process.env, s3);
+const operations = operationsLocationFromEnv(process.env);
+// Built on the first run, not at load (bench/cold-start.ts): the clients and the export modules.
+const exporting = lazyAsync(async () => {
+  const deferred = await import('./deferred');
+  const s3 = deferred.createS3ClientFromEnv(process.env);
+  return {
+    ...deferred,
+    keepnet: deferred.createKeepnetClientFromEnv(process.env),
+    s3,
+    store: operations ? deferred.operationStoreFromEnv(process.env, s3) : undefined,
+  };
+});
 
 export const handler = async (event: unknown, context: Context): Promise<RunSummary> => {
   logger.addContext(context);
+  const { keepnet, s3, store, parseExportInvocation, runScheduledExport } = await exporting();
   const invocation = parseExportInvocation(event);
   // Stop (and abort any upload) while there is still time to say why, rather than be killed mid-upload.
   const deadline = Date.now() + context.getRemainingTimeInMillis() - config.safetyMarginMs;
@@ -35,7 +42,7 @@ export const handler = async (event: unknown, context: Context): Promise<RunSumm
         scheduledTime: invocation.scheduledTime,
         deadline,
         kmsKeyId: config.kmsKeyId,
-        ...(operations ? { journal: (from: Date, to: Date) => operations.journalBetween(from, to) } : {}),
+        ...(store ? { journal: (from: Date, to: Date) => store.journalBetween(from, to) } : {}),
       },
       { snapshot: invocation.snapshot },
     );

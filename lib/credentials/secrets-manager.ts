@@ -7,9 +7,10 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { KeepnetConfigurationError } from '../keepnet/errors';
 import { logger } from '../observability/powertools';
 import { type KeepnetCredentials, parseKeepnetSecret } from './keepnet-secret';
+import { DEFAULT_SECRET_MAX_AGE_SECONDS } from './keepnet-secret-env';
 import type { CredentialsProvider } from './provider';
 
-export const DEFAULT_SECRET_MAX_AGE_SECONDS = 300;
+export { DEFAULT_SECRET_MAX_AGE_SECONDS };
 
 export interface SecretsManagerCredentialsOptions {
   /** Secret name or ARN. */

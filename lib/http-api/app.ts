@@ -19,7 +19,6 @@ import { health } from './handlers/health';
 import * as members from './handlers/members';
 import * as operations from './handlers/operations';
 import { companyCreatedWebhook } from './handlers/webhook';
-import { openApiDocument } from './openapi';
 import { type Reply, type RequestScope, toWebResponse } from './reply';
 import { allowedMethods, ROUTES, type RouteDefinition, toRouterPath } from './routes';
 
@@ -79,7 +78,11 @@ export function createApiApp(deps: ApiDependencies): ApiApp {
   };
 
   register(ROUTES.health, ({ scope, query }) => health(deps, scope, query.deep ?? false));
-  register(ROUTES.openApi, async () => ({ status: 200, body: openApiDocument() }));
+  // The generator loads only for GET /openapi.json: no other request (the webhook included) needs it.
+  register(ROUTES.openApi, async () => ({
+    status: 200,
+    body: (await import('./openapi')).openApiDocument(),
+  }));
   register(ROUTES.listGroups, ({ scope }) => groups.listGroups(deps, scope));
   register(ROUTES.searchGroups, ({ scope, body }) => groups.searchGroups(deps, scope, body));
   register(ROUTES.createGroup, ({ scope, body }) => groups.createGroup(deps, scope, body));

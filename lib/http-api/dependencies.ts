@@ -15,6 +15,7 @@ import {
 } from '../exports/index';
 import { createKeepnetClientFromEnv } from '../keepnet/index';
 import type { KeepnetApi } from '../keepnet/types';
+import { lazy } from '../lazy';
 import type { CompanyCreatedDetail } from '../onboarding/company-created';
 import { OnboardingConfigError } from '../onboarding/config';
 import { type RouteResult, routeCompanyCreated } from '../onboarding/route';
@@ -82,11 +83,15 @@ export async function presignDownload(
 export function exportSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): ExportSettings | undefined {
   const bucket = env.EXPORT_BUCKET?.trim();
   if (!bucket) return undefined;
+  const s3 = lazy(() => createS3ClientFromEnv(env));
   return {
     bucket,
     prefix: normalisePrefix(env.EXPORT_PREFIX),
-    // The nightly export's client: export-now uploads the same way (see lib/exports/s3-client).
-    s3: createS3ClientFromEnv(env),
+    // The nightly export's client: export-now uploads the same way (see lib/exports/s3-client). Built on
+    // first use: most requests never export (bench/cold-start.ts).
+    get s3() {
+      return s3();
+    },
     kmsKeyId: env.EXPORT_KMS_KEY_ID?.trim() || undefined,
   };
 }

@@ -4,7 +4,7 @@ import { type ApplyOptions, applyChanges, type MembershipChange } from './apply'
 
 export * from './apply';
 export { MembershipNotVerifiedError } from './errors';
-export { type ParticipantsMode, ParticipantsModeSchema } from './mode';
+export type { ParticipantsMode } from './mode';
 export { MEMBER_PAGE_SIZE, readMemberIds, readMembers } from './read';
 
 /** The options of the one-change shorthands (the same as the engine's). */

@@ -1,5 +1,5 @@
-// How `PUT …/participants` is used: a property of membership writes, read from PARTICIPANTS_MODE.
-import * as z from 'zod';
+// How `PUT …/participants` is used: a property of membership writes, read from PARTICIPANTS_MODE
+// (lib/onboarding/config.ts parses it at the worker's cold start).
 
 /**
  * `union` (default): every PUT carries the current members and the new ones, right whether Keepnet's
@@ -7,7 +7,3 @@ import * as z from 'zod';
  * API adds); a read-back that disagrees switches that write back to the union.
  */
 export type ParticipantsMode = 'union' | 'additive';
-
-export const ParticipantsModeSchema = z
-  .enum(['union', 'additive'], { error: 'must be "union" or "additive"' })
-  .default('union');

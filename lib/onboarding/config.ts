@@ -1,11 +1,19 @@
 // Onboarding configuration from the environment, parsed once per process with a message naming the
-// variable at fault: a bad deployment fails at cold start, not on the first event.
-import * as z from 'zod';
-import { type ParticipantsMode, ParticipantsModeSchema } from '../membership/mode';
+// variable at fault: a bad deployment fails at cold start, not on the first event. zod/mini, not
+// classic zod: this runs in every cold start (bench/cold-start.ts), and mini loads in a fraction of the time.
+import * as z from 'zod/mini';
+import '../validation/zod-mini-locale';
+
+import type { ParticipantsMode } from '../membership/mode';
 import { type GroupRules, parseGroupRules } from '../rules/group-rules';
 import { formatIssues } from '../validation/zod-issues';
 
-export { type ParticipantsMode, ParticipantsModeSchema };
+export type { ParticipantsMode };
+
+export const ParticipantsModeSchema = z._default(
+  z.enum(['union', 'additive'], { error: 'must be "union" or "additive"' }),
+  'union',
+);
 
 const QueueUrlSchema = z.url({ error: 'must be the URL of the onboarding FIFO queue' });
 
@@ -16,14 +24,14 @@ export class OnboardingConfigError extends Error {
   }
 }
 
-function parseEnv<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv): z.infer<T> {
-  const result = schema.safeParse(env);
+function parseEnv<T extends z.ZodMiniType>(schema: T, env: Record<string, unknown>): z.infer<T> {
+  const result = z.safeParse(schema, env);
   if (!result.success)
     throw new OnboardingConfigError(`Invalid configuration: ${formatIssues(result.error)}`);
   return result.data;
 }
 
-const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const blankToUndefined = (v: string | undefined) => (v?.trim() === '' ? undefined : v);
 
 export interface RouterConfig {
   queueUrl: string;
@@ -32,7 +40,7 @@ export interface RouterConfig {
 
 export function loadRouterConfig(env: NodeJS.ProcessEnv = process.env): RouterConfig {
   const parsed = parseEnv(
-    z.object({ ONBOARDING_QUEUE_URL: QueueUrlSchema, GROUP_RULES: z.string().optional() }),
+    z.object({ ONBOARDING_QUEUE_URL: QueueUrlSchema, GROUP_RULES: z.optional(z.string()) }),
     env,
   );
   return { queueUrl: parsed.ONBOARDING_QUEUE_URL, rules: parseGroupRules(parsed.GROUP_RULES) };
@@ -59,28 +67,35 @@ export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerCo
   const parsed = parseEnv(
     z.object({
       ONBOARDING_QUEUE_URL: QueueUrlSchema,
-      ONBOARDING_DLQ_URL: z.preprocess(
-        blankToUndefined,
-        z.url({ error: 'must be the URL of the onboarding FIFO dead-letter queue' }).optional(),
+      ONBOARDING_DLQ_URL: z.optional(
+        z.url({ error: 'must be the URL of the onboarding FIFO dead-letter queue' }),
       ),
-      PARTICIPANTS_MODE: z.preprocess(blankToUndefined, ParticipantsModeSchema),
-      ONBOARDING_MAX_RECEIVE_COUNT: z.preprocess(
-        blankToUndefined,
-        z
-          .string()
-          .regex(/^\d+$/, { error: "must be a whole number, the queue's redrive maxReceiveCount (1-1000)" })
-          .transform(Number)
-          .pipe(
-            z
-              .number()
-              .int()
-              .min(1, { error: "must be the queue's redrive maxReceiveCount, at least 1" })
-              .max(1000, { error: "must be the queue's redrive maxReceiveCount, at most 1000" }),
-          )
-          .optional(),
+      PARTICIPANTS_MODE: ParticipantsModeSchema,
+      ONBOARDING_MAX_RECEIVE_COUNT: z.optional(
+        z.pipe(
+          z.pipe(
+            z.string().check(
+              z.regex(/^\d+$/, {
+                error: "must be a whole number, the queue's redrive maxReceiveCount (1-1000)",
+              }),
+            ),
+            z.transform(Number),
+          ),
+          z
+            .number()
+            .check(
+              z.gte(1, { error: "must be the queue's redrive maxReceiveCount, at least 1" }),
+              z.lte(1000, { error: "must be the queue's redrive maxReceiveCount, at most 1000" }),
+            ),
+        ),
       ),
     }),
-    env,
+    {
+      ONBOARDING_QUEUE_URL: env.ONBOARDING_QUEUE_URL,
+      ONBOARDING_DLQ_URL: blankToUndefined(env.ONBOARDING_DLQ_URL),
+      PARTICIPANTS_MODE: blankToUndefined(env.PARTICIPANTS_MODE),
+      ONBOARDING_MAX_RECEIVE_COUNT: blankToUndefined(env.ONBOARDING_MAX_RECEIVE_COUNT),
+    },
   );
   return {
     queueUrl: parsed.ONBOARDING_QUEUE_URL,

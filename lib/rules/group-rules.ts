@@ -11,121 +11,60 @@
 //     { "when": { "industry": ["Finance", "Banking"], "tags": "msp-gold" },
 //       "groups": ["Regulated", "Gold Partners"] }
 //   ]
-import * as z from 'zod';
+// zod/mini: the rules are checked in the router's cold start (bench/cold-start.ts).
+import * as z from 'zod/mini';
+import '../validation/zod-mini-locale';
 import { formatIssues } from '../validation/zod-issues';
+import { plainGroupRules } from './group-rules-guard';
+import { compileGroupRules, type GroupRule, type GroupRules, GroupRulesError } from './rule-set';
 
 const ATTRIBUTE_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 
+const trimmed = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
+
 const ConditionValueSchema = z.union(
-  [z.string().trim().min(1).max(256), z.array(z.string().trim().min(1).max(256)).min(1).max(100)],
+  [trimmed(256), z.array(trimmed(256)).check(z.minLength(1), z.maxLength(100))],
   {
     error: 'a condition is a string (equals) or a non-empty list of strings (any of), each 1..256 characters',
   },
 );
 
-const GroupNameSchema = z.string().trim().min(1).max(64);
+const GroupNameSchema = trimmed(64);
 
 const GroupRuleSchema = z.strictObject({
   /** Free text shown in logs; optional. */
-  description: z.string().max(256).optional(),
+  description: z.optional(z.string().check(z.maxLength(256))),
   when: z
     .record(
       z
         .string()
-        .regex(
-          ATTRIBUTE_NAME,
-          'attribute names are letters, digits, "_", "." or "-", starting with a letter',
+        .check(
+          z.regex(
+            ATTRIBUTE_NAME,
+            'attribute names are letters, digits, "_", "." or "-", starting with a letter',
+          ),
         ),
       ConditionValueSchema,
     )
-    .refine((when) => Object.keys(when).length > 0, 'a rule needs at least one condition'),
-  groups: z.array(GroupNameSchema).min(1).max(50),
+    .check(z.refine((when) => Object.keys(when).length > 0, 'a rule needs at least one condition')),
+  groups: z.array(GroupNameSchema).check(z.minLength(1), z.maxLength(50)),
 });
 
-export const GroupRulesSchema = z.array(GroupRuleSchema).max(500);
+export const GroupRulesSchema = z.array(GroupRuleSchema).check(z.maxLength(500));
 
-export type GroupRule = z.infer<typeof GroupRuleSchema>;
+export type { CompanyAttributes, GroupRule, GroupRules } from './rule-set';
+export {
+  acceptedValues,
+  attributeValue,
+  compileGroupRules,
+  conditionHolds,
+  GroupRulesError,
+} from './rule-set';
 
-/** Attribute values as a CompanyCreated event carries them. */
-export type CompanyAttributes = Readonly<Record<string, string | readonly string[] | undefined>>;
-
-export class GroupRulesError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'GroupRulesError';
-  }
-}
-
-interface CompiledCondition {
-  attribute: string;
-  accepted: ReadonlySet<string>;
-}
-
-export interface GroupRules {
-  readonly rules: readonly GroupRule[];
-  /** Group names given by every rule that matches, in rule order, de-duplicated case-insensitively. */
-  groupsFor(attributes: CompanyAttributes | undefined): string[];
-}
-
-const fold = (value: string): string => value.trim().toLowerCase();
-
-/** The values a condition accepts, folded for comparison. */
-export function acceptedValues(condition: string | readonly string[]): ReadonlySet<string> {
-  return new Set((typeof condition === 'string' ? [condition] : condition).map(fold));
-}
-
-/** The company's own value of an attribute (never one inherited from Object.prototype). */
-export function attributeValue(
-  attributes: CompanyAttributes,
-  attribute: string,
-): string | readonly string[] | undefined {
-  return Object.hasOwn(attributes, attribute) ? attributes[attribute] : undefined;
-}
-
-/** A condition holds when the value, or any element of a list value, is one of those accepted. */
-export function conditionHolds(
-  accepted: ReadonlySet<string>,
-  actual: string | readonly string[] | undefined,
-): boolean {
-  if (actual === undefined) return false;
-  const values = typeof actual === 'string' ? [actual] : actual;
-  return values.some((v) => accepted.has(fold(v)));
-}
-
-/** Compiles already-validated rules. */
-export function compileGroupRules(rules: readonly GroupRule[]): GroupRules {
-  const compiled = rules.map((rule) => ({
-    conditions: Object.entries(rule.when).map(
-      ([attribute, value]): CompiledCondition => ({
-        attribute,
-        accepted: acceptedValues(value),
-      }),
-    ),
-    groups: rule.groups,
-  }));
-
-  return {
-    rules,
-    groupsFor(attributes) {
-      if (!attributes) return [];
-      const seen = new Set<string>();
-      const out: string[] = [];
-      for (const rule of compiled) {
-        const matches = rule.conditions.every(({ attribute, accepted }) =>
-          conditionHolds(accepted, attributeValue(attributes, attribute)),
-        );
-        if (!matches) continue;
-        for (const group of rule.groups) {
-          const key = fold(group);
-          if (seen.has(key)) continue;
-          seen.add(key);
-          out.push(group);
-        }
-      }
-      return out;
-    },
-  };
-}
+// The schema and the hand-written rule type (./rule-set.ts, kept free of zod) must agree.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _ruleTypeMatchesSchema: Same<z.infer<typeof GroupRuleSchema>, GroupRule> = true;
+void _ruleTypeMatchesSchema;
 
 /**
  * Parses the GROUP_RULES text. Empty or missing means "no rules". Throws GroupRulesError naming the
@@ -139,7 +78,10 @@ export function parseGroupRules(text: string | undefined): GroupRules {
   } catch (error) {
     throw new GroupRulesError(`GROUP_RULES is not valid JSON: ${(error as Error).message}`);
   }
-  const result = GroupRulesSchema.safeParse(json);
+  // Plainly valid rules (the usual case) skip the schema; it decides the rest and words the faults.
+  const plain = plainGroupRules(json);
+  if (plain) return compileGroupRules(plain);
+  const result = z.safeParse(GroupRulesSchema, json);
   if (!result.success) {
     throw new GroupRulesError(`GROUP_RULES is invalid: ${formatIssues(result.error, 'GROUP_RULES')}`);
   }

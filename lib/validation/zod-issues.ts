@@ -48,7 +48,7 @@ function describe(issue: z.core.$ZodIssue): string {
   return clipMessage(text);
 }
 
-export function formatIssues(error: z.ZodError, root?: string, max = 5): string {
+export function formatIssues(error: z.core.$ZodError, root?: string, max = 5): string {
   const lines = error.issues
     .slice(0, max)
     .map((issue) => `${issuePath(issue.path, root)}: ${describe(issue)}`);
@@ -57,7 +57,7 @@ export function formatIssues(error: z.ZodError, root?: string, max = 5): string 
 }
 
 /** The first offending field, for callers that report one (e.g. an HTTP 400 body). */
-export function firstField(error: z.ZodError, root?: string): string {
+export function firstField(error: z.core.$ZodError, root?: string): string {
   const first = error.issues[0];
   return first ? issuePath(first.path, root) : (root ?? '(root)');
 }

@@ -89,7 +89,8 @@ export async function bootLocalSystem(options: BootOptions): Promise<LocalSystem
           };
         },
         consume(worker) {
-          return runFifoConsumers({ queueUrl, handler: (event) => worker(event) });
+          // Runs until shutdown: Lambda's 20 s long poll, so an idle queue costs next to no CPU.
+          return runFifoConsumers({ queueUrl, handler: (event) => worker(event), waitTimeSeconds: 20 });
         },
       },
       events: {

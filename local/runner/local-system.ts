@@ -33,7 +33,7 @@ export interface LocalSystem {
     /** Feeds queued messages to `worker` in Lambda-shaped batches until the queue is empty. */
     drain(worker: SqsBatchHandler): Promise<DrainResult>;
     /** Feeds messages to `worker` as they arrive, like Lambda's event source mapping, until stopped. */
-    consume(worker: SqsBatchHandler): { stop(): Promise<void> };
+    consume(worker: SqsBatchHandler): { stop(options?: { abortPolls?: boolean }): Promise<void> };
   };
   events?: {
     /** CompanyCreated events published (PutEvents) since the last call, as EventBridge delivers them. */

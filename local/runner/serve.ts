@@ -6,6 +6,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, SQSBatchResponse, SQS
 import { startApiGatewayAdapter } from './api-gateway-adapter';
 import { invoke, loadHandler } from './handlers';
 import type { LocalSystem } from './local-system';
+import { isAddressInUse, PortInUseError } from './port-check';
 import { removeRunningSystem, writeRunningSystem } from './running-system';
 
 export interface ServeOptions {
@@ -17,13 +18,16 @@ export interface ServeOptions {
 export async function serveUntilInterrupted(system: LocalSystem, options: ServeOptions): Promise<void> {
   const api = await loadHandler<APIGatewayProxyEvent, APIGatewayProxyResult>('api');
   const worker = await loadHandler<SQSEvent, SQSBatchResponse | undefined>('onboarding-worker');
-  const consumers = system.queue?.consume((event) => invoke('onboarding-worker', worker, event));
   const adapter = await startApiGatewayAdapter({
     handler: api,
     port: options.port,
     onRequest: ({ method, path, statusCode, ms }) =>
       options.log(`  ${method} ${path} → ${statusCode} (${ms} ms)`),
+  }).catch((error: unknown) => {
+    // Checked before the boot (local/start.ts); taken since, it is still the option that fixes it.
+    throw isAddressInUse(error) ? new PortInUseError('127.0.0.1', options.port) : error;
   });
+  const consumers = system.queue?.consume((event) => invoke('onboarding-worker', worker, event));
   const endpointsFile = await writeRunningSystem(options.dataDir, {
     apiUrl: adapter.url,
     pid: process.pid,
@@ -45,6 +49,7 @@ export async function serveUntilInterrupted(system: LocalSystem, options: ServeO
   });
   options.log('Stopping…');
   await adapter.close();
-  await consumers?.stop();
+  // Shutting down: waiting polls are cut off rather than waited out (up to 20 s).
+  await consumers?.stop({ abortPolls: true });
   await removeRunningSystem(options.dataDir);
 }

@@ -1,5 +1,5 @@
-// A stand-in for Lambda's SQS event source mapping: polls a queue with the real SDK client and invokes
-// a handler with SQS-event-shaped records. Several consumers run at once; the queue's FIFO rules give
+// A stand-in for Lambda's SQS event source mapping: long-polls a queue with the real SDK client (as the
+// mapping does, so an idle queue costs no CPU) and invokes a handler with SQS-event-shaped records. Several consumers run at once; the queue's FIFO rules give
 // "different message groups in parallel, one group serially". Succeeded messages are deleted; those in
 // batchItemFailures (or all, when the handler throws) stay and come back after the visibility timeout.
 import {
@@ -27,6 +27,13 @@ export interface FifoConsumerOptions {
   functionTimeoutMs?: number;
   /** Called when a handler throws (the whole batch is then left on the queue). */
   onError?: (error: unknown) => void;
+  /**
+   * Long-poll wait per receive, 1..20 s. Default 1: stop() lets each poll end (at most this long) rather
+   * than abort it, since an aborted receive can still be answered on the server and leave the messages it
+   * took in flight, to come back later with a higher receive count. 20 (Lambda's mapping) for a consumer
+   * that runs until shutdown (`npm start -- --serve`): each idle consumer then costs one request per 20 s.
+   */
+  waitTimeSeconds?: number;
 }
 
 export interface FifoConsumers {
@@ -34,7 +41,11 @@ export interface FifoConsumers {
   readonly stats: { invocations: number; records: number; failures: number; errors: number };
   /** Resolves once the queue holds nothing visible or in flight and no invocation runs. */
   drained(options?: { timeoutMs?: number }): Promise<void>;
-  stop(): Promise<void>;
+  /**
+   * No new polls; resolves when the running ones (and their invocations) end. `abortPolls`: cut waiting
+   * polls off at once, for a shutdown (a message one of them took comes back after its visibility timeout).
+   */
+  stop(options?: { abortPolls?: boolean }): Promise<void>;
 }
 
 const REGION = () => process.env.AWS_REGION ?? 'us-east-1';
@@ -83,6 +94,7 @@ export function runFifoConsumers(options: FifoConsumerOptions): FifoConsumers {
   const stats = { invocations: 0, records: 0, failures: 0, errors: 0 };
   let running = true;
   let busy = 0;
+  const aborting = new AbortController();
   let queueArn: string | undefined;
 
   const arn = async () => {
@@ -96,19 +108,24 @@ export function runFifoConsumers(options: FifoConsumerOptions): FifoConsumers {
 
   const poll = async () => {
     while (running) {
-      const { Messages = [] } = await sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: options.queueUrl,
-          MaxNumberOfMessages: batchSize,
-          WaitTimeSeconds: 0,
-          MessageSystemAttributeNames: ['All'],
-          MessageAttributeNames: ['All'],
-        }),
-      );
-      if (Messages.length === 0) {
-        await new Promise((r) => setTimeout(r, 15));
-        continue;
+      let Messages: Message[];
+      try {
+        ({ Messages = [] } = await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: options.queueUrl,
+            MaxNumberOfMessages: batchSize,
+            // A long poll: the reply comes as soon as a message is receivable, or when the wait is over.
+            WaitTimeSeconds: options.waitTimeSeconds ?? 1,
+            MessageSystemAttributeNames: ['All'],
+            MessageAttributeNames: ['All'],
+          }),
+          { abortSignal: aborting.signal },
+        ));
+      } catch (error) {
+        if (aborting.signal.aborted) return;
+        throw error;
       }
+      if (Messages.length === 0) continue;
       busy++;
       try {
         const records = Messages.map((m) => toRecord(queueArn ?? '', m));
@@ -178,8 +195,9 @@ export function runFifoConsumers(options: FifoConsumerOptions): FifoConsumers {
         await new Promise((r) => setTimeout(r, 20));
       }
     },
-    async stop() {
+    async stop({ abortPolls = false } = {}) {
       running = false;
+      if (abortPolls) aborting.abort();
       await lanes;
     },
   };

@@ -241,6 +241,14 @@ export class LocalQueue {
     this.messages.length = 0;
   }
 
+  /** When the next in-flight message becomes visible again (epoch ms), if any is in flight. */
+  nextVisibleAt(now = Date.now()): number | undefined {
+    let next: number | undefined;
+    for (const m of this.messages)
+      if (m.visibleAt > now && (next === undefined || m.visibleAt < next)) next = m.visibleAt;
+    return next;
+  }
+
   counts(now = Date.now()): { visible: number; inFlight: number } {
     const inFlight = this.messages.filter((m) => m.visibleAt > now).length;
     return { visible: this.messages.length - inFlight, inFlight };

@@ -54,6 +54,9 @@ export interface LocalSqs {
 
 const ACCOUNT = '000000000000';
 
+/** Actions that change no queue: every other one may make a message receivable, so it wakes long polls. */
+const READ_ONLY_ACTIONS = new Set(['ReceiveMessage', 'GetQueueUrl', 'ListQueues', 'GetQueueAttributes']);
+
 export async function startSqs(options: SqsServerOptions = {}): Promise<LocalSqs> {
   const region = options.region ?? process.env.AWS_REGION ?? 'us-east-1';
   const timeScale = options.timeScale ?? 1;
@@ -62,6 +65,26 @@ export async function startSqs(options: SqsServerOptions = {}): Promise<LocalSqs
   let sent = 0;
   let failSends = 0;
   let base = '';
+  let closed = false;
+  // Long polls (ReceiveMessage with WaitTimeSeconds) sleep until something may have made a message
+  // receivable, as SQS does: a send, a delete (it unlocks a FIFO group), a visibility change, a redrive,
+  // or the next visibility timeout running out. No timer ticks while the queue is idle.
+  const sleepers = new Set<() => void>();
+  const wakeSleepers = () => {
+    for (const wake of [...sleepers]) wake();
+  };
+  const sleep = (ms: number, signal: AbortSignal) =>
+    new Promise<void>((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        sleepers.delete(wake);
+        signal.removeEventListener('abort', wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      sleepers.add(wake);
+      signal.addEventListener('abort', wake);
+    });
 
   const byUrl = (queueUrl: unknown): LocalQueue => {
     const name = typeof queueUrl === 'string' ? queueUrl.split('/').pop() : undefined;
@@ -193,7 +216,10 @@ export async function startSqs(options: SqsServerOptions = {}): Promise<LocalSqs
     return { Successful, Failed };
   };
 
-  const actions: Record<string, (input: Record<string, unknown>) => Promise<unknown> | unknown> = {
+  const actions: Record<
+    string,
+    (input: Record<string, unknown>, signal: AbortSignal) => Promise<unknown> | unknown
+  > = {
     CreateQueue: (input) => ({
       QueueUrl: createQueue(String(input.QueueName), (input.Attributes as Record<string, string>) ?? {}),
     }),
@@ -226,7 +252,7 @@ export async function startSqs(options: SqsServerOptions = {}): Promise<LocalSqs
       const queue = byUrl(input.QueueUrl);
       return batch(input.Entries, (entry) => sendOne(queue, entry));
     },
-    ReceiveMessage: async (input) => {
+    ReceiveMessage: async (input, signal) => {
       const queue = byUrl(input.QueueUrl);
       const max = Number(input.MaxNumberOfMessages ?? 1);
       if (!(max >= 1 && max <= 10)) {
@@ -239,11 +265,14 @@ export async function startSqs(options: SqsServerOptions = {}): Promise<LocalSqs
       const visibility = input.VisibilityTimeout === undefined ? undefined : Number(input.VisibilityTimeout);
       for (;;) {
         const now = Date.now();
+        // A caller that hung up (a consumer stopping) takes nothing: its messages would sit in flight.
+        if (signal.aborted || closed) return { Messages: [] };
         redrive(queue, now);
         const picked = queue.receive(max, visibility, now);
         if (picked.length > 0 || now >= waitUntil)
           return { Messages: picked.map((m) => toWire(queue, m, input.MessageAttributeNames)) };
-        await new Promise((r) => setTimeout(r, 10));
+        const until = Math.min(waitUntil, queue.nextVisibleAt(now) ?? waitUntil);
+        await sleep(Math.max(1, until - now), signal);
       }
     },
     DeleteMessage: (input) => {
@@ -285,6 +314,9 @@ export async function startSqs(options: SqsServerOptions = {}): Promise<LocalSqs
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    // Listening from the start: a caller can hang up while its body is still read.
+    const hungUp = new AbortController();
+    res.once('close', () => hungUp.abort());
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const target = String(req.headers['x-amz-target'] ?? '');
@@ -299,7 +331,9 @@ export async function startSqs(options: SqsServerOptions = {}): Promise<LocalSqs
         );
       const text = Buffer.concat(chunks).toString('utf8');
       const input = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
-      reply(res, 200, await run(input));
+      const output = await run(input, hungUp.signal);
+      if (!READ_ONLY_ACTIONS.has(action)) wakeSleepers();
+      reply(res, 200, output);
     } catch (error) {
       if (error instanceof SqsError) {
         reply(
@@ -368,6 +402,8 @@ export async function startSqs(options: SqsServerOptions = {}): Promise<LocalSqs
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
+        closed = true;
+        wakeSleepers();
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
       }),

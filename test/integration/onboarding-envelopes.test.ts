@@ -97,6 +97,8 @@ beforeAll(async () => {
       });
       await jest.isolateModulesAsync(async () => {
         handlers = await load();
+        // What the handlers load on first use, loaded in this registry and environment.
+        await (await import('../../lib/lazy')).loadDeferred();
       });
       return handlers!;
     },

@@ -64,6 +64,8 @@ export async function startWorld(
           router: (await import('../../functions/onboarding-router/handler')).handler,
           worker: (await import('../../functions/onboarding-worker/handler')).handler,
         };
+        // What the handlers load on first use, loaded here: in this registry, with the spy above.
+        await (await import('../../lib/lazy')).loadDeferred();
       });
       return handlers!;
     },

@@ -23,8 +23,10 @@ describeOnboardingUnderFaults([
 describe('onboarding: poison messages and redelivery', () => {
   let world: World;
   beforeAll(async () => {
-    // Short visibility timeout (no faults here, invocations are quick): each retry comes back fast.
-    world = await startWorld('replace', 'union', 250);
+    // Short visibility timeout (no faults here): each retry comes back fast. Longer than a first batch
+    // takes on a loaded machine (~250 ms: secret, token, JIT), which the long-polling consumers would
+    // otherwise take again the moment its timeout runs out.
+    world = await startWorld('replace', 'union', 1_000);
   });
   afterAll(async () => {
     await stopWorld(world);

@@ -39,6 +39,8 @@ beforeAll(async () => {
     });
     jest.spyOn(metrics, 'publishStoredMetrics').mockReturnValue(metrics);
     const { handler } = await import('../../functions/company-poller/handler');
+    // What the handler loads on its first run, loaded here: in this registry, with the spies above.
+    await (await import('../../lib/lazy')).loadDeferred();
     poll = () => handler({});
   });
   s3 = new S3Client({ forcePathStyle: true });

@@ -85,6 +85,8 @@ async function load<T>(path: string): Promise<T> {
   let handler: T | undefined;
   await jest.isolateModulesAsync(async () => {
     handler = ((await import(path)) as { handler: T }).handler;
+    // What the handler loads on first use, loaded now: in this registry, with this environment.
+    await (await import('../../lib/lazy')).loadDeferred();
   });
   return handler!;
 }

@@ -121,7 +121,9 @@ describe('local SQS FIFO', () => {
   });
 
   it('runs consumers like the event source mapping: failures stay, successes are deleted', async () => {
-    const { queueUrl, dlqUrl } = freshQueue({ maxReceiveCount: 3 });
+    // 200 ms of (scaled) visibility: with 30 ms a loaded machine can let a message reappear before its
+    // batch is deleted, and a long poll takes it again at once.
+    const { queueUrl, dlqUrl } = freshQueue({ maxReceiveCount: 3, visibilityTimeoutSeconds: 200 });
     for (let i = 0; i < 12; i++) await send(queueUrl, i === 5 ? 'bad' : `ok${i}`, `g${i % 4}`);
     await sqs.send(
       new SendMessageCommand({
@@ -159,6 +161,34 @@ describe('local SQS FIFO', () => {
       { Kind: { dataType: 'String', stringValue: 'k', stringListValues: [], binaryListValues: [] } },
     ]);
     expect(local.messages(dlqUrl).map((m) => m.body)).toEqual(['bad']);
+  });
+
+  it('long-polls like the event source mapping: an idle queue costs about one receive per consumer and second; a send wakes it', async () => {
+    const { queueUrl } = freshQueue();
+    const bodies: string[] = [];
+    const receives = () => local.counts().ReceiveMessage ?? 0;
+    const before = receives();
+    const consumers = runFifoConsumers({
+      queueUrl,
+      sqs,
+      concurrency: 2,
+      handler: async (event) => {
+        bodies.push(...event.Records.map((r) => r.body));
+        return { batchItemFailures: [] };
+      },
+    });
+    try {
+      // Idle for 1.5 s: 1 s long polls make 2 or 3 requests per consumer (the old 15 ms polling ~100).
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect(receives() - before).toBeLessThanOrEqual(6);
+      await send(queueUrl, 'wake-up', 'g1');
+      for (let i = 0; i < 100 && bodies.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(bodies).toEqual(['wake-up']);
+      // A waiting poll answered the send (within its second, not at its end: a few requests at most).
+      expect(receives() - before).toBeLessThanOrEqual(9);
+    } finally {
+      await consumers.stop();
+    }
   });
 
   it('runs different message groups in parallel and one group serially', async () => {

@@ -1,6 +1,8 @@
 // `npm start -- --serve`: after the main job, the `api` function answers curl-style HTTP requests
-// through the local API Gateway adapter, until SIGINT.
-import { type ChildProcess, spawn } from 'node:child_process';
+// through the local API Gateway adapter, until SIGINT; idle, it costs next to no CPU; a second one on
+// the same port fails before booting anything, naming --port.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +13,15 @@ let dataDir: string;
 let child: ChildProcess;
 let apiUrl: string;
 let output = '';
+
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+const readFileSyncUtf8 = (file: string) => readFileSync(file, 'utf8');
 
 function waitFor(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
   return new Promise((resolve, reject) => {
@@ -57,6 +68,48 @@ afterAll(async () => {
 });
 
 describe('npm start -- --serve', () => {
+  // Linux's per-process CPU time (user + system, in clock ticks): the serving process with everything in
+  // it (simulator, S3, SQS, EventBridge, the adapter, the worker's consumers).
+  const cpuSecondsOf = (pid: number): number => {
+    const fields = readFileSyncUtf8(`/proc/${pid}/stat`)
+      .replace(/^.*\) /, '')
+      .split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  };
+
+  (existsSync('/proc/self/stat') ? it : it.skip)(
+    'idles at under 1% of a core: the worker long-polls the queue instead of polling it every few ms',
+    async () => {
+      const sample = 4;
+      // Let the end of the main job and the startup settle first.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const before = cpuSecondsOf(child.pid!);
+      await new Promise((resolve) => setTimeout(resolve, sample * 1_000));
+      const share = (cpuSecondsOf(child.pid!) - before) / sample;
+      // Was ~0.27 with a 15 ms receive loop (issue 14).
+      expect(share).toBeLessThan(0.01);
+    },
+    15_000,
+  );
+
+  it('a second --serve on the same port fails before booting anything, naming --port', async () => {
+    const port = new URL(apiUrl).port;
+    const second = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts', '--serve', '--port', port], {
+      cwd: process.cwd(),
+      env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT', KEEPNET_LOCAL_DIR: dataDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let text = '';
+    second.stdout?.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+    second.stderr?.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+    const code = await new Promise<number | null>((resolve) => second.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(text).toContain(`127.0.0.1:${port} is already in use`);
+    expect(text).toMatch(/--port <n>/);
+    // Failed first: nothing was booted, no handler ran.
+    expect(text).not.toMatch(/boot the local system|onboarding-router/);
+  }, 15_000);
+
   it('serves the api function: health, and the groups the main job left in the simulator', async () => {
     const health = await fetch(`${apiUrl}/health`);
     expect(health.status).toBe(200);

@@ -93,6 +93,8 @@ describe('onboarding-router handler', () => {
       });
       jest.spyOn(metrics, 'publishStoredMetrics').mockReturnValue(metrics);
       handler = (await import('../../functions/onboarding-router/handler')).handler;
+      // What the handler loads on its first event, loaded here: in this registry, with the spies above.
+      await (await import('../../lib/lazy')).loadDeferred();
     });
   });
   afterAll(async () => {

@@ -1,0 +1,27 @@
+// Where the operation store is, from the environment: OPERATIONS_BUCKET and OPERATIONS_PREFIX. Pure
+// (no SDK import), so a function checks it at cold start and builds the store itself on first use.
+
+/** The stack's prefix: an operator's CLI finds a deployment's operations without setting it. */
+export const DEFAULT_OPERATIONS_PREFIX = 'state/operations/';
+
+export class OperationsConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OperationsConfigError';
+  }
+}
+
+/** Bucket and normalised prefix (ends with `/`), or undefined when OPERATIONS_BUCKET is unset. */
+export function operationsLocationFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+): { bucket: string; prefix: string } | undefined {
+  const bucket = env.OPERATIONS_BUCKET?.trim();
+  if (!bucket) return undefined;
+  const raw = env.OPERATIONS_PREFIX?.trim() || DEFAULT_OPERATIONS_PREFIX;
+  if (raw.length > 200 || raw.startsWith('/') || raw.includes('..')) {
+    throw new OperationsConfigError(
+      'OPERATIONS_PREFIX: must be a relative S3 key prefix of at most 200 characters, without ".." (e.g. state/operations/)',
+    );
+  }
+  return { bucket, prefix: raw.endsWith('/') ? raw : `${raw}/` };
+}
