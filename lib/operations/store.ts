@@ -51,6 +51,8 @@ const RepairRecordSchema = z.object({
   savedAt: z.iso.datetime(),
 });
 
+/** Reads of one object before its failure is reported. */
+const READ_ATTEMPTS = 3;
 /** Journal objects read at once. */
 const JOURNAL_READ_LANES = 16;
 /** A diff spanning more days than this (a snapshot missing for a month) reads only the first ones. */
@@ -186,18 +188,27 @@ export class OperationStore {
 
   /** The object at a key known to exist (listed). */
   private async readJson(key: string): Promise<unknown> {
-    let text: string;
-    try {
-      const reply = await this.s3.send(new GetObjectCommand({ Bucket: this.location.bucket, Key: key }));
-      text = await reply.Body!.transformToString('utf8');
-    } catch (error) {
-      if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined;
-      throw error;
-    }
-    try {
-      return JSON.parse(text);
-    } catch {
-      throw new OperationStoreError(`s3://${this.location.bucket}/${key} is not JSON`);
+    for (let attempt = 1; ; attempt++) {
+      let text: string;
+      try {
+        const reply = await this.s3.send(new GetObjectCommand({ Bucket: this.location.bucket, Key: key }));
+        text = await reply.Body!.transformToString('utf8');
+      } catch (error) {
+        if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined;
+        // The SDK retries a failed request, not a body cut off while it streams (a reset connection, or
+        // the local S3 rewriting the object in place): read it again a couple of times.
+        if (attempt >= READ_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+        continue;
+      }
+      try {
+        return JSON.parse(text);
+      } catch {
+        // A record is rewritten whole (PutObject); a half one is a read racing that write locally.
+        if (attempt >= READ_ATTEMPTS)
+          throw new OperationStoreError(`s3://${this.location.bucket}/${key} is not JSON`);
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      }
     }
   }
 

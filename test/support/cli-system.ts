@@ -72,7 +72,7 @@ export async function startCliSystem(options: { tag: string; companies: number }
     dataDir,
     cli,
     close: async () => {
-      await consumers.stop();
+      await consumers.stop({ abortPolls: true }); // tests are over: nothing in flight to keep
       await system.close();
       for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
       Object.assign(process.env, savedEnv);

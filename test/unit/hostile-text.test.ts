@@ -79,10 +79,10 @@ describe('hostile text', () => {
     let slowest = 0;
     fc.assert(
       fc.property(hostileText, (text) => {
-        slowest = Math.max(
-          slowest,
-          timed(() => redactAndExcerpt(text)),
-        );
+        // The best of three: a GC pause or a busy core (CI runs several suites on two cores) is noise;
+        // a quadratic pattern is slow every time.
+        const best = Math.min(...[1, 2, 3].map(() => timed(() => redactAndExcerpt(text))));
+        slowest = Math.max(slowest, best);
       }),
       { numRuns: 60 },
     );
