@@ -317,35 +317,48 @@ async function verifyCheaply(
   counter: { reads: number },
 ): Promise<boolean> {
   const probe = unique([...added, ...removed]);
-  if (opts.verify === 'full' || probe.length > MAX_PRESENCE_CHECK) return false;
-  const count = await client.searchGroupMembers(groupId, { pageNumber: 1, pageSize: 1 }, call);
-  counter.reads++;
-  if (count.totalNumberOfRecords !== expected.length) return false;
-  if (probe.length === 0) return true;
-  const found = await client.searchGroupMembers(
-    groupId,
-    {
-      pageNumber: 1,
-      pageSize: probe.length,
-      filter: {
-        condition: 'AND',
-        searchInputTextValue: '',
-        filterGroups: [
-          {
-            condition: 'OR',
-            filterItems: probe.map((id) => ({ fieldName: 'CompanyResourceId', operator: '=', value: id })),
-          },
-        ],
+  if (opts.verify === 'full' || probe.length > MAX_PRESENCE_CHECK || cheapChecksRefused.has(client))
+    return false;
+  try {
+    const count = await client.searchGroupMembers(groupId, { pageNumber: 1, pageSize: 1 }, call);
+    counter.reads++;
+    if (count.totalNumberOfRecords !== expected.length) return false;
+    if (probe.length === 0) return true;
+    const found = await client.searchGroupMembers(
+      groupId,
+      {
+        pageNumber: 1,
+        pageSize: probe.length,
+        filter: {
+          condition: 'AND',
+          searchInputTextValue: '',
+          filterGroups: [
+            {
+              condition: 'OR',
+              filterItems: probe.map((id) => ({ fieldName: 'CompanyResourceId', operator: '=', value: id })),
+            },
+          ],
+        },
       },
-    },
-    call,
-  );
-  counter.reads++;
-  const there = new Set(found.results.map((c) => c.companyResourceId));
-  // A server that ignores the filter answers with other members: they disagree, and a full read decides.
-  if (found.results.some((c) => !probe.includes(c.companyResourceId))) return false;
-  return added.every((id) => there.has(id)) && removed.every((id) => !there.has(id));
+      call,
+    );
+    counter.reads++;
+    const there = new Set(found.results.map((c) => c.companyResourceId));
+    // A server that ignores the filter answers with other members: they disagree, and a full read decides.
+    if (found.results.some((c) => !probe.includes(c.companyResourceId))) return false;
+    return added.every((id) => there.has(id)) && removed.every((id) => !there.has(id));
+  } catch (error) {
+    // A stricter server may refuse a one-row page or the filter on CompanyResourceId as invalid input:
+    // the full read still verifies, and this process stops asking.
+    if (!(error instanceof KeepnetValidationError)) throw error;
+    cheapChecksRefused.add(client);
+    counter.reads++;
+    return false;
+  }
 }
+
+/** Clients whose server refused the count or presence search: their verification reads every page. */
+const cheapChecksRefused = new WeakSet<KeepnetApi>();
 
 /**
  * One PUT of `body`; if Keepnet refuses it as invalid (e.g. an unknown company id), finds the refused

@@ -7,6 +7,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { StaticCredentialsProvider } from '../../lib/credentials/provider';
 import { type ApiCallResult, callApi } from '../../lib/http-api/proxy-event';
 import { KeepnetClient } from '../../lib/keepnet/client';
+import { KeepnetValidationError } from '../../lib/keepnet/errors';
 import type { KeepnetApi } from '../../lib/keepnet/types';
 import { GroupResolver } from '../../lib/onboarding/group-resolver';
 import { onboardBatch, type WorkerDeps, type WorkerStats } from '../../lib/onboarding/worker';
@@ -162,6 +163,31 @@ describe('the worker engine against the simulator and s3rver', () => {
     expect(stack.keepnet.count(SEARCH)).toBe(3);
     expect(stack.keepnet.count(PUT)).toBe(1);
     expect(stack.keepnet.state.groupMemberIds(group.resourceId)).toHaveLength(2_501);
+  });
+
+  it('falls back to a full read when a stricter server refuses the filtered presence search', async () => {
+    const companies = Array.from({ length: 2_100 }, (_, i) =>
+      stack.keepnet.state.addCompany({ name: `Strict ${i}` }),
+    ).map((c) => c.resourceId);
+    const group = stack.keepnet.state.addGroup('Strict server group', companies);
+    const newcomer = stack.keepnet.state.companies()[1]!.resourceId;
+    const strict = new Proxy(client, {
+      get(object, prop, receiver) {
+        if (prop === 'searchGroupMembers') {
+          return async (...args: Parameters<KeepnetApi['searchGroupMembers']>) => {
+            if (args[1]?.filter?.filterGroups?.length)
+              throw new KeepnetValidationError('Unknown field CompanyResourceId', { httpStatus: 400 });
+            return object.searchGroupMembers(...args);
+          };
+        }
+        const value = Reflect.get(object, prop, receiver);
+        return typeof value === 'function' ? value.bind(object) : value;
+      },
+    });
+    const record = addMessage(group.resourceId, newcomer, 'strict-1');
+    const outcomes = await onboardBatch([record], { ...deps, client: strict });
+    expect(outcomes.get(record.messageId)).toMatchObject({ ok: true, action: 'added' });
+    expect(stack.keepnet.state.groupMemberIds(group.resourceId)).toHaveLength(2_101);
   });
 
   it('reads a small group back whole: one call that checks every member', async () => {
