@@ -212,6 +212,7 @@ export async function applyChanges(
   let renamePending = name;
   let distrustAdditive = false;
   let renameRefusal: string | undefined;
+  let forceFullRead = false;
   let verifiedBy: ApplyResult['verifiedBy'] = 'full';
   for (let attempt = 1; ; attempt++) {
     const goal = target.filter((id) => !refused.has(id));
@@ -232,6 +233,19 @@ export async function applyChanges(
       // Members still to add or remove: write them first, verify once after.
       if (missing.length > 0 || extra.length > 0) continue;
     } else {
+      // Removals first: they name only companies the last read showed as members (after a PUT of the
+      // target under the replace reading they would already be gone, and a strict server may refuse
+      // to remove a non-member).
+      if (extra.length > 0) {
+        counter.writes++;
+        try {
+          await client.removeParticipants(groupId, extra, call);
+        } catch (error) {
+          // "Not a member" as invalid input: the read-back decides what is still there.
+          if (!(error instanceof KeepnetValidationError)) throw error;
+          forceFullRead = true;
+        }
+      }
       if (missing.length > 0) {
         const additive = mode === 'additive' && !distrustAdditive;
         await putIsolatingRefused(
@@ -244,11 +258,6 @@ export async function applyChanges(
           counter,
         );
       }
-      const stillExtra = extra.filter((id) => !refused.has(id));
-      if (stillExtra.length > 0) {
-        await client.removeParticipants(groupId, stillExtra, call);
-        counter.writes++;
-      }
     }
 
     const expected = target.filter((id) => !refused.has(id));
@@ -256,13 +265,16 @@ export async function applyChanges(
     const small =
       initialPages === 1 && Math.max(expected.length, current.length) <= FULL_READBACK_MAX_MEMBERS;
     const checked =
-      !small && (await verifyCheaply(client, groupId, expected, missing, extra, opts, call, counter));
+      !small &&
+      !forceFullRead &&
+      (await verifyCheaply(client, groupId, expected, missing, extra, opts, call, counter));
     if (checked) {
       verifiedBy = 'count';
       current = expected;
       continue;
     }
     verifiedBy = 'full';
+    forceFullRead = false;
     current = await readAll(client, groupId, call, counter);
     // A read-back that disagrees after an additive write: that write is not trusted again.
     if (mode === 'additive') distrustAdditive = true;
