@@ -1,6 +1,7 @@
 // `companies list | get | orphans` against the local Keepnet simulator over HTTP, in-process through
 // runCli (the bin's code minus process.exit): what each prints, its exit codes, and the calls it makes.
 import type { CompanySummary } from '../../lib/keepnet/types';
+import { startKeepnetSimulator } from '../../local/keepnet-simulator/index';
 import { type CliStack, runCliCaptured, startCliStack } from './cli-harness';
 
 let local: CliStack;
@@ -129,5 +130,35 @@ describe('companies orphans', () => {
     const run = await cli(['companies', 'orphans']);
     expect(run.code).toBe(4);
     expect(run.stdout).toBe('');
+  });
+});
+
+describe('at scale', () => {
+  it('reads 100 groups × 50 members and 5,000 companies in one call per group, plus two', async () => {
+    const big = await startKeepnetSimulator({
+      seed: { companies: 5_000, extraGroups: 100, membersPerExtraGroup: 50 },
+    });
+    try {
+      const { clientId, clientSecret } = big.credentials.reseller;
+      const env = {
+        KEEPNET_CLIENT_ID: clientId,
+        KEEPNET_CLIENT_SECRET: clientSecret,
+        KEEPNET_BASE_URL: big.url,
+      };
+      const run = await runCliCaptured(['companies', 'orphans', '--json'], env, local.workDir);
+      expect(run.code).toBe(0);
+      const grouped = new Set(
+        big.state.groups().flatMap((group) => big.state.groupMemberIds(group.resourceId)),
+      );
+      const expected = big.state.companies().filter((company) => !grouped.has(company.resourceId));
+      expect((JSON.parse(run.stdout) as CompanySummary[]).length).toBe(expected.length);
+      // 104 groups (the 4 seeded and 100 more): the group list, one members page each, one companies page.
+      expect(big.state.groups()).toHaveLength(104);
+      expect(big.count('GET /api/company-groups')).toBe(1);
+      expect(big.count(MEMBERS_SEARCH)).toBe(104);
+      expect(big.count('POST /api/companies/search')).toBe(1);
+    } finally {
+      await big.close();
+    }
   });
 });
