@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { isKeepnetError } from '../keepnet/errors';
 import type { KeepnetApi } from '../keepnet/types';
+import { registerCompanyCommands } from './commands/companies';
 import { registerDesiredStateCommands } from './commands/desired-state';
 import { registerDlqCommands } from './commands/dlq';
 import { registerExportCommand } from './commands/export';
@@ -66,7 +67,7 @@ export function buildProgram(io: CliIo, connect: Connector): { program: Command;
 
   program
     .description(
-      'Operate Keepnet company groups: groups, members, exports, group operations, and the onboarding dead-letter queue.',
+      'Operate Keepnet company groups: groups, members, companies, exports, group operations, and the onboarding dead-letter queue.',
     )
     .option(
       '--local',
@@ -92,6 +93,7 @@ ${EXIT_CODES_HELP}`,
 
   registerGroupCommands(program, ctx);
   registerMemberCommands(program, ctx);
+  registerCompanyCommands(program, ctx);
   registerOperationCommands(program, ctx);
   registerDesiredStateCommands(program, ctx);
   registerRuleCommands(program, ctx);

@@ -8,7 +8,8 @@ const RESOURCE_ID = /^[A-Za-z0-9]{12}$/;
 export interface CompanyDirectory {
   readonly companies: readonly CompanySummary[];
   byId(id: string): CompanySummary | undefined;
-  resolve(ref: string): { id: string } | { problem: string };
+  /** `reason` tells a name no company has from one several have. */
+  resolve(ref: string): { id: string } | { problem: string; reason: 'not-found' | 'ambiguous' };
 }
 
 /** Indexes the companies Keepnet listed. */
@@ -34,9 +35,10 @@ export function companyDirectory(companies: readonly CompanySummary[]): CompanyD
       if (matches.length > 1) {
         return {
           problem: `company name "${wanted}" is ambiguous (${matches.length} companies: ${matches.slice(0, 5).join(', ')}); use a resource id`,
+          reason: 'ambiguous',
         };
       }
-      return { problem: `no company with id or name "${wanted}"` };
+      return { problem: `no company with id or name "${wanted}"`, reason: 'not-found' };
     },
   };
 }

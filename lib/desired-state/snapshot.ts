@@ -1,6 +1,6 @@
 // What a plan is computed from: Keepnet as it is now. One group list, the companies (only when the
 // file needs them), and the members of each group the file names — never of unmanaged groups.
-import type { CompanyGroup, CompanySummary, KeepnetApi } from '../keepnet/types';
+import type { CallOptions, CompanyGroup, CompanySummary, KeepnetApi, SearchOptions } from '../keepnet/types';
 
 /** Large pages: a plan's cost is its number of calls (the vendor's own UI asks for 10,000). */
 export const PLAN_PAGE_SIZE = 1_000;
@@ -20,18 +20,29 @@ export function groupNamed(groups: readonly CompanyGroup[], name: string): Compa
 }
 
 /** Sorted member ids of one group. */
-export async function readMembers(client: KeepnetApi, groupId: string): Promise<string[]> {
+export async function readMembers(
+  client: KeepnetApi,
+  groupId: string,
+  opts?: CallOptions,
+  pageSize: number = PLAN_PAGE_SIZE,
+): Promise<string[]> {
   const ids: string[] = [];
-  for await (const member of client.iterateGroupMembers(groupId, { pageSize: PLAN_PAGE_SIZE })) {
+  for await (const member of client.iterateGroupMembers(groupId, { pageSize }, opts)) {
     ids.push(member.companyResourceId);
   }
   return ids.sort();
 }
 
-/** Every company of the reseller. */
-export async function readCompanies(client: KeepnetApi): Promise<CompanySummary[]> {
+/** Every company of the reseller (those matching `search` when given). */
+export async function readCompanies(
+  client: KeepnetApi,
+  search: SearchOptions = {},
+  opts?: CallOptions,
+): Promise<CompanySummary[]> {
   const companies: CompanySummary[] = [];
-  for await (const company of client.iterateCompanies({ pageSize: PLAN_PAGE_SIZE })) companies.push(company);
+  for await (const company of client.iterateCompanies({ pageSize: PLAN_PAGE_SIZE, ...search }, opts)) {
+    companies.push(company);
+  }
   return companies;
 }
 
@@ -44,14 +55,27 @@ export async function readGroupsAndMembers(
   const managed = managedNames
     .map((name) => groupNamed(groups, name))
     .filter((group): group is CompanyGroup => group !== undefined);
+  return { groups, members: await readMembersOf(client, managed) };
+}
+
+/**
+ * Sorted member ids of each of `groups`, by group id: up to 4 groups read at once, each group's pages
+ * one after another (the client's paging guards need them in order).
+ */
+export async function readMembersOf(
+  client: KeepnetApi,
+  groups: readonly CompanyGroup[],
+  opts?: CallOptions,
+  pageSize: number = PLAN_PAGE_SIZE,
+): Promise<Map<string, string[]>> {
   const members = new Map<string, string[]>();
   let next = 0;
   const worker = async () => {
-    while (next < managed.length) {
-      const group = managed[next++]!;
-      members.set(group.resourceId, await readMembers(client, group.resourceId));
+    while (next < groups.length) {
+      const group = groups[next++]!;
+      members.set(group.resourceId, await readMembers(client, group.resourceId, opts, pageSize));
     }
   };
-  await Promise.all(Array.from({ length: Math.min(4, managed.length) }, worker));
-  return { groups, members };
+  await Promise.all(Array.from({ length: Math.min(4, groups.length) }, worker));
+  return members;
 }

@@ -13,6 +13,7 @@ import type { ApiDependencies } from './dependencies';
 import { registerErrorHandlers } from './error-handlers';
 import { ApiError, internalError, methodNotAllowed, toProxyResult } from './errors';
 import { normaliseGatewayEvent } from './gateway-event';
+import * as companies from './handlers/companies';
 import { exportNow } from './handlers/export-now';
 import * as groups from './handlers/groups';
 import { health } from './handlers/health';
@@ -86,6 +87,8 @@ export function createApiApp(deps: ApiDependencies): ApiApp {
   register(ROUTES.listGroups, ({ scope }) => groups.listGroups(deps, scope));
   register(ROUTES.searchGroups, ({ scope, body }) => groups.searchGroups(deps, scope, body));
   register(ROUTES.createGroup, ({ scope, body }) => groups.createGroup(deps, scope, body));
+  // Before the /groups/{groupId}/… templates that /groups/by-name/<name> also matches.
+  register(ROUTES.getGroupByName, ({ scope, path }) => companies.getGroupByName(deps, scope, path));
   register(ROUTES.getGroup, ({ scope, path }) => groups.getGroup(deps, scope, path));
   register(ROUTES.renameGroup, ({ scope, path, body, headers }) =>
     groups.renameGroup(deps, scope, path, body, headers['idempotency-key']),
@@ -101,6 +104,8 @@ export function createApiApp(deps: ApiDependencies): ApiApp {
   register(ROUTES.setMembers, ({ scope, path, body, headers }) =>
     members.setMembers(deps, scope, path, body, headers['idempotency-key']),
   );
+  register(ROUTES.listCompanies, ({ scope, query }) => companies.listCompanies(deps, scope, query));
+  register(ROUTES.getCompany, ({ scope, path }) => companies.getCompany(deps, scope, path));
   register(ROUTES.getOperation, ({ scope, path }) => operations.getOperation(deps, scope, path));
   register(ROUTES.exportGroups, ({ scope, body }) => exportNow(deps, scope, body));
   register(ROUTES.exportMembers, ({ scope, path, body }) => exportNow(deps, scope, body, path));

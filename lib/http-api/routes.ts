@@ -7,10 +7,14 @@ import type * as z from 'zod';
 import { CompanyCreatedDetailSchema } from '../onboarding/company-created';
 import {
   AddCompaniesBodySchema,
+  CompaniesQuerySchema,
+  CompanyPathSchema,
+  CompanyWithGroupsResponseSchema,
   CreateGroupBodySchema,
   ExportBodySchema,
   ExportResponseSchema,
   GroupListResponseSchema,
+  GroupNamePathSchema,
   GroupPathSchema,
   GroupSchema,
   GroupSearchBodySchema,
@@ -118,6 +122,17 @@ export const ROUTES = {
     success: { status: 201, description: 'Created.', schema: ResourceIdResponseSchema },
     errors: KEEPNET_ERRORS,
   },
+  getGroupByName: {
+    operationId: 'getGroupByName',
+    method: 'GET',
+    path: '/groups/by-name/{name}',
+    summary: 'The group with this exact name, compared case-insensitively as Keepnet compares names.',
+    description: 'URL-encode the name. 404 when no group has it.',
+    auth: 'iam',
+    request: { path: GroupNamePathSchema },
+    success: { status: 200, description: 'The group.', schema: GroupSchema },
+    errors: KEEPNET_ERRORS,
+  },
   getGroup: {
     operationId: 'getGroup',
     method: 'GET',
@@ -190,6 +205,36 @@ export const ROUTES = {
     success: { status: 202, description: 'Queued: poll Location.', schema: OperationAcceptedResponseSchema },
     errors: [...KEEPNET_ERRORS, 409, 503],
   },
+  listCompanies: {
+    operationId: 'listCompanies',
+    method: 'GET',
+    path: '/companies',
+    summary: 'Companies: one page, free text over names; with inNoGroup=true every company in no group.',
+    description:
+      "inNoGroup=true reads the group list and every group's members once (one Keepnet call per group) " +
+      'and every matching company; see docs/http-api.md.',
+    auth: 'iam',
+    request: { query: CompaniesQuerySchema },
+    success: { status: 200, description: 'Companies.', schema: MembersResponseSchema },
+    errors: KEEPNET_ERRORS,
+  },
+  getCompany: {
+    operationId: 'getCompany',
+    method: 'GET',
+    path: '/companies/{companyResourceId}',
+    summary: 'One company with the groups it is in.',
+    description:
+      'Keepnet has no "groups of a company" call: this reads the group list, every group\'s members once ' +
+      '(one call per group) and the company list, within the request deadline; see docs/http-api.md.',
+    auth: 'iam',
+    request: { path: CompanyPathSchema },
+    success: {
+      status: 200,
+      description: 'The company and its groups.',
+      schema: CompanyWithGroupsResponseSchema,
+    },
+    errors: KEEPNET_ERRORS,
+  },
   getOperation: {
     operationId: 'getOperation',
     method: 'GET',
@@ -246,22 +291,36 @@ export function toRouterPath(path: string): `/${string}` {
   return path.replace(/\{([A-Za-z0-9_]+)\}/g, ':$1') as `/${string}`;
 }
 
-/** The route a concrete request matches (static paths win over templated ones, as in the router). */
+/**
+ * The route a concrete request matches. When several templates match, the most specific wins (a literal
+ * segment beats a parameter, left to right), as the app answers: `/groups/search` is the search route,
+ * never a group whose id is "search", and `/groups/by-name/companies` is the group named "companies".
+ */
 export function routeFor(method: string, concretePath: string): RouteDefinition | undefined {
-  const candidates = API_ROUTES.filter(
-    (route) => route.method === method && pathPattern(route.path).test(concretePath),
-  );
-  return candidates.find((route) => !route.path.includes('{')) ?? candidates[0];
+  return routesOfBestTemplate(concretePath).find((route) => route.method === method);
 }
 
-/**
- * The methods registered for a concrete path, for 405 and its Allow header. A static path shadows the
- * templates it also matches: `/groups/search` is the search route, never a group whose id is "search".
- */
+/** The methods registered for a concrete path (those of its most specific template), for 405 and Allow. */
 export function methodsForPath(concretePath: string): HttpMethod[] {
+  return routesOfBestTemplate(concretePath).map((route) => route.method);
+}
+
+function routesOfBestTemplate(concretePath: string): RouteDefinition[] {
   const matching = API_ROUTES.filter((route) => pathPattern(route.path).test(concretePath));
-  const statics = matching.filter((route) => !route.path.includes('{'));
-  return (statics.length > 0 ? statics : matching).map((route) => route.method);
+  const best = matching.map((route) => route.path).sort(bySpecificity)[0];
+  return matching.filter((route) => route.path === best);
+}
+
+/** Orders templates most specific first: at the first segment where they differ, a literal wins. */
+function bySpecificity(a: string, b: string): number {
+  const left = a.split('/');
+  const right = b.split('/');
+  for (let i = 0; i < Math.max(left.length, right.length); i++) {
+    const leftParam = left[i]?.startsWith('{') ?? true;
+    const rightParam = right[i]?.startsWith('{') ?? true;
+    if (leftParam !== rightParam) return leftParam ? 1 : -1;
+  }
+  return 0;
 }
 
 /**

@@ -93,6 +93,52 @@ export const MembersQuerySchema = z.strictObject({
   all: booleanQuery.optional(),
 });
 
+/** Free text over company names, as the vendor's UI search box sends it. */
+const SEARCH_TEXT_MAX = 200;
+
+export const CompaniesQuerySchema = z
+  .strictObject({
+    search: z
+      .string()
+      .max(SEARCH_TEXT_MAX, `must be at most ${SEARCH_TEXT_MAX} characters`)
+      .optional()
+      .describe('Free text matched against company names (Keepnet compares case-insensitively).'),
+    pageNumber: z.coerce.number().int().min(1).optional(),
+    pageSize: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
+    inNoGroup: booleanQuery
+      .optional()
+      .describe(
+        `Only companies in no group: every matching one in one answer (at most ${MAX_ALL_RESULTS}), so no paging.`,
+      ),
+  })
+  .superRefine((query, ctx) => {
+    if (!query.inNoGroup) return;
+    for (const field of ['pageNumber', 'pageSize'] as const) {
+      if (query[field] !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [field],
+          message: 'cannot be combined with inNoGroup=true (that answer is never paged)',
+        });
+      }
+    }
+  });
+
+export const CompanyPathSchema = z.strictObject({
+  // Capped before the pattern runs, whatever the caller sends.
+  companyResourceId: z
+    .string()
+    .max(64, { error: 'must be at most 64 characters', abort: true })
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 letters, digits, "-" or "_"'),
+});
+
+export const GroupNamePathSchema = z.strictObject({
+  name: z
+    .string()
+    .max(256, { error: 'is too long (a group name is at most 64 characters)', abort: true })
+    .pipe(GroupNameSchema),
+});
+
 /**
  * A caller's retry of the same write carries the same key: it is the same operation (same id), found
  * in the operation store and queued nothing new; the same key for a different request is a 409.
@@ -172,7 +218,7 @@ responseSchemas.add(GroupSearchItemSchema, { id: 'GroupSearchItem' });
 export const CompanySummarySchema = z.looseObject({
   companyResourceId: z.string(),
   companyName: z.string().nullable(),
-  createTime: z.string(),
+  createTime: z.string().nullable(),
 });
 responseSchemas.add(CompanySummarySchema, { id: 'Company' });
 
@@ -183,7 +229,10 @@ const pageOf = <T extends z.ZodType>(item: T) =>
     totalNumberOfPages: z.number(),
     totalNumberOfRecords: z.number(),
     results: z.array(item),
-    truncated: z.boolean().optional().describe(`True when \`all\` stopped at ${MAX_ALL_RESULTS} results.`),
+    truncated: z
+      .boolean()
+      .optional()
+      .describe(`True when \`all\` (or \`inNoGroup\`) stopped at ${MAX_ALL_RESULTS} results.`),
   });
 
 export const GroupListResponseSchema = z.object({ groups: z.array(GroupSchema) });
@@ -194,6 +243,14 @@ responseSchemas.add(GroupSearchResponseSchema, { id: 'GroupSearchPage' });
 
 export const MembersResponseSchema = pageOf(CompanySummarySchema);
 responseSchemas.add(MembersResponseSchema, { id: 'CompanyPage' });
+
+export const CompanyWithGroupsResponseSchema = z.object({
+  company: CompanySummarySchema,
+  groups: z
+    .array(z.object({ resourceId: z.string(), name: z.string(), companyCount: z.number() }))
+    .describe('The groups the company is a member of, by name; [] when none.'),
+});
+responseSchemas.add(CompanyWithGroupsResponseSchema, { id: 'CompanyWithGroups' });
 
 export const ResourceIdResponseSchema = z.object({ resourceId: z.string() });
 responseSchemas.add(ResourceIdResponseSchema, { id: 'ResourceIdResult' });

@@ -2,41 +2,24 @@
 // Commands run in-process through runCli (same code as the bin, minus process.exit); one test runs the
 // real bin as a child process with --local.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { parse } from 'csv-parse/sync';
-import { connect } from '../../lib/cli/connect';
-import type { CliIo } from '../../lib/cli/output';
-import { runCli } from '../../lib/cli/program';
-import { type LocalStack, startLocalStack } from '../../local/local-stack';
+import type { LocalStack } from '../../local/local-stack';
 import { type LocalSqs, startSqs } from '../../local/sqs-fifo';
+import { type CliRun, runCliCaptured, startCliStack } from './cli-harness';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
 let stack: LocalStack;
-let restoreEnv: () => void;
 let workDir: string;
 let credentialsEnv: Record<string, string>;
 
-async function cli(argv: string[], env: Record<string, string | undefined> = credentialsEnv): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    env: { ...process.env, ...env },
-    cwd: workDir,
-  };
-  const code = await runCli(argv, io, connect);
-  return { code, stdout, stderr };
+function cli(argv: string[], env: Record<string, string | undefined> = credentialsEnv): Promise<Run> {
+  return runCliCaptured(argv, env, workDir);
 }
 
 async function json<T>(argv: string[]): Promise<T> {
@@ -49,22 +32,13 @@ const sim = () => stack.keepnet;
 const groupId = (name: string) => sim().state.groupByName(name)!.resourceId;
 const memberIds = (name: string) => sim().state.groupMemberIds(groupId(name));
 
+let close: () => Promise<void>;
 beforeAll(async () => {
-  stack = await startLocalStack();
-  restoreEnv = stack.applyEnv();
-  workDir = await mkdtemp(join(tmpdir(), 'keepnet-cli-'));
-  const { clientId, clientSecret } = stack.keepnet.credentials.reseller;
-  credentialsEnv = {
-    KEEPNET_CLIENT_ID: clientId,
-    KEEPNET_CLIENT_SECRET: clientSecret,
-    KEEPNET_BASE_URL: stack.keepnet.url,
-  };
+  ({ stack, workDir, credentialsEnv, close } = await startCliStack('keepnet-cli-'));
 });
 
 afterAll(async () => {
-  restoreEnv?.();
-  await stack?.close();
-  await rm(workDir, { recursive: true, force: true });
+  await close?.();
 });
 
 beforeEach(() => {

@@ -5,7 +5,13 @@ import Ajv2020 from 'ajv/dist/2020';
 import fc from 'fast-check';
 import type * as z from 'zod';
 import { openApiDocument } from '../../lib/http-api/openapi';
-import { API_ROUTES, allowedMethods, methodsForPath, toRouterPath } from '../../lib/http-api/routes';
+import {
+  API_ROUTES,
+  allowedMethods,
+  methodsForPath,
+  routeFor,
+  toRouterPath,
+} from '../../lib/http-api/routes';
 import {
   AddCompaniesBodySchema,
   CreateGroupBodySchema,
@@ -75,6 +81,16 @@ describe('routes as data', () => {
     expect(allowedMethods('/groups/search')).toEqual(['OPTIONS', 'POST']);
     expect(allowedMethods('/groups/abc')).toEqual(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH']);
     expect(allowedMethods('/nope')).toEqual([]);
+  });
+
+  it('picks the most specific template, a literal beating a parameter left to right', () => {
+    // A group named "companies" or "export", by name: not the members or export route of group "by-name".
+    expect(methodsForPath('/groups/by-name/companies')).toEqual(['GET']);
+    expect(methodsForPath('/groups/by-name/export')).toEqual(['GET']);
+    expect(routeFor('GET', '/groups/by-name/companies')?.operationId).toBe('getGroupByName');
+    expect(routeFor('POST', '/groups/by-name/companies')).toBeUndefined();
+    expect(routeFor('GET', '/groups/abc/companies')?.operationId).toBe('listGroupCompanies');
+    expect(routeFor('GET', '/companies/abc')?.operationId).toBe('getCompany');
   });
 });
 
