@@ -65,6 +65,7 @@ export const LAMBDA_LIKE_ENV: Record<string, string> = {
   EVENT_SOURCE: 'keepnet.automation',
   POLLER_STATE_BUCKET: 'exports-bucket',
   POLLER_STATE_KEY: 'state/company-poller/watermark.json',
+  RECONCILE_FILE_S3_URI: 's3://exports-bucket/groups/groups.yaml',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
   POWERTOOLS_METRICS_DISABLED: 'true',
   NODE_OPTIONS: '--enable-source-maps',

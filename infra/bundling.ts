@@ -12,6 +12,7 @@ export const FUNCTION_NAMES = [
   'company-poller',
   'scheduled-export',
   'api',
+  'reconcile',
 ] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 

@@ -4,6 +4,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import * as z from 'zod';
+import { parseS3Uri } from '../lib/desired-state/reconcile-config';
 import { parseExportJobs } from '../lib/exports/job';
 import { GroupRulesSchema } from '../lib/rules/group-rules';
 
@@ -48,6 +49,20 @@ const dailyTime = z.strictObject({ hour: int(0, 23), minute: int(0, 59) });
 export const STATE_PREFIX = 'state/';
 /** Key prefix (and object) where the poller keeps its watermark. */
 export const POLLER_STATE_PREFIX = `${STATE_PREFIX}company-poller/`;
+
+/** `s3://bucket/key`, checked as the reconcile function checks it; absent or empty: not set. */
+const s3ObjectUri = z
+  .string()
+  .trim()
+  .superRefine((value, ctx) => {
+    try {
+      parseS3Uri(value, 'value');
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be an S3 object URI, s3://bucket/key' });
+    }
+  })
+  .optional()
+  .or(z.literal('').transform(() => undefined));
 
 /** An IAM role ARN (any partition, any path). */
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
@@ -169,6 +184,19 @@ export const DeploymentConfigSchema = z.strictObject({
   apiThrottle: fromJsonText(
     z.strictObject({ rateLimit: int(1, 10_000).default(10), burstLimit: int(1, 5_000).default(20) }),
   ).default({ rateLimit: 10, burstLimit: 20 }),
+  /**
+   * The desired-state file the scheduled `reconcile` function plans against Keepnet (s3://bucket/key, in
+   * any bucket of the account); absent or empty: no reconcile function is deployed.
+   */
+  reconcileFileS3Uri: s3ObjectUri,
+  /** Optional attributes CSV (the CRM export) for the file's `csv.` rules (s3://bucket/key). */
+  reconcileAttributesS3Uri: s3ObjectUri,
+  /** `report` (default): publish the drift only; `apply`: also queue the changes for the worker. */
+  reconcileMode: z.enum(['report', 'apply']).default('report'),
+  /** apply mode: take companies out of groups too (otherwise removals stay as drift). */
+  reconcileAllowRemovals: fromJsonText(z.boolean()).default(false),
+  /** How often reconcile runs (EventBridge Scheduler rate); at least 15 minutes. */
+  reconcileIntervalMinutes: int(15, 10080).default(1440),
   alarmEmail: z
     .email({ message: 'must be an e-mail address' })
     .optional()

@@ -1,4 +1,4 @@
-// The whole deployment: five functions, their triggers, storage, secrets, alarms and dashboard.
+// The whole deployment: five functions (six with the optional reconcile), their triggers, storage, secrets, alarms and dashboard.
 // Each function gets exactly the permissions its code uses; every grant is written out here, next to
 // the environment variable that tells the function where the resource is.
 import {
@@ -32,6 +32,7 @@ import {
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
+import { parseS3Uri } from '../lib/desired-state/reconcile-config';
 import { COMPANY_CREATED_DETAIL_TYPE } from '../lib/onboarding/company-created';
 import type { FunctionName } from './bundling';
 import { type DeploymentConfig, POLLER_STATE_PREFIX } from './config';
@@ -72,6 +73,13 @@ export const FUNCTION_SIZING: Record<
     timeout: Duration.minutes(15),
     description: 'Streams Keepnet exports (CSV, Excel) into the export bucket',
   },
+  // Reads the groups, the managed groups' members and every company, plans, queues a few operations.
+  reconcile: {
+    memorySize: 512,
+    timeout: Duration.minutes(5),
+    description:
+      'Plans the desired-state file against Keepnet: drift metric; queues the changes in apply mode',
+  },
   // Behind API Gateway, whose integration timeout is 29 s.
   api: {
     memorySize: 512,
@@ -96,8 +104,13 @@ export interface KeepnetAutomationStackProps extends StackProps {
   repoRoot: string;
 }
 
+/** The functions the stack deploys: reconcile only when a desired-state file is configured. */
+export type StackFunctions = Record<Exclude<FunctionName, 'reconcile'>, KeepnetFunction> & {
+  reconcile?: KeepnetFunction;
+};
+
 export class KeepnetAutomationStack extends Stack {
-  readonly functions: Record<FunctionName, KeepnetFunction>;
+  readonly functions: StackFunctions;
 
   constructor(scope: Construct, id: string, props: KeepnetAutomationStackProps) {
     super(scope, id, props);
@@ -225,12 +238,28 @@ export class KeepnetAutomationStack extends Stack {
       GROUP_RULES: groupRules,
       ...operationsEnv,
     });
+    // Groups as code on a schedule: off unless a desired-state file is configured. Report mode needs no
+    // queue nor store; apply mode queues through the one writer like the CLI.
+    const reconcileApplies = config.reconcileMode === 'apply';
+    const reconciler = config.reconcileFileS3Uri
+      ? make('reconcile', 'Reconcile', {
+          ...keepnetEnv,
+          RECONCILE_FILE_S3_URI: config.reconcileFileS3Uri,
+          ...(config.reconcileAttributesS3Uri
+            ? { RECONCILE_ATTRIBUTES_S3_URI: config.reconcileAttributesS3Uri }
+            : {}),
+          RECONCILE_MODE: config.reconcileMode,
+          RECONCILE_ALLOW_REMOVALS: String(config.reconcileAllowRemovals),
+          ...(reconcileApplies ? { ONBOARDING_QUEUE_URL: onboarding.queue.queueUrl, ...operationsEnv } : {}),
+        })
+      : undefined;
     this.functions = {
       'onboarding-router': router,
       'onboarding-worker': worker,
       'company-poller': poller,
       'scheduled-export': exporter,
       api,
+      ...(reconciler ? { reconcile: reconciler } : {}),
     };
 
     // ---- grants: exactly what each function's code calls --------------------------------------------
@@ -240,6 +269,7 @@ export class KeepnetAutomationStack extends Stack {
       );
     for (const fn of [worker, poller, exporter, api]) readSecret(fn, keepnetSecret.policyArn);
     readSecret(api, webhookSecret.policyArn);
+    if (reconciler) readSecret(reconciler, keepnetSecret.policyArn);
 
     // Router and webhook enqueue one message per group; the worker re-enqueues a name-keyed message once
     // it knows the group's id. (Receiving is the event source mapping's grant, below.)
@@ -319,6 +349,27 @@ export class KeepnetAutomationStack extends Stack {
       ['s3:GetObject'],
       'the write journal it reads to tell its own changes from outside ones in the nightly diff',
     );
+    if (reconciler) {
+      // The desired-state file and the attributes CSV: those objects only, in whichever bucket they are.
+      const inputs = [config.reconcileFileS3Uri, config.reconcileAttributesS3Uri]
+        .filter((uri): uri is string => uri !== undefined)
+        .map((uri) => parseS3Uri(uri, 'reconcile'))
+        .map(({ bucket: name, key }) => `arn:${this.partition}:s3:::${name}/${key}`);
+      reconciler.role.addToPrincipalPolicy(
+        new PolicyStatement({ actions: ['s3:GetObject'], resources: inputs }),
+      );
+      if (reconcileApplies) {
+        reconciler.role.addToPrincipalPolicy(
+          new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [onboarding.queue.queueArn] }),
+        );
+        operationObjects(
+          reconciler,
+          `${OPERATIONS_PREFIX}records/`,
+          ['s3:GetObject', 's3:PutObject'],
+          'records of the operations it queues (an Idempotency-Key finds the earlier one)',
+        );
+      }
+    }
     bucket.addLifecycleRule({
       id: 'expire-operation-records',
       prefix: `${OPERATIONS_PREFIX}records/`,
@@ -395,7 +446,7 @@ export class KeepnetAutomationStack extends Stack {
 
     // Asynchronous invocations (EventBridge, Scheduler): Lambda retries twice, then the event and the
     // error go to the failed-events queue.
-    for (const fn of [router, poller, exporter]) {
+    for (const fn of [router, poller, exporter, ...(reconciler ? [reconciler] : [])]) {
       fn.function.configureAsyncInvoke({
         retryAttempts: 2,
         maxEventAge: Duration.hours(6),
@@ -454,17 +505,33 @@ export class KeepnetAutomationStack extends Stack {
         deadLetterQueue: failedEvents,
       }),
     });
-    new Schedule(this, 'CompanyPollerSchedule', {
-      description: 'Looks for newly created Keepnet companies',
-      schedule: ScheduleExpression.rate(Duration.minutes(config.pollerIntervalMinutes)),
-      target: new LambdaInvoke(poller.function, {
-        role: schedulerRole(this, 'CompanyPollerScheduleRole', poller),
-        input: scheduledEvent,
-        // A missed run is caught up by the next one (the watermark does not move).
-        retryAttempts: 0,
-        deadLetterQueue: failedEvents,
-      }),
-    });
+    // Runs every few minutes where a missed run is made good by the next one: no retries.
+    const everyMinutes = (id: string, description: string, minutes: number, fn: KeepnetFunction) =>
+      new Schedule(this, `${id}Schedule`, {
+        description,
+        schedule: ScheduleExpression.rate(Duration.minutes(minutes)),
+        target: new LambdaInvoke(fn.function, {
+          role: schedulerRole(this, `${id}ScheduleRole`, fn),
+          input: scheduledEvent,
+          retryAttempts: 0,
+          deadLetterQueue: failedEvents,
+        }),
+      });
+    // The poller's watermark does not move on a missed run; reconcile plans afresh on every run.
+    everyMinutes(
+      'CompanyPoller',
+      'Looks for newly created Keepnet companies',
+      config.pollerIntervalMinutes,
+      poller,
+    );
+    if (reconciler) {
+      everyMinutes(
+        'Reconcile',
+        'Plans the desired-state file against Keepnet (groups as code)',
+        config.reconcileIntervalMinutes,
+        reconciler,
+      );
+    }
 
     const httpApi = new HttpApi(this, 'HttpApi', {
       handler: api.function,

@@ -46,13 +46,18 @@ export const CUSTOM_METRICS = {
     membersRestored: 'MembersRestored',
   },
   'company-poller': { companiesFound: 'PollerCompaniesFound' },
+  reconcile: {
+    /** Members to add + remove + groups to create, per run (lib/desired-state/reconcile.ts). */
+    drift: 'ReconcileDrift',
+    operationsQueued: 'ReconcileOperationsQueued',
+  },
 } as const satisfies Partial<Record<FunctionName, Record<string, string>>>;
 
 /** A nightly export that has not written an object for this long raises an alarm. */
 export const EXPORT_SILENCE_HOURS = 26;
 
 export interface MonitoringProps {
-  functions: Record<FunctionName, KeepnetFunction>;
+  functions: Record<Exclude<FunctionName, 'reconcile'>, KeepnetFunction> & { reconcile?: KeepnetFunction };
   /** Any message here means work was given up: each gets an alarm. */
   deadLetterQueues: Record<string, Queue>;
   onboardingQueue: Queue;
@@ -142,6 +147,20 @@ export class Monitoring extends Construct {
           'Members left a group since the previous night without a write of this system: check the membership diff (madeBy = outside) and whoever edits groups in Keepnet.',
       },
     );
+
+    // Keepnet differs from the desired-state file. Missing data (between runs) keeps the state the last
+    // run left: the alarm stays up until a run finds no drift, rather than clearing an hour later.
+    if (props.functions.reconcile) {
+      alarm(
+        'ReconcileDrift',
+        customMetric('reconcile', CUSTOM_METRICS.reconcile.drift, Duration.hours(1), 'Maximum'),
+        {
+          treatMissingData: TreatMissingData.IGNORE,
+          description:
+            'Keepnet differs from the desired-state file (reconcile): see the function log ("reconcile plan") or run keepnet-groups plan -f with the same file.',
+        },
+      );
+    }
 
     // No export file written for 26 h: the nightly export did not run or wrote nothing. One-hour periods,
     // 26 of 26 breaching, missing data breaching: any hour with a write clears it (CloudWatch allows up to

@@ -3,13 +3,9 @@
 import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { type AttributeTable, MAX_ATTRIBUTES_BYTES, parseAttributes } from '../desired-state/attributes';
-import { companyDirectory } from '../desired-state/companies';
 import { MAX_FILE_BYTES } from '../desired-state/format';
-import { type ParsedDesiredState, parseDesiredState } from '../desired-state/parse';
-import { computePlan, type Plan } from '../desired-state/plan';
-import { readCompanies, readGroupsAndMembers } from '../desired-state/snapshot';
-import { buildTarget, type Target } from '../desired-state/target';
-import type { CompanySummary, KeepnetApi } from '../keepnet/types';
+import { parseDesiredState } from '../desired-state/parse';
+import type { DesiredStateInputs } from '../desired-state/plan-keepnet';
 import type { CommandContext } from './context';
 import { ExitCode, exitCodeFor, UpstreamError, UsageError } from './exit-codes';
 
@@ -39,10 +35,8 @@ export async function readLocalFile(
 }
 
 /** The desired-state file (`-f`) and the attributes CSV (`--attributes`), parsed and validated. */
-export interface LocalInputs {
-  parsed: ParsedDesiredState;
-  attributes?: AttributeTable;
-}
+export type LocalInputs = DesiredStateInputs;
+export { planFromFile, planTarget } from '../desired-state/plan-keepnet';
 
 export async function readLocalInputs(
   ctx: CommandContext,
@@ -63,27 +57,6 @@ export async function readAttributesFile(ctx: CommandContext, path: string): Pro
     await readLocalFile(ctx, path, '--attributes', MAX_ATTRIBUTES_BYTES),
     basename(path),
   );
-}
-
-/** Plans a target against Keepnet now: the groups, the managed groups' members, the companies. */
-export async function planTarget(
-  client: KeepnetApi,
-  target: Target,
-  source: string,
-  companies: readonly CompanySummary[],
-): Promise<Plan> {
-  const state = await readGroupsAndMembers(
-    client,
-    target.groups.map((g) => g.name),
-  );
-  return computePlan(target, { ...state, companies }, source, companies);
-}
-
-/** Reads Keepnet and plans the file. */
-export async function planFromFile(client: KeepnetApi, inputs: LocalInputs): Promise<Plan> {
-  const companies = await readCompanies(client);
-  const target = buildTarget(inputs.parsed, companyDirectory(companies), inputs.attributes);
-  return planTarget(client, target, inputs.parsed.file, companies);
 }
 
 /** Writes a file whole or not at all: a temporary file beside it, renamed into place. */

@@ -1,15 +1,18 @@
 // The `npm start` step for groups as code (issue 16): the operator CLI, in-process, plans a small
 // desired-state file against the local system (exit 2: changes), applies it through the onboarding
 // worker (the one writer; consumed as Lambda's event source mapping would), and plans again (exit 0).
-// The file names groups of this run only (tagged), so onboarding's groups are never touched.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+// The file names groups of this run only (tagged), so onboarding's groups are never touched. Then the
+// scheduled `reconcile` function, in report mode, plans the same file from S3: no drift left.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { stringify } from 'yaml';
 import type { CliIo } from '../../lib/cli/output';
 import { type Connector, runCli } from '../../lib/cli/program';
 import { StaticCredentialsProvider } from '../../lib/credentials/provider';
+import type { ReconcileSummary } from '../../lib/desired-state/reconcile';
 import { KeepnetClient } from '../../lib/keepnet/client';
 import { invoke, loadHandler } from './handlers';
 import type { LocalSystem } from './local-system';
@@ -18,6 +21,8 @@ import { StepUnavailableError } from './progress';
 /** What each command said: its exit code and its last stdout line (the summary). */
 export interface GroupsAsCodeReport {
   commands: { argv: string; code: number; summary: string }[];
+  /** The reconcile function's run (report mode) over the same files in S3. */
+  reconcile?: ReconcileSummary;
 }
 
 /** The CLI's connector for this process's system: the simulator over HTTP, the system's AWS stand-ins. */
@@ -94,6 +99,12 @@ export async function runGroupsAsCode(
     await run(['plan', '-f', file, '--attributes', 'crm.csv'], 2);
     await run(['apply', '-f', file, '--attributes', 'crm.csv'], 0);
     await run(['plan', '-f', file, '--attributes', 'crm.csv'], 0);
+    report.reconcile = await reconcileFromS3(system, directory, [file, 'crm.csv'], tag);
+    detail(
+      `reconcile (report) ${report.reconcile.file} → drift ${report.reconcile.drift}, ${report.reconcile.operations.length} operation(s)`,
+    );
+    if (report.reconcile.drift !== 0)
+      throw new Error(`reconcile found drift ${report.reconcile.drift}, not 0`);
     return report;
   } finally {
     // Every operation has settled (the CLI waited for each): nothing is in flight to lose by cutting the
@@ -101,4 +112,45 @@ export async function runGroupsAsCode(
     await consumer.stop({ abortPolls: true });
     await rm(directory, { recursive: true, force: true });
   }
+}
+
+/**
+ * Puts the file and the CSV in the export bucket and runs the reconcile handler once over them, in
+ * report mode (the default). Its configuration is read at load, from the variables set here.
+ */
+async function reconcileFromS3(
+  system: LocalSystem,
+  directory: string,
+  [file, csv]: [string, string],
+  tag: string,
+): Promise<ReconcileSummary> {
+  const s3 = new S3Client({ endpoint: system.s3.endpoint, forcePathStyle: true });
+  const uri = async (name: string) => {
+    const key = `groups-as-code/${tag}/${name}`;
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: system.s3.bucket,
+        Key: key,
+        Body: await readFile(join(directory, name)),
+      }),
+    );
+    return `s3://${system.s3.bucket}/${key}`;
+  };
+  // Loaded once per process (as Lambda would): one run of this step per `npm start`.
+  const saved = { file: process.env.RECONCILE_FILE_S3_URI, csv: process.env.RECONCILE_ATTRIBUTES_S3_URI };
+  try {
+    process.env.RECONCILE_FILE_S3_URI = await uri(file);
+    process.env.RECONCILE_ATTRIBUTES_S3_URI = await uri(csv);
+    const handler = await loadHandler<unknown, ReconcileSummary>('reconcile');
+    return await invoke('reconcile', handler, {});
+  } finally {
+    s3.destroy();
+    restore('RECONCILE_FILE_S3_URI', saved.file);
+    restore('RECONCILE_ATTRIBUTES_S3_URI', saved.csv);
+  }
+}
+
+function restore(variable: string, value: string | undefined): void {
+  if (value === undefined) delete process.env[variable];
+  else process.env[variable] = value;
 }

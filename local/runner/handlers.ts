@@ -10,7 +10,8 @@ export type FunctionName =
   | 'onboarding-worker'
   | 'company-poller'
   | 'scheduled-export'
-  | 'api';
+  | 'api'
+  | 'reconcile';
 
 export type LambdaHandler<TEvent = unknown, TResult = unknown> = (
   event: TEvent,
@@ -24,6 +25,7 @@ const modules: Record<FunctionName, () => Promise<{ handler?: unknown }>> = {
   'company-poller': () => import('../../functions/company-poller/handler'),
   'scheduled-export': () => import('../../functions/scheduled-export/handler'),
   api: () => import('../../functions/api/handler'),
+  reconcile: () => import('../../functions/reconcile/handler'),
 };
 
 /** Timeouts as the stack configures them (docs/architecture.md); the fake context counts down from these. */
@@ -33,6 +35,7 @@ const TIMEOUT_MS: Record<FunctionName, number> = {
   'company-poller': 120_000,
   'scheduled-export': 900_000,
   api: 29_000,
+  reconcile: 300_000,
 };
 
 /** The placeholders that stand in for unfinished functions throw this. */

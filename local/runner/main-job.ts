@@ -208,10 +208,13 @@ export async function runMainJob(
   note(operated, 'api operation');
 
   // 3b. Groups as code: the operator CLI plans a desired-state file, applies it through the worker and
-  //     plans again (nothing left to do).
-  const asCode = await progress.step('keepnet-groups plan → apply → plan: groups as code', async () => {
-    await runGroupsAsCode(system, tag, (line) => progress.detail(line));
-  });
+  //     plans again (nothing left to do); the reconcile function, report mode, finds no drift either.
+  const asCode = await progress.step(
+    'keepnet-groups plan → apply → plan, reconcile (report): groups as code',
+    async () => {
+      await runGroupsAsCode(system, tag, (line) => progress.detail(line));
+    },
+  );
   note(asCode, 'groups as code');
 
   // 4. Nightly exports, as the schedule rule triggers them.

@@ -43,7 +43,23 @@ describe('deployment configuration', () => {
       },
       accessLogRetentionDays: 365,
       apiThrottle: { rateLimit: 10, burstLimit: 20 },
+      reconcileMode: 'report',
+      reconcileAllowRemovals: false,
+      reconcileIntervalMinutes: 1440,
     });
+  });
+
+  it('takes the reconcile file as s3://bucket/key and refuses anything else, naming the key', () => {
+    expect(
+      parseDeploymentConfig({
+        reconcileFileS3Uri: 's3://msp-config/groups.yaml',
+        reconcileAllowRemovals: 'true',
+      }),
+    ).toMatchObject({ reconcileFileS3Uri: 's3://msp-config/groups.yaml', reconcileAllowRemovals: true });
+    expect(() => parseDeploymentConfig({ reconcileFileS3Uri: 'msp-config/groups.yaml' })).toThrow(
+      /reconcileFileS3Uri: must be an S3 object URI, s3:\/\/bucket\/key/,
+    );
+    expect(() => parseDeploymentConfig({ reconcileMode: 'fix' })).toThrow(/reconcileMode/);
   });
 
   it('spells out every setting in cdk.json and documents it in docs/architecture.md', () => {

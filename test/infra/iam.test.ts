@@ -185,6 +185,70 @@ describe('IAM policies', () => {
     });
   });
 
+  it('grants reconcile only what it calls: the file and CSV objects; the queue and records only to apply', () => {
+    const FILE = 'arn:aws:s3:::msp-config/groups/groups.yaml';
+    const CSV = 'arn:aws:s3:::msp-config/crm.csv';
+    const ownRoles = (roles: Record<string, Statement[]>) =>
+      Object.fromEntries(Object.entries(roles).filter(([role]) => role.startsWith('Reconcile')));
+    const schedule = {
+      ReconcileScheduleRole: [
+        {
+          actions: ['lambda:InvokeFunction'],
+          resources: ['ReconcileFunction.Arn', 'ReconcileFunction.Arn:*'],
+        },
+        { actions: ['sqs:SendMessage'], resources: ['FailedEvents.Arn'] },
+      ],
+    };
+    const base = [
+      { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: ['ReconcileLogs.Arn'] },
+      { actions: ['secretsmanager:GetSecretValue'], resources: ['KeepnetCredentials'] },
+    ];
+    const report = statementsByRole(
+      synthTemplate({ reconcileFileS3Uri: 's3://msp-config/groups/groups.yaml' }),
+    );
+    expect(ownRoles(report)).toEqual({
+      ReconcileRole: [
+        ...base,
+        { actions: ['s3:GetObject'], resources: [FILE] },
+        // Its async-invocation failures.
+        { actions: ['sqs:SendMessage'], resources: ['FailedEvents.Arn'] },
+      ],
+      ...schedule,
+    });
+    // Every other role is exactly as without reconcile.
+    const others = (roles: Record<string, Statement[]>) =>
+      Object.fromEntries(Object.entries(roles).filter(([role]) => !role.startsWith('Reconcile')));
+    expect(others(report)).toEqual(byRole);
+
+    const apply = statementsByRole(
+      synthTemplate({
+        reconcileFileS3Uri: 's3://msp-config/groups/groups.yaml',
+        reconcileAttributesS3Uri: 's3://msp-config/crm.csv',
+        reconcileMode: 'apply',
+      }),
+    );
+    expect(ownRoles(apply)).toEqual({
+      ReconcileRole: [
+        ...base,
+        { actions: ['s3:GetObject'], resources: [CSV, FILE] },
+        // The onboarding queue, and its async-invocation failures (merged into one statement).
+        { actions: ['sqs:SendMessage'], resources: ['FailedEvents.Arn', 'OnboardingQueue.Arn'] },
+        // Its operations' records: an Idempotency-Key finds the earlier one; a missing one is listed.
+        {
+          actions: ['s3:GetObject', 's3:PutObject'],
+          resources: ['ExportStorageExports.Arn/state/operations/records/*'],
+        },
+        {
+          actions: ['s3:ListBucket'],
+          resources: ['ExportStorageExports.Arn'],
+          condition: { StringLike: { 's3:prefix': ['state/operations/records/*'] } },
+        },
+      ],
+      ...schedule,
+    });
+    expect(others(apply)).toEqual(byRole);
+  });
+
   it('admits only the named producers to the onboarding bus: poller, API, context roles; refuses the rest', () => {
     const crm = 'arn:aws:iam::210987654321:role/integrations/crm-hubspot';
     const withCrm = synthTemplate({ eventProducerRoleArns: JSON.stringify([crm]) });

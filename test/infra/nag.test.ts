@@ -74,6 +74,26 @@ describe('cdk-nag AwsSolutionsChecks', () => {
     ]);
   });
 
+  it('finds nothing unacknowledged with reconcile deployed in apply mode', () => {
+    const dir = outdir();
+    const { app } = buildApp(
+      { reconcileFileS3Uri: 's3://msp-config/groups.yaml', reconcileMode: 'apply' },
+      { outdir: dir },
+    );
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    expect(() => app.synth()).not.toThrow();
+    const report = JSON.parse(readFileSync(path.join(dir, 'validation-report.json'), 'utf8')) as Report;
+    const [solutions] = report.pluginReports;
+    expect(solutions).toMatchObject({ conclusion: 'success', violations: [] });
+    const reconcileFindings = solutions!.suppressedViolations
+      .filter((v) => v.violatingConstructs.some((c) => c.constructPath.includes('/Reconcile')))
+      .map((v) => v.ruleName.replace(/[0-9A-F]{8}\.Arn/g, '.Arn'));
+    expect([...new Set(reconcileFindings)].sort()).toEqual([
+      'AwsSolutions-IAM5[Resource::<ExportStorageExports.Arn>/state/operations/records/*]',
+      'AwsSolutions-IAM5[Resource::<ReconcileFunction.Arn>:*]',
+    ]);
+  });
+
   it('fails the synth on a finding nobody acknowledged (the check is live)', () => {
     const { app, stack } = buildApp({}, { outdir: outdir() });
     new Queue(stack, 'UnencryptedQueueWithoutDlq', { enforceSSL: false });

@@ -18,6 +18,9 @@ function functionProps(template: Template, serviceName: string): Props {
 const envOf = (template: Template, name: string) =>
   (functionProps(template, name).Environment as { Variables: Record<string, unknown> }).Variables;
 
+/** What cdk.json's defaults deploy: every function but reconcile, which needs a desired-state file. */
+const DEFAULT_FUNCTIONS = FUNCTION_NAMES.filter((name) => name !== 'reconcile');
+
 const RULES = [{ when: { region: 'EU' }, groups: ['EU Customers'] }];
 const JOBS = [{ what: 'groups', format: 'Excel' }];
 
@@ -46,20 +49,26 @@ describe('KeepnetAutomationStack', () => {
     pollerIntervalMinutes: 5,
     scheduleTimeZone: 'Europe/Istanbul',
     alarmEmail: 'ops@example.com',
+    reconcileFileS3Uri: 's3://msp-config/groups/groups.yaml',
+    reconcileAttributesS3Uri: 's3://msp-config/crm.csv',
+    reconcileMode: 'apply',
+    reconcileAllowRemovals: 'true',
+    reconcileIntervalMinutes: '60',
   });
 
   describe('functions', () => {
-    it('deploys the five functions on Node 24, arm64, with source-mapped stack traces', () => {
-      template.resourceCountIs('AWS::Lambda::Function', FUNCTION_NAMES.length);
+    it('deploys the five functions on Node 24, arm64, with source-mapped stack traces; reconcile when configured', () => {
+      template.resourceCountIs('AWS::Lambda::Function', DEFAULT_FUNCTIONS.length);
+      custom.resourceCountIs('AWS::Lambda::Function', FUNCTION_NAMES.length);
       for (const name of FUNCTION_NAMES) {
-        const props = functionProps(template, name);
+        const props = functionProps(custom, name);
         expect(props).toMatchObject({
           Runtime: 'nodejs24.x',
           Architectures: ['arm64'],
           Handler: 'index.handler',
           LoggingConfig: { LogFormat: 'Text', LogGroup: { Ref: expect.stringMatching(/Logs/) } },
         });
-        expect(envOf(template, name)).toMatchObject({
+        expect(envOf(custom, name)).toMatchObject({
           NODE_OPTIONS: '--enable-source-maps',
           POWERTOOLS_SERVICE_NAME: name,
           POWERTOOLS_METRICS_NAMESPACE: 'KeepnetAutomation',
@@ -71,7 +80,7 @@ describe('KeepnetAutomationStack', () => {
     it('sizes memory and timeout per job', () => {
       const sizing = Object.fromEntries(
         FUNCTION_NAMES.map((name) => {
-          const { MemorySize, Timeout } = functionProps(template, name);
+          const { MemorySize, Timeout } = functionProps(custom, name);
           return [name, { MemorySize, Timeout }];
         }),
       );
@@ -81,6 +90,7 @@ describe('KeepnetAutomationStack', () => {
         'company-poller': { MemorySize: 512, Timeout: 120 },
         'scheduled-export': { MemorySize: 1024, Timeout: 900 },
         api: { MemorySize: 512, Timeout: 29 },
+        reconcile: { MemorySize: 512, Timeout: 300 },
       });
     });
 
@@ -89,7 +99,7 @@ describe('KeepnetAutomationStack', () => {
         Object.keys(envOf(template, name))
           .filter((key) => !key.startsWith('POWERTOOLS_') && key !== 'NODE_OPTIONS')
           .sort();
-      expect(Object.fromEntries(FUNCTION_NAMES.map((name) => [name, own(name)]))).toEqual({
+      expect(Object.fromEntries(DEFAULT_FUNCTIONS.map((name) => [name, own(name)]))).toEqual({
         'onboarding-router': ['GROUP_RULES', 'ONBOARDING_QUEUE_URL'],
         'onboarding-worker': [
           'KEEPNET_SECRET_ID',
@@ -143,6 +153,40 @@ describe('KeepnetAutomationStack', () => {
       expect(envOf(template, 'scheduled-export').EXPORT_PREFIX).toBe('exports/');
     });
 
+    it('configures reconcile from context: the file, the CSV, the mode; the queue and store only to apply', () => {
+      expect(envOf(custom, 'reconcile')).toMatchObject({
+        KEEPNET_SECRET_ID: 'ops/keepnet',
+        RECONCILE_FILE_S3_URI: 's3://msp-config/groups/groups.yaml',
+        RECONCILE_ATTRIBUTES_S3_URI: 's3://msp-config/crm.csv',
+        RECONCILE_MODE: 'apply',
+        RECONCILE_ALLOW_REMOVALS: 'true',
+        ONBOARDING_QUEUE_URL: { Ref: expect.stringMatching(/^OnboardingQueue[0-9A-F]{8}$/) },
+        OPERATIONS_PREFIX: 'state/operations/',
+      });
+      const report = synthTemplate({ reconcileFileS3Uri: 's3://msp-config/groups.yaml' });
+      expect(
+        Object.keys(envOf(report, 'reconcile'))
+          .filter((k) => !k.startsWith('POWERTOOLS_'))
+          .sort(),
+      ).toEqual([
+        'KEEPNET_SECRET_ID',
+        'NODE_OPTIONS',
+        'RECONCILE_ALLOW_REMOVALS',
+        'RECONCILE_FILE_S3_URI',
+        'RECONCILE_MODE',
+      ]);
+      expect(envOf(report, 'reconcile').RECONCILE_MODE).toBe('report');
+      // On its own schedule, with the Scheduled Event input the other schedules send.
+      custom.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: 'rate(1 hour)',
+        Target: Match.objectLike({
+          RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 86400 },
+        }),
+      });
+      template.resourceCountIs('AWS::Scheduler::Schedule', 2);
+      custom.resourceCountIs('AWS::Scheduler::Schedule', 3);
+    });
+
     it('passes context settings through to the functions', () => {
       expect(JSON.parse(envOf(custom, 'onboarding-router').GROUP_RULES as string)).toEqual(RULES);
       expect(JSON.parse(envOf(custom, 'scheduled-export').EXPORT_JOBS as string)).toEqual(JOBS);
@@ -154,7 +198,7 @@ describe('KeepnetAutomationStack', () => {
     });
 
     it('creates every log group (functions, API access and execution logs) with the configured retention', () => {
-      template.resourceCountIs('AWS::Logs::LogGroup', FUNCTION_NAMES.length + 2);
+      template.resourceCountIs('AWS::Logs::LogGroup', DEFAULT_FUNCTIONS.length + 2);
       template.hasResourceProperties('AWS::Logs::LogGroup', {
         LogGroupName: {
           'Fn::Join': [
@@ -499,7 +543,7 @@ describe('KeepnetAutomationStack', () => {
     it('alarms on dead letters, on errors and throttles of every function, into the encrypted topic', () => {
       const all = alarms();
       // 2 DLQs + 5 × (errors, throttles) + the missing nightly export + members restored + outside removals.
-      expect(all).toHaveLength(2 + FUNCTION_NAMES.length * 2 + 3);
+      expect(all).toHaveLength(2 + DEFAULT_FUNCTIONS.length * 2 + 3);
       const topic = logicalIdOf(template, 'AWS::SNS::Topic');
       for (const alarm of all) {
         expect(alarm.AlarmActions).toEqual([{ Ref: topic }]);
@@ -543,6 +587,22 @@ describe('KeepnetAutomationStack', () => {
         Statistic: 'Sum',
         Threshold: 1,
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      });
+    });
+
+    it('alarms on reconcile drift when reconcile is deployed, held between runs', () => {
+      expect(alarms().filter((a) => a.MetricName === 'ReconcileDrift')).toHaveLength(0);
+      const drift = Object.values(custom.findResources('AWS::CloudWatch::Alarm'))
+        .map((a) => a.Properties as Props)
+        .filter((a) => a.MetricName === 'ReconcileDrift');
+      expect(drift).toHaveLength(1);
+      expect(drift[0]).toMatchObject({
+        Namespace: 'KeepnetAutomation',
+        Dimensions: [{ Name: 'service', Value: 'reconcile' }],
+        Statistic: 'Maximum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'ignore',
       });
     });
 

@@ -10,6 +10,7 @@ import { AWKWARD_COMPANY_NAME } from '../../local/keepnet-simulator/seed';
 import type { SimCompany } from '../../local/keepnet-simulator/types';
 import type { LocalSystem } from '../../local/runner/local-system';
 import { type CliSystem, type CliRun as Run, startCliSystem } from '../support/cli-system';
+import { simulatorGroups } from '../support/simulator-writes';
 
 // Applies wait for the worker: generous on a shared 2-core machine.
 jest.setTimeout(30_000);
@@ -25,23 +26,7 @@ function expectExit(run: Run, code: number): void {
 }
 
 const sim = () => system.simulator;
-const groupId = (name: string) => sim().state.groupByName(name)?.resourceId;
-const memberIds = (name: string) => [...sim().state.groupMemberIds(groupId(name)!)].sort();
-const companyIds = () =>
-  sim()
-    .state.companies()
-    .map((c) => c.resourceId);
-
-/** Writes routes of the company-group API: what "never a write" counts. */
-const WRITE_ROUTES = [
-  'POST /api/company-groups',
-  'PUT /api/company-groups/{resourceId}',
-  'DELETE /api/company-groups/{resourceId}',
-  'PUT /api/company-groups/{resourceId}/participants',
-  'DELETE /api/company-groups/{resourceId}/participants',
-  'DELETE /api/company-groups/bulk-delete',
-];
-const writes = () => WRITE_ROUTES.reduce((n, route) => n + sim().count(route), 0);
+const { groupId, memberIds, companyIds, writes } = simulatorGroups(sim);
 
 /** The desired state that matches the simulator now, for the groups named. */
 function currentState(names: string[]) {

@@ -63,6 +63,10 @@ describe('npm start', () => {
       /keepnet-groups apply -f \S+ --attributes crm\.csv → exit 0: Applied: 2 group\(s\) created/,
     );
     expect(first.stdout).toMatch(/keepnet-groups plan -f \S+ --attributes crm\.csv → exit 0: No changes/);
+    // The scheduled reconcile function, report mode, over the same files in local S3: nothing left.
+    expect(first.stdout).toMatch(
+      /reconcile \(report\) s3:\/\/\S+\/groups-\S+\.yaml → drift 0, 0 operation\(s\)/,
+    );
     for (const company of first.report.companies) {
       expect(first.stdout).toMatch(new RegExp(`${company.name}\\s+${company.resourceId}\\s+${company.via}`));
     }

@@ -1,0 +1,8 @@
+// What reconcile loads on its first run rather than at cold start (bench/cold-start.ts), re-exported by
+// name: a dynamic import keeps every export of the module it loads, so this list is what is bundled.
+export { SQSClient } from '@aws-sdk/client-sqs';
+export { runReconcile } from '../../lib/desired-state/reconcile';
+export { createS3ClientFromEnv } from '../../lib/exports/s3-client';
+export { createKeepnetClientFromEnv } from '../../lib/keepnet';
+export { operationStoreFromEnv } from '../../lib/operations/config';
+export { submitOperation } from '../../lib/operations/submit';
