@@ -20,6 +20,9 @@ const common = {
 };
 
 module.exports = {
+  // Integration suites start real servers; on a loaded 2-core CI machine a hook or test can need more
+  // than Jest's 5 s default without anything being wrong. Speed is measured by `npm run bench`, not here.
+  testTimeout: 20_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
