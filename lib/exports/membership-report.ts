@@ -2,8 +2,10 @@
 // through the same streaming, all-or-nothing upload as every export: a failure while building the
 // workbook destroys the body, the multipart upload is aborted, and no partial file is left.
 
+import type { S3Client } from '@aws-sdk/client-s3';
 import { ByteMeter } from './byte-meter';
 import { fileName, kindPrefix, utcDate } from './keys';
+import { latestKeyUnder } from './latest-key';
 import type { ManifestObject } from './manifest';
 import { type ReportInput, writeReportWorkbook } from './report-workbook';
 import type { ExportContext } from './run-export-job';
@@ -41,4 +43,9 @@ export async function writeMembershipReport(ctx: ExportContext, input: ReportInp
   );
   await building;
   return object;
+}
+
+/** The newest report's key under the export prefix, or null when no night has written one yet. */
+export function latestReportKey(s3: S3Client, bucket: string, prefix: string): Promise<string | null> {
+  return latestKeyUnder(s3, bucket, kindPrefix(prefix, REPORT_KIND), '.xlsx');
 }

@@ -4,11 +4,12 @@
 // deterministic and a re-run of the same scheduled time compares against the same baseline.
 import { createInterface } from 'node:readline';
 import { pipeline, Readable } from 'node:stream';
-import { GetObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import * as z from 'zod';
 import { KeepnetNotFoundError } from '../keepnet/errors';
 import { ByteMeter } from './byte-meter';
 import { kindPrefix, objectKey } from './keys';
+import { latestKeyUnder } from './latest-key';
 import type { ManifestObject } from './manifest';
 import type { GroupSnapshot, Membership } from './membership-diff';
 import { callOptionsOf, type ExportContext } from './run-export-job';
@@ -83,24 +84,12 @@ export async function writeMembershipSnapshot(ctx: ExportContext): Promise<Snaps
 }
 
 /** The latest key of `kind` (a snapshot by default) strictly before `currentKey`, or null when none. */
-export async function findPreviousSnapshotKey(
+export function findPreviousSnapshotKey(
   ctx: ExportContext,
   currentKey: string,
   kind: string = SNAPSHOT_KIND,
 ): Promise<string | null> {
-  let previous: string | null = null;
-  const pages = paginateListObjectsV2(
-    { client: ctx.s3 },
-    { Bucket: ctx.bucket, Prefix: kindPrefix(ctx.prefix, kind) },
-  );
-  for await (const page of pages) {
-    for (const object of page.Contents ?? []) {
-      const key = object.Key;
-      if (key === undefined || !key.endsWith('.jsonl') || key >= currentKey) continue;
-      if (previous === null || key > previous) previous = key;
-    }
-  }
-  return previous;
+  return latestKeyUnder(ctx.s3, ctx.bucket, kindPrefix(ctx.prefix, kind), '.jsonl', currentKey);
 }
 
 /** Streams a snapshot back, line by line. A malformed line names the key and the line number. */
