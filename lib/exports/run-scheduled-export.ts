@@ -19,13 +19,13 @@ import {
   type MembershipDiff,
   outsideRemovals,
 } from './membership-diff';
-import { REPORT_FILE_KIND, writeMembershipReport } from './membership-report';
 import {
   findPreviousSnapshotKey,
   readMembershipSnapshot,
   SNAPSHOT_KIND,
   writeMembershipSnapshot,
 } from './membership-snapshot';
+import { REPORT_FILE_KIND } from './report-keys';
 import {
   callOptionsOf,
   type ExportContext,
@@ -243,6 +243,9 @@ async function writeReport(ctx: ExportContext, nights: Nights): Promise<Manifest
     nights.previous,
   );
   const indexObject = await writeFirstSeen(ctx, index);
+  // Loaded here, not at the top: exceljs is most of the function's bundle, and only this step uses it
+  // (kept out of the cold start, and out of the api, which imports lib/exports for on-demand exports).
+  const { writeMembershipReport } = await import('./membership-report');
   const report = await writeMembershipReport(ctx, {
     scheduledTime: ctx.scheduledTime,
     current: nights.current,

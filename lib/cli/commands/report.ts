@@ -10,7 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { Command } from 'commander';
 import { normalisePrefix } from '../../exports/keys';
-import { latestReportKey } from '../../exports/membership-report';
+import { latestReportKey } from '../../exports/report-keys';
 import { createCliS3Client } from '../aws-config';
 import type { CommandContext } from '../context';
 import { ConfigurationError, NotFoundError } from '../exit-codes';

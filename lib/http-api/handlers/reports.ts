@@ -1,6 +1,6 @@
 // GET /reports/latest: the newest nightly report (lib/exports/membership-report.ts) as a presigned GET
 // link, found by listing the report folder of the export prefix. No Keepnet call.
-import { latestReportKey } from '../../exports/membership-report';
+import { latestReportKey } from '../../exports/report-keys';
 import type { ApiDependencies } from '../dependencies';
 import { ApiError } from '../errors';
 import { ok, type Reply } from '../reply';
