@@ -18,3 +18,8 @@ export function reportKey(prefix: string, scheduledTime: Date): string {
 export function latestReportKey(s3: S3Client, bucket: string, prefix: string): Promise<string | null> {
   return latestKeyUnder(s3, bucket, kindPrefix(prefix, REPORT_KIND), '.xlsx');
 }
+
+/** Whether `key` is a report's (`…report/date=…/company-groups-report-….xlsx`), whatever the prefix. */
+export function isReportKey(key: string): boolean {
+  return /(^|\/)report\/date=[^/]+\/company-groups-report-[^/]+\.xlsx$/.test(key);
+}

@@ -78,7 +78,7 @@ export async function writeReportWorkbook(input: ReportInput, output: Writable):
           if (c.date) row.getCell(i + 1).numFmt = DATE_FORMAT;
         });
         row.commit();
-        if (++rows % ROWS_PER_YIELD === 0) await drained(output);
+        if (++rows % ROWS_PER_YIELD === 0) await drained(ws, output);
       },
       done: () => ws.commit(),
     };
@@ -268,8 +268,26 @@ function safeCell(value: Cell): Cell {
   return typeof value === 'string' ? neutraliseCell(value) : value;
 }
 
-/** Lets the zip stream pass what it holds on, and waits while the output is over its high-water mark. */
-async function drained(output: Writable): Promise<void> {
+/**
+ * Waits until what was written has moved on. exceljs's sheet stream (a StreamBuf) hands its bytes to
+ * the zip entry's stream (a readable-stream PassThrough, an exceljs/archiver internal) without heeding
+ * backpressure, so rows made faster than zlib deflates them would pile up there: wait while that stream
+ * or the output holds more than its high-water mark.
+ */
+async function drained(ws: object, output: Writable): Promise<void> {
   await nextTurn();
+  const pipes = (ws as { stream?: { pipes?: unknown } }).stream?.pipes;
+  for (const pipe of Array.isArray(pipes) ? (pipes as BufferedStream[]) : []) {
+    while (isOverfull(pipe)) await once(pipe, 'drain');
+  }
   while (output.writableNeedDrain) await once(output, 'drain');
+}
+
+interface BufferedStream extends NodeJS.EventEmitter {
+  _writableState?: { length: number; highWaterMark: number };
+}
+
+function isOverfull(stream: BufferedStream): boolean {
+  const state = stream._writableState;
+  return state !== undefined && state.length > state.highWaterMark;
 }
