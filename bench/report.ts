@@ -11,7 +11,7 @@ import { execFile } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import type { GroupSnapshot, MembershipDiff } from '../lib/exports/membership-diff';
+import { diffMembership, type GroupSnapshot, type MembershipDiff } from '../lib/exports/membership-diff';
 import { type ReportSnapshot, writeReportWorkbook } from '../lib/exports/report-workbook';
 
 const run = promisify(execFile);
@@ -57,13 +57,7 @@ function syntheticSnapshot(groups: number, members: number, night: number): Repo
 }
 
 function smallDiff(groups: number): MembershipDiff {
-  const diff: MembershipDiff = {
-    groupsCreated: [],
-    groupsDeleted: [],
-    groupsRenamed: [],
-    joined: [],
-    left: [],
-  };
+  const diff = diffMembership(new Map(), new Map()); // empty, filled below
   for (let i = 0; i < Math.min(groups, 1000); i++) {
     const ref = { groupResourceId: `G${String(i).padStart(8, '0')}`, groupName: `Group ${i}` };
     diff.joined.push({

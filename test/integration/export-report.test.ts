@@ -2,10 +2,11 @@
 // created, one renamed, one deleted, a member added by this system's worker, one removed from outside),
 // then the workbook opened with exceljs and every sheet checked against the snapshot and diff the run
 // stored beside it. Against the simulator and s3rver.
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import ExcelJS from 'exceljs';
 import { type RunSummary, runScheduledExport } from '../../lib/exports';
 import type { GroupSnapshot, MembershipDiff } from '../../lib/exports/membership-diff';
+import { writeMembershipReport } from '../../lib/exports/membership-report';
 import { NO_GROUP_UNKNOWN, REPORT_SHEETS } from '../../lib/exports/report-workbook';
 import { type JournaledExportWorld, startJournaledExportWorld } from '../support/journaled-export-world';
 import { onboardOne } from '../support/onboard-one';
@@ -275,4 +276,68 @@ it('writes a workbook whose every sheet agrees with the snapshot and diff, night
   expect(thirdRows.filter((r) => (r[4] as Date).getTime() === lastNight.getTime()).length).toBe(
     memberships.filter((r) => (r[4] as Date).getTime() === lastNight.getTime()).length,
   );
+});
+
+describe('writeMembershipReport on its own', () => {
+  const group = (id: string, name: string, createTime: string | null, members: GroupSnapshot['members']) =>
+    [id, { resourceId: id, name, createTime, members }] as const;
+  const current = new Map([
+    group('G1', '+SUM(A1)', null, [{ companyResourceId: 'C1', companyName: null }]),
+    group('G2', '@cmd', 'not a time', [{ companyResourceId: 'C2', companyName: '-2+3' }]),
+    group('G3', 'Plain', '2026-01-02T03:04:05Z', []),
+  ]);
+  const night = new Date('2026-12-01T02:00:00Z');
+  const ctx = () => world.context('report-alone/', night);
+
+  it('leaves a missing or unreadable time empty (never text) and neutralises formula-like text', async () => {
+    const written = await writeMembershipReport(ctx(), {
+      scheduledTime: night,
+      current,
+      previous: null,
+      diff: null,
+      firstSeen: () => night,
+    });
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load((await body(written.key)) as unknown as ArrayBuffer);
+    expect(rowsOf(book.getWorksheet('Groups')!)).toEqual([
+      ["'+SUM(A1)", 'G1', 1, null],
+      ["'@cmd", 'G2', 1, null],
+      ['Plain', 'G3', 0, new Date('2026-01-02T03:04:05Z')],
+    ]);
+    expect(rowsOf(book.getWorksheet('Memberships')!)).toEqual([
+      ["'+SUM(A1)", 'G1', null, 'C1', night],
+      ["'@cmd", 'G2', "'-2+3", 'C2', night],
+    ]);
+    // The first night: figures without a previous night, and no changes.
+    expect(rowsOf(book.getWorksheet('Summary')!)[1]).toEqual([
+      'Groups',
+      null,
+      3,
+      null,
+      null,
+      null,
+      null,
+      'First night: no previous snapshot to compare with',
+    ]);
+    expect(rowsOf(book.getWorksheet('Changes')!)).toEqual([]);
+    expect(written.bytes).toBe((await body(written.key)).length);
+  });
+
+  it('leaves no report at all when building it fails half-way', async () => {
+    const failing = writeMembershipReport(ctx(), {
+      scheduledTime: new Date('2026-12-02T02:00:00Z'),
+      current,
+      previous: null,
+      diff: null,
+      firstSeen: (groupId) => {
+        if (groupId === 'G2') throw new Error('first-seen index broke');
+        return night;
+      },
+    });
+    await expect(failing).rejects.toThrow('first-seen index broke');
+    const listed = await world.s3.send(
+      new ListObjectsV2Command({ Bucket: world.bucket, Prefix: 'report-alone/report/date=2026-12-02/' }),
+    );
+    expect(listed.Contents ?? []).toEqual([]);
+  });
 });
