@@ -2,7 +2,7 @@
 // their goals and written to bench/results.json. Ratios, not absolute times: these machines are noisy,
 // so each speed figure compares our path with a baseline measured in the same run.
 // Options: --quick (smaller sizes and fewer runs, for CI), --only <area>[,<area>] (cold-start, onboarding,
-// export, api, plan).
+// export, api, plan, report).
 import './quiet-env';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,6 +12,7 @@ import { benchColdStart } from './cold-start';
 import { benchDesiredStatePlan } from './desired-state-plan';
 import { benchExport } from './export';
 import { benchOnboarding } from './onboarding';
+import { benchReport } from './report';
 
 interface Row {
   area: string;
@@ -21,7 +22,7 @@ interface Row {
   holds: boolean | null;
 }
 
-const AREAS = ['cold-start', 'onboarding', 'export', 'api', 'plan'] as const;
+const AREAS = ['cold-start', 'onboarding', 'export', 'api', 'plan', 'report'] as const;
 type Area = (typeof AREAS)[number];
 
 const fmt = (n: number, digits = 2): string => (Number.isInteger(n) ? String(n) : n.toFixed(digits));
@@ -154,6 +155,28 @@ async function planRows(quick: boolean): Promise<{ rows: Row[]; raw: unknown }> 
   return { rows, raw: r };
 }
 
+async function reportRows(quick: boolean): Promise<{ rows: Row[]; raw: unknown }> {
+  const r = await benchReport({ quick });
+  const size = `${r.groups} groups × ${r.membersPerGroup} members`;
+  const rows: Row[] = [
+    {
+      area: 'report',
+      figure: `nightly report, ${size}: build ${fmt(r.reportMs, 0)} ms ÷ the same rows as JSON Lines ${fmt(r.baselineMs, 0)} ms (${fmt(r.bytes / 1_000_000, 0)} MB xlsx)`,
+      value: fmt(r.ratio),
+      goal: 'reported (build time, as a ratio)',
+      holds: null,
+    },
+    {
+      area: 'report',
+      figure: `nightly report, ${size}: peak RSS growth (peak ${fmt(r.peakRssMb, 0)} MB)`,
+      value: `${fmt(r.rssGrowthMb, 1)} MB`,
+      goal: `≤ ${r.goals.rssGrowthMb} MB`,
+      holds: r.rssGrowthMb <= r.goals.rssGrowthMb,
+    },
+  ];
+  return { rows, raw: r };
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
@@ -166,6 +189,7 @@ async function main(): Promise<number> {
     export: () => exportRows(quick),
     api: () => apiRows(quick),
     plan: () => planRows(quick),
+    report: () => reportRows(quick),
   };
 
   const rows: Row[] = [];

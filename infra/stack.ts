@@ -314,6 +314,14 @@ export class KeepnetAutomationStack extends Stack {
       config.exportPrefix,
       'on-demand export files and their presigned downloads',
     );
+    // GET /reports/latest finds the newest nightly report by listing its folder, and only that folder.
+    api.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${config.exportPrefix}report/*`] } },
+      }),
+    );
 
     // Group operations (lib/operations/store.ts): the worker reads and settles records, keeps repair
     // records and appends to the journal; the api records operations and reads them back. A missing

@@ -10,6 +10,7 @@ import { registerExportCommand } from './commands/export';
 import { registerGroupCommands } from './commands/groups';
 import { registerMemberCommands } from './commands/members';
 import { registerOperationCommands } from './commands/operations';
+import { registerReportCommands } from './commands/report';
 import { registerRuleCommands } from './commands/rules';
 import type { CommandContext, GlobalOptions } from './context';
 import { ExitCode, type ExitCodeValue, exitCodeFor, QuietExit } from './exit-codes';
@@ -98,6 +99,7 @@ ${EXIT_CODES_HELP}`,
   registerDesiredStateCommands(program, ctx);
   registerRuleCommands(program, ctx);
   registerExportCommand(program, ctx);
+  registerReportCommands(program, ctx);
   registerDlqCommands(program, ctx);
 
   return {

@@ -19,12 +19,17 @@ import { putSmallObject } from './s3-upload';
 
 export const MANIFEST_VERSION = 1;
 
-export type ManifestObjectKind = 'export' | 'membership-snapshot' | 'membership-diff';
+export type ManifestObjectKind =
+  | 'export'
+  | 'membership-snapshot'
+  | 'membership-diff'
+  | 'membership-first-seen'
+  | 'report';
 
 /** One object the run wrote, described as an export describes its file (the bucket is the manifest's). */
 export interface ManifestObject extends Omit<ExportResult, 'bucket' | 'sourceRequest'> {
   kind: ManifestObjectKind;
-  /** CSV exports: data rows; snapshot: groups (lines); diff CSV: change rows. */
+  /** CSV exports: data rows; snapshot and first-seen index: groups (lines); diff CSV: change rows. */
   rows?: number;
   /** Exports only: the Keepnet request the file came from. */
   sourceRequest?: string;

@@ -4,14 +4,16 @@
 // deterministic and a re-run of the same scheduled time compares against the same baseline.
 import { createInterface } from 'node:readline';
 import { pipeline, Readable } from 'node:stream';
-import { GetObjectCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import * as z from 'zod';
 import { KeepnetNotFoundError } from '../keepnet/errors';
 import { ByteMeter } from './byte-meter';
-import { fileName, kindPrefix, objectKey } from './keys';
+import { kindPrefix, objectKey } from './keys';
+import { latestKeyUnder } from './latest-key';
+import type { ManifestObject } from './manifest';
 import type { GroupSnapshot, Membership } from './membership-diff';
 import { callOptionsOf, type ExportContext } from './run-export-job';
-import { streamToS3 } from './s3-upload';
+import { uploadRunObject } from './run-object';
 
 export const SNAPSHOT_KIND = 'membership-snapshot';
 export const SNAPSHOT_CONTENT_TYPE = 'application/x-ndjson';
@@ -23,14 +25,8 @@ const GroupSnapshotLine = z.object({
   members: z.array(z.object({ companyResourceId: z.string(), companyName: z.string().nullable() })),
 });
 
-export interface SnapshotWritten {
-  key: string;
-  bytes: number;
-  checksum: string;
-  /** Groups (lines) written. */
-  rows: number;
-  s3Checksum?: string;
-  etag?: string;
+/** The snapshot's manifest entry (`rows`: groups, i.e. lines) and the membership it holds. */
+export interface SnapshotWritten extends ManifestObject {
   membership: Membership;
 }
 
@@ -70,51 +66,30 @@ export async function writeMembershipSnapshot(ctx: ExportContext): Promise<Snaps
   const meter = new ByteMeter();
   // pipeline (not pipe): a Keepnet failure while listing must destroy the meter, failing the upload.
   const body = pipeline(Readable.from(lines()), meter, () => undefined);
-  const uploaded = await streamToS3({
-    s3: ctx.s3,
-    bucket: ctx.bucket,
-    key,
+  const object = await uploadRunObject(
+    ctx,
+    {
+      kind: 'membership-snapshot',
+      job: SNAPSHOT_KIND,
+      key,
+      ext: 'jsonl',
+      contentType: SNAPSHOT_CONTENT_TYPE,
+      label: 'membership snapshot',
+      rows: () => membership.size,
+    },
     body,
-    contentType: SNAPSHOT_CONTENT_TYPE,
-    contentDisposition: `attachment; filename="${fileName(SNAPSHOT_KIND, ctx.scheduledTime, 'jsonl')}"`,
-    metadata: { job: SNAPSHOT_KIND, 'scheduled-time': ctx.scheduledTime.toISOString() },
-    kmsKeyId: ctx.kmsKeyId,
-    partSize: ctx.partSize,
-    queueSize: ctx.queueSize,
-    deadline: ctx.deadline,
-    signal: ctx.signal,
-    label: `membership snapshot → s3://${ctx.bucket}/${key}`,
-  });
-  const written: SnapshotWritten = {
-    key,
-    bytes: meter.bytes,
-    checksum: meter.sha256,
-    rows: membership.size,
-    membership,
-  };
-  if (uploaded.s3Checksum !== undefined) written.s3Checksum = uploaded.s3Checksum;
-  if (uploaded.etag !== undefined) written.etag = uploaded.etag;
-  return written;
+    meter,
+  );
+  return { ...object, membership };
 }
 
-/** The latest snapshot key strictly before `currentKey`, or null when this is the first. */
-export async function findPreviousSnapshotKey(
+/** The latest key of `kind` (a snapshot by default) strictly before `currentKey`, or null when none. */
+export function findPreviousSnapshotKey(
   ctx: ExportContext,
   currentKey: string,
+  kind: string = SNAPSHOT_KIND,
 ): Promise<string | null> {
-  let previous: string | null = null;
-  const pages = paginateListObjectsV2(
-    { client: ctx.s3 },
-    { Bucket: ctx.bucket, Prefix: kindPrefix(ctx.prefix, SNAPSHOT_KIND) },
-  );
-  for await (const page of pages) {
-    for (const object of page.Contents ?? []) {
-      const key = object.Key;
-      if (key === undefined || !key.endsWith('.jsonl') || key >= currentKey) continue;
-      if (previous === null || key > previous) previous = key;
-    }
-  }
-  return previous;
+  return latestKeyUnder(ctx.s3, ctx.bucket, kindPrefix(ctx.prefix, kind), '.jsonl', currentKey);
 }
 
 /** Streams a snapshot back, line by line. A malformed line names the key and the line number. */

@@ -4,6 +4,7 @@
 // schedule's retry and alarm see it. Past the deadline nothing new is started.
 import { logger, metrics } from '../observability/powertools';
 import { ExportConfigurationError, ExportDeadlineError, ExportRunError } from './errors';
+import { carryFirstSeen, readPreviousFirstSeen, writeFirstSeen } from './first-seen-index';
 import type { ExportJob } from './job';
 import { jobName } from './job';
 import { objectKey } from './keys';
@@ -14,16 +15,17 @@ import {
   diffMembership,
   diffToCsv,
   isEmptyDiff,
+  type Membership,
   type MembershipDiff,
   outsideRemovals,
 } from './membership-diff';
 import {
   findPreviousSnapshotKey,
   readMembershipSnapshot,
-  SNAPSHOT_CONTENT_TYPE,
   SNAPSHOT_KIND,
   writeMembershipSnapshot,
 } from './membership-snapshot';
+import { REPORT_FILE_KIND } from './report-keys';
 import {
   callOptionsOf,
   type ExportContext,
@@ -47,6 +49,8 @@ export interface RunSummary {
   manifestKey: string;
   objects: ManifestObject[];
   membershipDiff: Manifest['membershipDiff'];
+  /** The report people open (`…/report/date=…/company-groups-report-<stamp>.xlsx`); null when not written. */
+  reportKey: string | null;
 }
 
 export async function runScheduledExport(
@@ -116,6 +120,12 @@ export async function runScheduledExport(
         const written = await writeSnapshotAndDiff(ctx);
         objects.push(...written.objects);
         membershipDiff = written.membershipDiff;
+        // Its own step: a report that fails leaves the snapshot and diff standing (and fails the run).
+        try {
+          objects.push(...(await writeReport(ctx, written.nights)));
+        } catch (error) {
+          record(REPORT_FILE_KIND, error);
+        }
       } catch (error) {
         record(SNAPSHOT_KIND, error);
       }
@@ -145,6 +155,7 @@ export async function runScheduledExport(
     manifestKey,
     objects: written.manifest.objects,
     membershipDiff,
+    reportKey: written.manifest.objects.find((o) => o.kind === 'report')?.key ?? null,
   };
 }
 
@@ -164,30 +175,29 @@ async function expandJob(job: ExportJob, ctx: ExportContext): Promise<ExportTarg
   return targets;
 }
 
+/** Tonight's snapshot, the previous night's (null the first night) and the diff between them. */
+interface Nights {
+  current: Membership;
+  previous: { time: Date; membership: Membership } | null;
+  diff: MembershipDiff | null;
+}
+
 async function writeSnapshotAndDiff(
   ctx: ExportContext,
-): Promise<{ objects: ManifestObject[]; membershipDiff: Manifest['membershipDiff'] }> {
+): Promise<{ objects: ManifestObject[]; membershipDiff: Manifest['membershipDiff']; nights: Nights }> {
   const snapshotKey = objectKey(ctx.prefix, SNAPSHOT_KIND, ctx.scheduledTime, 'jsonl');
   // Found before writing: a re-run compares against the same earlier snapshot, not against itself.
   const previousKey = await findPreviousSnapshotKey(ctx, snapshotKey);
   const snapshot = await writeMembershipSnapshot(ctx);
-  const objects: ManifestObject[] = [
-    {
-      kind: 'membership-snapshot',
-      job: SNAPSHOT_KIND,
-      key: snapshot.key,
-      bytes: snapshot.bytes,
-      contentType: SNAPSHOT_CONTENT_TYPE,
-      checksum: snapshot.checksum,
-      checksumAlgorithm: 'SHA-256',
-      rows: snapshot.rows,
-      ...(snapshot.s3Checksum === undefined ? {} : { s3Checksum: snapshot.s3Checksum }),
-      ...(snapshot.etag === undefined ? {} : { etag: snapshot.etag }),
-    },
-  ];
+  const { membership: _held, ...snapshotObject } = snapshot;
+  const objects: ManifestObject[] = [snapshotObject];
   if (previousKey === null) {
     logger.info('first membership snapshot: no diff written', { key: snapshot.key });
-    return { objects, membershipDiff: null };
+    return {
+      objects,
+      membershipDiff: null,
+      nights: { current: snapshot.membership, previous: null, diff: null },
+    };
   }
   const previous = await readMembershipSnapshot(ctx, previousKey);
   let diff = diffMembership(previous, snapshot.membership);
@@ -216,7 +226,44 @@ async function writeSnapshotAndDiff(
       left: diff.left.length,
       ...(outside === undefined ? {} : { outsideRemovals: outside }),
     },
+    nights: {
+      current: snapshot.membership,
+      previous: { time: snapshotTime(previousKey, ctx.scheduledTime), membership: previous },
+      diff,
+    },
   };
+}
+
+/** The first-seen index carried forward, then the report built from it and the two nights. */
+async function writeReport(ctx: ExportContext, nights: Nights): Promise<ManifestObject[]> {
+  const index = carryFirstSeen(
+    nights.current,
+    ctx.scheduledTime,
+    await readPreviousFirstSeen(ctx),
+    nights.previous,
+  );
+  const indexObject = await writeFirstSeen(ctx, index);
+  // Loaded here, not at the top: exceljs is most of the function's bundle, and only this step uses it
+  // (kept out of the cold start, and out of the api, which imports lib/exports for on-demand exports).
+  const { writeMembershipReport } = await import('./membership-report');
+  const report = await writeMembershipReport(ctx, {
+    scheduledTime: ctx.scheduledTime,
+    current: nights.current,
+    previous: nights.previous,
+    diff: nights.diff,
+    firstSeen: (group, company) =>
+      new Date(index.get(group)?.get(company) ?? ctx.scheduledTime.toISOString()),
+  });
+  logger.info('report written', { key: report.key, bytes: report.bytes });
+  return [indexObject, report];
+}
+
+/** The scheduled time a snapshot key names (`…-YYYYMMDDTHHMMSSZ.jsonl`), else its day (snapshotDay). */
+function snapshotTime(key: string, fallback: Date): Date {
+  const stamp = /-(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z\.jsonl$/.exec(key);
+  if (stamp === null) return snapshotDay(key, fallback);
+  const [, y, mo, d, h, mi, se] = stamp;
+  return new Date(`${y}-${mo}-${d}T${h}:${mi}:${se}.000Z`);
 }
 
 /** The day a snapshot key names (`…/date=YYYY-MM-DD/…`), else the day before `fallback`. */

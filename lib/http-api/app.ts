@@ -19,6 +19,7 @@ import * as groups from './handlers/groups';
 import { health } from './handlers/health';
 import * as members from './handlers/members';
 import * as operations from './handlers/operations';
+import { latestReport } from './handlers/reports';
 import { companyCreatedWebhook } from './handlers/webhook';
 import { type Reply, type RequestScope, toWebResponse } from './reply';
 import { allowedMethods, ROUTES, type RouteDefinition, toRouterPath } from './routes';
@@ -109,6 +110,7 @@ export function createApiApp(deps: ApiDependencies): ApiApp {
   register(ROUTES.getOperation, ({ scope, path }) => operations.getOperation(deps, scope, path));
   register(ROUTES.exportGroups, ({ scope, body }) => exportNow(deps, scope, body));
   register(ROUTES.exportMembers, ({ scope, path, body }) => exportNow(deps, scope, body, path));
+  register(ROUTES.latestReport, ({ query }) => latestReport(deps, query.expiresInSeconds ?? 900));
   register(ROUTES.companyCreatedWebhook, ({ scope }) => companyCreatedWebhook(deps, scope));
 
   registerErrorHandlers(router);

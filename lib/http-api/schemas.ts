@@ -323,6 +323,23 @@ export const ExportResponseSchema = z.object({
 });
 responseSchemas.add(ExportResponseSchema, { id: 'ExportResult' });
 
+export const ReportQuerySchema = z.strictObject({
+  expiresInSeconds: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(43_200)
+    .optional()
+    .describe('Lifetime of the presigned download URL (default 900).'),
+});
+
+export const LatestReportResponseSchema = z.object({
+  key: z.string(),
+  downloadUrl: z.string(),
+  expiresAt: z.string(),
+});
+responseSchemas.add(LatestReportResponseSchema, { id: 'LatestReport' });
+
 export const HealthResponseSchema = z.object({
   status: z.enum(['ok', 'degraded']),
   keepnet: z.enum(['not-checked', 'reachable', 'unreachable']),

@@ -1,6 +1,7 @@
 // The end-of-run summary of `npm start`: companies and their groups, export files, Keepnet API calls.
 import { isAbsolute, relative } from 'node:path';
 import { formatBytes, formatTable } from '../../lib/cli/output';
+import { isReportKey } from '../../lib/exports/report-keys';
 import type { MainJobReport } from './main-job';
 
 export function formatSummary(report: MainJobReport, cwd = process.cwd()): string {
@@ -55,6 +56,8 @@ export function formatSummary(report: MainJobReport, cwd = process.cwd()): strin
   if (report.problems.length > 0) {
     lines.push('', 'PROBLEMS:', ...report.problems.map((p) => `  ! ${p}`));
   }
+  const workbook = report.exports.find((object) => isReportKey(object.key));
+  if (workbook) lines.push('', `The nightly report, to open in Excel: ${displayPath(workbook.path, cwd)}`);
   return `${lines.join('\n')}\n`;
 }
 

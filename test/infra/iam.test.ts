@@ -157,6 +157,12 @@ describe('IAM policies', () => {
           actions: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:PutObject'],
           resources: ['ExportStorageExports.Arn/exports/*'],
         },
+        // GET /reports/latest: listing the report folder only.
+        {
+          actions: ['s3:ListBucket'],
+          resources: ['ExportStorageExports.Arn'],
+          condition: { StringLike: { 's3:prefix': ['exports/report/*'] } },
+        },
         // The records of the operations it queues (202) and reads back (GET /operations/{id}).
         {
           actions: ['s3:GetObject', 's3:PutObject'],

@@ -1,49 +1,22 @@
 // The nightly membership diff says who made each change: a write of this system (journaled, with its
 // operation or event id) or someone outside (Keepnet's UI, another integration), and counts the
 // outside removals for the OutsideRemovals metric. Against the simulator and s3rver.
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { parse } from 'csv-parse/sync';
-import { attributeChanges, type ExportContext, outsideRemovals, runScheduledExport } from '../../lib/exports';
-import { createKeepnetClientFromEnv, type KeepnetClient, resetKeepnetClientFromEnv } from '../../lib/keepnet';
-import { GroupResolver } from '../../lib/onboarding/group-resolver';
-import { onboardBatch } from '../../lib/onboarding/worker';
-import { operationStoreFromEnv } from '../../lib/operations/config';
-import type { OperationStore } from '../../lib/operations/store';
-import { type LocalStack, startLocalStack } from '../../local/local-stack';
-import { sqsFifoRecord } from '../support/factories';
+import { attributeChanges, outsideRemovals, runScheduledExport } from '../../lib/exports';
+import { type JournaledExportWorld, startJournaledExportWorld } from '../support/journaled-export-world';
+import { onboardOne } from '../support/onboard-one';
 
-let stack: LocalStack;
-let restoreEnv: () => void;
-let client: KeepnetClient;
-let s3: S3Client;
-let store: OperationStore;
-
+let world: JournaledExportWorld;
 beforeAll(async () => {
-  stack = await startLocalStack();
-  restoreEnv = stack.applyEnv();
-  client = createKeepnetClientFromEnv();
-  s3 = new S3Client(stack.s3.clientConfig());
-  store = operationStoreFromEnv(stack.env, s3)!;
+  world = await startJournaledExportWorld();
 });
-afterAll(async () => {
-  s3?.destroy();
-  await resetKeepnetClientFromEnv();
-  restoreEnv?.();
-  await stack?.close();
-});
+afterAll(() => world?.close());
 
-const context = (scheduledTime: Date): ExportContext => ({
-  client,
-  s3,
-  bucket: stack.env.EXPORT_BUCKET!,
-  prefix: 'attribution/',
-  scheduledTime,
-  journal: (from, to) => store.journalBetween(from, to),
-});
+const context = (scheduledTime: Date) => world.context('attribution/', scheduledTime);
 
 it("marks the worker's changes as this system's, with their ids, and counts a removal from outside", async () => {
-  const { state } = stack.keepnet;
+  const { state } = world.stack.keepnet;
   const [finance, eu] = [state.groupByName('Finance')!, state.groupByName('EU Customers')!];
   const newcomer = state
     .companies()
@@ -55,24 +28,12 @@ it("marks the worker's changes as this system's, with their ids, and counts a re
   await runScheduledExport([], context(yesterday));
 
   // Today: the worker adds a company (journaled), and someone removes one in Keepnet's UI (not).
-  const record = sqsFifoRecord({
-    body: {
-      v: 1,
-      companyResourceId: newcomer.resourceId,
-      group: { id: finance.resourceId },
-      eventId: 'evt-42',
-    },
-    messageGroupId: `group-${finance.resourceId}`,
+  const outcome = await onboardOne(world, {
+    companyResourceId: newcomer.resourceId,
+    groupId: finance.resourceId,
+    eventId: 'evt-42',
   });
-  const outcomes = await onboardBatch([record], {
-    client,
-    resolver: new GroupResolver(client),
-    sqs: new SQSClient({}),
-    queueUrl: 'http://127.0.0.1:9/unused',
-    mode: 'union',
-    store,
-  });
-  expect(outcomes.get(record.messageId)).toMatchObject({ ok: true, action: 'added' });
+  expect(outcome).toMatchObject({ ok: true, action: 'added' });
   state.setGroupMembers(eu.resourceId, stay);
 
   const summary = await runScheduledExport([], context(new Date()));
@@ -80,7 +41,7 @@ it("marks the worker's changes as this system's, with their ids, and counts a re
 
   const csvKey = summary.objects.find((o) => o.kind === 'membership-diff' && o.key.endsWith('.csv'))!.key;
   const csv = await (
-    await s3.send(new GetObjectCommand({ Bucket: stack.env.EXPORT_BUCKET!, Key: csvKey }))
+    await world.s3.send(new GetObjectCommand({ Bucket: world.bucket, Key: csvKey }))
   ).Body!.transformToString('utf8');
   const rows = parse(csv, { columns: true }) as Record<string, string>[];
   expect(rows).toEqual([

@@ -80,7 +80,13 @@ describe('runScheduledExport', () => {
       scheduledTime: '2026-11-26T02:00:00.000Z',
     });
     expect(manifest.objects.map((o) => o.job).sort()).toEqual(
-      ['groups', 'membership-snapshot', ...groups.map((g) => `group-members-${g.resourceId}`)].sort(),
+      [
+        'groups',
+        'membership-snapshot',
+        'membership-first-seen',
+        'company-groups-report',
+        ...groups.map((g) => `group-members-${g.resourceId}`),
+      ].sort(),
     );
     for (const object of manifest.objects) {
       const bytes = await getBytes(object.key);
@@ -199,7 +205,11 @@ describe('runScheduledExport', () => {
     );
     expect(manifest.status).toBe('failed');
     expect(manifest.failures.map((f) => f.job)).toEqual(['groups', 'groups-xlsx']);
-    expect(manifest.objects.map((o) => o.kind)).toEqual(['membership-snapshot']);
+    expect(manifest.objects.map((o) => o.kind)).toEqual([
+      'membership-snapshot',
+      'membership-first-seen',
+      'report',
+    ]);
     expect((await keysUnder('failing/')).filter((k) => k.includes('/groups'))).toEqual([]);
   });
 
@@ -322,6 +332,8 @@ describe('scheduled-export handler', () => {
       expect(summary.objects.map((o) => o.key)).toEqual([
         'handler/groups/date=2026-11-29/groups-20261129T020000Z.xlsx',
         'handler/membership-snapshot/date=2026-11-29/membership-snapshot-20261129T020000Z.jsonl',
+        'handler/membership-first-seen/date=2026-11-29/membership-first-seen-20261129T020000Z.jsonl',
+        'handler/report/date=2026-11-29/company-groups-report-20261129T020000Z.xlsx',
       ]);
 
       const direct = await handler(

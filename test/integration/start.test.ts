@@ -86,6 +86,11 @@ describe('npm start', () => {
       expect((await stat(object.path)).size).toBe(object.bytes);
       expect(first.stdout).toContain(object.path);
     }
+    // It ends by naming the report a person opens.
+    const report = first.report.exports.find((e) => /\/report\/date=.*\.xlsx$/.test(e.key));
+    expect(report).toBeDefined();
+    expect(first.stdout.trimEnd().split('\n').at(-1)).toMatch(/^The nightly report, to open in Excel: /);
+    expect(first.stdout.trimEnd().split('\n').at(-1)).toContain(report!.path.split('/').at(-1));
     const csv = first.report.exports.find((e) => /\/groups\/.*\.csv$/.test(e.key));
     if (csv) expect((await readFile(csv.path, 'utf8')).split('\n')[0]).toContain('Name');
   });

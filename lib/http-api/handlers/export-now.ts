@@ -14,12 +14,7 @@ export async function exportNow(
   body: ExportBody,
   path?: z.output<typeof GroupPathSchema>,
 ): Promise<Reply> {
-  const settings = deps.exports;
-  if (!settings) {
-    throw new ApiError(500, 'CONFIGURATION_ERROR', 'The service is misconfigured; see its logs.', {
-      details: { variable: 'EXPORT_BUCKET' },
-    });
-  }
+  const settings = requireExportSettings(deps);
   // Own job names ("api-…"): an on-demand file never overwrites a nightly one.
   const job: ExportJob = path
     ? {
@@ -52,6 +47,16 @@ export async function exportNow(
     downloadUrl: download.url,
     expiresAt: download.expiresAt.toISOString(),
   });
+}
+
+/** Where exports (and reports) live; a 500 naming EXPORT_BUCKET when the service has none. */
+export function requireExportSettings(deps: ApiDependencies): NonNullable<ApiDependencies['exports']> {
+  if (!deps.exports) {
+    throw new ApiError(500, 'CONFIGURATION_ERROR', 'The service is misconfigured; see its logs.', {
+      details: { variable: 'EXPORT_BUCKET' },
+    });
+  }
+  return deps.exports;
 }
 
 /**

@@ -1,0 +1,92 @@
+// `report latest [-o file] [--open]`: downloads the newest nightly report (the .xlsx people open) from the
+// export bucket to a file, and with --open hands it to the desktop's opener. The bucket and prefix are
+// the nightly run's (EXPORT_BUCKET, EXPORT_PREFIX; with --local, the running local system's).
+import { spawn } from 'node:child_process';
+import { constants, createWriteStream } from 'node:fs';
+import { access, rename, rm, stat } from 'node:fs/promises';
+import { basename, delimiter, join, resolve as resolvePath } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import type { Command } from 'commander';
+import { normalisePrefix } from '../../exports/keys';
+import { latestReportKey } from '../../exports/report-keys';
+import { createCliS3Client } from '../aws-config';
+import type { CommandContext } from '../context';
+import { ConfigurationError, NotFoundError } from '../exit-codes';
+import { type CliIo, formatBytes, writeJson } from '../output';
+
+/** The desktop opener of this platform, when it is on PATH: xdg-open (Linux, BSD) or open (macOS). */
+export async function findOpener(env: Record<string, string | undefined>, platform = process.platform) {
+  const name = platform === 'darwin' ? 'open' : platform === 'win32' ? null : 'xdg-open';
+  if (name === null) return null;
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (dir === '') continue;
+    const candidate = join(dir, name);
+    try {
+      await access(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return null;
+}
+
+async function download(io: CliIo, env: Record<string, string | undefined>, output: string | undefined) {
+  const bucket = env.EXPORT_BUCKET?.trim();
+  if (!bucket) {
+    throw new ConfigurationError('EXPORT_BUCKET: required (the bucket the nightly run writes reports to)');
+  }
+  const prefix = normalisePrefix(env.EXPORT_PREFIX);
+  const s3 = createCliS3Client(env);
+  try {
+    const key = await latestReportKey(s3, bucket, prefix);
+    if (key === null) {
+      throw new NotFoundError(
+        `no report under s3://${bucket}/${prefix}report/ yet: the nightly run writes one`,
+      );
+    }
+    const path = resolvePath(io.cwd, output ?? basename(key));
+    // Beside the target, renamed at the end: an interrupted download never looks like a whole report.
+    const partial = `${path}.partial`;
+    try {
+      const reply = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      if (!(reply.Body instanceof Readable)) throw new Error(`s3://${bucket}/${key}: no body`);
+      await pipeline(reply.Body, createWriteStream(partial));
+      await rename(partial, path);
+    } catch (error) {
+      await rm(partial, { force: true });
+      throw error;
+    }
+    return { key: `s3://${bucket}/${key}`, path, bytes: (await stat(path)).size };
+  } finally {
+    s3.destroy();
+  }
+}
+
+export function registerReportCommands(program: Command, ctx: CommandContext): void {
+  const report = program.command('report').description('the nightly report people open (.xlsx)');
+  report
+    .command('latest')
+    .description('download the newest nightly report')
+    .option('-o, --output <file>', 'where to write it (default: its own file name, in this folder)')
+    .option('--open', 'open it with xdg-open/open when present (else print its path)')
+    .option('--json', 'print the result as JSON')
+    .action(async (opts: { output?: string; open?: boolean; json?: boolean }) => {
+      const got = await download(ctx.io, await ctx.awsEnv(), opts.output);
+      const { bytes } = got;
+      let opened = false;
+      if (opts.open) {
+        const opener = await findOpener(ctx.io.env);
+        if (opener !== null) {
+          // Detached: the viewer outlives this command.
+          spawn(opener, [got.path], { detached: true, stdio: 'ignore' }).unref();
+          opened = true;
+        } else ctx.io.stderr.write('no xdg-open/open on PATH: open the file yourself\n');
+      }
+      const result = { key: got.key, path: got.path, bytes, opened };
+      if (opts.json) writeJson(ctx.io, result);
+      else ctx.io.stdout.write(`wrote ${formatBytes(bytes)} (${got.key}) to ${got.path}\n`);
+    });
+}
