@@ -4,7 +4,7 @@
 import { startEventBridge } from '../eventbridge';
 import { startLocalStack } from '../local-stack';
 import { runFifoConsumers, startSqs } from '../sqs-fifo';
-import { s3Directory, simulatorStateFile } from './data-dir';
+import { plainFilesDirectory, s3Directory, simulatorStateFile } from './data-dir';
 import type { LocalSystem } from './local-system';
 import { EXAMPLE_GROUP_RULES } from './scenario';
 
@@ -71,7 +71,12 @@ export async function bootLocalSystem(options: BootOptions): Promise<LocalSystem
     return {
       simulator: stack.keepnet,
       env,
-      s3: { endpoint: stack.s3.url, bucket: stack.env.EXPORT_BUCKET!, directory: stack.s3.directory },
+      s3: {
+        endpoint: stack.s3.url,
+        bucket: stack.env.EXPORT_BUCKET!,
+        directory: stack.s3.directory,
+        files: plainFilesDirectory(options.dataDir),
+      },
       queue: {
         url: queueUrl,
         dlqUrl,
@@ -110,7 +115,7 @@ export async function bootLocalSystem(options: BootOptions): Promise<LocalSystem
       describe: () => [
         `Keepnet simulator  ${stack.keepnet.url}  state: ${simulatorStateFile(options.dataDir)}`,
         `Secrets Manager    ${stack.secrets.url}`,
-        `S3 (s3rver)        ${stack.s3.url}  files: ${stack.s3.directory}`,
+        `S3 (s3rver)        ${stack.s3.url}  files: ${plainFilesDirectory(options.dataDir)} (named as their keys)`,
         `SQS (FIFO + DLQ)   ${sqs.url}  ${queueUrl}`,
         `EventBridge        ${eventBridge.url}`,
       ],

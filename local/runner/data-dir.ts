@@ -13,11 +13,17 @@ export function s3Directory(dataDir: string): string {
   return join(dataDir, 's3');
 }
 
+/** Copies of the S3 objects named as their keys, `<files>/<bucket>/<key>` (plain-files.ts). */
+export function plainFilesDirectory(dataDir: string): string {
+  return join(dataDir, 'files');
+}
+
 /**
- * `--fresh`: forgets what earlier runs kept (the simulator's state and local S3), so the next start
+ * `--fresh`: forgets what earlier runs kept (the simulator's state, local S3 and its plain copies), so the next start
  * reseeds the simulator and begins with empty buckets. Anything else in the directory is left alone.
  */
 export async function forgetKeptState(dataDir: string): Promise<void> {
   await rm(simulatorStateFile(dataDir), { force: true });
   await rm(s3Directory(dataDir), { recursive: true, force: true });
+  await rm(plainFilesDirectory(dataDir), { recursive: true, force: true });
 }

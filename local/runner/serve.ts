@@ -6,6 +6,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, SQSBatchResponse, SQS
 import { startApiGatewayAdapter } from './api-gateway-adapter';
 import { invoke, loadHandler } from './handlers';
 import type { LocalSystem } from './local-system';
+import { syncPlainFiles } from './plain-files';
 import { isAddressInUse, PortInUseError } from './port-check';
 import { removeRunningSystem, writeRunningSystem } from './running-system';
 
@@ -39,6 +40,8 @@ export async function serveUntilInterrupted(system: LocalSystem, options: ServeO
   if (consumers)
     options.log('Onboarding worker: consuming the FIFO queue (POST …/companies and the webhook take effect)');
   options.log(`Endpoints and environment: ${endpointsFile}`);
+  const stopSync = keepPlainFilesInStep(system, options.log);
+  options.log(`S3 objects as files named as their keys (synced every ${SYNC_SECONDS} s): ${system.s3.files}`);
   options.log('Operator CLI against this system: npx tsx bin/keepnet-groups.ts --local groups list');
   options.log('Serving; press Ctrl-C to stop.');
 
@@ -48,8 +51,30 @@ export async function serveUntilInterrupted(system: LocalSystem, options: ServeO
     process.once('SIGTERM', stop);
   });
   options.log('Stopping…');
+  await stopSync();
   await adapter.close();
   // Shutting down: waiting polls are cut off rather than waited out (up to 20 s).
   await consumers?.stop({ abortPolls: true });
   await removeRunningSystem(options.dataDir);
+}
+
+const SYNC_SECONDS = 3;
+
+/** Syncs the plain copies of the S3 objects every few seconds (one sync at a time) until the returned stop. */
+function keepPlainFilesInStep(system: LocalSystem, log: (line: string) => void): () => Promise<void> {
+  let running: Promise<void> = Promise.resolve();
+  const sync = () => {
+    running = running
+      .then(() => syncPlainFiles(system.s3.directory, system.s3.files))
+      .then(
+        () => undefined,
+        (error: unknown) => log(`  syncing ${system.s3.files} failed: ${String(error)}`),
+      );
+    return running;
+  };
+  const timer = setInterval(sync, SYNC_SECONDS * 1000);
+  return async () => {
+    clearInterval(timer);
+    await sync(); // what the last requests wrote is there after Ctrl-C too
+  };
 }
