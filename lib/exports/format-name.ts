@@ -2,8 +2,14 @@
 // callers may write either in any case (and `xlsx`, the file's extension), on the CLI and the HTTP API.
 import type { ExportType } from '../keepnet/types';
 
-/** The spellings accepted, case-insensitively. Anchored, no repetition: safe on any (capped) input. */
-export const EXPORT_FORMAT_PATTERN = /^(csv|excel|xlsx)$/i;
+/** `csv` → `[cC][sS][vV]`: case-insensitive without the `i` flag, which JSON Schema's `pattern` cannot carry. */
+const anyCase = (word: string) => [...word].map((c) => `[${c.toLowerCase()}${c.toUpperCase()}]`).join('');
+
+/**
+ * The spellings accepted (csv, excel, xlsx), in any case. Anchored, no repetition: safe on any (capped)
+ * input; flag-free, so the OpenAPI document states the same rule the router applies.
+ */
+export const EXPORT_FORMAT_PATTERN = new RegExp(`^(${['csv', 'excel', 'xlsx'].map(anyCase).join('|')})$`);
 
 /** What a refusal says about the accepted spellings. */
 export const EXPORT_FORMAT_RULE = 'must be CSV or Excel (any case; xlsx also means Excel)';
