@@ -76,6 +76,7 @@ export async function bootLocalSystem(options: BootOptions): Promise<LocalSystem
         bucket: stack.env.EXPORT_BUCKET!,
         directory: stack.s3.directory,
         files: plainFilesDirectory(options.dataDir),
+        onWrite: (listener) => stack.s3.onWrite(listener),
       },
       queue: {
         url: queueUrl,

@@ -28,6 +28,8 @@ export interface LocalSystem {
     directory: string;
     /** The same objects as plain files, `<files>/<bucket>/<key>`, kept in step by syncPlainFiles. */
     files: string;
+    /** Calls `listener` after each S3 request that may have changed an object. */
+    onWrite(listener: () => void): void;
   };
   queue?: {
     url: string;

@@ -41,7 +41,7 @@ export async function serveUntilInterrupted(system: LocalSystem, options: ServeO
     options.log('Onboarding worker: consuming the FIFO queue (POST …/companies and the webhook take effect)');
   options.log(`Endpoints and environment: ${endpointsFile}`);
   const stopSync = keepPlainFilesInStep(system, options.log);
-  options.log(`S3 objects as files named as their keys (synced every ${SYNC_SECONDS} s): ${system.s3.files}`);
+  options.log(`S3 objects as files named as their keys (synced after each write): ${system.s3.files}`);
   options.log('Operator CLI against this system: npx tsx bin/keepnet-groups.ts --local groups list');
   options.log('Serving; press Ctrl-C to stop.');
 
@@ -58,11 +58,17 @@ export async function serveUntilInterrupted(system: LocalSystem, options: ServeO
   await removeRunningSystem(options.dataDir);
 }
 
-const SYNC_SECONDS = 3;
+/** Writes come in bursts (an export run writes dozens of objects): one sync shortly after the last. */
+const SYNC_DELAY_MS = 300;
 
-/** Syncs the plain copies of the S3 objects every few seconds (one sync at a time) until the returned stop. */
+/**
+ * Syncs the plain copies of the S3 objects after S3 writes (debounced; one sync at a time) until the
+ * returned stop. Driven by writes, not a timer: an idle system does no work for it.
+ */
 function keepPlainFilesInStep(system: LocalSystem, log: (line: string) => void): () => Promise<void> {
   let running: Promise<void> = Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
   const sync = () => {
     running = running
       .then(() => syncPlainFiles(system.s3.directory, system.s3.files))
@@ -72,9 +78,14 @@ function keepPlainFilesInStep(system: LocalSystem, log: (line: string) => void):
       );
     return running;
   };
-  const timer = setInterval(sync, SYNC_SECONDS * 1000);
+  system.s3.onWrite(() => {
+    if (stopped) return;
+    clearTimeout(timer);
+    timer = setTimeout(sync, SYNC_DELAY_MS);
+  });
   return async () => {
-    clearInterval(timer);
+    stopped = true;
+    clearTimeout(timer);
     await sync(); // what the last requests wrote is there after Ctrl-C too
   };
 }

@@ -211,7 +211,7 @@ describe('npm start -- --serve', () => {
 
   it('keeps a folder of S3 objects named as their keys while serving', async () => {
     expect(output).toContain(
-      `S3 objects as files named as their keys (synced every 3 s): ${join(dataDir, 'files')}`,
+      `S3 objects as files named as their keys (synced after each write): ${join(dataDir, 'files')}`,
     );
     const plain = join(dataDir, 'files', 'keepnet-exports', 'notes', 'while-serving.txt');
     await putObject('notes/while-serving.txt', 'written while serving');
