@@ -2,7 +2,7 @@
 // (esbuild's JS API, infra/build.ts) both derive their options from BUNDLE below, so the bundle that the
 // budget test and the cold-start bench measure is byte-for-byte the bundle that is deployed.
 import path from 'node:path';
-import { type BundlingOptions, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, LogLevel, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
 
 /** Every Lambda function of the project: `functions/<name>/handler.ts`, exporting `handler`. */
@@ -64,6 +64,10 @@ export function nodejsFunctionBundling(): BundlingOptions {
     mainFields: [...BUNDLE.mainFields],
     banner: BUNDLE.banner,
     externalModules: [...BUNDLE.external],
+    // esbuild's CLI defaults to `info`, whose size summary flags every output over 1 MB with ⚠️: four
+    // lines on every synth that are not problems (sizes have their own budget test). Warnings and errors
+    // still print.
+    logLevel: LogLevel.WARNING,
   };
 }
 
@@ -85,7 +89,7 @@ export function esbuildOptions(entry: string, outfile: string): BuildOptions {
     mainFields: [...BUNDLE.mainFields],
     banner: { js: BUNDLE.banner },
     external: [...BUNDLE.external],
-    logLevel: 'warning',
+    logLevel: 'warning', // as the stack's NodejsFunction bundling (below)
   };
 }
 

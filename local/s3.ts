@@ -26,6 +26,8 @@ export interface LocalS3 {
   readonly url: string;
   readonly directory: string;
   readonly buckets: string[];
+  /** Calls `listener` after each request that may have changed an object (any method but GET/HEAD) is answered. */
+  onWrite(listener: () => void): void;
   /** Settings for `new S3Client(...)` that work against s3rver (endpoint, path-style, checksums). */
   clientConfig(): S3ClientConfig;
   close(): Promise<void>;
@@ -43,8 +45,14 @@ export async function startS3(options: LocalS3Options = {}): Promise<LocalS3> {
   });
   await s3rver.configureBuckets();
   const handle = s3rver.callback();
+  const writeListeners: (() => void)[] = [];
   const server = createServer((req, res) => {
     asS3rverCredential(req);
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.once('finish', () => {
+        for (const listener of writeListeners) listener();
+      });
+    }
     handle(req, res);
   });
   await new Promise<void>((resolve, reject) => {
@@ -57,6 +65,9 @@ export async function startS3(options: LocalS3Options = {}): Promise<LocalS3> {
     url,
     directory,
     buckets,
+    onWrite: (listener) => {
+      writeListeners.push(listener);
+    },
     clientConfig: () => ({
       endpoint: url,
       region: process.env.AWS_REGION ?? 'eu-west-1',

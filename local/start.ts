@@ -5,10 +5,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { bootLocalSystem } from './runner/boot';
+import { forgetKeptState } from './runner/data-dir';
 import type { LocalSystem } from './runner/local-system';
 import { runMainJob } from './runner/main-job';
 import { assertPortFree } from './runner/port-check';
 import { Progress } from './runner/progress';
+import { readRunningSystem } from './runner/running-system';
 import { runTag } from './runner/scenario';
 import { serveUntilInterrupted } from './runner/serve';
 import { formatSummary } from './runner/summary';
@@ -36,12 +38,22 @@ const program = new Command('npm start')
     'where local S3 keeps its files between runs (env KEEPNET_LOCAL_DIR)',
     process.env.KEEPNET_LOCAL_DIR ?? '.local',
   )
-  .option('--companies <n>', 'customer companies seeded in the Keepnet simulator', count, 50)
+  .option(
+    '--fresh',
+    'forget what earlier runs kept in the data directory (Keepnet simulator state, local S3) and start from the seed',
+  )
+  .option(
+    '--companies <n>',
+    'customer companies seeded in the Keepnet simulator (when it starts from the seed)',
+    count,
+    50,
+  )
   .option('--report <file>', 'also write the summary as JSON to this file (for scripts and CI)')
   .parse();
 
 const options = program.opts<{
   serve?: boolean;
+  fresh?: boolean;
   port: number;
   dataDir: string;
   companies: number;
@@ -59,6 +71,15 @@ async function main(): Promise<number> {
     // Before anything boots: a second --serve on the same port stops here, naming --port.
     if (options.serve && options.port !== 0) await assertPortFree(options.port);
     await mkdir(dataDir, { recursive: true });
+    if (options.fresh) {
+      const running = await readRunningSystem(dataDir);
+      if (running)
+        throw new Error(
+          `--fresh: a local system (pid ${running.pid}) is serving from ${dataDir}; stop it first`,
+        );
+      await forgetKeptState(dataDir);
+      out('--fresh: the simulator starts from its seed, local S3 starts empty');
+    }
     const booted = await progress.step('boot the local system', () =>
       bootLocalSystem({ dataDir, companies: options.companies, tag }),
     );

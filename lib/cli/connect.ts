@@ -1,6 +1,6 @@
 // How the CLI reaches its backends. Keepnet: the real API (credentials from env or a Secrets Manager
 // secret) or, with --local, the running `npm start -- --serve` (attached through its endpoints file) or
-// else a seeded simulator started in this process and discarded on exit. AWS: the operator's own
+// else a simulator started in this process on the state kept in the data directory. AWS: the operator's own
 // environment, or with --local the running system's stand-ins. Nothing here prints or keeps a secret:
 // descriptions name only where commands go.
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -84,14 +84,18 @@ async function localKeepnet(options: GlobalOptions, io: CliIo): Promise<KeepnetC
     };
   }
   const { startKeepnetSimulator } = await import('../../local/keepnet-simulator/index');
-  const simulator = await startKeepnetSimulator();
+  const { defaultDataDir } = await import('../../local/runner/running-system');
+  const { simulatorStateFile } = await import('../../local/runner/data-dir');
+  // The same kept state `npm start` uses: what this call changes is there for the next one.
+  const stateFile = simulatorStateFile(defaultDataDir(io.env, io.cwd));
+  const simulator = await startKeepnetSimulator({ stateFile });
   const client = new KeepnetClient({
     baseUrl: simulator.url,
     credentials: new StaticCredentialsProvider(simulator.credentials.reseller),
   });
   return {
     client,
-    description: `local Keepnet simulator at ${simulator.url} (seeded demo data, discarded on exit)`,
+    description: `local Keepnet simulator at ${simulator.url} (state kept in ${stateFile}; \`npm start -- --fresh\` resets it)`,
     close: async () => {
       await client.close();
       await simulator.close();

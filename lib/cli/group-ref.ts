@@ -22,7 +22,13 @@ export async function resolveGroup(client: KeepnetApi, ref: string): Promise<Com
     filter: { condition: 'AND', searchInputTextValue: ref },
   })) {
     if (group.name.toLowerCase() === wanted) {
-      return { resourceId: group.resourceId, name: group.name, companyCount: group.companyCount };
+      // Search calls the creation time `createTime`; the group's own reply calls it `addedTime`.
+      return {
+        resourceId: group.resourceId,
+        name: group.name,
+        companyCount: group.companyCount,
+        addedTime: group.createTime,
+      };
     }
   }
   throw new NotFoundError(`no group with id or name "${ref}"`);

@@ -72,7 +72,7 @@ export function buildProgram(io: CliIo, connect: Connector): { program: Command;
     )
     .option(
       '--local',
-      'use local stand-ins instead of the real API: the running `npm start -- --serve` if any, else an in-process simulator with seeded demo data',
+      'use local stand-ins instead of the real API: the running `npm start -- --serve` if any, else an in-process simulator on the state kept in .local/ (npm start -- --fresh resets it)',
     )
     .option('--secret-id <id>', 'read {clientId, clientSecret, baseUrl?} from this Secrets Manager secret')
     .option(

@@ -185,10 +185,21 @@ function rawBodyOf(event: Partial<APIGatewayProxyEvent>): Buffer | null {
 /** Presence, size, media type, and (unless the handler must see the raw bytes first) JSON syntax and nesting. */
 const bodyGuard: Middleware = async ({ reqCtx, next }) => {
   if (reqCtx.route !== null) {
-    await checkBody(reqCtx.req, bodyChecks.get(reqCtx.route) ?? 'none');
+    await checkBody(reqCtx.req, bodyChecks.get(reqCtx.route) ?? 'none', sentContentType(reqCtx));
   }
   await next();
 };
+
+/** The Content-Type header as the caller sent it (any case; both event header shapes), if any. */
+function sentContentType(reqCtx: RequestContext): string | undefined {
+  const event = reqCtx.event as Partial<APIGatewayProxyEvent>;
+  const single = Object.entries(event.headers ?? {}).find(([name]) => name.toLowerCase() === 'content-type');
+  if (single?.[1] != null) return single[1];
+  const multi = Object.entries(event.multiValueHeaders ?? {}).find(
+    ([name]) => name.toLowerCase() === 'content-type',
+  );
+  return multi?.[1]?.[0];
+}
 
 /** Route key as the router reports it ("POST /groups/:groupId/companies") → what its body needs. */
 const bodyChecks = new Map<string, BodyCheck>(

@@ -12,8 +12,16 @@ export const MAX_JSON_DEPTH = 32;
 
 export type BodyCheck = 'none' | 'envelope' | 'envelope-and-json';
 
-/** Returns the body text when there is one (undefined for none). */
-export async function checkBody(request: Request, check: BodyCheck): Promise<string | undefined> {
+/**
+ * Returns the body text when there is one (undefined for none). `sentContentType` is the header as the
+ * caller sent it (undefined: none): the web Request the router builds gives a body without one
+ * `text/plain;charset=UTF-8`, which a 415 must not report as the caller's.
+ */
+export async function checkBody(
+  request: Request,
+  check: BodyCheck,
+  sentContentType: string | undefined,
+): Promise<string | undefined> {
   if (request.method === 'GET' || request.method === 'HEAD') return undefined;
   const text = await request.clone().text();
   if (text.trim() === '') {
@@ -27,10 +35,11 @@ export async function checkBody(request: Request, check: BodyCheck): Promise<str
   if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES) {
     throw new ApiError(413, 'PAYLOAD_TOO_LARGE', `The request body exceeds ${MAX_BODY_BYTES} bytes.`);
   }
-  const contentType = request.headers.get('content-type') ?? '';
-  if (!/^application\/json\s*(;|$)/i.test(contentType.trim())) {
-    throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Content-Type must be application/json.', {
-      details: { contentType: contentType || null },
+  const contentType = sentContentType?.trim() ?? '';
+  if (!/^application\/json\s*(;|$)/i.test(contentType)) {
+    const sent = contentType ? `got ${contentType.slice(0, 100)}` : 'the request has none';
+    throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `Content-Type must be application/json (${sent}).`, {
+      details: { contentType: contentType ? contentType.slice(0, 100) : null },
     });
   }
   if (check === 'envelope-and-json') parseJsonBody(text);

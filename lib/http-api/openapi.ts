@@ -15,6 +15,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   409: 'The membership read back differs from the request (a concurrent change); retry.',
   413: 'Body too large.',
   415: 'A body that is not application/json.',
+  422: 'Signed and valid, but nothing would happen (webhook: `NO_TARGET_GROUP`, no group named or matched).',
   429: 'Keepnet is rate limiting this service; see Retry-After.',
   500: 'Internal or configuration error (no detail is disclosed).',
   502: 'Keepnet failed, could not be reached, or refused this service credential.',

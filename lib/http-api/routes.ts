@@ -289,7 +289,7 @@ export const ROUTES = {
     auth: 'webhook-signature',
     request: { body: CompanyCreatedDetailSchema, bodyCheckedByHandler: true },
     success: { status: 202, description: 'Queued for onboarding.', schema: WebhookAcceptedResponseSchema },
-    errors: [401, 415, 503],
+    errors: [401, 415, 422, 503],
   },
 } as const satisfies Record<string, RouteDefinition>;
 

@@ -2,6 +2,7 @@
 // validation middleware) and generate the OpenAPI document (lib/http-api/openapi.ts), so the two cannot
 // drift. Request schemas are strict: an unknown field is a 400 naming that field, never silently ignored.
 import * as z from 'zod';
+import { canonicalExportFormat, EXPORT_FORMAT_PATTERN, EXPORT_FORMAT_RULE } from '../exports/format-name';
 
 /** Schemas that get a name under `components.schemas` in the OpenAPI document. */
 export const requestSchemas = z.registry<{ id: string; description?: string }>();
@@ -178,7 +179,13 @@ export const SetCompaniesBodySchema = z.strictObject({
 requestSchemas.add(SetCompaniesBodySchema, { id: 'SetCompaniesRequest' });
 
 export const ExportBodySchema = z.strictObject({
-  format: z.enum(['CSV', 'Excel']).default('CSV'),
+  format: z
+    .string()
+    .max(16)
+    .regex(EXPORT_FORMAT_PATTERN, EXPORT_FORMAT_RULE)
+    .transform((value) => canonicalExportFormat(value) ?? 'CSV')
+    .default('CSV')
+    .describe('CSV or Excel, in any case (xlsx also means Excel); answers always say CSV or Excel.'),
   expiresInSeconds: z
     .int()
     .min(60)
@@ -204,6 +211,12 @@ export const GroupSchema = z.object({
   name: z.string(),
   addedTime: z.string().nullable().optional(),
   companyCount: z.number(),
+  createdAt: z
+    .string()
+    .nullable()
+    .describe(
+      "When the group was created, under one name: Keepnet's `addedTime` (list, get) or `createTime` (search), which are passed through too.",
+    ),
 });
 responseSchemas.add(GroupSchema, { id: 'Group' });
 
@@ -212,6 +225,12 @@ export const GroupSearchItemSchema = z.object({
   name: z.string(),
   companyCount: z.number(),
   createTime: z.string(),
+  createdAt: z
+    .string()
+    .nullable()
+    .describe(
+      "When the group was created, under one name: Keepnet's `addedTime` (list, get) or `createTime` (search), which are passed through too.",
+    ),
 });
 responseSchemas.add(GroupSearchItemSchema, { id: 'GroupSearchItem' });
 

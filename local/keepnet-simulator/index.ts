@@ -4,9 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { TokenAuthority } from './auth';
 import type { SimulatorCore } from './context';
 import { FaultPlan } from './faults';
+import { readKeptState, writeKeptState } from './persistence';
 import { RateLimiter } from './rate-limit';
 import { seededRandom } from './rng';
-import { seedStore } from './seed';
+import { idSequence, seedStore } from './seed';
 import { createSimulatorServer } from './server';
 import { SimulatorStore } from './store';
 import type {
@@ -56,7 +57,15 @@ export async function startKeepnetSimulator(options: SimulatorOptions = {}): Pro
   };
   const seedOptions = options.seed ?? {};
   const store = new SimulatorStore(seededRandom(seedOptions.seed ?? 42));
-  seedStore(store, seedOptions);
+  const kept = options.stateFile ? readKeptState(options.stateFile) : undefined;
+  // The same id sequence as seedStore uses, continued past the draws the kept state already made.
+  if (kept) store.restore(kept, idSequence(seedOptions.seed));
+  else seedStore(store, seedOptions);
+  const { stateFile } = options;
+  if (stateFile) {
+    store.onChange(() => writeKeptState(stateFile, store.snapshot()));
+    if (!kept) writeKeptState(stateFile, store.snapshot());
+  }
   let clockOffsetMs = 0;
   const core: SimulatorCore = {
     store,

@@ -2,7 +2,7 @@
 // countries, createTimes spread over the past months) and a few named groups with members.
 // Same options, same data (ids included), so tests can rely on it and failures reproduce.
 import { COUNTRIES, EU_COUNTRIES, INDUSTRIES, LICENSE_TYPES, NAME_FIRST, NAME_SECOND } from './catalog';
-import { pick, seededRandom } from './rng';
+import { pick, type Random, seededRandom } from './rng';
 import type { SimulatorStore } from './store';
 import type { SeedOptions } from './types';
 
@@ -14,10 +14,20 @@ export const SEEDED_GROUP_NAMES = ['EU Customers', 'Finance', 'Enterprise Licenc
 /** A name that needs RFC 4180 quoting, so every CSV consumer is exercised with one. */
 export const AWKWARD_COMPANY_NAME = 'O\'Neil, Marsh & "Partners"';
 
+/** The random source of the store's ids for a seed (apart from the data's, so ids do not shift with it). */
+export function idSequence(seed = 42): Random {
+  return seededRandom(seed ^ 0x5eed);
+}
+
+/** Replaces the store's contents with the seed (reported to a change listener once). */
 export function seedStore(store: SimulatorStore, options: SeedOptions = {}): void {
+  store.batch(() => seedInto(store, options));
+}
+
+function seedInto(store: SimulatorStore, options: SeedOptions): void {
   const seed = options.seed ?? 42;
   const random = seededRandom(seed);
-  store.clear(seededRandom(seed ^ 0x5eed));
+  store.clear(idSequence(seed));
   if (options.empty) return;
 
   const now = options.now ?? Date.UTC(2026, 10, 1);

@@ -1,15 +1,32 @@
 // The simulator's data: companies of one reseller, company groups and their members.
 // Plain in-memory maps (insertion-ordered); HTTP handlers and the test-facing `state` both use it.
+// `snapshot`/`restore` and a change listener let persistence.ts keep it in a file between runs.
 import { INDUSTRIES, LICENSE_TYPES, RESELLER_NAME } from './catalog';
 import { type Random, resourceId } from './rng';
 import type { NewCompany, SimCompany, SimGroup, SimulatorState } from './types';
+
+/** Everything the store holds, as plain JSON: what a kept simulator writes to its state file. */
+export interface StoreSnapshot {
+  version: 1;
+  /** Random draws the id sequence has made: a restored store continues it, so ids are never reused. */
+  idDraws: number;
+  companies: SimCompany[];
+  groups: (SimGroup & { memberIds: string[] })[];
+}
 
 export class SimulatorStore implements SimulatorState {
   private readonly companiesById = new Map<string, SimCompany>();
   private readonly groupsById = new Map<string, SimGroup>();
   private readonly membersByGroup = new Map<string, Set<string>>();
+  private random: Random;
+  private idDraws = 0;
+  private listener: (() => void) | undefined;
+  /** >0 while `batch` runs: changes are reported once, at its end. */
+  private batching = 0;
 
-  constructor(private random: Random) {}
+  constructor(random: Random) {
+    this.random = this.counted(random);
+  }
 
   newId(): string {
     let id = resourceId(this.random);
@@ -18,11 +35,69 @@ export class SimulatorStore implements SimulatorState {
   }
 
   /** Empties the store and restarts its id sequence from `random` (used by `reset()`). */
-  clear(random: Random = this.random): void {
-    this.random = random;
+  clear(random?: Random): void {
+    if (random) {
+      this.idDraws = 0;
+      this.random = this.counted(random);
+    }
     this.companiesById.clear();
     this.groupsById.clear();
     this.membersByGroup.clear();
+    this.changed();
+  }
+
+  // ---- persistence ----
+
+  /** Calls `listener` after every change (one call per `batch`). One listener; a new one replaces it. */
+  onChange(listener: () => void): void {
+    this.listener = listener;
+  }
+
+  /** Runs `work` (e.g. seeding) and reports its changes once. */
+  batch(work: () => void): void {
+    this.batching++;
+    try {
+      work();
+    } finally {
+      this.batching--;
+    }
+    this.changed();
+  }
+
+  snapshot(): StoreSnapshot {
+    return {
+      version: 1,
+      idDraws: this.idDraws,
+      companies: this.companies(),
+      groups: this.groups().map((g) => ({
+        ...g,
+        memberIds: [...(this.membersByGroup.get(g.resourceId) ?? [])],
+      })),
+    };
+  }
+
+  /** Replaces the contents with `snapshot`; the id sequence restarts from `random` and skips the draws already made. */
+  restore(snapshot: StoreSnapshot, random: Random): void {
+    this.batch(() => {
+      this.clear(random);
+      for (let i = 0; i < snapshot.idDraws; i++) this.random();
+      for (const company of snapshot.companies) this.companiesById.set(company.resourceId, { ...company });
+      for (const { memberIds, ...group } of snapshot.groups) {
+        this.groupsById.set(group.resourceId, group);
+        this.membersByGroup.set(group.resourceId, new Set(memberIds));
+      }
+    });
+  }
+
+  private counted(random: Random): Random {
+    return () => {
+      this.idDraws++;
+      return random();
+    };
+  }
+
+  private changed(): void {
+    if (this.batching === 0) this.listener?.();
   }
 
   // ---- companies ----
@@ -79,6 +154,7 @@ export class SimulatorStore implements SimulatorState {
     this.companiesById.set(company.resourceId, company);
     for (const groupId of input.groupResourceIds ?? [])
       this.membersByGroup.get(groupId)?.add(company.resourceId);
+    this.changed();
     return company;
   }
 
@@ -101,16 +177,20 @@ export class SimulatorStore implements SimulatorState {
     const group: SimGroup = { resourceId: this.newId(), name: name.trim(), createTime };
     this.groupsById.set(group.resourceId, group);
     this.membersByGroup.set(group.resourceId, new Set(memberIds));
+    this.changed();
     return group;
   }
 
   renameGroup(id: string, name: string): void {
     this.requireGroup(id).name = name.trim();
+    this.changed();
   }
 
   deleteGroup(id: string): boolean {
     this.membersByGroup.delete(id);
-    return this.groupsById.delete(id);
+    const deleted = this.groupsById.delete(id);
+    if (deleted) this.changed();
+    return deleted;
   }
 
   // ---- members ----
@@ -131,6 +211,7 @@ export class SimulatorStore implements SimulatorState {
   setGroupMembers(id: string, companyIds: string[]): void {
     this.requireGroup(id);
     this.membersByGroup.set(id, new Set(companyIds));
+    this.changed();
   }
 
   addGroupMembers(id: string, companyIds: string[]): void {
@@ -138,11 +219,13 @@ export class SimulatorStore implements SimulatorState {
     const members = this.membersByGroup.get(id) ?? new Set<string>();
     for (const cid of companyIds) members.add(cid);
     this.membersByGroup.set(id, members);
+    this.changed();
   }
 
   removeGroupMembers(id: string, companyIds: string[]): void {
     const members = this.membersByGroup.get(id);
     for (const cid of companyIds) members?.delete(cid);
+    this.changed();
   }
 
   private requireGroup(id: string): SimGroup {

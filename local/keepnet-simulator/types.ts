@@ -121,6 +121,11 @@ export interface SimulatorOptions extends Partial<SimulatorBehaviour> {
   /** Default 127.0.0.1. */
   host?: string;
   seed?: SeedOptions;
+  /**
+   * Keep the data (companies, groups, members, the id sequence) in this JSON file: loaded at start when
+   * it exists (the seed is then not used), rewritten after every change. Default: in memory only.
+   */
+  stateFile?: string;
   /** Override the seeded credentials (otherwise fixed, well-known values). */
   credentials?: { reseller?: ClientCredentials; nonReseller?: ClientCredentials };
 }

@@ -1,19 +1,19 @@
 // Builds the LocalSystem for `npm start` from the local/ stand-ins: the local stack (Keepnet simulator,
 // Secrets Manager, s3rver with its files under the data directory), the SQS FIFO queue with its DLQ,
 // and the EventBridge stand-in. Everything listens on 127.0.0.1, port 0.
-import { join } from 'node:path';
 import { startEventBridge } from '../eventbridge';
 import { startLocalStack } from '../local-stack';
 import { runFifoConsumers, startSqs } from '../sqs-fifo';
+import { plainFilesDirectory, s3Directory, simulatorStateFile } from './data-dir';
 import type { LocalSystem } from './local-system';
 import { EXAMPLE_GROUP_RULES } from './scenario';
 
 export interface BootOptions {
-  /** Everything kept between runs lives here (s3rver's files under <dataDir>/s3). */
+  /** Everything kept between runs lives here: the simulator's state and s3rver's files (data-dir.ts). */
   dataDir: string;
-  /** Seeded customer companies in the simulator. */
+  /** Seeded customer companies in the simulator (used when it has no kept state yet). */
   companies?: number;
-  /** This run's tag: keys the poller's watermark, as each run starts a fresh simulator. */
+  /** This run's tag: keys the poller's watermark, so each run starts the poller from its own baseline. */
   tag: string;
 }
 
@@ -27,9 +27,12 @@ const QUEUE_TIME_SCALE = 0.1;
 
 export async function bootLocalSystem(options: BootOptions): Promise<LocalSystem> {
   const stack = await startLocalStack({
-    dataDir: join(options.dataDir, 's3'),
+    dataDir: s3Directory(options.dataDir),
     buckets: [POLLER_STATE_BUCKET],
-    simulator: { seed: { companies: options.companies ?? 50 } },
+    simulator: {
+      seed: { companies: options.companies ?? 50 },
+      stateFile: simulatorStateFile(options.dataDir),
+    },
   });
   const closers: (() => Promise<void>)[] = [() => stack.close()];
   try {
@@ -68,7 +71,13 @@ export async function bootLocalSystem(options: BootOptions): Promise<LocalSystem
     return {
       simulator: stack.keepnet,
       env,
-      s3: { endpoint: stack.s3.url, bucket: stack.env.EXPORT_BUCKET!, directory: stack.s3.directory },
+      s3: {
+        endpoint: stack.s3.url,
+        bucket: stack.env.EXPORT_BUCKET!,
+        directory: stack.s3.directory,
+        files: plainFilesDirectory(options.dataDir),
+        onWrite: (listener) => stack.s3.onWrite(listener),
+      },
       queue: {
         url: queueUrl,
         dlqUrl,
@@ -105,9 +114,9 @@ export async function bootLocalSystem(options: BootOptions): Promise<LocalSystem
         },
       },
       describe: () => [
-        `Keepnet simulator  ${stack.keepnet.url}`,
+        `Keepnet simulator  ${stack.keepnet.url}  state: ${simulatorStateFile(options.dataDir)}`,
         `Secrets Manager    ${stack.secrets.url}`,
-        `S3 (s3rver)        ${stack.s3.url}  files: ${stack.s3.directory}`,
+        `S3 (s3rver)        ${stack.s3.url}  files: ${plainFilesDirectory(options.dataDir)} (named as their keys)`,
         `SQS (FIFO + DLQ)   ${sqs.url}  ${queueUrl}`,
         `EventBridge        ${eventBridge.url}`,
       ],

@@ -2,6 +2,7 @@
 // them the way Lambda does: one event, a fresh context per invocation. Imported lazily, after the
 // runner has set the environment, because handlers read their configuration at module load.
 import type { Context } from 'aws-lambda';
+import { logger } from '../../lib/observability/powertools';
 import { fakeLambdaContext } from './lambda-context';
 import { StepUnavailableError } from './progress';
 
@@ -60,11 +61,18 @@ export async function loadHandler<TEvent, TResult>(
   };
 }
 
-/** One invocation with a fresh Lambda context, as Lambda would make it. */
+/**
+ * One invocation with a fresh Lambda context, as Lambda would make it. Deployed, each function has its
+ * own process and so its own logger; here they share one, so the invocation labels it first (else a
+ * worker's lines would carry the `function_name` the api handler set last). Invocations that overlap
+ * (`--serve`: the api and the worker at once) can still label each other's lines: local only.
+ */
 export async function invoke<TEvent, TResult>(
   name: FunctionName,
   handler: LambdaHandler<TEvent, TResult>,
   event: TEvent,
 ): Promise<TResult> {
-  return handler(event, fakeLambdaContext({ functionName: name, timeoutMs: TIMEOUT_MS[name] }));
+  const context = fakeLambdaContext({ functionName: name, timeoutMs: TIMEOUT_MS[name] });
+  logger.addContext(context);
+  return handler(event, context);
 }

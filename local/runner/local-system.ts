@@ -26,6 +26,10 @@ export interface LocalSystem {
     bucket: string;
     /** s3rver's directory: objects live at <directory>/<bucket>/<key>._S3rver_object. */
     directory: string;
+    /** The same objects as plain files, `<files>/<bucket>/<key>`, kept in step by syncPlainFiles. */
+    files: string;
+    /** Calls `listener` after each S3 request that may have changed an object. */
+    onWrite(listener: () => void): void;
   };
   queue?: {
     url: string;

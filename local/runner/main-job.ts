@@ -1,7 +1,6 @@
 // The main job of `npm start`: onboarding through router → queue → worker, one poller cycle, and the
 // nightly exports, all through the real handlers against the local system. Returns what happened; the
 // caller prints it. Throws when a step fails or onboarding does not give the expected groups.
-import { join } from 'node:path';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type {
   APIGatewayProxyEvent,
@@ -18,6 +17,7 @@ import { eventBridgeEvent, scheduledEvent } from './events';
 import { runGroupsAsCode } from './groups-as-code';
 import { invoke, loadHandler } from './handlers';
 import type { LocalSystem } from './local-system';
+import { plainFilePath, syncPlainFiles } from './plain-files';
 import type { Progress } from './progress';
 import { StepUnavailableError } from './progress';
 import { companiesForPoller, onboardingCases, SEEDED_GROUP_FOR_IDS } from './scenario';
@@ -35,7 +35,7 @@ export interface CompanyReport {
 export interface ExportReport {
   key: string;
   bytes: number;
-  /** The file s3rver wrote: open it directly. */
+  /** A copy named as its key (local/runner/plain-files.ts): open it directly. */
   path: string;
 }
 
@@ -61,13 +61,6 @@ function groupsOf(simulator: KeepnetSimulator, companyId: string): string[] {
     .filter((group) => simulator.state.groupMemberIds(group.resourceId).includes(companyId))
     .map((group) => group.name)
     .sort((a, b) => a.localeCompare(b));
-}
-
-/** s3rver's on-disk layout (node_modules/s3rver/lib/stores/filesystem.js, getResourcePath). */
-export function s3rverObjectPath(directory: string, bucket: string, key: string): string {
-  const parts = key.split('/');
-  const last = parts.pop() ?? '';
-  return join(directory, bucket, ...parts, `${last}._S3rver_object`);
 }
 
 export async function runMainJob(
@@ -260,6 +253,7 @@ export async function runMainJob(
  */
 async function objectsOfRun(system: LocalSystem, summary: RunSummary): Promise<ExportReport[]> {
   const s3 = new S3Client({ endpoint: system.s3.endpoint, forcePathStyle: true });
+  await syncPlainFiles(system.s3.directory, system.s3.files);
   try {
     const keys = [...summary.objects.map((o) => o.key), summary.manifestKey];
     const found = await Promise.all(
@@ -268,7 +262,7 @@ async function objectsOfRun(system: LocalSystem, summary: RunSummary): Promise<E
         return {
           key,
           bytes: head.ContentLength ?? 0,
-          path: s3rverObjectPath(system.s3.directory, summary.bucket, key),
+          path: plainFilePath(system.s3.files, `${summary.bucket}/${key}`),
         };
       }),
     );

@@ -6,6 +6,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, SQSBatchResponse, SQS
 import { startApiGatewayAdapter } from './api-gateway-adapter';
 import { invoke, loadHandler } from './handlers';
 import type { LocalSystem } from './local-system';
+import { syncPlainFiles } from './plain-files';
 import { isAddressInUse, PortInUseError } from './port-check';
 import { removeRunningSystem, writeRunningSystem } from './running-system';
 
@@ -39,6 +40,8 @@ export async function serveUntilInterrupted(system: LocalSystem, options: ServeO
   if (consumers)
     options.log('Onboarding worker: consuming the FIFO queue (POST …/companies and the webhook take effect)');
   options.log(`Endpoints and environment: ${endpointsFile}`);
+  const stopSync = keepPlainFilesInStep(system, options.log);
+  options.log(`S3 objects as files named as their keys (synced after each write): ${system.s3.files}`);
   options.log('Operator CLI against this system: npx tsx bin/keepnet-groups.ts --local groups list');
   options.log('Serving; press Ctrl-C to stop.');
 
@@ -48,8 +51,41 @@ export async function serveUntilInterrupted(system: LocalSystem, options: ServeO
     process.once('SIGTERM', stop);
   });
   options.log('Stopping…');
+  await stopSync();
   await adapter.close();
   // Shutting down: waiting polls are cut off rather than waited out (up to 20 s).
   await consumers?.stop({ abortPolls: true });
   await removeRunningSystem(options.dataDir);
+}
+
+/** Writes come in bursts (an export run writes dozens of objects): one sync shortly after the last. */
+const SYNC_DELAY_MS = 300;
+
+/**
+ * Syncs the plain copies of the S3 objects after S3 writes (debounced; one sync at a time) until the
+ * returned stop. Driven by writes, not a timer: an idle system does no work for it.
+ */
+function keepPlainFilesInStep(system: LocalSystem, log: (line: string) => void): () => Promise<void> {
+  let running: Promise<void> = Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const sync = () => {
+    running = running
+      .then(() => syncPlainFiles(system.s3.directory, system.s3.files))
+      .then(
+        () => undefined,
+        (error: unknown) => log(`  syncing ${system.s3.files} failed: ${String(error)}`),
+      );
+    return running;
+  };
+  system.s3.onWrite(() => {
+    if (stopped) return;
+    clearTimeout(timer);
+    timer = setTimeout(sync, SYNC_DELAY_MS);
+  });
+  return async () => {
+    stopped = true;
+    clearTimeout(timer);
+    await sync(); // what the last requests wrote is there after Ctrl-C too
+  };
 }

@@ -27,7 +27,7 @@ export function formatSummary(report: MainJobReport, cwd = process.cwd()): strin
     ),
   );
 
-  lines.push(`Export objects in s3://${report.bucket} (files written by the local S3, open them directly):`);
+  lines.push(`Export objects in s3://${report.bucket} (copies named as their keys, open them directly):`);
   if (report.exports.length === 0) lines.push('  (none)');
   for (const object of report.exports) {
     lines.push(`  ${formatBytes(object.bytes).padStart(9)}  s3://${report.bucket}/${object.key}`);

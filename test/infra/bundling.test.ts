@@ -6,12 +6,18 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { App, type CfnElement, Duration, Stack } from 'aws-cdk-lib';
+import { LogLevel } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { BUNDLE, bundleFunction } from '../../infra/bundling';
+import { BUNDLE, bundleFunction, esbuildOptions, nodejsFunctionBundling } from '../../infra/bundling';
 import { KeepnetFunction } from '../../infra/constructs/keepnet-function';
 import { REPO_ROOT } from './helpers';
 
 describe('deployed bundle', () => {
+  it('prints only warnings and errors: no size summary flagging every bundle over 1 MB on each synth', () => {
+    expect(nodejsFunctionBundling().logLevel).toBe(LogLevel.WARNING);
+    expect(esbuildOptions('entry.ts', 'out.mjs').logLevel).toBe('warning');
+  });
+
   const outdir = mkdtempSync(path.join(tmpdir(), 'keepnet-synth-'));
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 

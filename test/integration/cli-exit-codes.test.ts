@@ -86,7 +86,8 @@ describe('parsers', () => {
   it('reads export formats and destinations', () => {
     expect(parseExportFormat('CSV')).toBe('CSV');
     expect(parseExportFormat('xlsx')).toBe('Excel');
-    expect(() => parseExportFormat('pdf')).toThrow('must be csv or excel');
+    expect(() => parseExportFormat('pdf')).toThrow('must be CSV or Excel (any case');
+    expect(parseExportFormat('eXcEl')).toBe('Excel');
     expect(parseDestination('s3://bucket/a/b.csv', '/tmp')).toEqual({
       kind: 's3',
       bucket: 'bucket',

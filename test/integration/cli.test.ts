@@ -140,6 +140,15 @@ describe('groups', () => {
     expect(missing.stderr).toContain('no group with id or name "No Such Group"');
   });
 
+  it('get fills the CREATED column by id and by name alike (search says createTime, get says addedTime)', async () => {
+    const created = sim().state.group(groupId('EU Customers'))!.createTime;
+    for (const ref of ['EU Customers', groupId('EU Customers')]) {
+      const run = await cli(['groups', 'get', ref]);
+      expect(run.code).toBe(0);
+      expect(run.stdout.split('\n')[1]).toMatch(new RegExp(`EU Customers\\s+\\d+\\s+${created}$`));
+    }
+  });
+
   it('create makes the group with its first members; a duplicate name exits 1', async () => {
     const [a, b] = sim().state.companies();
     const created = await json<{ resourceId: string }>([
@@ -351,6 +360,32 @@ describe('dlq', () => {
     expect(moved).toHaveLength(1);
     expect(moved[0]).toMatchObject({ groupId: 'g1' });
     expect(JSON.parse(moved[0]!.body)).toMatchObject({ eventId: 'e1' });
+  });
+
+  it('takes the short ids the docs show, and says what a listing does to the receive count', async () => {
+    const id = await deadLetter({ v: 1, companyResourceId: 'CCCCCCCCCCCC', eventId: 'e3' }, 'g-short-ids');
+    const receives = async () =>
+      (
+        JSON.parse((await cli(['dlq', '--queue-url', dlqUrl, 'list', '--json'], sqsEnv())).stdout) as {
+          messageId: string;
+          receiveCount: number;
+        }[]
+      ).find((l) => l.messageId === id)!.receiveCount;
+    // SQS has no peek: each listing is a receive (count +1), released at once (nothing stays hidden).
+    const once = await receives();
+    expect(await receives()).toBe(once + 1);
+    expect(sqs.messages(dlqUrl).every((m) => !m.inFlight)).toBe(true);
+
+    const show = await cli(['dlq', '--queue-url', dlqUrl, 'show', `${id.slice(0, 8)}…`], sqsEnv());
+    expect(show.code).toBe(0);
+    expect(JSON.parse(show.stdout)).toMatchObject({ messageId: id, body: { eventId: 'e3' } });
+    const tooShort = await cli(['dlq', '--queue-url', dlqUrl, 'show', id.slice(0, 2)], sqsEnv());
+    expect(tooShort.code).toBe(1);
+    expect(tooShort.stderr).toContain('at least 4');
+
+    const redrive = await cli(['dlq', '--queue-url', dlqUrl, 'redrive', id.slice(0, 8), '--json'], sqsEnv());
+    expect(JSON.parse(redrive.stdout)).toMatchObject({ moved: [id], missing: [] });
+    expect(sqs.messages(dlqUrl).map((m) => m.messageId)).not.toContain(id);
   });
 
   it('shows why the worker dead-lettered a message, and redrive strips those attributes but keeps the rest', async () => {

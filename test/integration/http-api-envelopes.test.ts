@@ -356,7 +356,8 @@ describe('the webhook with real envelopes', () => {
   let counter = 0;
   const detailBytes = (prefix = '') =>
     Buffer.from(
-      `${prefix}${JSON.stringify({ companyResourceId: `Env${String(++counter).padStart(9, '0')}` })}`,
+      // A named group: a webhook with no target group is a 422 (nothing would happen), not the point here.
+      `${prefix}${JSON.stringify({ companyResourceId: `Env${String(++counter).padStart(9, '0')}`, groupNames: ['EU Customers'] })}`,
     );
 
   it.each([false, true])(

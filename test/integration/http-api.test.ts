@@ -142,6 +142,22 @@ describe('group routes', () => {
     );
   });
 
+  it('gives the creation time one name, createdAt, in list, get and search (Keepnet: addedTime / createTime)', async () => {
+    type Timed = { resourceId: string; createdAt: string | null; addedTime?: string; createTime?: string };
+    const id = groupId('Finance');
+    const created = stack.keepnet.state.group(id)!.createTime;
+    const listed = (await call({ method: 'GET', path: '/groups' })).body as { groups: Timed[] };
+    const got = (await call({ method: 'GET', path: `/groups/${id}` })).body as Timed;
+    const searched = (await call({ method: 'POST', path: '/groups/search', body: { all: true } })).body as {
+      results: Timed[];
+    };
+    const fromList = listed.groups.find((g) => g.resourceId === id)!;
+    const fromSearch = searched.results.find((g) => g.resourceId === id)!;
+    expect([fromList.createdAt, got.createdAt, fromSearch.createdAt]).toEqual([created, created, created]);
+    // Keepnet's own fields are still passed through as sent.
+    expect([fromList.addedTime, got.addedTime, fromSearch.createTime]).toEqual([created, created, created]);
+  });
+
   it('searches with filter, sort and page, and returns every page with all=true', async () => {
     const page = await call({
       method: 'POST',
@@ -440,6 +456,18 @@ describe('export now', () => {
     expect(bytes.subarray(0, 2).toString()).toBe('PK'); // a zip container, as .xlsx is
   });
 
+  it('takes the export format in any case, as the CLI does, and names the rule when it is neither', async () => {
+    const lower = await call({ method: 'POST', path: '/groups/export', body: { format: 'csv' } });
+    expect(lower.status).toBe(200);
+    expect((lower.body as { key: string }).key).toMatch(/\.csv$/);
+    const shouted = await call({ method: 'POST', path: '/groups/export', body: { format: 'EXCEL' } });
+    expect((shouted.body as { key: string }).key).toMatch(/\.xlsx$/);
+    const wrong = await call({ method: 'POST', path: '/groups/export', body: { format: 'pdf' } });
+    expect(wrong.status).toBe(400);
+    expect(errorOf(wrong).message).toContain('body.format');
+    expect(errorOf(wrong).message).toContain('must be CSV or Excel (any case');
+  });
+
   it('keeps concurrent export-now requests in the same millisecond apart: own key, own checksum', async () => {
     // Freeze the clock (only Date): every request below gets the same millisecond timestamp.
     jest.useFakeTimers({
@@ -526,6 +554,15 @@ describe('invalid input and routing', () => {
       headers: { 'Content-Type': 'text/plain' },
     });
     expect(text.status).toBe(415);
+    expect(errorOf(text)).toMatchObject({ details: { contentType: 'text/plain' } });
+    // No Content-Type at all: the 415 says so, rather than reporting the text/plain a web Request
+    // would have made up for the body.
+    const none = await call({ method: 'POST', path: '/groups', body: '{"name":"x"}' });
+    expect(none.status).toBe(415);
+    expect(errorOf(none)).toMatchObject({
+      message: 'Content-Type must be application/json (the request has none).',
+      details: { contentType: null },
+    });
 
     const query = await call({ method: 'GET', path: `/groups/${groupId('Finance')}/companies?pageSize=0` });
     expect(query.status).toBe(400);

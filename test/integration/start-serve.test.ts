@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { connect } from '../../lib/cli/connect';
 import { runCli } from '../../lib/cli/program';
 
@@ -61,6 +62,24 @@ beforeAll(async () => {
     string,
   ];
 }, 30_000);
+
+/** Writes an object to the serving system's export bucket, through the real S3 client. */
+async function putObject(key: string, body: string): Promise<void> {
+  const { env } = JSON.parse(await readFile(join(dataDir, 'endpoints.json'), 'utf8')) as {
+    env: Record<string, string>;
+  };
+  const s3 = new S3Client({
+    endpoint: env.AWS_ENDPOINT_URL_S3,
+    region: 'eu-west-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  });
+  try {
+    await s3.send(new PutObjectCommand({ Bucket: env.EXPORT_BUCKET, Key: key, Body: body }));
+  } finally {
+    s3.destroy();
+  }
+}
 
 afterAll(async () => {
   if (child.exitCode === null) child.kill('SIGKILL');
@@ -190,14 +209,29 @@ describe('npm start -- --serve', () => {
     expect(JSON.parse(dlq.out.stdout)).toEqual([]);
   });
 
+  it('keeps a folder of S3 objects named as their keys while serving', async () => {
+    expect(output).toContain(
+      `S3 objects as files named as their keys (synced after each write): ${join(dataDir, 'files')}`,
+    );
+    const plain = join(dataDir, 'files', 'keepnet-exports', 'notes', 'while-serving.txt');
+    await putObject('notes/while-serving.txt', 'written while serving');
+    for (let i = 0; i < 50 && !existsSync(plain); i++) await new Promise((r) => setTimeout(r, 200));
+    expect(await readFile(plain, 'utf8')).toBe('written while serving');
+  }, 15_000);
+
   it('writes the endpoints file while serving, and stops cleanly on SIGINT', async () => {
     const endpoints = JSON.parse(await readFile(join(dataDir, 'endpoints.json'), 'utf8')) as {
       apiUrl: string;
     };
     expect(endpoints.apiUrl).toBe(apiUrl);
+    await putObject('notes/last-moment.txt', 'just before Ctrl-C');
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGINT');
     expect(await exited).toBe(0);
     await expect(access(join(dataDir, 'endpoints.json'))).rejects.toThrow();
+    // The last sync runs on the way out: nothing written before Ctrl-C is missing from the folder.
+    expect(
+      await readFile(join(dataDir, 'files', 'keepnet-exports', 'notes', 'last-moment.txt'), 'utf8'),
+    ).toBe('just before Ctrl-C');
   }, 15_000);
 });

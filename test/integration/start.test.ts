@@ -12,11 +12,14 @@ const run = promisify(execFile);
 
 let dataDir: string;
 
-async function start(reportName: string): Promise<{ stdout: string; stderr: string; report: MainJobReport }> {
+async function start(
+  reportName: string,
+  extra: string[] = [],
+): Promise<{ stdout: string; stderr: string; report: MainJobReport }> {
   const reportFile = join(dataDir, reportName);
   const { stdout, stderr } = await run(
     process.execPath,
-    ['--import', 'tsx', 'local/start.ts', '--data-dir', dataDir, '--report', reportFile],
+    ['--import', 'tsx', 'local/start.ts', '--data-dir', dataDir, '--report', reportFile, ...extra],
     {
       cwd: process.cwd(),
       env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT' },
@@ -24,6 +27,26 @@ async function start(reportName: string): Promise<{ stdout: string; stderr: stri
     },
   );
   return { stdout, stderr, report: JSON.parse(await readFile(reportFile, 'utf8')) as MainJobReport };
+}
+
+/** Group names in the simulator state `npm start` keeps in the data directory. */
+async function keptGroupNames(): Promise<string[]> {
+  const state = JSON.parse(await readFile(join(dataDir, 'keepnet-simulator.json'), 'utf8')) as {
+    groups: { name: string }[];
+  };
+  return state.groups.map((g) => g.name);
+}
+
+interface DiffFile {
+  groupsCreated: { groupName: string }[];
+  groupsDeleted: unknown[];
+  groupsRenamed: unknown[];
+}
+
+async function diffOf(report: MainJobReport): Promise<DiffFile> {
+  const diff = report.exports.find((e) => /membership-diff.*\.json$/.test(e.key));
+  if (!diff) throw new Error('the run wrote no membership diff');
+  return JSON.parse(await readFile(diff.path, 'utf8')) as DiffFile;
 }
 
 beforeAll(async () => {
@@ -82,7 +105,8 @@ describe('npm start', () => {
     expect(first.report.exports.some((e) => e.key.endsWith('.csv'))).toBe(true);
     expect(first.report.exports.some((e) => e.key.endsWith('.xlsx'))).toBe(true);
     for (const object of first.report.exports) {
-      expect(object.path.startsWith(join(dataDir, 's3'))).toBe(true);
+      // A copy named as its key: no `._S3rver_object` to rename before opening it.
+      expect(object.path).toBe(join(dataDir, 'files', first.report.bucket, ...object.key.split('/')));
       expect((await stat(object.path)).size).toBe(object.bytes);
       expect(first.stdout).toContain(object.path);
     }
@@ -93,6 +117,8 @@ describe('npm start', () => {
     expect(first.stdout.trimEnd().split('\n').at(-1)).toContain(report!.path.split('/').at(-1));
     const csv = first.report.exports.find((e) => /\/groups\/.*\.csv$/.test(e.key));
     if (csv) expect((await readFile(csv.path, 'utf8')).split('\n')[0]).toContain('Name');
+    const xlsx = first.report.exports.find((e) => e.key.endsWith('.xlsx'))!;
+    expect((await readFile(xlsx.path)).subarray(0, 2).toString()).toBe('PK'); // a zip: Excel opens it
   });
 
   it('runs again in the same data directory without cleaning up', async () => {
@@ -103,6 +129,24 @@ describe('npm start', () => {
     expect(second.report.exports.every((e) => !firstKeys.has(e.key))).toBe(true);
     // The first run's files are still there.
     for (const object of first.report.exports) expect((await stat(object.path)).size).toBe(object.bytes);
+    // The simulator kept the first run's groups: the nightly diff sees only this run's new groups, and
+    // no rename (a reseeded simulator handed the first run's ids to this run's groups).
+    expect(await keptGroupNames()).toContain(`Pilot wave 2 ${first.report.tag}`);
+    const diff = await diffOf(second.report);
+    expect(diff.groupsRenamed).toEqual([]);
+    expect(diff.groupsDeleted).toEqual([]);
+    expect(diff.groupsCreated.map((g) => g.groupName)).toContain(`Pilot wave 2 ${second.report.tag}`);
+    expect(diff.groupsCreated.every((g) => g.groupName.includes(second.report.tag))).toBe(true);
+  }, 90_000);
+
+  it('--fresh forgets the kept simulator state and local S3, and says so', async () => {
+    const fresh = await start('fresh.json', ['--fresh']);
+    expect(fresh.stdout).toContain('--fresh: the simulator starts from its seed');
+    expect(fresh.report.problems).toEqual([]);
+    const names = await keptGroupNames();
+    expect(names).toContain(`Pilot wave 2 ${fresh.report.tag}`);
+    expect(names.some((name) => name.includes(first.report.tag))).toBe(false);
+    await expect(stat(first.report.exports[0]!.path)).rejects.toMatchObject({ code: 'ENOENT' });
   }, 90_000);
 
   it('fails with a clear message and exit 1 when it cannot use the data directory', async () => {

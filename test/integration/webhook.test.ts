@@ -59,6 +59,21 @@ const errorOf = (result: ApiCallResult) =>
 describe('POST /webhooks/company-created', () => {
   const app = () => createApiApp(dependenciesFromEnv());
 
+  it('tells the sender nothing will happen (422 NO_TARGET_GROUP) when no group is named or matched, and takes the same call again', async () => {
+    const body = JSON.stringify(detail({ groupResourceIds: [], groupNames: [] }));
+    const sentBefore = sqs.sentCount();
+    const headers = signWebhook(LOCAL_WEBHOOK_SECRET, body);
+    const container = app(); // one replay cache for both calls
+    const result = await post(container, body, headers);
+    expect(result.status).toBe(422);
+    expect(result.body).toMatchObject({
+      error: { code: 'NO_TARGET_GROUP', message: expect.stringContaining('Nothing will happen') },
+    });
+    expect(sqs.sentCount()).toBe(sentBefore);
+    // Nothing was queued, so the request is not remembered as a replay: the sender may send it again.
+    expect((await post(container, body, headers)).status).toBe(422);
+  });
+
   it('accepts a correctly signed call (202) and queues one message per target group', async () => {
     const body = JSON.stringify(detail());
     const sentBefore = sqs.sentCount();

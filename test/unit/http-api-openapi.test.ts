@@ -132,7 +132,7 @@ describe('JSON Schema and zod agree', () => {
       ExportBodySchema,
       fc.record(
         {
-          format: fc.constantFrom('CSV', 'Excel', 'csv', 'PDF'),
+          format: fc.constantFrom('CSV', 'Excel', 'csv', 'eXcEl', 'xlsx', 'PDF', 'csvx'),
           expiresInSeconds: fc.oneof(fc.integer({ min: 0, max: 50_000 }), fc.double()),
         },
         { requiredKeys: [] },

@@ -1,6 +1,6 @@
 // `dlq list | show | redrive`: the onboarding dead-letter queue, through the SQS API.
 // Listing must not consume anything: messages are received with a short visibility timeout and made
-// visible again at once. Redrive sends a copy to the source queue first and deletes the original only
+// visible again at once (SQS has no peek, so each listing does raise their receive count by one). Redrive sends a copy to the source queue first and deletes the original only
 // after that send succeeded, so a failure in between can duplicate (the worker is idempotent) but
 // never lose a message. The attributes the onboarding worker sets on a dead letter (why, which
 // message, which receive) are shown, and stripped on redrive: on the main queue they would claim a
@@ -19,6 +19,7 @@ import { DEAD_LETTER_ATTRIBUTES } from '../../onboarding/dead-letter';
 import { awsClientSettings } from '../aws-config';
 import type { CommandContext } from '../context';
 import { IncompleteError, NotFoundError, UsageError } from '../exit-codes';
+import { resolveIdPrefix } from '../id-prefix';
 import { type Column, formatTable, writeJson } from '../output';
 import { parsePositiveInt } from './parse';
 
@@ -194,7 +195,9 @@ export function registerDlqCommands(program: Command, ctx: CommandContext): void
 
   dlq
     .command('list')
-    .description('messages waiting in the dead-letter queue (not consumed)')
+    .description(
+      'messages waiting in the dead-letter queue (not deleted; each listing adds 1 to their receive count)',
+    )
     .option('--max <n>', 'list at most n messages', parsePositiveInt, 100)
     .option('--json', 'print JSON instead of a table')
     .action(async (opts: { max: number; json?: boolean }, command: Command) => {
@@ -212,14 +215,19 @@ export function registerDlqCommands(program: Command, ctx: CommandContext): void
   dlq
     .command('show')
     .description('one dead-lettered message, with its full body')
-    .argument('<message-id>', 'as printed by dlq list')
+    .argument('<message-id>', 'as printed by dlq list, or a unique prefix of it (at least 4 characters)')
     .option('--json', 'print JSON (the default output is already JSON-formatted)')
     .action(async (messageId: string, _opts: { json?: boolean }, command: Command) => {
       const { queue, close } = await open(command);
       try {
         const letters = await queue.peek(Number.POSITIVE_INFINITY);
         await queue.release(letters);
-        const letter = letters.find((m) => m.messageId === messageId);
+        const id = resolveIdPrefix(
+          messageId,
+          letters.map((m) => m.messageId),
+          'message id',
+        );
+        const letter = letters.find((m) => m.messageId === id);
         if (!letter) throw new NotFoundError(`no message ${messageId} in ${queue.url}`);
         writeJson(ctx.io, publicView(letter));
       } finally {
@@ -230,71 +238,89 @@ export function registerDlqCommands(program: Command, ctx: CommandContext): void
   dlq
     .command('redrive')
     .description('send dead-lettered messages back to the onboarding queue, then delete them here')
-    .argument('[message-ids...]', 'only these messages')
+    .argument(
+      '[message-ids...]',
+      'only these messages (full ids, or unique prefixes of at least 4 characters)',
+    )
     .option('--all', 'every message in the dead-letter queue')
     .option('--to <url>', 'the queue to send them to (default: env ONBOARDING_QUEUE_URL)')
     .option('--json', 'print the result as JSON')
-    .action(async (ids: string[], opts: { all?: boolean; to?: string; json?: boolean }, command: Command) => {
-      if (ids.length === 0 && !opts.all) throw new UsageError('name the messages to redrive, or pass --all');
-      if (ids.length > 0 && opts.all) throw new UsageError('pass either message ids or --all, not both');
-      const { queue, env, close } = await open(command);
-      const target = opts.to ?? env.ONBOARDING_QUEUE_URL;
-      if (!target) throw new UsageError('name the target queue: --to <url> or env ONBOARDING_QUEUE_URL');
-      const sqs = new SQSClient(awsClientSettings(env, 'AWS_ENDPOINT_URL_SQS'));
-      const moved: string[] = [];
-      const failed: { messageId: string; error: string }[] = [];
-      const redriveOne = async (letter: DeadLetter) => {
-        try {
-          await sqs.send(
-            new SendMessageCommand({
-              QueueUrl: target,
-              MessageBody: letter.body,
-              ...forwardedAttributes(letter),
-              // FIFO queues need the group; a fresh deduplication id, or SQS would drop the copy as a
-              // duplicate of the original send when that is less than 5 minutes old.
-              ...(letter.messageGroupId ? { MessageGroupId: letter.messageGroupId } : {}),
-              ...(target.endsWith('.fifo') ? { MessageDeduplicationId: `redrive-${letter.messageId}` } : {}),
-            }),
-          );
-          await queue.delete(letter);
-          moved.push(letter.messageId);
-        } catch (error) {
-          failed.push({
-            messageId: letter.messageId,
-            error: error instanceof Error ? error.message : String(error),
-          });
-        }
-      };
-      try {
-        // Rounds: a FIFO queue hides the rest of a message group while some of its messages are in
-        // flight, so more of a group becomes visible only once the first ones are deleted. Messages not
-        // chosen stay held (invisible) until the end, so each round sees only new ones.
-        const wanted = new Set(ids);
-        const seen = new Set<string>();
-        const held: DeadLetter[] = [];
-        for (;;) {
-          const fresh = (await queue.peek(Number.POSITIVE_INFINITY)).filter((m) => !seen.has(m.messageId));
-          if (fresh.length === 0) break;
-          for (const letter of fresh) {
-            seen.add(letter.messageId);
-            if (opts.all || wanted.has(letter.messageId)) await redriveOne(letter);
-            else held.push(letter);
+    .action(
+      async (refs: string[], opts: { all?: boolean; to?: string; json?: boolean }, command: Command) => {
+        if (refs.length === 0 && !opts.all)
+          throw new UsageError('name the messages to redrive, or pass --all');
+        if (refs.length > 0 && opts.all) throw new UsageError('pass either message ids or --all, not both');
+        const { queue, env, close } = await open(command);
+        const target = opts.to ?? env.ONBOARDING_QUEUE_URL;
+        if (!target) throw new UsageError('name the target queue: --to <url> or env ONBOARDING_QUEUE_URL');
+        const sqs = new SQSClient(awsClientSettings(env, 'AWS_ENDPOINT_URL_SQS'));
+        const moved: string[] = [];
+        const failed: { messageId: string; error: string }[] = [];
+        const redriveOne = async (letter: DeadLetter) => {
+          try {
+            await sqs.send(
+              new SendMessageCommand({
+                QueueUrl: target,
+                MessageBody: letter.body,
+                ...forwardedAttributes(letter),
+                // FIFO queues need the group; a fresh deduplication id, or SQS would drop the copy as a
+                // duplicate of the original send when that is less than 5 minutes old.
+                ...(letter.messageGroupId ? { MessageGroupId: letter.messageGroupId } : {}),
+                ...(target.endsWith('.fifo')
+                  ? { MessageDeduplicationId: `redrive-${letter.messageId}` }
+                  : {}),
+              }),
+            );
+            await queue.delete(letter);
+            moved.push(letter.messageId);
+          } catch (error) {
+            failed.push({
+              messageId: letter.messageId,
+              error: error instanceof Error ? error.message : String(error),
+            });
           }
-          if (!opts.all && ids.every((id) => seen.has(id))) break;
+        };
+        try {
+          // Prefixes are resolved against what is visible now, before anything moves, so an ambiguous
+          // one stops the command with nothing redriven. One not visible (behind its FIFO group) stays as given.
+          let ids = refs;
+          if (refs.length > 0) {
+            const visible = await queue.peek(Number.POSITIVE_INFINITY);
+            await queue.release(visible);
+            const known = visible.map((m) => m.messageId);
+            ids = refs.map((ref) => resolveIdPrefix(ref, known, 'message id') ?? ref);
+          }
+          // Rounds: a FIFO queue hides the rest of a message group while some of its messages are in
+          // flight, so more of a group becomes visible only once the first ones are deleted. Messages not
+          // chosen stay held (invisible) until the end, so each round sees only new ones.
+          const wanted = new Set(ids);
+          const seen = new Set<string>();
+          const held: DeadLetter[] = [];
+          for (;;) {
+            const fresh = (await queue.peek(Number.POSITIVE_INFINITY)).filter((m) => !seen.has(m.messageId));
+            if (fresh.length === 0) break;
+            for (const letter of fresh) {
+              seen.add(letter.messageId);
+              if (opts.all || wanted.has(letter.messageId)) await redriveOne(letter);
+              else held.push(letter);
+            }
+            if (!opts.all && ids.every((id) => seen.has(id))) break;
+          }
+          await queue.release(held);
+          const missing = ids.filter((id) => !seen.has(id));
+          if (opts.json) writeJson(ctx.io, { target, moved, missing, failed });
+          else {
+            ctx.io.stdout.write(`redrove ${moved.length} message(s) to ${target}\n`);
+            for (const id of missing) ctx.io.stderr.write(`not in the dead-letter queue: ${id}\n`);
+            for (const f of failed) ctx.io.stderr.write(`failed ${f.messageId}: ${f.error}\n`);
+          }
+          if (failed.length > 0)
+            throw new IncompleteError(`${failed.length} message(s) could not be redriven`);
+          if (missing.length > 0) throw new NotFoundError(`${missing.length} message(s) not found`);
+        } finally {
+          sqs.destroy();
+          close();
         }
-        await queue.release(held);
-        const missing = ids.filter((id) => !seen.has(id));
-        if (opts.json) writeJson(ctx.io, { target, moved, missing, failed });
-        else {
-          ctx.io.stdout.write(`redrove ${moved.length} message(s) to ${target}\n`);
-          for (const id of missing) ctx.io.stderr.write(`not in the dead-letter queue: ${id}\n`);
-          for (const f of failed) ctx.io.stderr.write(`failed ${f.messageId}: ${f.error}\n`);
-        }
-        if (failed.length > 0) throw new IncompleteError(`${failed.length} message(s) could not be redriven`);
-        if (missing.length > 0) throw new NotFoundError(`${missing.length} message(s) not found`);
-      } finally {
-        sqs.destroy();
-        close();
-      }
-    });
+      },
+    );
 }

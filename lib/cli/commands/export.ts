@@ -7,6 +7,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { type Command, InvalidArgumentError } from 'commander';
 import { ExportContentError, ExportTruncatedError } from '../../exports/errors';
+import { canonicalExportFormat, EXPORT_FORMAT_RULE } from '../../exports/format-name';
 import { streamToS3 } from '../../exports/s3-upload';
 import { openVerifiedExport } from '../../exports/verified-export';
 import { isKeepnetError } from '../../keepnet/errors';
@@ -18,15 +19,9 @@ import { resolveGroup } from '../group-ref';
 import { type CliIo, formatBytes, writeJson } from '../output';
 
 export function parseExportFormat(value: string): ExportType {
-  switch (value.toLowerCase()) {
-    case 'csv':
-      return 'CSV';
-    case 'excel':
-    case 'xlsx':
-      return 'Excel';
-    default:
-      throw new InvalidArgumentError('must be csv or excel');
-  }
+  const format = canonicalExportFormat(value);
+  if (!format) throw new InvalidArgumentError(EXPORT_FORMAT_RULE);
+  return format;
 }
 
 export type ExportDestination = { kind: 'file'; path: string } | { kind: 's3'; bucket: string; key: string };
@@ -124,7 +119,7 @@ export function registerExportCommand(program: Command, ctx: CommandContext): vo
       '[group]',
       "export this group's companies (resource id or exact name) instead of the groups list",
     )
-    .requiredOption('-f, --format <format>', 'csv or excel', parseExportFormat)
+    .requiredOption('-f, --format <format>', 'CSV or Excel (any case)', parseExportFormat)
     .option('-o, --output <path>', 'a file path or s3://bucket/key (default: the file name Keepnet suggests)')
     .option('--json', 'print the result as JSON')
     .action(

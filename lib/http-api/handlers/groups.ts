@@ -1,7 +1,7 @@
 // Group routes: list, search, get, create, rename, delete. Thin over the Keepnet client, except rename,
 // a group operation applied by the group's single writer (see operations.ts).
 import type * as z from 'zod';
-import type { SearchOptions } from '../../keepnet/types';
+import type { CompanyGroup, CompanyGroupSearchItem, SearchOptions } from '../../keepnet/types';
 import type { ApiDependencies } from '../dependencies';
 import { callOptions, ok, type Reply, type RequestScope } from '../reply';
 import type {
@@ -15,9 +15,20 @@ import { collectPages } from './paging';
 
 type GroupPath = z.output<typeof GroupPathSchema>;
 
+/**
+ * Keepnet names a group's creation time `addedTime` in list and get replies and `createTime` in search
+ * replies. Both are passed through as sent; `createdAt` carries the same value under one name in all three.
+ */
+function withCreatedAt<G extends CompanyGroup | CompanyGroupSearchItem>(
+  group: G,
+): G & { createdAt: string | null } {
+  const time = 'createTime' in group ? group.createTime : group.addedTime;
+  return { ...group, createdAt: time ?? null };
+}
+
 export async function listGroups(deps: ApiDependencies, scope: RequestScope): Promise<Reply> {
   const client = await deps.keepnet();
-  return ok({ groups: await client.listGroups(callOptions(scope)) });
+  return ok({ groups: (await client.listGroups(callOptions(scope))).map(withCreatedAt) });
 }
 
 export async function searchGroups(
@@ -28,22 +39,20 @@ export async function searchGroups(
   const client = await deps.keepnet();
   const { all, ...search } = body;
   const options: SearchOptions = search;
-  if (all) {
-    return ok(
-      await collectPages(
-        (page) => client.searchGroups(page, callOptions(scope)),
+  const page = all
+    ? await collectPages(
+        (request) => client.searchGroups(request, callOptions(scope)),
         options,
         (group) => group.resourceId,
         'POST /api/company-groups/search',
-      ),
-    );
-  }
-  return ok(await client.searchGroups(options, callOptions(scope)));
+      )
+    : await client.searchGroups(options, callOptions(scope));
+  return ok({ ...page, results: page.results.map(withCreatedAt) });
 }
 
 export async function getGroup(deps: ApiDependencies, scope: RequestScope, path: GroupPath): Promise<Reply> {
   const client = await deps.keepnet();
-  return ok(await client.getGroup(path.groupId, callOptions(scope)));
+  return ok(withCreatedAt(await client.getGroup(path.groupId, callOptions(scope))));
 }
 
 export async function createGroup(

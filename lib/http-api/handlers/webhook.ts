@@ -17,6 +17,16 @@ export async function companyCreatedWebhook(deps: ApiDependencies, scope: Reques
   const detail = parseCompanyCreatedDetail(parseJsonBody(decodeUtf8(rawBody)));
   try {
     const routed = await deps.routeCompanyCreated(detail, { eventId: verified.eventId });
+    if (routed.queued.length === 0) {
+      // A 202 with nothing queued would tell the sender its company is on its way to groups. Nothing was
+      // queued, so forgetting the request is safe, and the same call is accepted once it can be placed.
+      throw new ApiError(
+        422,
+        'NO_TARGET_GROUP',
+        'Nothing will happen: the body names no group (groupResourceIds, groupNames) and no GROUP_RULES rule matches its attributes.',
+        { details: { companyResourceId: routed.companyResourceId } },
+      );
+    }
     return {
       status: 202,
       body: {
