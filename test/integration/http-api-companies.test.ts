@@ -205,9 +205,11 @@ describe('GET /companies/{companyResourceId}', () => {
       name: 'Finance',
       companyCount: state().groupMemberIds(finance.resourceId).length,
     });
-    // No call per group and company: the group list, one members call per group, the companies.
+    // No call per group and company: the group list, one members call per group, the companies. (A read
+    // retried after a keep-alive socket was closed under load may add one; 50 companies would add 200.)
     expect(stack.keepnet.count(GROUP_LIST)).toBe(1);
-    expect(stack.keepnet.count(MEMBERS_SEARCH)).toBe(state().groups().length);
+    expect(stack.keepnet.count(MEMBERS_SEARCH)).toBeGreaterThanOrEqual(state().groups().length);
+    expect(stack.keepnet.count(MEMBERS_SEARCH)).toBeLessThanOrEqual(state().groups().length + 1);
     expect(stack.keepnet.count(COMPANIES_SEARCH)).toBe(1);
   });
 

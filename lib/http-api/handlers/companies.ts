@@ -1,6 +1,7 @@
 // Company routes: list and search companies, one company with the groups it is in, the companies in
 // no group, and a group by its name. Memberships come from lib/companies (one call per group, bounded
 // by the request's deadline: see there why).
+
 import type * as z from 'zod';
 import { companyTextSearch, readCompaniesAndMemberships, withGroups } from '../../companies/memberships';
 import { groupNamed } from '../../desired-state/snapshot';
@@ -13,6 +14,7 @@ import {
   type GroupNamePathSchema,
   MAX_ALL_RESULTS,
 } from '../schemas';
+import { withCreatedAt } from './groups';
 
 /** One page of companies (free text over names), or with inNoGroup=true every company in no group. */
 export async function listCompanies(
@@ -70,5 +72,5 @@ export async function getGroupByName(
   const client = await deps.keepnet();
   const group = groupNamed(await client.listGroups(callOptions(scope)), path.name);
   if (!group) throw new ApiError(404, 'NOT_FOUND', `No group named "${path.name}".`);
-  return ok(group);
+  return ok(withCreatedAt(group));
 }

@@ -19,7 +19,7 @@ type GroupPath = z.output<typeof GroupPathSchema>;
  * Keepnet names a group's creation time `addedTime` in list and get replies and `createTime` in search
  * replies. Both are passed through as sent; `createdAt` carries the same value under one name in all three.
  */
-function withCreatedAt<G extends CompanyGroup | CompanyGroupSearchItem>(
+export function withCreatedAt<G extends CompanyGroup | CompanyGroupSearchItem>(
   group: G,
 ): G & { createdAt: string | null } {
   const time = 'createTime' in group ? group.createTime : group.addedTime;
