@@ -31,13 +31,17 @@ export interface ReportInput {
   diff: MembershipDiff | null;
   /** When a company was first seen in a group (it has been a member ever since). */
   firstSeen(groupResourceId: string, companyResourceId: string): Date;
+  /** The reseller's companies tonight (one counted search), or null when unknown. */
+  companiesTotal?: number | null;
 }
 
 export const REPORT_SHEETS = ['Summary', 'Groups', 'Memberships', 'Changes'] as const;
 
-/** Said in the Summary: the snapshot lists groups and their members, never companies outside them. */
+/** Said in the Summary when Keepnet did not tell how many companies there are. */
 export const NO_GROUP_UNKNOWN =
-  'Not known: the nightly snapshot lists groups and their members only (it reads no company list)';
+  'Not known: the company count could not be read tonight (the snapshot lists groups and their members only)';
+/** Said in the Summary beside the figure. */
+export const NO_GROUP_HOW = 'All companies (one counted search) less the distinct companies in any group';
 
 const DATE_FORMAT = 'yyyy-mm-dd hh:mm';
 /** Rows between two waits for the output to drain: small enough to bound what is buffered. */
@@ -175,7 +179,23 @@ async function writeSummary(input: ReportInput, add: (values: readonly Cell[]) =
     null,
     first,
   ]);
-  await add(['Companies in no group', null, null, null, null, null, null, NO_GROUP_UNKNOWN]);
+  const total = input.companiesTotal ?? null;
+  const inSomeGroup = new Set<string>();
+  for (const group of current.values()) for (const m of group.members) inSomeGroup.add(m.companyResourceId);
+  await add(
+    total === null
+      ? ['Companies in no group', null, null, null, null, null, null, NO_GROUP_UNKNOWN]
+      : [
+          'Companies in no group',
+          null,
+          Math.max(0, total - inSomeGroup.size),
+          null,
+          null,
+          null,
+          null,
+          NO_GROUP_HOW,
+        ],
+  );
 
   // By group: tonight's groups, then those deleted since the previous night (0 members tonight).
   const joined = countBy(diff?.joined ?? []);

@@ -247,6 +247,7 @@ async function writeReport(ctx: ExportContext, nights: Nights): Promise<Manifest
   // (kept out of the cold start, and out of the api, which imports lib/exports for on-demand exports).
   const { writeMembershipReport } = await import('./membership-report');
   const report = await writeMembershipReport(ctx, {
+    companiesTotal: await companiesTotal(ctx),
     scheduledTime: ctx.scheduledTime,
     current: nights.current,
     previous: nights.previous,
@@ -256,6 +257,22 @@ async function writeReport(ctx: ExportContext, nights: Nights): Promise<Manifest
   });
   logger.info('report written', { key: report.key, bytes: report.bytes });
   return [indexObject, report];
+}
+
+/**
+ * How many companies the reseller has: one one-row company search (its totalNumberOfRecords). With the
+ * snapshot's members it gives the companies in no group; unknown (null) when Keepnet does not answer.
+ */
+async function companiesTotal(ctx: ExportContext): Promise<number | null> {
+  try {
+    const page = await ctx.client.searchCompanies({ pageNumber: 1, pageSize: 1 }, callOptionsOf(ctx));
+    return Number.isInteger(page.totalNumberOfRecords) ? page.totalNumberOfRecords : null;
+  } catch (error) {
+    logger.warn('company count unavailable: the report says companies in no group are not known', {
+      error: { name: (error as Error).name, message: (error as Error).message },
+    });
+    return null;
+  }
 }
 
 /** The scheduled time a snapshot key names (`…-YYYYMMDDTHHMMSSZ.jsonl`), else its day (snapshotDay). */
