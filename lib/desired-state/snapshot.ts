@@ -1,5 +1,6 @@
 // What a plan is computed from: Keepnet as it is now. One group list, the companies (only when the
 // file needs them), and the members of each group the file names — never of unmanaged groups.
+import { mapConcurrently } from '../concurrency';
 import type { CallOptions, CompanyGroup, CompanySummary, KeepnetApi, SearchOptions } from '../keepnet/types';
 
 /** Large pages: a plan's cost is its number of calls (the vendor's own UI asks for 10,000). */
@@ -69,13 +70,8 @@ export async function readMembersOf(
   pageSize: number = PLAN_PAGE_SIZE,
 ): Promise<Map<string, string[]>> {
   const members = new Map<string, string[]>();
-  let next = 0;
-  const worker = async () => {
-    while (next < groups.length) {
-      const group = groups[next++]!;
-      members.set(group.resourceId, await readMembers(client, group.resourceId, opts, pageSize));
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(4, groups.length) }, worker));
+  await mapConcurrently(groups, 4, async (group) => {
+    members.set(group.resourceId, await readMembers(client, group.resourceId, opts, pageSize));
+  });
   return members;
 }

@@ -19,6 +19,7 @@
 // RETRIES_EXHAUSTED, so they too arrive with their reason. The reason is logged either way.
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
+import { mapConcurrently } from '../concurrency';
 import { KeepnetValidationError } from '../keepnet/errors';
 import type { KeepnetApi } from '../keepnet/types';
 import {
@@ -119,7 +120,7 @@ export async function onboardBatch(
     tasks.push(isolated(items, outcomes, () => applyToGroup(groupId, items, deps, outcomes)));
   for (const items of byName.values())
     tasks.push(isolated(items, outcomes, () => forwardNamed(items, deps, outcomes)));
-  await runPool(tasks, deps.groupConcurrency ?? 4);
+  await mapConcurrently(tasks, deps.groupConcurrency ?? 4, (task) => task());
 
   if (deps.dlqUrl) {
     const target = {
@@ -372,12 +373,4 @@ function isolated(items: Parsed[], outcomes: Map<string, Outcome>, work: () => P
         outcomes.set(record.messageId, { ok: false, permanent: false, reason: 'No outcome recorded' });
     }
   };
-}
-
-async function runPool(tasks: (() => Promise<void>)[], concurrency: number): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(concurrency, tasks.length) }, async () => {
-    while (next < tasks.length) await tasks[next++]!();
-  });
-  await Promise.all(lanes);
 }

@@ -20,6 +20,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import * as z from 'zod';
+import { mapConcurrently } from '../concurrency';
 import type { ResourceId } from '../keepnet/types';
 import type { AppliedWrite, RepairLog } from '../membership/apply';
 import { keyExists } from '../storage/key-exists';
@@ -147,17 +148,10 @@ export class OperationStore {
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
     // Read in parallel lanes: a busy day is thousands of small objects.
-    const sortedKeys = keys.sort();
-    const entries: (JournalEntry | undefined)[] = new Array(sortedKeys.length);
-    let next = 0;
-    const lane = async () => {
-      while (next < sortedKeys.length) {
-        const index = next++;
-        const parsed = JournalEntrySchema.safeParse(await this.readJson(sortedKeys[index]!));
-        if (parsed.success) entries[index] = parsed.data;
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(JOURNAL_READ_LANES, sortedKeys.length) }, lane));
+    const entries = await mapConcurrently(keys.sort(), JOURNAL_READ_LANES, async (key) => {
+      const parsed = JournalEntrySchema.safeParse(await this.readJson(key));
+      return parsed.success ? parsed.data : undefined;
+    });
     return entries.filter((entry): entry is JournalEntry => entry !== undefined);
   }
 
