@@ -1,8 +1,9 @@
 // The plan: what would make Keepnet match the target, group by group — create, add, remove — and the
 // groups left alone. A plan carries the Keepnet state it was computed from (each managed group's
 // members) and a fingerprint of it, so a saved plan can be applied exactly or refused when Keepnet moved.
-import { createHash } from 'node:crypto';
+
 import * as z from 'zod';
+import { sha256 } from '../hash';
 import type { CompanySummary } from '../keepnet/types';
 import { groupNamed, type KeepnetSnapshot } from './snapshot';
 import type { Target } from './target';
@@ -45,8 +46,6 @@ export const PlanSchema = z.object({
   }),
 });
 export type Plan = z.infer<typeof PlanSchema>;
-
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** The fingerprint of the state a plan's groups were read in: names, ids and members. */
 export function stateFingerprint(

@@ -6,7 +6,7 @@
 // name in another). The worker makes that safe: it resolves a name to its id and forwards the
 // company to the id's message group, so every membership write for one Keepnet group is serialised in
 // one FIFO message group (see lib/onboarding/worker.ts).
-import { createHash } from 'node:crypto';
+import { sha256 } from '../hash';
 import type { GroupRules } from '../rules/group-rules';
 import type { CompanyCreatedDetail } from './company-created';
 
@@ -31,10 +31,6 @@ export function messageGroupIdFor(target: GroupTarget): string {
   return `name-${sha256(normaliseGroupName(target.groupName)).slice(0, 40)}`;
 }
 
-export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
 /** groupResourceIds ∪ groupNames ∪ rule groups, de-duplicated (names case-insensitively), in that order. */
 export function targetsFor(detail: CompanyCreatedDetail, rules: GroupRules): GroupTarget[] {
   const candidates: GroupTarget[] = [
@@ -50,3 +46,5 @@ export function targetsFor(detail: CompanyCreatedDetail, rules: GroupRules): Gro
     return true;
   });
 }
+
+export { sha256 } from '../hash';

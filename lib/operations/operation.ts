@@ -1,8 +1,9 @@
 // A group operation: one change to one group's members or name, asked for by the HTTP API, the CLI or a
 // later feature, applied by the onboarding worker in the group's FIFO message group (the single
 // writer), and reported through its record (pending → succeeded | failed).
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
+import { sha256 } from '../hash';
 import { GroupNameSchema, ResourceIdSchema } from '../onboarding/company-created';
 
 /** Companies one operation may name: a `set` of a large group still fits an SQS message (256 KiB). */
@@ -80,10 +81,6 @@ export function operationIdForKey(key: string, groupId: string, kind: GroupChang
 /** Fingerprint of what was asked, to tell a retry from a different request under the same key. */
 export function requestHashOf(groupId: string, change: GroupChange): string {
   return sha256(JSON.stringify({ groupId, change }));
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }
 
 /** The record as callers see it (HTTP and CLI): everything but the request fingerprint, and its kind. */

@@ -1,9 +1,10 @@
 // Asking for a group operation: record it as pending, then queue it in the group's FIFO message group,
 // where the worker applies it after everything queued before it. Shared by the HTTP API and the CLI.
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { sha256 } from '../hash';
 import type { OperationMessage } from '../onboarding/message';
 import { sendMessages } from '../onboarding/send-messages';
-import { messageGroupIdFor, sha256 } from '../onboarding/targets';
+import { messageGroupIdFor } from '../onboarding/targets';
 import {
   type GroupChange,
   newOperationId,
