@@ -3,4 +3,4 @@
 export { createKeepnetClientFromEnv } from '../../lib/keepnet';
 export { GroupResolver } from '../../lib/onboarding/group-resolver';
 export { onboardBatch } from '../../lib/onboarding/worker';
-export { operationStoreFromEnv } from '../../lib/operations/config';
+export { operationStoreAt } from '../../lib/operations/config';

@@ -22,11 +22,11 @@ const operations = operationsLocationFromEnv();
 // client with the worker's modules (their zod schemas) loaded then.
 const sqs = lazy(() => new SQSClient({}));
 const onboarding = lazyAsync(async () => {
-  const { createKeepnetClientFromEnv, GroupResolver, onboardBatch, operationStoreFromEnv } = await import(
+  const { createKeepnetClientFromEnv, GroupResolver, onboardBatch, operationStoreAt } = await import(
     './deferred'
   );
   const client = createKeepnetClientFromEnv();
-  const store = operations ? operationStoreFromEnv() : undefined;
+  const store = operations ? operationStoreAt(operations) : undefined;
   return { client, resolver: new GroupResolver(client), onboardBatch, store };
 });
 

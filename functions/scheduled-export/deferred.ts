@@ -2,4 +2,4 @@
 // name: a dynamic import keeps every export of the module it loads, so this list is what is bundled.
 export { createS3ClientFromEnv, parseExportInvocation, runScheduledExport } from '../../lib/exports';
 export { createKeepnetClientFromEnv } from '../../lib/keepnet';
-export { operationStoreFromEnv } from '../../lib/operations/config';
+export { operationStoreAt } from '../../lib/operations/config';

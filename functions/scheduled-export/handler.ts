@@ -21,7 +21,7 @@ const exporting = lazyAsync(async () => {
     ...deferred,
     keepnet: deferred.createKeepnetClientFromEnv(process.env),
     s3,
-    store: operations ? deferred.operationStoreFromEnv(process.env, s3) : undefined,
+    store: operations ? deferred.operationStoreAt(operations, s3) : undefined,
   };
 });
 
