@@ -5,7 +5,6 @@
 // seeded directly (no HTTP); the plan runs through the real client over HTTP.
 import './quiet-env';
 import { stringify } from 'yaml';
-import { StaticCredentialsProvider } from '../lib/credentials/provider';
 import { companyDirectory } from '../lib/desired-state/companies';
 import { parseDesiredState } from '../lib/desired-state/parse';
 import { computePlan } from '../lib/desired-state/plan';
@@ -17,6 +16,7 @@ import {
 } from '../lib/desired-state/snapshot';
 import { buildTarget } from '../lib/desired-state/target';
 import { KeepnetClient } from '../lib/keepnet/client';
+import { StaticCredentialsProvider } from '../lib/keepnet/credentials/provider';
 import { startKeepnetSimulator } from '../local/keepnet-simulator/index';
 
 const TOKEN_ROUTE = 'POST /connect/token';

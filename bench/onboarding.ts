@@ -9,8 +9,8 @@
 // cold-start config, so every measurement of ours runs in one world.
 import './quiet-env';
 import { pathToFileURL } from 'node:url';
-import { StaticCredentialsProvider } from '../lib/credentials/provider';
 import { KeepnetClient } from '../lib/keepnet/client';
+import { StaticCredentialsProvider } from '../lib/keepnet/credentials/provider';
 import { eventBridgeEnvelope } from '../local/eventbridge';
 import { SEEDED_GROUP_NAMES } from '../local/keepnet-simulator';
 import type { KeepnetSimulator } from '../local/keepnet-simulator/types';

@@ -1,7 +1,7 @@
 #!/usr/bin/env -S node --import tsx
 // keepnet-groups: the operator CLI (see docs/cli.md). Run with `npx tsx bin/keepnet-groups.ts --help`.
-import { connect } from '../lib/cli/connect';
-import { processIo } from '../lib/cli/output';
-import { runCli } from '../lib/cli/program';
+import { connect } from '../cli/connect';
+import { processIo } from '../cli/output';
+import { runCli } from '../cli/program';
 
 process.exitCode = await runCli(process.argv.slice(2), processIo(), connect);

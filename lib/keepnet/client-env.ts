@@ -1,8 +1,9 @@
 // The Keepnet client's configuration checked alone, without building (or loading) the client: what
 // createKeepnetClientFromEnv would refuse, it refuses with the same message naming the variable. Handlers
 // call it at cold start and build the client on the first event (bench/cold-start.ts).
-import { parseKeepnetBaseUrl } from '../config/keepnet-endpoint';
-import { keepnetSecretSettingsFromEnv } from '../credentials/keepnet-secret-env';
+
+import { keepnetSecretSettingsFromEnv } from './credentials/keepnet-secret-env';
+import { parseKeepnetBaseUrl } from './endpoint';
 
 export function checkKeepnetClientEnv(env: NodeJS.ProcessEnv = process.env): void {
   keepnetSecretSettingsFromEnv(env);

@@ -3,7 +3,7 @@
 // body, and reads the reply into the domain types; transport concerns live in ./transport.
 
 import type { Dispatcher } from 'undici';
-import type { CredentialsProvider } from '../credentials/provider';
+import type { CredentialsProvider } from './credentials/provider';
 import { KeepnetServerError, KeepnetValidationError } from './errors';
 import { checkGroupName, checkResourceId, checkResourceIds } from './input';
 import { paginate } from './paginate';

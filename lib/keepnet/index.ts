@@ -1,12 +1,12 @@
 // The Keepnet client as the functions use it: one per process, built from the environment on first use
 // and reused across invocations (one token cache, one connection pool).
 
-import { credentialsProviderFromEnv } from '../credentials/from-env';
 import { KeepnetClient } from './client';
+import { credentialsProviderFromEnv } from './credentials/from-env';
 
-export type { KeepnetCredentials } from '../credentials/keepnet-secret';
-export { type CredentialsProvider, StaticCredentialsProvider } from '../credentials/provider';
 export { KeepnetClient, type KeepnetClientOptions, type KeepnetClientStats } from './client';
+export type { KeepnetCredentials } from './credentials/keepnet-secret';
+export { type CredentialsProvider, StaticCredentialsProvider } from './credentials/provider';
 export * from './errors';
 export { DEFAULT_ASCENDING, DEFAULT_ORDER_BY, DEFAULT_PAGE_SIZE } from './search-body';
 export * from './types';

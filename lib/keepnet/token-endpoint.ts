@@ -2,11 +2,11 @@
 // live in ./token-cache and ./transport.
 import type { Dispatcher } from 'undici';
 import * as z from 'zod';
-import type { KeepnetEndpoint } from '../config/keepnet-endpoint';
-import type { KeepnetCredentials } from '../credentials/keepnet-secret';
 import { logger } from '../observability/powertools';
 import { headerValue, readTextUpTo, USER_AGENT, withoutSecrets } from './body';
 import { decodeContentEncoding, type KeepnetReply } from './content-encoding';
+import type { KeepnetCredentials } from './credentials/keepnet-secret';
+import type { KeepnetEndpoint } from './endpoint';
 import { camelCaseKeys, parseJsonBody } from './envelope';
 import { KeepnetAuthenticationError, type KeepnetError, KeepnetServerError } from './errors';
 import { isTransientNetworkError, networkFailure } from './network-errors';

@@ -21,16 +21,12 @@
 // a reset on it is a real one. Creates are rare (a group named but missing), so the extra handshake is cheap.
 import type { Readable } from 'node:stream';
 import { Client, type Dispatcher, Pool } from 'undici';
-import {
-  type KeepnetEndpoint,
-  parseKeepnetBaseUrl,
-  resolveKeepnetEndpoint,
-} from '../config/keepnet-endpoint';
-import type { CredentialsProvider } from '../credentials/provider';
 import { logger } from '../observability/powertools';
 import { headerValue, readTextUpTo, USER_AGENT, withoutSecrets } from './body';
 import { fileNameFromContentDisposition } from './content-disposition';
 import { decodeContentEncoding, type KeepnetReply } from './content-encoding';
+import type { CredentialsProvider } from './credentials/provider';
+import { type KeepnetEndpoint, parseKeepnetBaseUrl, resolveKeepnetEndpoint } from './endpoint';
 import { camelCaseKeys, parseJsonBody, readEnvelope, textExcerpt } from './envelope';
 import {
   isKeepnetError,

@@ -1,6 +1,6 @@
 // The end-of-run summary of `npm start`: companies and their groups, export files, Keepnet API calls.
 import { isAbsolute, relative } from 'node:path';
-import { formatBytes, formatTable } from '../../lib/cli/output';
+import { formatBytes, formatTable } from '../../cli/output';
 import { isReportKey } from '../../lib/exports/report-keys';
 import type { MainJobReport } from './main-job';
 

@@ -2,8 +2,8 @@
 import { NoSuchKey } from '@aws-sdk/client-s3';
 import { QueueDoesNotExist } from '@aws-sdk/client-sqs';
 import { CommanderError } from 'commander';
-import { parseDestination, parseExportFormat } from '../../lib/cli/commands/export';
-import { parseIdList } from '../../lib/cli/commands/parse';
+import { parseDestination, parseExportFormat } from '../../cli/commands/export';
+import { parseIdList } from '../../cli/commands/parse';
 import {
   ExitCode,
   exitCodeFor,
@@ -11,8 +11,8 @@ import {
   OperationFailedError,
   OperationPendingError,
   UsageError,
-} from '../../lib/cli/exit-codes';
-import { formatTable } from '../../lib/cli/output';
+} from '../../cli/exit-codes';
+import { formatTable } from '../../cli/output';
 import {
   KeepnetAuthenticationError,
   KeepnetConfigurationError,

@@ -3,9 +3,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect } from '../../lib/cli/connect';
-import type { CliIo } from '../../lib/cli/output';
-import { runCli } from '../../lib/cli/program';
+import { connect } from '../../cli/connect';
+import type { CliIo } from '../../cli/output';
+import { runCli } from '../../cli/program';
 import { type LocalStack, startLocalStack } from '../../local/local-stack';
 
 export interface CliRun {

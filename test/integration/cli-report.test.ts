@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import ExcelJS from 'exceljs';
-import { createCliS3Client } from '../../lib/cli/aws-config';
+import { createCliS3Client } from '../../cli/aws-config';
 import { runScheduledExport } from '../../lib/exports';
 import { REPORT_SHEETS } from '../../lib/exports/report-workbook';
 import { createKeepnetClientFromEnv, type KeepnetClient } from '../../lib/keepnet';

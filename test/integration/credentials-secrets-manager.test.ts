@@ -1,8 +1,9 @@
 // Credentials read through the real SecretsManagerClient (via Powertools' SecretsProvider) from the
 // local Secrets Manager endpoint, with AWS_ENDPOINT_URL_SECRETS_MANAGER pointing there; then used by
 // the client against the simulator: caching, single-flight reads, rotation re-reads, clear errors.
-import { SecretsManagerCredentialsProvider } from '../../lib/credentials/secrets-manager';
+
 import { KeepnetClient } from '../../lib/keepnet/client';
+import { SecretsManagerCredentialsProvider } from '../../lib/keepnet/credentials/secrets-manager';
 import { KeepnetConfigurationError } from '../../lib/keepnet/errors';
 import { createKeepnetClientFromEnv, resetKeepnetClientFromEnv } from '../../lib/keepnet/index';
 import { KEEPNET_SECRET_ID, type LocalStack, startLocalStack } from '../../local/local-stack';

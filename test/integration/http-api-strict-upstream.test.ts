@@ -6,11 +6,11 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { StaticCredentialsProvider } from '../../lib/credentials/index';
 import { createApiApp } from '../../lib/http-api/app';
 import { dependenciesFromEnv } from '../../lib/http-api/dependencies';
 import { type ApiCallResult, callApi, type ProxyEventInput } from '../../lib/http-api/proxy-event';
 import { KeepnetClient } from '../../lib/keepnet/client';
+import { StaticCredentialsProvider } from '../../lib/keepnet/credentials/index';
 import { applyChanges } from '../../lib/membership';
 
 const TOKEN = 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ0ZXN0In0.strict-fake-token';

@@ -3,8 +3,9 @@
 // (what actually reached it), not from the client. Waits are recorded by an injected sleep that
 // returns at once (so the retry schedule is asserted without spending it), except where the test
 // needs real time to pass (the rate limiter refills in real time).
-import { StaticCredentialsProvider } from '../../lib/credentials/provider';
+
 import { KeepnetClient, type KeepnetClientOptions } from '../../lib/keepnet/client';
+import { StaticCredentialsProvider } from '../../lib/keepnet/credentials/provider';
 import {
   KeepnetAuthenticationError,
   KeepnetForbiddenError,

@@ -1,8 +1,9 @@
 // Replies the vendor's spec allows that the client must survive, each played by a switchable
 // simulator quirk: list replies without `data` (an error) or with `data: null` (empty), a nullable
 // createTime, companies nested in `children`. Under both envelope styles and key cases.
-import { StaticCredentialsProvider } from '../../lib/credentials/provider';
+
 import { KeepnetClient } from '../../lib/keepnet/client';
+import { StaticCredentialsProvider } from '../../lib/keepnet/credentials/provider';
 import { KeepnetServerError } from '../../lib/keepnet/errors';
 import { startKeepnetSimulator } from '../../local/keepnet-simulator/index';
 import type { KeepnetSimulator, SimulatorOptions } from '../../local/keepnet-simulator/types';

@@ -1,8 +1,8 @@
 // No secret, token or Authorization header in any log line or error, at DEBUG, through the paths
 // that log the most: token fetches, 401 refreshes, retries, refused credentials, timeouts.
 import { inspect } from 'node:util';
-import { StaticCredentialsProvider } from '../../lib/credentials/provider';
 import { KeepnetClient } from '../../lib/keepnet/client';
+import { StaticCredentialsProvider } from '../../lib/keepnet/credentials/provider';
 import { logger } from '../../lib/observability/powertools';
 import { startKeepnetSimulator } from '../../local/keepnet-simulator/index';
 import type { KeepnetSimulator } from '../../local/keepnet-simulator/types';

@@ -1,8 +1,9 @@
 // Every KeepnetClient operation over HTTP against the simulator, under both readings of
 // PUT …/participants and under the envelope variants the vendor's sources describe; then every
 // request the client sent and every reply it read is checked against the vendor's OpenAPI document.
-import { StaticCredentialsProvider } from '../../lib/credentials/provider';
+
 import { KeepnetClient } from '../../lib/keepnet/client';
+import { StaticCredentialsProvider } from '../../lib/keepnet/credentials/provider';
 import { KeepnetNotFoundError, KeepnetValidationError } from '../../lib/keepnet/errors';
 import type { CompanySummary, ExportDownload } from '../../lib/keepnet/types';
 import { startKeepnetSimulator } from '../../local/keepnet-simulator/index';

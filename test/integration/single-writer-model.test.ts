@@ -4,8 +4,8 @@
 // as a reference model says, and each operation reports what the model says it did.
 import { SQSClient } from '@aws-sdk/client-sqs';
 import fc from 'fast-check';
-import { StaticCredentialsProvider } from '../../lib/credentials/provider';
 import { KeepnetClient } from '../../lib/keepnet/client';
+import { StaticCredentialsProvider } from '../../lib/keepnet/credentials/provider';
 import { planChanges } from '../../lib/membership';
 import { GroupResolver } from '../../lib/onboarding/group-resolver';
 import { onboardBatch, type WorkerDeps } from '../../lib/onboarding/worker';

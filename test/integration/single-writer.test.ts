@@ -4,9 +4,9 @@
 // verification costs O(1) calls. Over HTTP against the Keepnet simulator, s3rver and the local SQS.
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { StaticCredentialsProvider } from '../../lib/credentials/provider';
 import { type ApiCallResult, callApi } from '../../lib/http-api/proxy-event';
 import { KeepnetClient } from '../../lib/keepnet/client';
+import { StaticCredentialsProvider } from '../../lib/keepnet/credentials/provider';
 import { KeepnetValidationError } from '../../lib/keepnet/errors';
 import type { KeepnetApi } from '../../lib/keepnet/types';
 import { GroupResolver } from '../../lib/onboarding/group-resolver';

@@ -7,8 +7,8 @@ import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { connect } from '../../lib/cli/connect';
-import { runCli } from '../../lib/cli/program';
+import { connect } from '../../cli/connect';
+import { runCli } from '../../cli/program';
 
 let dataDir: string;
 let child: ChildProcess;

@@ -1,5 +1,5 @@
-import { credentialsProviderFromEnv } from '../../lib/credentials/from-env';
-import { parseKeepnetSecret } from '../../lib/credentials/keepnet-secret';
+import { credentialsProviderFromEnv } from '../../lib/keepnet/credentials/from-env';
+import { parseKeepnetSecret } from '../../lib/keepnet/credentials/keepnet-secret';
 import { KeepnetConfigurationError } from '../../lib/keepnet/errors';
 
 const SECRET_VALUE = 'sup3r-s3cret-value-do-not-log';

@@ -1,5 +1,5 @@
-import { UsageError } from '../../lib/cli/exit-codes';
-import { resolveIdPrefix } from '../../lib/cli/id-prefix';
+import { UsageError } from '../../cli/exit-codes';
+import { resolveIdPrefix } from '../../cli/id-prefix';
 
 const ids = ['6f0c1a2b-aaaa', '6f0c9d8e-bbbb', '91aa0000-cccc'];
 

@@ -3,7 +3,7 @@ import {
   isLoopbackHost,
   parseKeepnetBaseUrl,
   resolveKeepnetEndpoint,
-} from '../../lib/config/keepnet-endpoint';
+} from '../../lib/keepnet/endpoint';
 import { KeepnetConfigurationError } from '../../lib/keepnet/errors';
 
 describe('resolveKeepnetEndpoint', () => {

@@ -1,7 +1,8 @@
 // lib/membership against the Keepnet simulator over HTTP (real client), in both readings of
 // PUT …/participants, including a concurrent writer that strikes between our write and our read-back.
-import { StaticCredentialsProvider } from '../../lib/credentials/provider';
+
 import { KeepnetClient } from '../../lib/keepnet/client';
+import { StaticCredentialsProvider } from '../../lib/keepnet/credentials/provider';
 import type { KeepnetApi } from '../../lib/keepnet/types';
 import {
   addMembers,

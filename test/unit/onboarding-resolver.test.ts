@@ -1,7 +1,8 @@
 // GroupResolver against the Keepnet simulator over HTTP: a missing group is created exactly once, even
 // by concurrent callers, and a create whose outcome is unknown is never sent twice blindly.
-import { StaticCredentialsProvider } from '../../lib/credentials/provider';
+
 import { KeepnetClient } from '../../lib/keepnet/client';
+import { StaticCredentialsProvider } from '../../lib/keepnet/credentials/provider';
 import { KeepnetNetworkError } from '../../lib/keepnet/errors';
 import type { KeepnetApi } from '../../lib/keepnet/types';
 import { GroupResolver, pickCanonicalGroup } from '../../lib/onboarding/group-resolver';

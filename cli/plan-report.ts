@@ -1,7 +1,7 @@
 // How `plan` (and `apply`, before it writes) shows a plan to a person: one block per group that would
 // change, its companies with names, the groups left alone, and one summary line. `--json` prints the
 // plan object itself (the same as a `plan -o` file).
-import { changesIn, type Plan } from '../desired-state/plan';
+import { changesIn, type Plan } from '../lib/desired-state/plan';
 import type { CliIo } from './output';
 
 /** At most this many companies listed per group and direction; the rest are counted. */

@@ -1,7 +1,7 @@
 // Which Keepnet secret to read and how long to cache it, from the environment (KEEPNET_SECRET_ID,
 // KEEPNET_SECRET_MAX_AGE_SECONDS). Light on purpose: handlers check it at cold start without loading the
 // Secrets Manager client or the Keepnet client (bench/cold-start.ts).
-import { KeepnetConfigurationError } from '../keepnet/errors';
+import { KeepnetConfigurationError } from '../errors';
 
 export const DEFAULT_SECRET_MAX_AGE_SECONDS = 300;
 

@@ -3,7 +3,7 @@
 // Only https is accepted, except for loopback hosts (the local simulator), because the token request
 // carries the client secret in its body and every later call carries a bearer token.
 import { isIP } from 'node:net';
-import { KeepnetConfigurationError } from '../keepnet/errors';
+import { KeepnetConfigurationError } from './errors';
 
 export const DEFAULT_KEEPNET_BASE_URL = 'https://api.keepnetlabs.com';
 

@@ -1,8 +1,8 @@
 // How a group operation's record is shown: one outcome line (or the record as JSON, the same view as
 // `GET /operations/{id}`), and an exit code that says whether it did what was asked.
 
-import type { OperationRecord } from '../operations/operation';
-import { publicView } from '../operations/operation';
+import type { OperationRecord } from '../lib/operations/operation';
+import { publicView } from '../lib/operations/operation';
 import { IncompleteError, OperationFailedError } from './exit-codes';
 import { type CliIo, writeJson } from './output';
 import { CLI_NAME } from './program-name';

@@ -2,8 +2,8 @@
 // and submit → wait → report. The change is checked first, then the queue's configuration, then the
 // group is resolved by reading Keepnet; only then is the operation recorded and queued.
 import { type Command, InvalidArgumentError } from 'commander';
-import { type GroupChange, GroupChangeSchema } from '../../operations/operation';
-import { formatIssues } from '../../validation/zod-issues';
+import { type GroupChange, GroupChangeSchema } from '../../lib/operations/operation';
+import { formatIssues } from '../../lib/validation/zod-issues';
 import type { CommandContext } from '../context';
 import { UsageError } from '../exit-codes';
 import { openGroupOperations } from '../group-operations';

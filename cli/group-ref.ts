@@ -1,6 +1,6 @@
 // Operators name groups the way they see them: by resource id or by name. One resolver for both.
-import { isKeepnetError } from '../keepnet/errors';
-import type { CompanyGroup, KeepnetApi } from '../keepnet/types';
+import { isKeepnetError } from '../lib/keepnet/errors';
+import type { CompanyGroup, KeepnetApi } from '../lib/keepnet/types';
 import { NotFoundError } from './exit-codes';
 
 const RESOURCE_ID = /^[A-Za-z0-9]{12}$/;

@@ -1,8 +1,8 @@
 // Waiting for a group operation to settle: its record is polled in the operation store until the worker
 // writes `succeeded` or `failed`. While it waits, stderr shows a spinner on a terminal, and otherwise a
 // plain line now and then (logs and CI output must not fill with carriage returns).
-import type { OperationRecord } from '../operations/operation';
-import { type OperationStore, OperationStoreError } from '../operations/store';
+import type { OperationRecord } from '../lib/operations/operation';
+import { type OperationStore, OperationStoreError } from '../lib/operations/store';
 import { NotFoundError, OperationPendingError } from './exit-codes';
 import type { CliIo } from './output';
 

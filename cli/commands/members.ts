@@ -1,8 +1,8 @@
 // `members list | add | remove | set`: a group's companies. Reads go to Keepnet; writes are group
 // operations queued for the onboarding worker, the one writer of every group (see ./group-change.ts).
 import { type Command, InvalidArgumentError } from 'commander';
-import type { CompanySummary } from '../../keepnet/types';
-import type { GroupChange } from '../../operations/operation';
+import type { CompanySummary } from '../../lib/keepnet/types';
+import type { GroupChange } from '../../lib/operations/operation';
 import type { CommandContext } from '../context';
 import { UsageError } from '../exit-codes';
 import { resolveGroup } from '../group-ref';

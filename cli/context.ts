@@ -1,6 +1,6 @@
 // What every command gets: where to write, and a lazily opened Keepnet connection (so `--help` and
 // usage errors never need credentials).
-import type { KeepnetApi } from '../keepnet/types';
+import type { KeepnetApi } from '../lib/keepnet/types';
 import type { CliIo } from './output';
 
 export interface GlobalOptions {

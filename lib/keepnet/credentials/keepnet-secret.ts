@@ -2,7 +2,7 @@
 // JSON.parse and some schema messages quote the input they choke on; a secret must never reach a log
 // or an error message that way, so both are replaced by messages that name only the field and the rule.
 import * as z from 'zod';
-import { KeepnetConfigurationError } from '../keepnet/errors';
+import { KeepnetConfigurationError } from '../errors';
 
 export const KeepnetSecretSchema = z.object({
   clientId: z.string().trim().min(1),

@@ -4,9 +4,9 @@
 // environment, or with --local the running system's stand-ins. Nothing here prints or keeps a secret:
 // descriptions name only where commands go.
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { type CredentialsProvider, StaticCredentialsProvider } from '../credentials/provider';
-import { SecretsManagerCredentialsProvider } from '../credentials/secrets-manager';
-import { KeepnetClient } from '../keepnet/client';
+import { KeepnetClient } from '../lib/keepnet/client';
+import { type CredentialsProvider, StaticCredentialsProvider } from '../lib/keepnet/credentials/provider';
+import { SecretsManagerCredentialsProvider } from '../lib/keepnet/credentials/secrets-manager';
 import { awsClientSettings } from './aws-config';
 import type { GlobalOptions } from './context';
 import { ConfigurationError } from './exit-codes';
@@ -54,7 +54,7 @@ async function remoteKeepnet(options: GlobalOptions, io: CliIo): Promise<Keepnet
 
 /** The running `npm start -- --serve` recorded in the data directory, if any. Loaded only with --local. */
 async function runningLocalSystem(io: CliIo) {
-  const { defaultDataDir, readRunningSystem } = await import('../../local/runner/running-system');
+  const { defaultDataDir, readRunningSystem } = await import('../local/runner/running-system');
   return readRunningSystem(defaultDataDir(io.env, io.cwd));
 }
 
@@ -83,9 +83,9 @@ async function localKeepnet(options: GlobalOptions, io: CliIo): Promise<KeepnetC
       },
     };
   }
-  const { startKeepnetSimulator } = await import('../../local/keepnet-simulator/index');
-  const { defaultDataDir } = await import('../../local/runner/running-system');
-  const { simulatorStateFile } = await import('../../local/runner/data-dir');
+  const { startKeepnetSimulator } = await import('../local/keepnet-simulator/index');
+  const { defaultDataDir } = await import('../local/runner/running-system');
+  const { simulatorStateFile } = await import('../local/runner/data-dir');
   // The same kept state `npm start` uses: what this call changes is there for the next one.
   const stateFile = simulatorStateFile(defaultDataDir(io.env, io.cwd));
   const simulator = await startKeepnetSimulator({ stateFile });

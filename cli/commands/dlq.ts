@@ -15,7 +15,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Command } from 'commander';
-import { DEAD_LETTER_ATTRIBUTES } from '../../onboarding/dead-letter';
+import { DEAD_LETTER_ATTRIBUTES } from '../../lib/onboarding/dead-letter';
 import { awsClientSettings } from '../aws-config';
 import type { CommandContext } from '../context';
 import { IncompleteError, NotFoundError, UsageError } from '../exit-codes';

@@ -1,12 +1,12 @@
 // The operator CLI's exit codes: stable, documented in docs/cli.md, so scripts can branch on them.
 import { CommanderError } from 'commander';
-import { RemovalsRefusedError } from '../desired-state/apply';
-import { DesiredStateError } from '../desired-state/errors';
-import { isKeepnetError } from '../keepnet/errors';
-import { MembershipNotVerifiedError } from '../membership';
-import { OperationsConfigError } from '../operations/config';
-import { OperationStoreError } from '../operations/store';
-import { IdempotencyConflictError } from '../operations/submit';
+import { RemovalsRefusedError } from '../lib/desired-state/apply';
+import { DesiredStateError } from '../lib/desired-state/errors';
+import { isKeepnetError } from '../lib/keepnet/errors';
+import { MembershipNotVerifiedError } from '../lib/membership';
+import { OperationsConfigError } from '../lib/operations/config';
+import { OperationStoreError } from '../lib/operations/store';
+import { IdempotencyConflictError } from '../lib/operations/submit';
 
 export const ExitCode = {
   ok: 0,

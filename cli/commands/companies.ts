@@ -7,9 +7,9 @@ import {
   companyTextSearch,
   readCompaniesAndMemberships,
   withGroups,
-} from '../../companies/memberships';
-import { readCompanies } from '../../desired-state/snapshot';
-import type { CompanySummary } from '../../keepnet/types';
+} from '../../lib/companies/memberships';
+import { readCompanies } from '../../lib/desired-state/snapshot';
+import type { CompanySummary } from '../../lib/keepnet/types';
 import type { CommandContext } from '../context';
 import { NotFoundError, UsageError } from '../exit-codes';
 import { type Column, formatTable, writeJson } from '../output';

@@ -4,8 +4,8 @@
 
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { KeepnetConfigurationError } from '../keepnet/errors';
-import { logger } from '../observability/powertools';
+import { logger } from '../../observability/powertools';
+import { KeepnetConfigurationError } from '../errors';
 import { type KeepnetCredentials, parseKeepnetSecret } from './keepnet-secret';
 import { DEFAULT_SECRET_MAX_AGE_SECONDS } from './keepnet-secret-env';
 import type { CredentialsProvider } from './provider';

@@ -3,13 +3,13 @@
 // the file or exactly from a plan saved by `plan -o` (refused, exit 7, if Keepnet moved since).
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { type AppliedGroup, applyPlan } from '../../desired-state/apply';
-import { type Plan, type PlannedGroup, PlanSchema, planHasChanges } from '../../desired-state/plan';
-import { readGroupsAndMembers } from '../../desired-state/snapshot';
-import { checkPlan, planWasEdited } from '../../desired-state/staleness';
-import type { KeepnetApi } from '../../keepnet/types';
-import { publicView } from '../../operations/operation';
-import { formatIssues } from '../../validation/zod-issues';
+import { type AppliedGroup, applyPlan } from '../../lib/desired-state/apply';
+import { type Plan, type PlannedGroup, PlanSchema, planHasChanges } from '../../lib/desired-state/plan';
+import { readGroupsAndMembers } from '../../lib/desired-state/snapshot';
+import { checkPlan, planWasEdited } from '../../lib/desired-state/staleness';
+import type { KeepnetApi } from '../../lib/keepnet/types';
+import { publicView } from '../../lib/operations/operation';
+import { formatIssues } from '../../lib/validation/zod-issues';
 import type { CommandContext } from '../context';
 import {
   planFromFile,

@@ -1,7 +1,7 @@
 // `operations get <id>`: a group operation's record (pending, succeeded or failed, with what it did),
 // read from the operation store; `--wait` waits for it to settle as the write commands do.
 import { type Command, InvalidArgumentError } from 'commander';
-import { OperationIdSchema } from '../../operations/operation';
+import { OperationIdSchema } from '../../lib/operations/operation';
 import type { CommandContext } from '../context';
 import { NotFoundError } from '../exit-codes';
 import { openGroupOperations } from '../group-operations';

@@ -2,10 +2,10 @@
 // Keepnet, so a bad file costs no API call and writes nothing), then Keepnet's state, then the plan.
 import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { type AttributeTable, MAX_ATTRIBUTES_BYTES, parseAttributes } from '../desired-state/attributes';
-import { MAX_FILE_BYTES } from '../desired-state/format';
-import { parseDesiredState } from '../desired-state/parse';
-import type { DesiredStateInputs } from '../desired-state/plan-keepnet';
+import { type AttributeTable, MAX_ATTRIBUTES_BYTES, parseAttributes } from '../lib/desired-state/attributes';
+import { MAX_FILE_BYTES } from '../lib/desired-state/format';
+import { parseDesiredState } from '../lib/desired-state/parse';
+import type { DesiredStateInputs } from '../lib/desired-state/plan-keepnet';
 import type { CommandContext } from './context';
 import { ExitCode, exitCodeFor, UpstreamError, UsageError } from './exit-codes';
 
@@ -36,7 +36,7 @@ export async function readLocalFile(
 
 /** The desired-state file (`-f`) and the attributes CSV (`--attributes`), parsed and validated. */
 export type LocalInputs = DesiredStateInputs;
-export { planFromFile, planTarget } from '../desired-state/plan-keepnet';
+export { planFromFile, planTarget } from '../lib/desired-state/plan-keepnet';
 
 export async function readLocalInputs(
   ctx: CommandContext,

@@ -1,7 +1,7 @@
 // `groups list | search | get | create | rename | delete`: thin wrappers over the KeepnetApi, except
 // rename, which is a group operation queued for the onboarding worker (see ./group-change.ts).
 import type { Command } from 'commander';
-import type { CompanyGroup, CompanyGroupSearchItem } from '../../keepnet/types';
+import type { CompanyGroup, CompanyGroupSearchItem } from '../../lib/keepnet/types';
 import type { CommandContext } from '../context';
 import { UsageError } from '../exit-codes';
 import { resolveGroup } from '../group-ref';

@@ -1,8 +1,8 @@
 // The operator CLI: commander program, global options, and the one place errors become exit codes.
 // `runCli` never calls process.exit and never writes to process.* directly, so tests run it in-process.
 import { Command, CommanderError } from 'commander';
-import { isKeepnetError } from '../keepnet/errors';
-import type { KeepnetApi } from '../keepnet/types';
+import { isKeepnetError } from '../lib/keepnet/errors';
+import type { KeepnetApi } from '../lib/keepnet/types';
 import { registerCompanyCommands } from './commands/companies';
 import { registerDesiredStateCommands } from './commands/desired-state';
 import { registerDlqCommands } from './commands/dlq';

@@ -3,15 +3,15 @@
 // already exist the groups the current rules give them — a plan (exit 0 / 2, as `plan`), then with
 // --apply the same one-writer path as `apply`. Backfill only adds: it never takes a company out.
 import type { Command } from 'commander';
-import { backfillTarget, onboardingAttributes } from '../../desired-state/backfill';
-import { companyDirectory } from '../../desired-state/companies';
-import { DesiredStateError } from '../../desired-state/errors';
-import { planHasChanges } from '../../desired-state/plan';
-import { readCompanies } from '../../desired-state/snapshot';
-import { csvAttributes } from '../../desired-state/target';
-import type { CompanySummary, KeepnetApi } from '../../keepnet/types';
-import { describeCondition, explainGroupRules } from '../../rules/explain';
-import { type GroupRules, GroupRulesError, parseGroupRules } from '../../rules/group-rules';
+import { backfillTarget, onboardingAttributes } from '../../lib/desired-state/backfill';
+import { companyDirectory } from '../../lib/desired-state/companies';
+import { DesiredStateError } from '../../lib/desired-state/errors';
+import { planHasChanges } from '../../lib/desired-state/plan';
+import { readCompanies } from '../../lib/desired-state/snapshot';
+import { csvAttributes } from '../../lib/desired-state/target';
+import type { CompanySummary, KeepnetApi } from '../../lib/keepnet/types';
+import { describeCondition, explainGroupRules } from '../../lib/rules/explain';
+import { type GroupRules, GroupRulesError, parseGroupRules } from '../../lib/rules/group-rules';
 import type { CommandContext } from '../context';
 import { planTarget, readAttributesFile, readingForPlan, readLocalFile } from '../desired-state-input';
 import { ExitCode, NotFoundError, QuietExit, UsageError } from '../exit-codes';
