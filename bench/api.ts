@@ -6,13 +6,13 @@
 // Run alone: `npx tsx bench/api.ts [--quick]`.
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { createApiApp } from '../lib/http-api/app';
-import { dependenciesFromEnv } from '../lib/http-api/dependencies';
-import { makeLambdaContext, makeProxyEvent } from '../lib/http-api/proxy-event';
 import { createKeepnetClientFromEnv, resetKeepnetClientFromEnv } from '../lib/keepnet/index';
 import { operationStoreFromEnv } from '../lib/operations/config';
 import type { OperationRecord } from '../lib/operations/operation';
-import { startLocalStack } from '../local/local-stack';
+import { createApiApp } from '../lib/rest-api/app';
+import { dependenciesFromEnv } from '../lib/rest-api/dependencies';
+import { startEmulators } from '../local/emulators';
+import { makeLambdaContext, makeProxyEvent } from '../local/lambda-events/proxy-event';
 import { startSqs } from '../local/sqs-fifo';
 
 export interface LatencyStats {
@@ -110,7 +110,7 @@ function succeededRecord(pending: OperationRecord, added: string[]): OperationRe
 
 export async function benchApi(opts: { quick?: boolean } = {}): Promise<ApiBenchResult> {
   const counts = { requests: opts.quick ? 100 : 500, warmup: opts.quick ? 20 : 50 };
-  const stack = await startLocalStack();
+  const stack = await startEmulators();
   // Group writes need the onboarding queue (OperationsAccess refuses to start without it): a real one,
   // so the operation read back below was submitted through the API as a client's would be.
   const sqs = await startSqs();

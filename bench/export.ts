@@ -28,7 +28,7 @@ import { promisify } from 'node:util';
 import { createS3ClientFromEnv, type ExportContext, normalisePrefix, runExportJob } from '../lib/exports';
 import { DEFAULT_PART_SIZE, DEFAULT_QUEUE_SIZE, streamToS3 } from '../lib/exports/s3-upload';
 import { createKeepnetClientFromEnv, resetKeepnetClientFromEnv } from '../lib/keepnet';
-import { startLocalStack } from '../local/local-stack';
+import { startEmulators } from '../local/emulators';
 import { startS3 } from '../local/s3';
 
 const run = promisify(execFile);
@@ -140,7 +140,7 @@ export async function benchExport(opts: { quick?: boolean } = {}): Promise<Expor
       ? [5 * MB, 50 * MB]
       : [10 * MB, 500 * MB];
   const runs = Number(process.env.BENCH_EXPORT_RUNS) || 3;
-  const stack = await startLocalStack();
+  const stack = await startEmulators();
   // S3 gets a process of its own, as it has in AWS: sharing the simulator's event loop would make the
   // streamed export (both at once) look slower than it is against the download or upload alone.
   const s3Server = await startS3Process(stack.env.EXPORT_BUCKET ?? 'keepnet-exports');

@@ -11,10 +11,10 @@ import './quiet-env';
 import { pathToFileURL } from 'node:url';
 import { KeepnetClient } from '../lib/keepnet/client';
 import { StaticCredentialsProvider } from '../lib/keepnet/credentials/provider';
+import { type Emulators, startEmulators } from '../local/emulators';
 import { eventBridgeEnvelope } from '../local/eventbridge';
 import { SEEDED_GROUP_NAMES } from '../local/keepnet-simulator';
 import type { KeepnetSimulator } from '../local/keepnet-simulator/types';
-import { type LocalStack, startLocalStack } from '../local/local-stack';
 import { startOnboardingPipeline } from '../local/sqs-fifo';
 import { type GroupSizeCostOptions, type GroupSizeCostResult, measureGroupSizeCost } from './group-size-cost';
 import { type NaiveEvent, runNaiveOnboarding } from './naive-onboarding';
@@ -39,7 +39,7 @@ const GROUPS = [...SEEDED_GROUP_NAMES, ...EXTRA_GROUPS];
 const groupOf = (i: number) => GROUPS[Math.floor((i * GROUPS.length) / EVENTS)]!;
 
 interface World {
-  stack: LocalStack;
+  stack: Emulators;
   events: NaiveEvent[];
   /** group name → members before the run. */
   before: Map<string, string[]>;
@@ -47,7 +47,7 @@ interface World {
 
 /** Same seed, same groups, same 200 new companies and events for both implementations. */
 async function startWorld(): Promise<World> {
-  const stack = await startLocalStack({
+  const stack = await startEmulators({
     simulator: { participantsMode: 'replace', latencyMs: LATENCY_MS, seed: { companies: 40 } },
   });
   const { state } = stack.keepnet;

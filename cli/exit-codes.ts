@@ -2,11 +2,11 @@
 import { CommanderError } from 'commander';
 import { RemovalsRefusedError } from '../lib/desired-state/apply';
 import { DesiredStateError } from '../lib/desired-state/errors';
+import { IdempotencyConflictError } from '../lib/group-queue/submit';
 import { isKeepnetError } from '../lib/keepnet/errors';
 import { MembershipNotVerifiedError } from '../lib/membership';
 import { OperationsConfigError } from '../lib/operations/config';
 import { OperationStoreError } from '../lib/operations/store';
-import { IdempotencyConflictError } from '../lib/operations/submit';
 
 export const ExitCode = {
   ok: 0,

@@ -3,9 +3,9 @@
 // The queue and the operation store come from the AWS environment: the operator's own, or with --local
 // the running `npm start -- --serve`.
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { type OperationRequest, type SubmitResult, submitOperation } from '../lib/group-queue/submit';
 import { operationStoreFromEnv } from '../lib/operations/config';
 import type { OperationStore } from '../lib/operations/store';
-import { type OperationRequest, type SubmitResult, submitOperation } from '../lib/operations/submit';
 import { awsClientSettings, createCliS3Client } from './aws-config';
 import type { CommandContext } from './context';
 import { ConfigurationError } from './exit-codes';

@@ -37,10 +37,10 @@ import { COMPANY_CREATED_DETAIL_TYPE } from '../lib/onboarding/company-created';
 import type { FunctionName } from './bundling';
 import { type DeploymentConfig, POLLER_STATE_PREFIX } from './config';
 import { ExportStorage } from './constructs/export-storage';
-import { HttpApi } from './constructs/http-api';
 import { KeepnetFunction } from './constructs/keepnet-function';
 import { METRICS_NAMESPACE, Monitoring } from './constructs/monitoring';
 import { OnboardingQueue } from './constructs/onboarding-queue';
+import { AutomationRestApi } from './constructs/rest-api';
 import { importOrCreateSecret } from './constructs/secret-reference';
 import { SendOnlySqsDestination } from './constructs/send-only-sqs-destination';
 
@@ -541,7 +541,8 @@ export class KeepnetAutomationStack extends Stack {
       );
     }
 
-    const httpApi = new HttpApi(this, 'HttpApi', {
+    // The construct id stays 'HttpApi': renaming it would replace the deployed API (a new URL).
+    const restApi = new AutomationRestApi(this, 'HttpApi', {
       handler: api.function,
       logRetention,
       rateLimit: config.apiThrottle.rateLimit,
@@ -557,7 +558,7 @@ export class KeepnetAutomationStack extends Stack {
 
     // What an operator needs after `cdk deploy` (and what bin/ reads).
     const outputs: Record<string, string> = {
-      ApiUrl: httpApi.api.url,
+      ApiUrl: restApi.api.url,
       ExportBucketName: bucket.bucketName,
       KeepnetSecretId: keepnetSecret.secretId,
       WebhookSecretId: webhookSecret.secretId,

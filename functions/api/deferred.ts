@@ -1,4 +1,4 @@
 // What the api loads on its first request rather than at cold start (bench/cold-start.ts), re-exported by
 // name: a dynamic import keeps every export of the module it loads, so this list is what is bundled.
-export { createApiApp } from '../../lib/http-api/app';
-export { dependenciesFromEnv } from '../../lib/http-api/dependencies';
+export { createApiApp } from '../../lib/rest-api/app';
+export { dependenciesFromEnv } from '../../lib/rest-api/dependencies';

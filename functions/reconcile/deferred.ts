@@ -3,6 +3,6 @@
 export { SQSClient } from '@aws-sdk/client-sqs';
 export { runReconcile } from '../../lib/desired-state/reconcile';
 export { createS3ClientFromEnv } from '../../lib/exports/s3-client';
+export { submitOperation } from '../../lib/group-queue/submit';
 export { createKeepnetClientFromEnv } from '../../lib/keepnet';
 export { operationStoreFromEnv } from '../../lib/operations/config';
-export { submitOperation } from '../../lib/operations/submit';

@@ -4,9 +4,9 @@
 // operations, never `set`: a `set` computed from the plan's read would undo a company the worker added
 // since; add and remove touch only the companies the plan names.
 
+import type { OperationRequest, SubmitResult } from '../group-queue/submit';
 import type { KeepnetApi } from '../keepnet/types';
 import { type GroupChange, MAX_OPERATION_COMPANIES, type OperationRecord } from '../operations/operation';
-import type { OperationRequest, SubmitResult } from '../operations/submit';
 import { changesIn, type Plan, type PlannedGroup, planIdentity } from './plan';
 import { groupNamed } from './snapshot';
 

@@ -3,10 +3,10 @@
 // one writer). Report mode never writes. A bad file fails the run, naming its line and field, so the
 // schedule's failure path (retries, failed-events queue, the function's Errors alarm) sees it.
 import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
+import type { OperationRequest, SubmitResult } from '../group-queue/submit';
 import type { KeepnetApi } from '../keepnet/types';
 import { logger, metrics } from '../observability/powertools';
 import type { OperationRecord } from '../operations/operation';
-import type { OperationRequest, SubmitResult } from '../operations/submit';
 import { applyPlan } from './apply';
 import { MAX_ATTRIBUTES_BYTES, parseAttributes } from './attributes';
 import { MAX_FILE_BYTES } from './format';

@@ -8,7 +8,7 @@
 import type { CallOptions, KeepnetApi } from '../keepnet/types';
 import { logger } from '../observability/powertools';
 import { ExportContentError } from './errors';
-import type { ExportTarget } from './run-export-job';
+import type { ExportTarget } from './export-target';
 
 /** `totalNumberOfRecords` of a one-row page of the export's search; null when Keepnet does not say. */
 export async function countExportRecords(

@@ -17,6 +17,7 @@ import {
   ExportInterruptedError,
   ExportTruncatedError,
 } from './errors';
+import { type ExportTarget, targetOf } from './export-target';
 import { type ExportFormat, type ExportJob, jobName, type SingleExportJob } from './job';
 import { type FileExtension, fileName, objectKey, onDemandStamp, utcTimestamp } from './keys';
 import type { JournaledWrite } from './membership-diff';
@@ -76,14 +77,6 @@ export interface ExportResult {
   sourceRequest: string;
 }
 
-/** A job bound to what it exports: one Keepnet export call, one object. */
-export interface ExportTarget {
-  name: string;
-  format: ExportFormat;
-  search: SearchOptions;
-  groupId: string | null;
-}
-
 /**
  * Runs a job that yields one file (`groups` or `group-members`) on demand; the HTTP API's "export now"
  * uses it. Its key carries a millisecond timestamp (and `ctx.requestId` when set), not the scheduled
@@ -103,23 +96,6 @@ export async function runExportJob(job: ExportJob, ctx: ExportContext): Promise<
     throw new ExportConfigurationError(`export job "${jobName(job)}": ${(error as Error).message}`);
   }
   return exportTarget(targetOf(job), ctx, stamp);
-}
-
-export function targetOf(job: SingleExportJob): ExportTarget {
-  return {
-    name: jobName(job),
-    format: job.format,
-    search: searchOf(job),
-    groupId: job.what === 'group-members' ? job.groupId : null,
-  };
-}
-
-export function searchOf(job: ExportJob): SearchOptions {
-  const search: SearchOptions = {};
-  if (job.filter !== undefined) search.filter = job.filter;
-  if (job.orderBy !== undefined) search.orderBy = job.orderBy;
-  if (job.ascending !== undefined) search.ascending = job.ascending;
-  return search;
 }
 
 /** `stamp` names the file; the scheduled time's second-precision UTC timestamp unless given. */

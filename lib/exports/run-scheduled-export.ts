@@ -4,6 +4,7 @@
 // schedule's retry and alarm see it. Past the deadline nothing new is started.
 import { logger, metrics } from '../observability/powertools';
 import { ExportConfigurationError, ExportDeadlineError, ExportRunError } from './errors';
+import { type ExportTarget, searchOf, targetOf } from './export-target';
 import { carryFirstSeen, readPreviousFirstSeen, writeFirstSeen } from './first-seen-index';
 import type { ExportJob } from './job';
 import { jobName } from './job';
@@ -26,14 +27,7 @@ import {
   writeMembershipSnapshot,
 } from './membership-snapshot';
 import { REPORT_FILE_KIND } from './report-keys';
-import {
-  callOptionsOf,
-  type ExportContext,
-  type ExportTarget,
-  exportTarget,
-  searchOf,
-  targetOf,
-} from './run-export-job';
+import { callOptionsOf, type ExportContext, exportTarget } from './run-export-job';
 import { putSmallObject } from './s3-upload';
 
 export const DIFF_KIND = 'membership-diff';

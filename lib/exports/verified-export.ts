@@ -5,8 +5,8 @@
 import type { CallOptions, ExportDownload, KeepnetApi } from '../keepnet/types';
 import { ByteMeter } from './byte-meter';
 import { CsvRecordCounter } from './csv-record-counter';
+import type { ExportTarget } from './export-target';
 import { countExportRecords, verifyRecordCount } from './record-count';
-import type { ExportTarget } from './run-export-job';
 import { XlsxRowCounter } from './xlsx-row-counter';
 
 /** An export under way: its download, and the meter its body must flow through. */

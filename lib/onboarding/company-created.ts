@@ -4,21 +4,10 @@
 
 import * as z from 'zod';
 import { EventBridgeSchema } from '../events/eventbridge-envelope';
+import { GroupNameSchema, ResourceIdSchema } from '../keepnet/identifiers';
 import { firstField, formatIssues } from '../validation/zod-issues';
 
 export const COMPANY_CREATED_DETAIL_TYPE = 'CompanyCreated';
-
-/** Keepnet resource ids are 12 alphanumerics today; accept a little more, never separators or blanks. */
-export const ResourceIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1..64 letters, digits, "_" or "-"');
-
-/** Keepnet group names: 1..64 characters after trimming. */
-export const GroupNameSchema = z
-  .string()
-  .trim()
-  .min(1, 'must not be blank')
-  .max(64, 'must be at most 64 characters');
 
 const AttributeValueSchema = z.union(
   [

@@ -13,9 +13,9 @@
 // nothing is ever lost: SQS's own redrive stays the safety net.
 import { type MessageAttributeValue, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
+import { sha256 } from '../hash';
 import { logger } from '../observability/powertools';
 import type { Outcome } from './outcome';
-import { sha256 } from './targets';
 
 type Failure = Extract<Outcome, { ok: false }>;
 

@@ -7,6 +7,7 @@
 // use the group if it is there. Should two groups share a name anyway, the oldest wins, so every
 // resolver picks the same one.
 
+import { normaliseGroupName } from '../group-queue/targets';
 import {
   KeepnetNetworkError,
   KeepnetServerError,
@@ -15,7 +16,6 @@ import {
 } from '../keepnet/errors';
 import type { CallOptions, CompanyGroup, KeepnetApi } from '../keepnet/types';
 import { logger } from '../observability/powertools';
-import { normaliseGroupName } from './targets';
 
 export interface ResolvedGroup {
   groupId: string;

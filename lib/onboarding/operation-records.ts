@@ -1,9 +1,10 @@
 // After a batch: each operation's record says what happened to it. Applied → succeeded with what it
 // did (a rename Keepnet refused → failed). Rejected or dead-lettered → failed with the reason. Still
 // to be retried → left pending (the next delivery settles it).
+
+import type { OperationMessage } from '../group-queue/message';
 import { type OperationRecord, requestHashOf } from '../operations/operation';
 import type { OperationStore } from '../operations/store';
-import type { OperationMessage } from './message';
 import type { Outcome } from './outcome';
 
 interface OperationItem {

@@ -6,12 +6,14 @@
 // redelivered event (EventBridge retries, a replay within SQS's 5-minute window) queues nothing new.
 import type { SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import type { OnboardingMessage } from '../group-queue/message';
+import { sendMessages } from '../group-queue/send-messages';
+import { type GroupTarget, messageGroupIdFor, targetKey } from '../group-queue/targets';
+import { sha256 } from '../hash';
 import type { GroupRules } from '../rules/group-rules';
 import type { CompanyCreatedDetail } from './company-created';
 import { loadRouterConfig } from './config';
-import type { OnboardingMessage } from './message';
-import { sendMessages } from './send-messages';
-import { type GroupTarget, messageGroupIdFor, sha256, targetKey, targetsFor } from './targets';
+import { targetsFor } from './targets';
 
 export interface QueuedOnboarding {
   target: GroupTarget;

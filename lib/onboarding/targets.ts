@@ -1,35 +1,8 @@
-// Which groups a new company joins, and how each is named on the queue.
-//
-// A group is known either by id (groupResourceIds) or by name (groupNames and GROUP_RULES). The router
-// cannot turn a name into an id without calling Keepnet, so a name-only target is keyed by its
-// normalised name. The same group can therefore reach the queue under two keys (by id in one event, by
-// name in another). The worker makes that safe: it resolves a name to its id and forwards the
-// company to the id's message group, so every membership write for one Keepnet group is serialised in
-// one FIFO message group (see lib/onboarding/worker.ts).
-import { sha256 } from '../hash';
+// Which groups a new company joins: the event's ids and names, then the groups the rules give.
+
+import { type GroupTarget, targetKey } from '../group-queue/targets';
 import type { GroupRules } from '../rules/group-rules';
 import type { CompanyCreatedDetail } from './company-created';
-
-export type GroupTarget = { kind: 'id'; groupId: string } | { kind: 'name'; groupName: string };
-
-/** Case- and blank-insensitive form of a group name: what Keepnet treats as "the same name". */
-export function normaliseGroupName(name: string): string {
-  return name.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
-}
-
-/** Stable key of a target: `id:<groupId>` or `name:<normalised name>`. */
-export function targetKey(target: GroupTarget): string {
-  return target.kind === 'id' ? `id:${target.groupId}` : `name:${normaliseGroupName(target.groupName)}`;
-}
-
-/**
- * SQS MessageGroupId (≤ 128 chars of a restricted alphabet): the id as is, or a hash of the
- * normalised name (names may hold any character).
- */
-export function messageGroupIdFor(target: GroupTarget): string {
-  if (target.kind === 'id') return `group-${target.groupId}`;
-  return `name-${sha256(normaliseGroupName(target.groupName)).slice(0, 40)}`;
-}
 
 /** groupResourceIds ∪ groupNames ∪ rule groups, de-duplicated (names case-insensitively), in that order. */
 export function targetsFor(detail: CompanyCreatedDetail, rules: GroupRules): GroupTarget[] {
@@ -46,5 +19,3 @@ export function targetsFor(detail: CompanyCreatedDetail, rules: GroupRules): Gro
     return true;
   });
 }
-
-export { sha256 } from '../hash';

@@ -20,6 +20,15 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { mapConcurrently } from '../concurrency';
+import {
+  type CompanyMessage,
+  type OnboardingMessage,
+  type OperationMessage,
+  parseOnboardingMessage,
+} from '../group-queue/message';
+import { sendMessages } from '../group-queue/send-messages';
+import { messageGroupIdFor, normaliseGroupName } from '../group-queue/targets';
+import { sha256 } from '../hash';
 import { KeepnetValidationError } from '../keepnet/errors';
 import type { KeepnetApi } from '../keepnet/types';
 import {
@@ -33,16 +42,8 @@ import { logger } from '../observability/powertools';
 import type { OperationStore } from '../operations/store';
 import { deadLetterFailures } from './dead-letter';
 import type { GroupResolver } from './group-resolver';
-import {
-  type CompanyMessage,
-  type OnboardingMessage,
-  type OperationMessage,
-  parseOnboardingMessage,
-} from './message';
 import { recordOperationOutcomes } from './operation-records';
 import type { Outcome, PermanentFailureCode } from './outcome';
-import { sendMessages } from './send-messages';
-import { messageGroupIdFor, normaliseGroupName, sha256 } from './targets';
 
 export type { Outcome, PermanentFailureCode } from './outcome';
 

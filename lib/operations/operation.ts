@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { sha256 } from '../hash';
-import { GroupNameSchema, ResourceIdSchema } from '../onboarding/company-created';
+import { GroupNameSchema, ResourceIdSchema } from '../keepnet/identifiers';
 
 /** Companies one operation may name: a `set` of a large group still fits an SQS message (256 KiB). */
 export const MAX_OPERATION_COMPANIES = 10_000;

@@ -6,8 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { callerIdentity } from '../../lib/http-api/proxy-event';
-import { fakeLambdaContext } from './lambda-context';
+import { fakeLambdaContext } from '../lambda-events/context';
+import { callerIdentity } from '../lambda-events/proxy-event';
 
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 

@@ -1,8 +1,9 @@
 // Builds the LocalSystem for `npm start` from the local/ stand-ins: the local stack (Keepnet simulator,
 // Secrets Manager, s3rver with its files under the data directory), the SQS FIFO queue with its DLQ,
 // and the EventBridge stand-in. Everything listens on 127.0.0.1, port 0.
+
+import { startEmulators } from '../emulators';
 import { startEventBridge } from '../eventbridge';
-import { startLocalStack } from '../local-stack';
 import { runFifoConsumers, startSqs } from '../sqs-fifo';
 import { plainFilesDirectory, s3Directory, simulatorStateFile } from './data-dir';
 import type { LocalSystem } from './local-system';
@@ -26,7 +27,7 @@ const LOCAL_EVENT_BUS_NAME = 'keepnet-onboarding';
 const QUEUE_TIME_SCALE = 0.1;
 
 export async function bootLocalSystem(options: BootOptions): Promise<LocalSystem> {
-  const stack = await startLocalStack({
+  const stack = await startEmulators({
     dataDir: s3Directory(options.dataDir),
     buckets: [POLLER_STATE_BUCKET],
     simulator: {

@@ -10,9 +10,9 @@ import type {
   SQSEvent,
 } from 'aws-lambda';
 import type { RunSummary } from '../../lib/exports';
-import { callApi } from '../../lib/http-api/proxy-event';
 import { COMPANY_CREATED_DETAIL_TYPE, type CompanyCreatedDetail } from '../../lib/onboarding/company-created';
 import type { KeepnetSimulator } from '../keepnet-simulator/types';
+import { callApi } from '../lambda-events/proxy-event';
 import { eventBridgeEvent, scheduledEvent } from './events';
 import { runGroupsAsCode } from './groups-as-code';
 import { invoke, loadHandler } from './handlers';

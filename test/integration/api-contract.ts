@@ -1,9 +1,9 @@
 // The contract check the HTTP API test files end with: every answer a file recorded must match the
 // schema the OpenAPI document declares for its route and status (Error for every 4xx/5xx).
 import Ajv2020 from 'ajv/dist/2020';
-import type { ApiCallResult } from '../../lib/http-api/proxy-event';
-import { routeFor } from '../../lib/http-api/routes';
-import { responseSchemas } from '../../lib/http-api/schemas';
+import { routeFor } from '../../lib/rest-api/routes';
+import { responseSchemas } from '../../lib/rest-api/schemas';
+import type { ApiCallResult } from '../../local/lambda-events/proxy-event';
 
 export interface RecordedAnswer {
   method: string;

@@ -13,6 +13,7 @@ import {
   UsageError,
 } from '../../cli/exit-codes';
 import { formatTable } from '../../cli/output';
+import { IdempotencyConflictError } from '../../lib/group-queue/submit';
 import {
   KeepnetAuthenticationError,
   KeepnetConfigurationError,
@@ -26,7 +27,6 @@ import {
 } from '../../lib/keepnet/errors';
 import { MembershipNotVerifiedError } from '../../lib/membership';
 import { OperationsConfigError } from '../../lib/operations/config';
-import { IdempotencyConflictError } from '../../lib/operations/submit';
 
 describe('exitCodeFor', () => {
   it.each([

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { connect } from '../../cli/connect';
 import type { CliIo } from '../../cli/output';
 import { runCli } from '../../cli/program';
-import { type LocalStack, startLocalStack } from '../../local/local-stack';
+import { type Emulators, startEmulators } from '../../local/emulators';
 
 export interface CliRun {
   code: number;
@@ -33,7 +33,7 @@ export async function runCliCaptured(
 }
 
 export interface CliStack {
-  stack: LocalStack;
+  stack: Emulators;
   workDir: string;
   /** KEEPNET_CLIENT_ID, KEEPNET_CLIENT_SECRET and KEEPNET_BASE_URL of the simulator's reseller. */
   credentialsEnv: Record<string, string>;
@@ -42,7 +42,7 @@ export interface CliStack {
 
 /** The local stack (its AWS endpoints in the environment until close), a scratch folder, credentials. */
 export async function startCliStack(scratchPrefix: string): Promise<CliStack> {
-  const stack = await startLocalStack();
+  const stack = await startEmulators();
   const restoreEnv = stack.applyEnv();
   const workDir = await mkdtemp(join(tmpdir(), scratchPrefix));
   const { clientId, clientSecret } = stack.keepnet.credentials.reseller;

@@ -8,13 +8,13 @@ import { promisify } from 'node:util';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { parse } from 'csv-parse/sync';
-import type { LocalStack } from '../../local/local-stack';
+import type { Emulators } from '../../local/emulators';
 import { type LocalSqs, startSqs } from '../../local/sqs-fifo';
 import { type CliRun, runCliCaptured, startCliStack } from './cli-harness';
 
 type Run = CliRun;
 
-let stack: LocalStack;
+let stack: Emulators;
 let workDir: string;
 let credentialsEnv: Record<string, string>;
 

@@ -6,16 +6,16 @@ import { KeepnetClient } from '../../lib/keepnet/client';
 import { SecretsManagerCredentialsProvider } from '../../lib/keepnet/credentials/secrets-manager';
 import { KeepnetConfigurationError } from '../../lib/keepnet/errors';
 import { createKeepnetClientFromEnv, resetKeepnetClientFromEnv } from '../../lib/keepnet/index';
-import { KEEPNET_SECRET_ID, type LocalStack, startLocalStack } from '../../local/local-stack';
+import { type Emulators, KEEPNET_SECRET_ID, startEmulators } from '../../local/emulators';
 
 const TOKEN = 'POST /connect/token';
 
 describe('Keepnet credentials from Secrets Manager', () => {
-  let stack: LocalStack;
+  let stack: Emulators;
   let restoreEnv: () => void;
 
   beforeAll(async () => {
-    stack = await startLocalStack({ simulator: { seed: { companies: 5 } } });
+    stack = await startEmulators({ simulator: { seed: { companies: 5 } } });
     restoreEnv = stack.applyEnv();
   });
 

@@ -10,17 +10,17 @@ import { type ExportContext, runExportJob } from '../../lib/exports';
 import { ExportContentError } from '../../lib/exports/errors';
 import { createKeepnetClientFromEnv, type KeepnetClient, resetKeepnetClientFromEnv } from '../../lib/keepnet';
 import { KeepnetServerError } from '../../lib/keepnet/errors';
+import { type Emulators, startEmulators } from '../../local/emulators';
 import type { ReplyQuirks } from '../../local/keepnet-simulator/types';
-import { type LocalStack, startLocalStack } from '../../local/local-stack';
 
-let stack: LocalStack;
+let stack: Emulators;
 let restoreEnv: () => void;
 let client: KeepnetClient;
 let s3: S3Client;
 
 beforeAll(async () => {
   // Enough groups that a cut at half the body falls between many whole records.
-  stack = await startLocalStack({ simulator: { seed: { extraGroups: 120 } } });
+  stack = await startEmulators({ simulator: { seed: { extraGroups: 120 } } });
   restoreEnv = stack.applyEnv();
   client = createKeepnetClientFromEnv();
   s3 = new S3Client(stack.s3.clientConfig());

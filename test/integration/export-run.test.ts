@@ -14,17 +14,17 @@ import {
   runScheduledExport,
 } from '../../lib/exports';
 import { createKeepnetClientFromEnv, type KeepnetClient, resetKeepnetClientFromEnv } from '../../lib/keepnet';
-import { type LocalStack, startLocalStack } from '../../local/local-stack';
+import { type Emulators, startEmulators } from '../../local/emulators';
+import { fakeLambdaContext } from '../../local/lambda-events/context';
 import { scheduledEvent } from '../../local/runner/events';
-import { fakeLambdaContext } from '../../local/runner/lambda-context';
 
-let stack: LocalStack;
+let stack: Emulators;
 let restoreEnv: () => void;
 let client: KeepnetClient;
 let s3: S3Client;
 
 beforeAll(async () => {
-  stack = await startLocalStack();
+  stack = await startEmulators();
   restoreEnv = stack.applyEnv();
   client = createKeepnetClientFromEnv();
   s3 = new S3Client(stack.s3.clientConfig());

@@ -18,11 +18,11 @@ import {
   KeepnetNetworkError,
   resetKeepnetClientFromEnv,
 } from '../../lib/keepnet';
+import { type Emulators, startEmulators } from '../../local/emulators';
 import { AWKWARD_COMPANY_NAME } from '../../local/keepnet-simulator/index';
-import { type LocalStack, startLocalStack } from '../../local/local-stack';
 
 const MiB = 1024 * 1024;
-let stack: LocalStack;
+let stack: Emulators;
 let restoreEnv: () => void;
 let client: KeepnetClient;
 let s3: S3Client;
@@ -30,7 +30,7 @@ let s3: S3Client;
 const sent: Array<{ command: string; key: string | undefined; headers: Record<string, string> }> = [];
 
 beforeAll(async () => {
-  stack = await startLocalStack();
+  stack = await startEmulators();
   restoreEnv = stack.applyEnv();
   client = createKeepnetClientFromEnv();
   s3 = new S3Client(stack.s3.clientConfig());

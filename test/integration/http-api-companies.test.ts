@@ -3,13 +3,13 @@
 // its groups, companies in no group, a group by name; the Keepnet calls each costs; hostile replies
 // (null createTime, nested children, failures, a deadline); and every answer against the document.
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { type Emulators, startEmulators } from '../../local/emulators';
 import {
   type ApiCallResult,
   callApi,
   makeLambdaContext,
   type ProxyEventInput,
-} from '../../lib/http-api/proxy-event';
-import { type LocalStack, startLocalStack } from '../../local/local-stack';
+} from '../../local/lambda-events/proxy-event';
 import { checkAnswersAgainstDocument } from './api-contract';
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -18,12 +18,12 @@ const MEMBERS_SEARCH = 'POST /api/company-groups/{resourceId}/companies/search';
 const COMPANIES_SEARCH = 'POST /api/companies/search';
 const GROUP_LIST = 'GET /api/company-groups';
 
-let stack: LocalStack;
+let stack: Emulators;
 let restoreEnv: () => void;
 let handler: Handler;
 
 beforeAll(async () => {
-  stack = await startLocalStack();
+  stack = await startEmulators();
   restoreEnv = stack.applyEnv();
   handler = (await import('../../functions/api/handler')).handler;
 });

@@ -6,21 +6,21 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import fc from 'fast-check';
-import { createApiApp } from '../../lib/http-api/app';
-import { dependenciesFromEnv } from '../../lib/http-api/dependencies';
-import { makeLambdaContext } from '../../lib/http-api/proxy-event';
+import { createApiApp } from '../../lib/rest-api/app';
+import { dependenciesFromEnv } from '../../lib/rest-api/dependencies';
 import { signWebhook } from '../../lib/webhook/index';
-import { LOCAL_WEBHOOK_SECRET, type LocalStack, startLocalStack } from '../../local/local-stack';
+import { type Emulators, LOCAL_WEBHOOK_SECRET, startEmulators } from '../../local/emulators';
+import { makeLambdaContext } from '../../local/lambda-events/proxy-event';
 import { type LocalSqs, startSqs } from '../../local/sqs-fifo';
 
-let stack: LocalStack;
+let stack: Emulators;
 let sqs: LocalSqs;
 let restoreEnv: () => void;
 let app: ReturnType<typeof createApiApp>;
 let financeId: string;
 
 beforeAll(async () => {
-  stack = await startLocalStack();
+  stack = await startEmulators();
   sqs = await startSqs();
   const { queueUrl } = sqs.createFifoQueueWithDlq('envelopes.fifo');
   restoreEnv = stack.applyEnv();

@@ -2,21 +2,21 @@
 // or not), the API answers with a deliberate status and the one error shape; never a 500. Bodies that
 // happen to be valid go all the way to the simulator, so the whole path is exercised.
 import fc from 'fast-check';
-import { createApiApp } from '../../lib/http-api/app';
-import { dependenciesFromEnv } from '../../lib/http-api/dependencies';
-import { type ApiCallResult, callApi, type ProxyEventInput } from '../../lib/http-api/proxy-event';
+import { createApiApp } from '../../lib/rest-api/app';
+import { dependenciesFromEnv } from '../../lib/rest-api/dependencies';
 import { signWebhook } from '../../lib/webhook/index';
-import { LOCAL_WEBHOOK_SECRET, type LocalStack, startLocalStack } from '../../local/local-stack';
+import { type Emulators, LOCAL_WEBHOOK_SECRET, startEmulators } from '../../local/emulators';
+import { type ApiCallResult, callApi, type ProxyEventInput } from '../../local/lambda-events/proxy-event';
 import { type LocalSqs, startSqs } from '../../local/sqs-fifo';
 
-let stack: LocalStack;
+let stack: Emulators;
 let sqs: LocalSqs;
 let restoreEnv: () => void;
 let app: ReturnType<typeof createApiApp>;
 let groupId: string;
 
 beforeAll(async () => {
-  stack = await startLocalStack();
+  stack = await startEmulators();
   sqs = await startSqs();
   const { queueUrl } = sqs.createFifoQueueWithDlq('properties.fifo');
   restoreEnv = stack.applyEnv();

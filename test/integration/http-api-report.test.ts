@@ -5,8 +5,8 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import ExcelJS from 'exceljs';
 import { normalisePrefix, runScheduledExport } from '../../lib/exports';
 import { REPORT_SHEETS } from '../../lib/exports/report-workbook';
-import { callApi } from '../../lib/http-api/proxy-event';
-import { LatestReportResponseSchema } from '../../lib/http-api/schemas';
+import { LatestReportResponseSchema } from '../../lib/rest-api/schemas';
+import { callApi } from '../../local/lambda-events/proxy-event';
 import { type JournaledExportWorld, startJournaledExportWorld } from '../support/journaled-export-world';
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;

@@ -6,12 +6,12 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createApiApp } from '../../lib/http-api/app';
-import { dependenciesFromEnv } from '../../lib/http-api/dependencies';
-import { type ApiCallResult, callApi, type ProxyEventInput } from '../../lib/http-api/proxy-event';
 import { KeepnetClient } from '../../lib/keepnet/client';
 import { StaticCredentialsProvider } from '../../lib/keepnet/credentials/index';
 import { applyChanges } from '../../lib/membership';
+import { createApiApp } from '../../lib/rest-api/app';
+import { dependenciesFromEnv } from '../../lib/rest-api/dependencies';
+import { type ApiCallResult, callApi, type ProxyEventInput } from '../../local/lambda-events/proxy-event';
 
 const TOKEN = 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ0ZXN0In0.strict-fake-token';
 const CLIENT_SECRET = 'strict-fake-client-secret';

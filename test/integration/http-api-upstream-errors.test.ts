@@ -1,23 +1,24 @@
 // How the API answers when Keepnet or this service's own configuration is at fault: real faults
 // injected in the simulator (429, 500, connection reset, latency), real wrong credentials in the local
 // Secrets Manager. And what the logs hold meanwhile: never a secret, a token or an Authorization header.
-import { createApiApp } from '../../lib/http-api/app';
-import { dependenciesFromEnv } from '../../lib/http-api/dependencies';
+
+import { resetKeepnetClientFromEnv } from '../../lib/keepnet/index';
+import { logger } from '../../lib/observability/powertools';
+import { createApiApp } from '../../lib/rest-api/app';
+import { dependenciesFromEnv } from '../../lib/rest-api/dependencies';
+import { type Emulators, LOCAL_WEBHOOK_SECRET, startEmulators } from '../../local/emulators';
 import {
   type ApiCallResult,
   callApi,
   makeLambdaContext,
   type ProxyEventInput,
-} from '../../lib/http-api/proxy-event';
-import { resetKeepnetClientFromEnv } from '../../lib/keepnet/index';
-import { logger } from '../../lib/observability/powertools';
-import { LOCAL_WEBHOOK_SECRET, type LocalStack, startLocalStack } from '../../local/local-stack';
+} from '../../local/lambda-events/proxy-event';
 
-let stack: LocalStack;
+let stack: Emulators;
 let restoreEnv: () => void;
 
 beforeAll(async () => {
-  stack = await startLocalStack();
+  stack = await startEmulators();
   restoreEnv = stack.applyEnv();
 });
 

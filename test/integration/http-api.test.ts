@@ -6,14 +6,14 @@ import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import Ajv2020 from 'ajv/dist/2020';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { type ApiCallResult, callApi, type ProxyEventInput } from '../../lib/http-api/proxy-event';
-import { type LocalStack, startLocalStack } from '../../local/local-stack';
+import { type Emulators, startEmulators } from '../../local/emulators';
+import { type ApiCallResult, callApi, type ProxyEventInput } from '../../local/lambda-events/proxy-event';
 import { type LocalSqs, runFifoConsumers, type SqsHandler, startSqs } from '../../local/sqs-fifo';
 import { checkAnswersAgainstDocument } from './api-contract';
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
-let stack: LocalStack;
+let stack: Emulators;
 let sqs: LocalSqs;
 let queueUrl: string;
 let restoreEnv: () => void;
@@ -47,7 +47,7 @@ async function settled(accepted: ApiCallResult) {
 }
 
 beforeAll(async () => {
-  stack = await startLocalStack();
+  stack = await startEmulators();
   sqs = await startSqs();
   queueUrl = sqs.createFifoQueueWithDlq('api-onboarding.fifo').queueUrl;
   restoreEnv = stack.applyEnv();

@@ -9,8 +9,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { type Emulators, startEmulators } from '../../local/emulators';
 import { eventBridgeEnvelope } from '../../local/eventbridge';
-import { type LocalStack, startLocalStack } from '../../local/local-stack';
 import { type OnboardingPipeline, startOnboardingPipeline } from '../../local/sqs-fifo';
 
 const PAGE_CAP = 100;
@@ -78,12 +78,12 @@ async function startPageCappingProxy(target: string): Promise<{ url: string; ser
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
-let stack: LocalStack;
+let stack: Emulators;
 let proxy: { url: string; server: Server };
 let world: OnboardingPipeline;
 
 beforeAll(async () => {
-  stack = await startLocalStack({ simulator: { participantsMode: 'replace', seed: { companies: 20 } } });
+  stack = await startEmulators({ simulator: { participantsMode: 'replace', seed: { companies: 20 } } });
   proxy = await startPageCappingProxy(stack.keepnet.url);
   world = await startOnboardingPipeline({
     env: { ...stack.env, KEEPNET_BASE_URL: proxy.url, POWERTOOLS_METRICS_DISABLED: 'true' },

@@ -3,9 +3,9 @@
 // fresh per world, and helpers to read memberships.
 import type { SendMessageCommandInput } from '@aws-sdk/client-sqs';
 import type { CompanyCreatedDetail } from '../../lib/onboarding/company-created';
+import { type Emulators, startEmulators } from '../../local/emulators';
 import { eventBridgeEnvelope } from '../../local/eventbridge';
 import type { KeepnetSimulator } from '../../local/keepnet-simulator/types';
-import { type LocalStack, startLocalStack } from '../../local/local-stack';
 import {
   type OnboardingPipeline,
   type OnboardingPipelineOptions,
@@ -19,7 +19,7 @@ export const GROUP_RULES = JSON.stringify([
 export const NEW_GROUPS = ['Brand New Group', 'Rule Made Group', 'Gold Partners'];
 
 export interface World extends OnboardingPipeline {
-  stack: LocalStack;
+  stack: Emulators;
   /** What the handlers logged at error level (their logger lives in their own module registry). */
   errors: { message: string; attributes: unknown }[];
   /** What is in the DLQ now, in arrival order, read back from the local SQS server (not consumed). */
@@ -46,7 +46,7 @@ export async function startWorld(
   ours: 'union' | 'additive',
   visibilityTimeoutMs: number,
 ): Promise<World> {
-  const stack = await startLocalStack({ simulator: { participantsMode: api, seed: { companies: 30 } } });
+  const stack = await startEmulators({ simulator: { participantsMode: api, seed: { companies: 30 } } });
   const errors: World['errors'] = [];
   const pipeline = await startOnboardingPipeline({
     env: stack.env,

@@ -5,13 +5,13 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CUSTOM_METRICS } from '../../infra/constructs/monitoring';
 import { CompanyCreatedDetailSchema } from '../../lib/onboarding/company-created';
 import type { PollSummary } from '../../lib/onboarding/poller/poll';
+import { type Emulators, startEmulators } from '../../local/emulators';
 import { type LocalEventBridge, startEventBridge } from '../../local/eventbridge';
-import { type LocalStack, startLocalStack } from '../../local/local-stack';
 
 const BUCKET = 'poller-state';
 const KEY = 'company-poller/watermark.json';
 
-let stack: LocalStack;
+let stack: Emulators;
 let bus: LocalEventBridge;
 let poll: () => Promise<PollSummary>;
 let s3: S3Client;
@@ -21,7 +21,7 @@ const metricsAdded: [string, string, number][] = [];
 const FOUND = CUSTOM_METRICS['company-poller'].companiesFound;
 
 beforeAll(async () => {
-  stack = await startLocalStack({ buckets: [BUCKET], simulator: { seed: { companies: 40 } } });
+  stack = await startEmulators({ buckets: [BUCKET], simulator: { seed: { companies: 40 } } });
   // Only the onboarding bus exists, as deployed: a poller publishing elsewhere would fail here.
   bus = await startEventBridge({ busName: 'keepnet-onboarding' });
   Object.assign(process.env, stack.env, {

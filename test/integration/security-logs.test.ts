@@ -13,15 +13,15 @@ import type {
   SQSBatchResponse,
   SQSEvent,
 } from 'aws-lambda';
-import { callApi, makeLambdaContext } from '../../lib/http-api/proxy-event';
 import { signWebhook } from '../../lib/webhook/index';
-import { eventBridgeEnvelope, type LocalEventBridge, startEventBridge } from '../../local/eventbridge';
 import {
+  type Emulators,
   KEEPNET_SECRET_ID,
   LOCAL_WEBHOOK_SECRET,
-  type LocalStack,
-  startLocalStack,
-} from '../../local/local-stack';
+  startEmulators,
+} from '../../local/emulators';
+import { eventBridgeEnvelope, type LocalEventBridge, startEventBridge } from '../../local/eventbridge';
+import { callApi, makeLambdaContext } from '../../local/lambda-events/proxy-event';
 import { type OnboardingPipeline, startOnboardingPipeline } from '../../local/sqs-fifo';
 
 type AnyHandler = (event: never, context: Context) => Promise<unknown>;
@@ -36,7 +36,7 @@ const SIGV4_AUTHORIZATION =
 const SESSION_TOKEN = 'IQoJb3JpZ2luX2VjEXAMPLEsessionTokenValue0123456789abcdef';
 const JWT_PATTERN = /eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}/;
 
-let stack: LocalStack;
+let stack: Emulators;
 let bus: LocalEventBridge;
 let pipeline: OnboardingPipeline;
 const savedEnv = { ...process.env };
@@ -104,7 +104,7 @@ async function expectRejection(run: () => Promise<unknown>) {
 const ctx = (functionName: string) => makeLambdaContext({ functionName, timeoutMs: 20_000 });
 
 beforeAll(async () => {
-  stack = await startLocalStack({
+  stack = await startEmulators({
     buckets: [POLLER_BUCKET],
     simulator: { seed: { companies: 20 }, recordExchanges: true, tokenFormat: 'jwt' },
   });

@@ -8,7 +8,7 @@ import {
   ResourceNotFoundException,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { KEEPNET_SECRET_ID, type LocalStack, startLocalStack } from '../../local/local-stack';
+import { type Emulators, KEEPNET_SECRET_ID, startEmulators } from '../../local/emulators';
 import { startS3 } from '../../local/s3';
 import { startSecretsManager } from '../../local/secrets-manager';
 import { call, tokenFor } from './simulator-http';
@@ -72,11 +72,11 @@ describe('local S3', () => {
 });
 
 describe('local stack', () => {
-  let stack: LocalStack;
+  let stack: Emulators;
   let restoreEnv: () => void;
 
   beforeAll(async () => {
-    stack = await startLocalStack();
+    stack = await startEmulators();
     restoreEnv = stack.applyEnv();
   });
 

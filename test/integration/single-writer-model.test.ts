@@ -11,19 +11,19 @@ import { GroupResolver } from '../../lib/onboarding/group-resolver';
 import { onboardBatch, type WorkerDeps } from '../../lib/onboarding/worker';
 import { operationStoreFromEnv } from '../../lib/operations/config';
 import type { GroupChange } from '../../lib/operations/operation';
-import { type LocalStack, startLocalStack } from '../../local/local-stack';
+import { type Emulators, startEmulators } from '../../local/emulators';
 import { sqsFifoRecord } from '../support/factories';
 
 const GROUPS = 3;
 const COMPANIES = 8;
 
-let stack: LocalStack;
+let stack: Emulators;
 let restoreEnv: () => void;
 let client: KeepnetClient;
 let companies: string[];
 
 beforeAll(async () => {
-  stack = await startLocalStack({ simulator: { seed: { companies: COMPANIES } } });
+  stack = await startEmulators({ simulator: { seed: { companies: COMPANIES } } });
   restoreEnv = stack.applyEnv();
   client = new KeepnetClient({
     baseUrl: stack.keepnet.url,

@@ -4,7 +4,6 @@
 // verification costs O(1) calls. Over HTTP against the Keepnet simulator, s3rver and the local SQS.
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { type ApiCallResult, callApi } from '../../lib/http-api/proxy-event';
 import { KeepnetClient } from '../../lib/keepnet/client';
 import { StaticCredentialsProvider } from '../../lib/keepnet/credentials/provider';
 import { KeepnetValidationError } from '../../lib/keepnet/errors';
@@ -13,7 +12,8 @@ import { GroupResolver } from '../../lib/onboarding/group-resolver';
 import { onboardBatch, type WorkerDeps, type WorkerStats } from '../../lib/onboarding/worker';
 import { operationStoreFromEnv } from '../../lib/operations/config';
 import type { OperationStore } from '../../lib/operations/store';
-import { type LocalStack, startLocalStack } from '../../local/local-stack';
+import { type Emulators, startEmulators } from '../../local/emulators';
+import { type ApiCallResult, callApi } from '../../local/lambda-events/proxy-event';
 import { runFifoConsumers } from '../../local/sqs-fifo';
 import { redelivered, sqsFifoRecord } from '../support/factories';
 import { companyCreatedEvent, startWorld, stopWorld, type World } from './onboarding-world';
@@ -23,14 +23,14 @@ const SEARCH = 'POST /api/company-groups/{resourceId}/companies/search';
 const sorted = (ids: Iterable<string>) => [...ids].sort();
 
 describe('the worker engine against the simulator and s3rver', () => {
-  let stack: LocalStack;
+  let stack: Emulators;
   let restoreEnv: () => void;
   let client: KeepnetClient;
   let store: OperationStore;
   let deps: WorkerDeps;
 
   beforeAll(async () => {
-    stack = await startLocalStack({ simulator: { seed: { companies: 40 } } });
+    stack = await startEmulators({ simulator: { seed: { companies: 40 } } });
     restoreEnv = stack.applyEnv();
     client = new KeepnetClient({
       baseUrl: stack.keepnet.url,

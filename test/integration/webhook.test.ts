@@ -1,20 +1,20 @@
 // The signed company-created webhook, end to end: the secret from the local Secrets Manager, HMAC
 // verification over the exact body bytes, freshness, replay, and the hand-off to the onboarding FIFO
 // queue (local SQS), through full API Gateway v1 events.
-import { createApiApp } from '../../lib/http-api/app';
-import { dependenciesFromEnv } from '../../lib/http-api/dependencies';
-import { type ApiCallResult, callApi } from '../../lib/http-api/proxy-event';
+import { createApiApp } from '../../lib/rest-api/app';
+import { dependenciesFromEnv } from '../../lib/rest-api/dependencies';
 import { signWebhook } from '../../lib/webhook/index';
-import { LOCAL_WEBHOOK_SECRET, type LocalStack, startLocalStack } from '../../local/local-stack';
+import { type Emulators, LOCAL_WEBHOOK_SECRET, startEmulators } from '../../local/emulators';
+import { type ApiCallResult, callApi } from '../../local/lambda-events/proxy-event';
 import { type LocalSqs, startSqs } from '../../local/sqs-fifo';
 
-let stack: LocalStack;
+let stack: Emulators;
 let sqs: LocalSqs;
 let queueUrl: string;
 let restoreEnv: () => void;
 
 beforeAll(async () => {
-  stack = await startLocalStack();
+  stack = await startEmulators();
   sqs = await startSqs();
   queueUrl = sqs.createFifoQueueWithDlq('webhook-onboarding.fifo').queueUrl;
   restoreEnv = stack.applyEnv();

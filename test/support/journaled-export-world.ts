@@ -5,10 +5,10 @@ import type { ExportContext } from '../../lib/exports';
 import { createKeepnetClientFromEnv, type KeepnetClient, resetKeepnetClientFromEnv } from '../../lib/keepnet';
 import { operationStoreFromEnv } from '../../lib/operations/config';
 import type { OperationStore } from '../../lib/operations/store';
-import { type LocalStack, startLocalStack } from '../../local/local-stack';
+import { type Emulators, startEmulators } from '../../local/emulators';
 
 export interface JournaledExportWorld {
-  stack: LocalStack;
+  stack: Emulators;
   client: KeepnetClient;
   s3: S3Client;
   store: OperationStore;
@@ -19,7 +19,7 @@ export interface JournaledExportWorld {
 }
 
 export async function startJournaledExportWorld(): Promise<JournaledExportWorld> {
-  const stack = await startLocalStack();
+  const stack = await startEmulators();
   const restoreEnv = stack.applyEnv();
   const client = createKeepnetClientFromEnv();
   const s3 = new S3Client(stack.s3.clientConfig());

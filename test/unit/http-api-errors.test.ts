@@ -1,6 +1,6 @@
 // Who is at fault decides the status: each Keepnet failure maps to one answer, and none of them repeats
 // what Keepnet (or a stack) said, so nothing upstream can leak through a response body.
-import { ApiError, fromKeepnetError, toResponse } from '../../lib/http-api/errors';
+
 import {
   KeepnetAuthenticationError,
   KeepnetConfigurationError,
@@ -13,6 +13,7 @@ import {
   KeepnetTimeoutError,
   KeepnetValidationError,
 } from '../../lib/keepnet/errors';
+import { ApiError, fromKeepnetError, toResponse } from '../../lib/rest-api/errors';
 
 const LEAK = 'Bearer eyJhbGciOiJIUzI1NiJ9.secret-token';
 

@@ -4,21 +4,21 @@
 import Ajv2020 from 'ajv/dist/2020';
 import fc from 'fast-check';
 import type * as z from 'zod';
-import { openApiDocument } from '../../lib/http-api/openapi';
+import { openApiDocument } from '../../lib/rest-api/openapi';
 import {
   API_ROUTES,
   allowedMethods,
   methodsForPath,
   routeFor,
   toRouterPath,
-} from '../../lib/http-api/routes';
+} from '../../lib/rest-api/routes';
 import {
   AddCompaniesBodySchema,
   CreateGroupBodySchema,
   ExportBodySchema,
   GroupSearchBodySchema,
   SetCompaniesBodySchema,
-} from '../../lib/http-api/schemas';
+} from '../../lib/rest-api/schemas';
 
 interface Doc {
   openapi: string;

@@ -1,7 +1,7 @@
 // Export-now's download link: the URL carries the lifetime asked for, and the expiry reported is never
 // later than the signing credentials' own (a Lambda role's session ends, and the URL with it).
 import { S3Client } from '@aws-sdk/client-s3';
-import { presignDownload } from '../../lib/http-api/dependencies';
+import { presignDownload } from '../../lib/rest-api/dependencies';
 
 const s3WithCredentialsExpiring = (expiration: Date | undefined) =>
   new S3Client({

@@ -4,9 +4,9 @@
 // a single request to SQS.
 import fc from 'fast-check';
 import { CUSTOM_METRICS } from '../../infra/constructs/monitoring';
+import { messageGroupIdFor } from '../../lib/group-queue/targets';
 import { InvalidCompanyCreatedError } from '../../lib/onboarding/company-created';
 import { onboardingEntries } from '../../lib/onboarding/route';
-import { messageGroupIdFor } from '../../lib/onboarding/targets';
 import { parseGroupRules } from '../../lib/rules/group-rules';
 import { eventBridgeEnvelope } from '../../local/eventbridge';
 import { type LocalSqs, startSqs } from '../../local/sqs-fifo';

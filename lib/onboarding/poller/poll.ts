@@ -12,9 +12,10 @@
 //   accepted prefix only and the run fails, so the rest is retried on the next schedule.
 import type { EventBridgeClient, PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { ResourceIdSchema } from '../../keepnet/identifiers';
 import type { CompanySummary, KeepnetApi } from '../../keepnet/types';
 import { logger } from '../../observability/powertools';
-import { COMPANY_CREATED_DETAIL_TYPE, type CompanyCreatedDetail, ResourceIdSchema } from '../company-created';
+import { COMPANY_CREATED_DETAIL_TYPE, type CompanyCreatedDetail } from '../company-created';
 import { putEventsWithRetry } from './emit';
 import { readWatermark, type Watermark, type WatermarkLocation, writeWatermark } from './watermark';
 

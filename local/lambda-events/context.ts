@@ -1,7 +1,7 @@
 // The Lambda `Context` the local runner invokes handlers with: lib/http-api's in-process context, with
 // the local account id, the configured region and Lambda's longer default timeout.
 import type { Context } from 'aws-lambda';
-import { makeLambdaContext } from '../../lib/http-api/proxy-event';
+import { makeLambdaContext } from './proxy-event';
 
 export interface FakeContextOptions {
   functionName: string;

@@ -31,18 +31,18 @@ export const GATEWAY_ERROR_TEMPLATE =
   '{"error":{"code":"$context.error.responseType","message":$context.error.messageString,' +
   '"details":{"requestId":"$context.requestId"}}}';
 
-export interface HttpApiProps {
+export interface AutomationRestApiProps {
   handler: IFunction;
   logRetention: RetentionDays;
   rateLimit: number;
   burstLimit: number;
 }
 
-export class HttpApi extends Construct {
+export class AutomationRestApi extends Construct {
   readonly api: RestApi;
   readonly accessLogs: LogGroup;
 
-  constructor(scope: Construct, id: string, props: HttpApiProps) {
+  constructor(scope: Construct, id: string, props: AutomationRestApiProps) {
     super(scope, id);
 
     this.accessLogs = new LogGroup(this, 'AccessLogs', {

@@ -13,6 +13,7 @@ import {
   normalisePrefix,
   runExportJob,
 } from '../exports/index';
+import { type OperationRequest, type SubmitResult, submitOperation } from '../group-queue/submit';
 import { createKeepnetClientFromEnv } from '../keepnet/index';
 import type { KeepnetApi } from '../keepnet/types';
 import { lazy } from '../lazy';
@@ -21,7 +22,6 @@ import { OnboardingConfigError } from '../onboarding/config';
 import { type RouteResult, routeCompanyCreated } from '../onboarding/route';
 import { operationStoreFromEnv } from '../operations/config';
 import type { OperationStore } from '../operations/store';
-import { type OperationRequest, type SubmitResult, submitOperation } from '../operations/submit';
 import { createWebhookVerifier, loadWebhookSecrets, type WebhookVerifier } from '../webhook/index';
 
 /** Group operations: queued for the group's single writer, read back by id. */

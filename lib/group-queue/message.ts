@@ -4,9 +4,9 @@
 // previous one queued. Read tolerantly: fields this version does not know (added by a newer router,
 // then rolled back) are ignored, not a poison message.
 import * as z from 'zod';
+import { GroupNameSchema, ResourceIdSchema } from '../keepnet/identifiers';
 import { GroupChangeSchema, OperationIdSchema, OperationSourceSchema } from '../operations/operation';
 import { formatIssues } from '../validation/zod-issues';
-import { GroupNameSchema, ResourceIdSchema } from './company-created';
 
 export const CompanyMessageSchema = z.object({
   v: z.literal(1),

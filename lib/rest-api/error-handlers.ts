@@ -9,13 +9,13 @@ import {
 } from '@aws-lambda-powertools/event-handler/http';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { ExportConfigurationError, ExportDeadlineError, ExportTruncatedError } from '../exports/index';
+import { QueueSendError } from '../group-queue/send-messages';
+import { IdempotencyConflictError } from '../group-queue/submit';
 import { isKeepnetError } from '../keepnet/errors';
 import { MembershipNotVerifiedError } from '../membership/index';
 import { logger } from '../observability/powertools';
 import { InvalidCompanyCreatedError } from '../onboarding/company-created';
 import { OnboardingConfigError } from '../onboarding/config';
-import { QueueSendError } from '../onboarding/send-messages';
-import { IdempotencyConflictError } from '../operations/submit';
 import { clipMessage, issuePath } from '../validation/zod-issues';
 import { WebhookSecretError, WebhookVerificationError } from '../webhook/index';
 import { ApiError, fromKeepnetError, internalError, methodNotAllowed, toResponse } from './errors';

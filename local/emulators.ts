@@ -14,7 +14,7 @@ export const DEFAULT_OPERATIONS_BUCKET = 'keepnet-state';
 /** Fixed so signed webhook tests are reproducible; local only. */
 export const LOCAL_WEBHOOK_SECRET = 'local-webhook-signing-secret';
 
-export interface LocalStackOptions {
+export interface EmulatorOptions {
   simulator?: SimulatorOptions;
   /** s3rver's data directory (default: a temp dir removed on close). */
   dataDir?: string;
@@ -25,7 +25,7 @@ export interface LocalStackOptions {
   credential?: 'reseller' | 'nonReseller';
 }
 
-export interface LocalStack {
+export interface Emulators {
   keepnet: KeepnetSimulator;
   s3: LocalS3;
   secrets: LocalSecretsManager;
@@ -36,7 +36,7 @@ export interface LocalStack {
   close(): Promise<void>;
 }
 
-export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+export async function startEmulators(options: EmulatorOptions = {}): Promise<Emulators> {
   const exportBucket = options.exportBucket ?? DEFAULT_EXPORT_BUCKET;
   const buckets = [...new Set([exportBucket, DEFAULT_OPERATIONS_BUCKET, ...(options.buckets ?? [])])];
   const started: { close(): Promise<void> }[] = [];

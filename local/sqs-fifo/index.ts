@@ -5,13 +5,13 @@ export {
   type FifoConsumers,
   runFifoConsumers,
   type SqsHandler,
-} from './sqs-fifo/consumers';
-export type { MessageAttributes, WireMessageAttribute } from './sqs-fifo/message-attributes';
+} from './consumers';
+export type { MessageAttributes, WireMessageAttribute } from './message-attributes';
 export {
   type OnboardingPipeline,
   type OnboardingPipelineOptions,
   type RouterHandler,
   startOnboardingPipeline,
   type WorkerHandler,
-} from './sqs-fifo/onboarding-pipeline';
-export { type LocalSqs, type QueueSnapshotMessage, type SqsServerOptions, startSqs } from './sqs-fifo/server';
+} from './onboarding-pipeline';
+export { type LocalSqs, type QueueSnapshotMessage, type SqsServerOptions, startSqs } from './server';

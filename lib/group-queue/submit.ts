@@ -2,9 +2,6 @@
 // where the worker applies it after everything queued before it. Shared by the HTTP API and the CLI.
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { sha256 } from '../hash';
-import type { OperationMessage } from '../onboarding/message';
-import { sendMessages } from '../onboarding/send-messages';
-import { messageGroupIdFor } from '../onboarding/targets';
 import {
   type GroupChange,
   newOperationId,
@@ -12,8 +9,11 @@ import {
   type OperationSource,
   operationIdForKey,
   requestHashOf,
-} from './operation';
-import type { OperationStore } from './store';
+} from '../operations/operation';
+import type { OperationStore } from '../operations/store';
+import type { OperationMessage } from './message';
+import { sendMessages } from './send-messages';
+import { messageGroupIdFor } from './targets';
 
 export interface SubmitDependencies {
   sqs: SQSClient;
