@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { pipeline, type Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { KeepnetError } from '../keepnet/errors';
-import type { CallOptions, KeepnetApi, SearchOptions } from '../keepnet/types';
+import type { CallOptions, KeepnetApi } from '../keepnet/types';
 import {
   ExportConfigurationError,
   ExportContentError,
@@ -18,7 +18,7 @@ import {
   ExportTruncatedError,
 } from './errors';
 import { type ExportTarget, targetOf } from './export-target';
-import { type ExportFormat, type ExportJob, jobName, type SingleExportJob } from './job';
+import { type ExportFormat, type ExportJob, jobName } from './job';
 import { type FileExtension, fileName, objectKey, onDemandStamp, utcTimestamp } from './keys';
 import type { JournaledWrite } from './membership-diff';
 import { streamToS3 } from './s3-upload';
