@@ -3,6 +3,7 @@
 // body, and reads the reply into the domain types; transport concerns live in ./transport.
 
 import type { Dispatcher } from 'undici';
+import type { ApiRequest } from './api-attempt';
 import type { CredentialsProvider } from './credentials/provider';
 import { KeepnetServerError, KeepnetValidationError } from './errors';
 import { checkGroupName, checkResourceId, checkResourceIds } from './input';
@@ -11,7 +12,7 @@ import { readCompanyPage, readGroup, readGroupList, readGroupPage, readOptionalI
 import type { RetryPolicy } from './retry-policy';
 import type { Runtime } from './runtime';
 import { completeExportBody, completeFilter, completeSearchBody, withPascalCaseFilter } from './search-body';
-import { type ApiRequest, KeepnetTransport, type TransportStats, type TransportTimeouts } from './transport';
+import { KeepnetTransport, type TransportStats, type TransportTimeouts } from './transport';
 import type {
   CallOptions,
   CompanyGroup,

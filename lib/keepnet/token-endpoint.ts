@@ -1,5 +1,5 @@
-// The token endpoint, one request at a time. The caching, single-flight and retry policy around it
-// live in ./token-cache and ./transport.
+// The token endpoint, one request at a time. The caching and single-flight around it live in
+// ./token-cache; the retries in ./transport (through ./retry).
 import type { Dispatcher } from 'undici';
 import * as z from 'zod';
 import { logger } from '../observability/powertools';
