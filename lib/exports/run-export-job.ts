@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { pipeline, type Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { KeepnetError } from '../keepnet/errors';
-import type { CallOptions, KeepnetApi, SearchOptions } from '../keepnet/types';
+import type { CallOptions, KeepnetApi } from '../keepnet/types';
 import {
   ExportConfigurationError,
   ExportContentError,
@@ -18,18 +18,20 @@ import {
   ExportTruncatedError,
 } from './errors';
 import { type ExportTarget, targetOf } from './export-target';
-import { type ExportFormat, type ExportJob, jobName, type SingleExportJob } from './job';
+import { type ExportFormat, type ExportJob, jobName } from './job';
 import { type FileExtension, fileName, objectKey, onDemandStamp, utcTimestamp } from './keys';
 import type { JournaledWrite } from './membership-diff';
 import { streamToS3 } from './s3-upload';
 import { openVerifiedExport } from './verified-export';
 
+/** The Content-Type each export format is stored with. */
 export const CONTENT_TYPES: Record<ExportFormat, string> = {
   CSV: 'text/csv; charset=utf-8',
   Excel: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 };
 const EXTENSIONS: Record<ExportFormat, FileExtension> = { CSV: 'csv', Excel: 'xlsx' };
 
+/** What every object of one run shares: clients, bucket and prefix, scheduled time, deadline, settings. */
 export interface ExportContext {
   client: KeepnetApi;
   s3: S3Client;
@@ -57,6 +59,7 @@ export interface ExportContext {
   journal?: ((from: Date, to: Date) => Promise<JournaledWrite[]>) | undefined;
 }
 
+/** One file written, as the manifest lists it. */
 export interface ExportResult {
   /** The job's name (for all-group-members, one per group: `<name>-<groupId>`). */
   job: string;

@@ -1,9 +1,4 @@
-// Telling an export file from a failure that arrived in its place. Keepnet documents the export reply
-// as "the file itself", and failures as a JSON envelope; but a server may send that envelope with a
-// 200 and a file-ish Content-Type (application/octet-stream, text/plain, none at all), or an HTML page
-// (a login or proxy page). Neither may be stored as the export. Exports are CSV (a header row) or xlsx
-// (a ZIP: "PK"), never JSON, so a body whose first byte is `{` is read as JSON (./export-result);
-// anything else streams on untouched: only the first chunk is looked at, and pushed back.
+// Telling an export file from a failure that arrived in its place (see readExportDownload).
 import type { Readable } from 'node:stream';
 import { headerValue, readTextUpTo } from './body';
 import { fileNameFromContentDisposition } from './content-disposition';
@@ -15,7 +10,12 @@ import { jsonReplyData } from './reply-errors';
 import type { ExportDownload } from './types';
 
 /**
- * The export file of a 2xx reply, its body left streaming (only the first chunk is looked at). Throws
+ * The export file of a 2xx reply, its body left streaming. Keepnet documents the export reply as "the
+ * file itself", and failures as a JSON envelope; but a server may send that envelope with a 200 and a
+ * file-ish Content-Type (application/octet-stream, text/plain, none at all), or an HTML page (a login or
+ * proxy page). Neither may be stored as the export. Exports are CSV (a header row) or xlsx (a ZIP: "PK"),
+ * never JSON, so a body whose first byte is `{` is read as JSON; anything else streams on untouched:
+ * only the first chunk is looked at, and pushed back. Throws
  * `KeepnetServerError` for an HTML page or an empty body; a JSON reply becomes the file its
  * ExportServiceResult carries, or the typed error of its failure envelope (see ./export-result).
  */

@@ -1,5 +1,6 @@
-// Turning a Keepnet reply into its data or a typed error. The HTTP status decides first (the envelope of
-// an error reply is undocumented and often absent); on a 2xx, the envelope's own status can still say failure.
+// Turning a Keepnet reply into its data or a typed error. The HTTP status decides first (the envelope
+// of an error reply is undocumented and often absent); on a 2xx, the envelope's own status can still
+// say failure.
 import {
   camelCaseKeys,
   type Envelope,
@@ -18,6 +19,7 @@ import {
   KeepnetValidationError,
 } from './errors';
 
+/** A reply as the error mapping needs it: the request, the status, and the body (bounded, redacted). */
 export interface ReplyContext {
   method: string;
   /** Path only: never a query string (which could carry secrets in some APIs). */
@@ -29,6 +31,7 @@ export interface ReplyContext {
   location?: string | undefined;
 }
 
+/** The message of every 403: the one cause seen in practice, and where to fix it. */
 export const RESELLER_ROLE_HINT =
   "Keepnet refused access (403): company-group endpoints need a REST API credential whose Client Role is 'Reseller'. Check the role of this Client ID in Keepnet's REST API settings.";
 
