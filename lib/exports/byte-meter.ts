@@ -1,12 +1,4 @@
-// The one pass-through stage between Keepnet's body and the S3 upload. It measures what flows through:
-// byte count and SHA-256 (the manifest's whole-object checksum) and, when given a counter, CSV records,
-// all while streaming, so the file is never held whole. One stage instead of a chain keeps the per-chunk
-// stream overhead (buffering, callbacks, backpressure bookkeeping) paid once.
-//
-// When the sender announced a length (Content-Length), a body that ends short is an error raised before
-// the stream ends, and one that runs long is an error as soon as it passes the length, so the consumer
-// (the S3 upload) never completes with either. Content checks (records whole, record count as expected)
-// fail the stream the same way, before it ends.
+// The one pass-through stage between Keepnet's body and the S3 upload, measuring what flows through.
 import { createHash, type Hash } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { ExportTruncatedError } from './errors';
@@ -24,6 +16,17 @@ export interface ChunkObserver {
 /** Runs once every byte is in and the observer agrees, before the stream ends; rejects to fail it. */
 export type FinalCheck = () => Promise<void>;
 
+/**
+ * The one pass-through stage between Keepnet's body and the S3 upload. It measures what flows through:
+ * byte count and SHA-256 (the manifest's whole-object checksum) and, when given a counter, CSV records,
+ * all while streaming, so the file is never held whole. One stage instead of a chain keeps the per-chunk
+ * stream overhead (buffering, callbacks, backpressure bookkeeping) paid once.
+ *
+ * When the sender announced a length (Content-Length), a body that ends short is an error raised before
+ * the stream ends, and one that runs long is an error as soon as it passes the length, so the consumer
+ * (the S3 upload) never completes with either. Content checks (records whole, record count as expected)
+ * fail the stream the same way, before it ends.
+ */
 export class ByteMeter extends Transform {
   bytes = 0;
   private readonly hash: Hash = createHash('sha256');

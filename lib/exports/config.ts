@@ -6,6 +6,7 @@ import type { ExportJob } from './job';
 import { loadExportJobs } from './job';
 import { normalisePrefix } from './keys';
 
+/** The scheduled-export function's settings, from its environment (see {@link loadExportConfig}). */
 export interface ExportConfig {
   bucket: string;
   prefix: string;
@@ -16,8 +17,15 @@ export interface ExportConfig {
   safetyMarginMs: number;
 }
 
+/**
+ * The safety margin (ms) when EXPORT_SAFETY_MARGIN_MS is unset.
+ */
 export const DEFAULT_SAFETY_MARGIN_MS = 10_000;
 
+/**
+ * Reads EXPORT_BUCKET, EXPORT_PREFIX, EXPORT_JOBS, EXPORT_KMS_KEY_ID and EXPORT_SAFETY_MARGIN_MS once, at cold
+ * start; throws `ExportConfigurationError` naming the variable (and for EXPORT_JOBS, the job and the field).
+ */
 export function loadExportConfig(env: NodeJS.ProcessEnv = process.env): ExportConfig {
   const bucket = env.EXPORT_BUCKET?.trim();
   if (bucket === undefined || bucket === '') {

@@ -16,6 +16,7 @@ const DirectInvocationSchema = z.strictObject({
   snapshot: z.boolean().optional(),
 });
 
+/** One run, as the invoking event asks for it. */
 export interface ExportInvocation {
   scheduledTime: Date;
   /** null: the configured EXPORT_JOBS. */
@@ -23,6 +24,10 @@ export interface ExportInvocation {
   snapshot: boolean;
 }
 
+/**
+ * Reads the EventBridge schedule's event (its `time` names the files) or a direct `{ jobs, scheduledTime?,
+ * snapshot? }`; throws `ExportConfigurationError` naming what does not fit. `now` stands in for a missing time.
+ */
 export function parseExportInvocation(event: unknown, now: Date = new Date()): ExportInvocation {
   if (typeof event === 'object' && event !== null && 'detail-type' in event) {
     const parsed = ScheduledEventSchema.safeParse(event);

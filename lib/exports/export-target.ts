@@ -11,6 +11,7 @@ export interface ExportTarget {
   groupId: string | null;
 }
 
+/** What a single-file job exports. */
 export function targetOf(job: SingleExportJob): ExportTarget {
   return {
     name: jobName(job),
@@ -20,6 +21,7 @@ export function targetOf(job: SingleExportJob): ExportTarget {
   };
 }
 
+/** The search options a job sets (filter, order), and only those: the client completes the rest. */
 export function searchOf(job: ExportJob): SearchOptions {
   const search: SearchOptions = {};
   if (job.filter !== undefined) search.filter = job.filter;

@@ -17,6 +17,7 @@ import { findPreviousSnapshotKey } from './membership-snapshot';
 import type { ExportContext } from './run-export-job';
 import { uploadRunObject } from './run-object';
 
+/** The index's folder and file-name stem under the export prefix. */
 export const FIRST_SEEN_KIND = 'membership-first-seen';
 const CONTENT_TYPE = 'application/x-ndjson';
 

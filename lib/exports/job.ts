@@ -59,7 +59,9 @@ export const ExportJob = z.discriminatedUnion('what', [
   }),
   z.strictObject({ what: z.literal('all-group-members'), ...common }),
 ]);
+/** One configured export (an EXPORT_JOBS entry), as validated. */
 export type ExportJob = z.infer<typeof ExportJob>;
+/** The file format Keepnet is asked for. */
 export type ExportFormat = ExportJob['format'];
 
 /** A job that yields exactly one file: what `runExportJob` runs. */

@@ -3,6 +3,7 @@
 // Keys of one kind sort chronologically (fixed-width date and timestamp), which is how the previous
 // membership snapshot is found (see membership-snapshot.ts).
 
+/** Extensions of the files a run writes. */
 export type FileExtension = 'csv' | 'xlsx' | 'json' | 'jsonl';
 
 /** `20261128T020000Z`: ISO 8601 basic format, UTC, second precision. */
@@ -44,6 +45,7 @@ export function objectKey(
   return `${prefix}${what}/date=${utcDate(scheduledTime)}/${fileName(what, scheduledTime, ext, stamp)}`;
 }
 
+/** `<what>-<stamp>.<ext>`, the stamp defaulting to the scheduled time's. */
 export function fileName(
   what: string,
   scheduledTime: Date,

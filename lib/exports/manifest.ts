@@ -17,8 +17,10 @@ import { objectKey, utcTimestamp } from './keys';
 import type { ExportContext, ExportResult } from './run-export-job';
 import { putSmallObject } from './s3-upload';
 
+/** Bumped when a consumer would read the manifest differently. */
 export const MANIFEST_VERSION = 1;
 
+/** What an object in the manifest is (its folder under the prefix). */
 export type ManifestObjectKind =
   | 'export'
   | 'membership-snapshot'
@@ -35,11 +37,13 @@ export interface ManifestObject extends Omit<ExportResult, 'bucket' | 'sourceReq
   sourceRequest?: string;
 }
 
+/** A job that wrote nothing, and why (name and message only: no stack, no cause). */
 export interface ManifestFailure {
   job: string;
   error: { name: string; message: string };
 }
 
+/** The manifest's JSON: what one run wrote and what failed. */
 export interface Manifest {
   manifestVersion: typeof MANIFEST_VERSION;
   scheduledTime: string;
@@ -60,6 +64,7 @@ export interface Manifest {
   } | null;
 }
 
+/** `<prefix>manifest/date=…/manifest-<stamp>.json` for the run's scheduled time. */
 export function manifestKey(ctx: Pick<ExportContext, 'prefix' | 'scheduledTime'>): string {
   return objectKey(ctx.prefix, 'manifest', ctx.scheduledTime, 'json');
 }

@@ -4,6 +4,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { neutraliseRecord } from './csv-cells';
 
+/** A member as the snapshot records it. */
 export interface SnapshotMember {
   companyResourceId: string;
   companyName: string | null;
@@ -17,8 +18,10 @@ export interface GroupSnapshot {
   members: SnapshotMember[];
 }
 
+/** A snapshot by group id. */
 export type Membership = ReadonlyMap<string, GroupSnapshot>;
 
+/** A group as a change names it. */
 export interface GroupRef {
   groupResourceId: string;
   groupName: string;
@@ -34,12 +37,14 @@ export interface MadeBy {
   operationIds: string[];
 }
 
+/** A company that joined or left a group. */
 export interface MemberChange extends GroupRef {
   companyResourceId: string;
   companyName: string | null;
   madeBy?: MadeBy;
 }
 
+/** What changed between two snapshots, each list sorted. */
 export interface MembershipDiff {
   groupsCreated: GroupRef[];
   groupsDeleted: GroupRef[];
@@ -104,6 +109,9 @@ export function outsideRemovals(diff: MembershipDiff): number {
   return diff.left.filter((change) => change.madeBy?.by === 'outside').length;
 }
 
+/**
+ * What changed from `previous` to `current`: groups created, deleted and renamed, members joined and left.
+ */
 export function diffMembership(previous: Membership, current: Membership): MembershipDiff {
   const diff: MembershipDiff = {
     groupsCreated: [],
@@ -138,6 +146,7 @@ export function diffMembership(previous: Membership, current: Membership): Membe
   return diff;
 }
 
+/** Whether nothing changed. */
 export function isEmptyDiff(diff: MembershipDiff): boolean {
   return (
     diff.groupsCreated.length +
@@ -149,6 +158,7 @@ export function isEmptyDiff(diff: MembershipDiff): boolean {
   );
 }
 
+/** The diff CSV's header row, in order. */
 export const DIFF_CSV_COLUMNS = [
   'change',
   'groupResourceId',

@@ -15,7 +15,9 @@ import type { GroupSnapshot, Membership } from './membership-diff';
 import { callOptionsOf, type ExportContext } from './run-export-job';
 import { uploadRunObject } from './run-object';
 
+/** The snapshot's folder and file-name stem under the export prefix. */
 export const SNAPSHOT_KIND = 'membership-snapshot';
+/** JSON Lines: one group per line. */
 export const SNAPSHOT_CONTENT_TYPE = 'application/x-ndjson';
 
 const GroupSnapshotLine = z.object({

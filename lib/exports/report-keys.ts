@@ -6,7 +6,9 @@ import { latestKeyUnder } from './latest-key';
 
 /** The folder of reports under the export prefix: `<prefix>report/date=…/`. */
 export const REPORT_KIND = 'report';
+/** The report's file-name stem. */
 export const REPORT_FILE_KIND = 'company-groups-report';
+/** xlsx. */
 export const REPORT_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** `<prefix>report/date=YYYY-MM-DD/company-groups-report-<stamp>.xlsx` for a run's scheduled time. */

@@ -21,6 +21,7 @@ export interface ReportSnapshot {
   values(): Iterable<GroupSnapshot>;
 }
 
+/** What the report is built from: tonight's snapshot, the previous one and the diff between them. */
 export interface ReportInput {
   /** Tonight's run (the snapshot's scheduled time). */
   scheduledTime: Date;
@@ -35,6 +36,7 @@ export interface ReportInput {
   companiesTotal?: number | null;
 }
 
+/** The workbook's sheets, in order. */
 export const REPORT_SHEETS = ['Summary', 'Groups', 'Memberships', 'Changes'] as const;
 
 /** Said in the Summary when Keepnet did not tell how many companies there are. */

@@ -24,12 +24,14 @@ import type { JournaledWrite } from './membership-diff';
 import { streamToS3 } from './s3-upload';
 import { openVerifiedExport } from './verified-export';
 
+/** The Content-Type each export format is stored with. */
 export const CONTENT_TYPES: Record<ExportFormat, string> = {
   CSV: 'text/csv; charset=utf-8',
   Excel: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 };
 const EXTENSIONS: Record<ExportFormat, FileExtension> = { CSV: 'csv', Excel: 'xlsx' };
 
+/** What every object of one run shares: clients, bucket and prefix, scheduled time, deadline, settings. */
 export interface ExportContext {
   client: KeepnetApi;
   s3: S3Client;
@@ -57,6 +59,7 @@ export interface ExportContext {
   journal?: ((from: Date, to: Date) => Promise<JournaledWrite[]>) | undefined;
 }
 
+/** One file written, as the manifest lists it. */
 export interface ExportResult {
   /** The job's name (for all-group-members, one per group: `<name>-<groupId>`). */
   job: string;

@@ -8,6 +8,7 @@ import type { ManifestObject, ManifestObjectKind } from './manifest';
 import type { ExportContext } from './run-export-job';
 import { streamToS3 } from './s3-upload';
 
+/** One object a run writes itself, and how (see {@link uploadRunObject}). */
 export interface RunObject {
   kind: ManifestObjectKind;
   /** The manifest's `job`, the file name's stem and the `job` metadata. */

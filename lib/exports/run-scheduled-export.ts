@@ -1,7 +1,4 @@
-// A whole nightly run: every job (all-group-members expanded to one file per group), then the membership
-// snapshot and its diff against the previous one, then the manifest, written last. Jobs are independent:
-// one failing does not stop the others, but the run then throws (after writing the manifest) so the
-// schedule's retry and alarm see it. Past the deadline nothing new is started.
+// A whole nightly run of the scheduled export.
 import { logger, metrics } from '../observability/powertools';
 import { ExportConfigurationError, ExportDeadlineError, ExportRunError } from './errors';
 import { type ExportTarget, searchOf, targetOf } from './export-target';
@@ -30,13 +27,16 @@ import { REPORT_FILE_KIND } from './report-keys';
 import { callOptionsOf, type ExportContext, exportTarget } from './run-export-job';
 import { putSmallObject } from './s3-upload';
 
+/** The diff's folder and file-name stem under the export prefix. */
 export const DIFF_KIND = 'membership-diff';
 
+/** What a run writes besides the jobs' files. */
 export interface RunOptions {
   /** Write the membership snapshot and diff (default true). */
   snapshot?: boolean;
 }
 
+/** What a run wrote, as returned to the handler (and logged). */
 export interface RunSummary {
   scheduledTime: string;
   bucket: string;
@@ -47,6 +47,12 @@ export interface RunSummary {
   reportKey: string | null;
 }
 
+/**
+ * A whole nightly run: every job (all-group-members expanded to one file per group), then the membership
+ * snapshot and its diff against the previous one, then the manifest, written last. Jobs are independent:
+ * one failing does not stop the others, but the run then throws (after writing the manifest) so the
+ * schedule's retry and alarm see it. Past the deadline nothing new is started.
+ */
 export async function runScheduledExport(
   jobs: readonly ExportJob[],
   ctx: ExportContext,

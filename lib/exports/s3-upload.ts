@@ -1,11 +1,4 @@
-// Streams one body into one S3 object with lib-storage's multipart Upload: at most `queueSize` parts of
-// `partSize` bytes are in memory, whatever the object's size. All or nothing: S3 only shows an object
-// once PutObject / CompleteMultipartUpload succeeds, and on any failure lib-storage sends
-// AbortMultipartUpload, so no partial object and no unfinished upload is left behind.
-//
-// Stopping (deadline or caller's signal) destroys the body with the reason: the upload's reader fails,
-// lib-storage aborts the multipart upload itself and only then rejects. If S3 itself hangs past a grace
-// period, the upload's AbortController is fired and the multipart upload aborted here, best effort.
+// Writing to S3: one streamed body into one object (multipart), or a small object in one PutObject.
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { AbortMultipartUploadCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -20,6 +13,7 @@ import { ExportDeadlineError } from './errors';
  * machine's noise. Up to 52 GB per object (10 000 parts).
  */
 export const DEFAULT_PART_SIZE = 5 * 1024 * 1024;
+/** Parts in flight at once (see DEFAULT_PART_SIZE for the measurements). */
 export const DEFAULT_QUEUE_SIZE = 2;
 /**
  * The checksum the SDK computes for every part (or PutObject) and S3 verifies on arrival: transport
@@ -44,6 +38,9 @@ export interface S3ObjectTarget {
   kmsKeyId?: string | undefined;
 }
 
+/**
+ * One body and where it goes; `partSize` and `queueSize` default to DEFAULT_PART_SIZE and DEFAULT_QUEUE_SIZE.
+ */
 export interface StreamToS3Input extends S3ObjectTarget {
   body: Readable;
   partSize?: number | undefined;
@@ -55,6 +52,7 @@ export interface StreamToS3Input extends S3ObjectTarget {
   label: string;
 }
 
+/** What S3 said of the written object. */
 export interface StreamToS3Result {
   etag: string | undefined;
   /** S3's own checksum of the object (CRC32, base64; composite `…-N` for multipart) when S3 returns one. */
@@ -62,6 +60,16 @@ export interface StreamToS3Result {
   versionId: string | undefined;
 }
 
+/**
+ * Streams one body into one S3 object with lib-storage's multipart Upload: at most `queueSize` parts of
+ * `partSize` bytes are in memory, whatever the object's size. All or nothing: S3 only shows an object
+ * once PutObject / CompleteMultipartUpload succeeds, and on any failure lib-storage sends
+ * AbortMultipartUpload, so no partial object and no unfinished upload is left behind.
+ *
+ * Stopping (deadline or caller's signal) destroys the body with the reason: the upload's reader fails,
+ * lib-storage aborts the multipart upload itself and only then rejects. If S3 itself hangs past a grace
+ * period, the upload's AbortController is fired and the multipart upload aborted here, best effort.
+ */
 export async function streamToS3(input: StreamToS3Input): Promise<StreamToS3Result> {
   const { body, deadline, signal, label } = input;
   if (deadline !== undefined && Date.now() >= deadline) {
@@ -133,6 +141,7 @@ export async function streamToS3(input: StreamToS3Input): Promise<StreamToS3Resu
   }
 }
 
+/** A small object written in one PutObject (manifests, diffs), optionally conditional. */
 export interface PutSmallObjectInput extends S3ObjectTarget {
   body: string;
   signal?: AbortSignal | undefined;

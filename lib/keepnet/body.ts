@@ -1,12 +1,19 @@
-// Small HTTP helpers. Reading reply bodies: error bodies are read only up to a bound (an HTML error page or a proxy's
-// junk must not be buffered whole), and always consumed so the connection can be reused.
+// Small HTTP helpers: the User-Agent, bounded reading of reply bodies, header values, secret redaction.
 import type { Readable } from 'node:stream';
 
 /** Sent on every request, so Keepnet's logs can tell this integration apart. */
 export const USER_AGENT = 'keepnet-msp-automation';
 
+/**
+ * How much of an error body is read (bytes): enough for any message, while an HTML error page or a
+ * proxy's junk is never buffered whole.
+ */
 export const ERROR_BODY_LIMIT_BYTES = 64 * 1024;
 
+/**
+ * The body as UTF-8 text, at most `limitBytes` of it; stops reading there (the connection is then closed,
+ * not reused), else consumes the body whole so the connection can be reused.
+ */
 export async function readTextUpTo(body: Readable, limitBytes = ERROR_BODY_LIMIT_BYTES): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;

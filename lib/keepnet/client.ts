@@ -1,8 +1,8 @@
 // The Keepnet company-group API over HTTP: one method per operation of the vendor's spec, plus
-// companies search. Each method checks its input (nothing is sent on bad input), builds the documented
-// body, and reads the reply into the domain types; transport concerns live in ./transport.
+// companies search. Transport concerns live in ./transport.
 
 import type { Dispatcher } from 'undici';
+import type { ApiRequest } from './api-attempt';
 import type { CredentialsProvider } from './credentials/provider';
 import { KeepnetServerError, KeepnetValidationError } from './errors';
 import { checkGroupName, checkResourceId, checkResourceIds } from './input';
@@ -11,7 +11,7 @@ import { readCompanyPage, readGroup, readGroupList, readGroupPage, readOptionalI
 import type { RetryPolicy } from './retry-policy';
 import type { Runtime } from './runtime';
 import { completeExportBody, completeFilter, completeSearchBody, withPascalCaseFilter } from './search-body';
-import { type ApiRequest, KeepnetTransport, type TransportStats, type TransportTimeouts } from './transport';
+import { KeepnetTransport, type TransportStats, type TransportTimeouts } from './transport';
 import type {
   CallOptions,
   CompanyGroup,
@@ -25,6 +25,7 @@ import type {
   SearchOptions,
 } from './types';
 
+/** How a {@link KeepnetClient} connects and retries; only `credentials` is required. */
 export interface KeepnetClientOptions {
   /** e.g. https://api.keepnetlabs.com; https only, except loopback. Default: the credentials' `baseUrl`, else the vendor's host. */
   baseUrl?: string;
@@ -41,10 +42,16 @@ export interface KeepnetClientOptions {
   dispatcher?: Dispatcher;
 }
 
+/** Counters since construction (see `TransportStats`). */
 export type KeepnetClientStats = TransportStats;
 
 const GROUPS = '/api/company-groups';
 
+/**
+ * The Keepnet API, one method per operation: checks its input (nothing is sent on bad input), builds the
+ * documented body and reads the reply into the domain types, throwing `KeepnetError`s. One per process
+ * (`createKeepnetClientFromEnv`): it holds the token cache and the connection pool; `close()` when done.
+ */
 export class KeepnetClient implements KeepnetApi {
   private readonly transport: KeepnetTransport;
 

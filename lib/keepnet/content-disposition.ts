@@ -1,7 +1,12 @@
-// The file name of an export, from Content-Disposition (RFC 6266): `filename*` (RFC 8187,
-// `UTF-8''percent-encoded`) wins over `filename` (quoted or token). No dependency carries this in the
-// project's package.json (the `content-disposition` package here is only a transitive dev dependency).
+// The file name of an export, from Content-Disposition (RFC 6266).
 
+/**
+ * The file name (base name only) a Content-Disposition header gives, or null when it gives none:
+ * `filename*` (RFC 8187, `UTF-8''percent-encoded`) wins over `filename` (quoted or token), which is used
+ * when `filename*` is absent or cannot be decoded. Hand-written:
+ * no dependency carries this in the project's package.json (the `content-disposition` package here is
+ * only a transitive dev dependency).
+ */
 export function fileNameFromContentDisposition(header: string | string[] | undefined): string | null {
   const value = Array.isArray(header) ? header[0] : header;
   if (!value) return null;

@@ -1,8 +1,4 @@
-// Compressed replies. We never ask for compression, but a server or proxy that compresses regardless
-// (seen behind CDNs) would hand us bytes that are neither JSON nor the export file, so a reply whose
-// Content-Encoding is gzip, deflate or br is decoded here, as a stream (an export stays memory-flat).
-// Why not undici's `interceptors.decompress`: it is experimental and prints an ExperimentalWarning on
-// stderr in every process that builds a client (every CLI call, `npm start`, each Lambda cold start).
+// Compressed replies, decoded as a stream (an export stays memory-flat).
 import type { IncomingHttpHeaders } from 'node:http';
 import { pipeline, type Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
@@ -32,7 +28,11 @@ export interface KeepnetReply {
 /**
  * The reply with its body decoded when it carries gzip/deflate/br codings (applied in the order they
  * were listed, undone in reverse), with Content-Encoding and Content-Length (the encoded size) removed.
- * Any other reply is returned as it is: an unknown coding is left for the reader to reject.
+ * Any other reply is returned as it is: an unknown coding is left for the reader to reject. We never ask
+ * for compression, but a server or proxy that compresses regardless (seen behind CDNs) would hand us bytes
+ * that are neither JSON nor the export file. Why not undici's `interceptors.decompress`: it is experimental
+ * and prints an ExperimentalWarning on stderr in every process that builds a client (every CLI call,
+ * `npm start`, each Lambda cold start).
  */
 export function decodeContentEncoding(reply: Dispatcher.ResponseData): KeepnetReply {
   const header = reply.headers['content-encoding'];

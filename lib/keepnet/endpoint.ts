@@ -5,6 +5,7 @@
 import { isIP } from 'node:net';
 import { KeepnetConfigurationError } from './errors';
 
+/** The vendor's public API host: used when neither KEEPNET_BASE_URL nor the secret names one. */
 export const DEFAULT_KEEPNET_BASE_URL = 'https://api.keepnetlabs.com';
 
 /** A validated base URL: the origin undici connects to, plus an optional path prefix (no trailing '/'). */
@@ -15,6 +16,7 @@ export interface KeepnetEndpoint {
   url: string;
 }
 
+/** The places a base URL may come from, in {@link resolveKeepnetEndpoint}'s order of precedence. */
 export interface BaseUrlSources {
   /** The KEEPNET_BASE_URL environment variable, if set. */
   env?: string | undefined;

@@ -3,6 +3,7 @@
 // undocumented (empty, HTML, ASP.NET problem details...). So: keys are camel-cased recursively, every
 // variant is read into one shape, and anything unreadable becomes "no envelope" rather than a throw.
 
+/** Every envelope variant Keepnet sends, read into one shape. */
 export interface Envelope {
   data: unknown;
   /** `SUCCESS`, `FAILED`, `INPUT_ERROR`, `INTERNAL_SERVER_ERROR`, `PRIVACY_ERROR`... when sent. */

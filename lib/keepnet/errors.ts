@@ -1,6 +1,7 @@
 // One small class per failure a caller must tell apart. Each carries what is needed to act on it
 // (HTTP status, Keepnet status, message, the request's method and path) and never a token or secret.
 
+/** Tells the error classes apart where `instanceof` is not available (logs, serialised errors). */
 export type KeepnetErrorKind =
   | 'validation'
   | 'authentication'
@@ -12,6 +13,7 @@ export type KeepnetErrorKind =
   | 'timeout'
   | 'configuration';
 
+/** What an error records about the failed request; never a token, a secret or a request body. */
 export interface KeepnetErrorDetails {
   httpStatus?: number;
   keepnetStatus?: string;
@@ -21,6 +23,7 @@ export interface KeepnetErrorDetails {
   cause?: unknown;
 }
 
+/** The base of every failure the Keepnet client throws: `kind` says which, and `toJSON` is safe to log. */
 export abstract class KeepnetError extends Error {
   abstract readonly kind: KeepnetErrorKind;
   readonly httpStatus: number | undefined;
@@ -75,6 +78,7 @@ export class KeepnetForbiddenError extends KeepnetError {
   readonly kind = 'forbidden' as const;
 }
 
+/** 404, or an envelope saying NOT_FOUND (or FAILED with a "not found" message). */
 export class KeepnetNotFoundError extends KeepnetError {
   readonly kind = 'not-found' as const;
 }
@@ -109,6 +113,7 @@ export class KeepnetConfigurationError extends KeepnetError {
   readonly kind = 'configuration' as const;
 }
 
+/** Whether `error` is one of ours (it carries `kind`, method and path, and logs safely). */
 export function isKeepnetError(error: unknown): error is KeepnetError {
   return error instanceof KeepnetError;
 }

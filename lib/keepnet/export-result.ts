@@ -1,13 +1,4 @@
-// A JSON reply where an export file was expected. The vendor's spec documents no body for the two
-// company-group exports, but seven other export operations answer with `ExportServiceResult`
-// `{ status, message, filePath, fileName, byteArray }`, so a tenant may well get that here too. The
-// shapes, and what each becomes:
-// - `byteArray` (base64, possibly inside an envelope's `data`): the file. Decoded while streaming, so a
-//   large one is never held whole (the JSON around it is read only up to a bound).
-// - only `filePath`: an error naming the shape; what the path points to (a server path? a URL needing
-//   which credentials?) is unknown until a real tenant shows it.
-// - a failure envelope: its typed error (the caller's `checkEnvelope`).
-// - any other JSON: an error. JSON is never stored under a `.csv`/`.xlsx` key.
+// A JSON reply where an export file was expected: the file an ExportServiceResult carries, or an error.
 import { Readable } from 'node:stream';
 import { ERROR_BODY_LIMIT_BYTES } from './body';
 import { camelCaseKeys, parseJsonBody, textExcerpt } from './envelope';
@@ -53,8 +44,19 @@ const RESULT_KEYS = ['byteArray', 'filePath', 'fileName'] as const;
 const BYTE_ARRAY_START = /"byteArray"\s*:\s*"/i;
 
 /**
- * Reads a JSON export reply (`body` unread) and returns the file it carries, or throws. `checkEnvelope`
- * throws the typed error for a failure envelope and returns otherwise (the transport's own check).
+ * Reads a JSON export reply (`body` unread) and returns the file it carries, or throws. The vendor's spec
+ * documents no body for the two company-group exports, but seven other export operations answer with
+ * `ExportServiceResult` `{ status, message, filePath, fileName, byteArray }`, so a tenant may well get
+ * that here too. The shapes, and what each becomes:
+ * - `byteArray` (base64, possibly inside an envelope's `data`): the file. Decoded while streaming, so a
+ *   large one is never held whole (the JSON around it is read only up to `limitBytes`).
+ * - only `filePath`: an error naming the shape; what the path points to (a server path? a URL needing
+ *   which credentials?) is unknown until a real tenant shows it.
+ * - a failure envelope: its typed error (from `checkEnvelope`).
+ * - any other JSON: `KeepnetServerError`. JSON is never stored under a `.csv`/`.xlsx` key.
+ *
+ * `checkEnvelope`
+ * throws the typed error for a failure envelope and returns otherwise (`jsonReplyData`, as for any JSON call).
  */
 export async function readExportJsonReply(
   body: Readable,

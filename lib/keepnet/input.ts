@@ -7,10 +7,12 @@ import type { ResourceId } from './types';
 
 /** Keepnet ids are 12 alphanumerics; we accept a little more but nothing that could bend a URL path. */
 export const RESOURCE_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+/** The longest group name Keepnet accepts (characters). */
 export const GROUP_NAME_MAX_LENGTH = 64;
 /** No maximum is documented; the vendor's own UI asks for 10000 per page. */
 export const MAX_PAGE_SIZE = 10_000;
 
+/** `value` as a resource id; throws `KeepnetValidationError` naming `field` when it could bend a URL path. */
 export function checkResourceId(value: unknown, field: string): ResourceId {
   if (typeof value !== 'string' || !RESOURCE_ID_PATTERN.test(value)) {
     throw new KeepnetValidationError(

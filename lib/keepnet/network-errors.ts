@@ -55,11 +55,13 @@ export function errorCode(error: unknown): string | undefined {
   return undefined;
 }
 
+/** Whether a socket-level failure is worth another attempt (for a request that may be repeated). */
 export function isTransientNetworkError(error: unknown): boolean {
   const code = errorCode(error);
   return code !== undefined && TRANSIENT_CODES.has(code);
 }
 
+/** Whether a failure proves the request never reached Keepnet, so even a create may be sent again. */
 export function provesRequestNotSent(error: unknown): boolean {
   const code = errorCode(error);
   return code !== undefined && NOT_SENT_CODES.has(code);

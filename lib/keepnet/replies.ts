@@ -17,6 +17,7 @@ const text = z
   .nullish()
   .transform((value) => value ?? '');
 
+/** A group as list/get return it (`CompanyGroupDto`). */
 export const CompanyGroupReply = z.looseObject({
   resourceId: z.string().min(1),
   name: text,
@@ -24,6 +25,7 @@ export const CompanyGroupReply = z.looseObject({
   companyCount: count,
 });
 
+/** A row of a group search (`SearchCompanyGroupDto`). */
 export const CompanyGroupSearchItemReply = z.looseObject({
   resourceId: z.string().min(1),
   name: text,
@@ -40,6 +42,7 @@ interface CompanyRowInput {
   [field: string]: unknown;
 }
 
+/** A company row of a company or member search, children included (flattened by `readCompanyPage`). */
 export const CompanySummaryReply: z.ZodType<CompanyRowInput> = z.looseObject({
   companyResourceId: z.string().min(1),
   companyName: z
@@ -71,7 +74,7 @@ function flattenCompanies(rows: CompanyRowInput[], parent?: string): CompanySumm
   });
 }
 
-// `IdResult` per the spec; a bare id string (`data: "xC5kfGz7w2Nz"`) is read too.
+/** `IdResult` per the spec; a bare id string (`data: "xC5kfGz7w2Nz"`) is read too. */
 export const IdReply = z.preprocess(
   (value) => (typeof value === 'string' ? { resourceId: value } : value),
   z.looseObject({ resourceId: z.string().min(1) }),
@@ -144,16 +147,20 @@ function parseReply<S extends z.ZodType>(schema: S, data: unknown, where: string
   );
 }
 
+/** The groups of a list reply; `data: null` is none, a missing `data` throws `KeepnetServerError`. */
 export const readGroupList = (data: unknown, where: string): CompanyGroup[] =>
   parseReply(GroupListReply, requireData(data, where), where);
+/** The group of a get reply; throws `KeepnetServerError` naming the field that does not fit. */
 export const readGroup = (data: unknown, where: string): CompanyGroup =>
   parseReply(CompanyGroupReply, data, where);
+/** A page of a group search; page fields the reply leaves out are taken from `requested`. */
 export const readGroupPage = (
   data: unknown,
   where: string,
   requested: PageRequest,
 ): Page<CompanyGroupSearchItem> =>
   parseReply(pageReply(CompanyGroupSearchItemReply, requested), nullPage(requireData(data, where)), where);
+/** A page of a company or member search, child companies flattened into the results. */
 export function readCompanyPage(data: unknown, where: string, requested: PageRequest): Page<CompanySummary> {
   const page = parseReply(
     pageReply(CompanySummaryReply, requested),
@@ -162,6 +169,7 @@ export function readCompanyPage(data: unknown, where: string, requested: PageReq
   );
   return { ...page, results: flattenCompanies(page.results) };
 }
+/** The id a create or update returns; throws `KeepnetServerError` when the reply has none. */
 export const readId = (data: unknown, where: string): { resourceId: ResourceId } => ({
   resourceId: parseReply(IdReply, data, where).resourceId,
 });

@@ -1,6 +1,14 @@
-// Turning a Keepnet reply into a typed error. The HTTP status decides first (the envelope of an error
-// reply is undocumented and often absent); on a 2xx, the envelope's own status can still say failure.
-import { type Envelope, envelopeReportsFailure, parseJsonBody, readEnvelope, textExcerpt } from './envelope';
+// Turning a Keepnet reply into its data or a typed error. The HTTP status decides first (the envelope
+// of an error reply is undocumented and often absent); on a 2xx, the envelope's own status can still
+// say failure.
+import {
+  camelCaseKeys,
+  type Envelope,
+  envelopeReportsFailure,
+  parseJsonBody,
+  readEnvelope,
+  textExcerpt,
+} from './envelope';
 import {
   KeepnetConfigurationError,
   type KeepnetError,
@@ -11,6 +19,7 @@ import {
   KeepnetValidationError,
 } from './errors';
 
+/** A reply as the error mapping needs it: the request, the status, and the body (bounded, redacted). */
 export interface ReplyContext {
   method: string;
   /** Path only: never a query string (which could carry secrets in some APIs). */
@@ -22,6 +31,7 @@ export interface ReplyContext {
   location?: string | undefined;
 }
 
+/** The message of every 403: the one cause seen in practice, and where to fix it. */
 export const RESELLER_ROLE_HINT =
   "Keepnet refused access (403): company-group endpoints need a REST API credential whose Client Role is 'Reseller'. Check the role of this Client ID in Keepnet's REST API settings.";
 
@@ -79,6 +89,31 @@ export function errorForFailedEnvelope(
     return new KeepnetNotFoundError(`${where}: not found${said}`, details);
   }
   return new KeepnetServerError(`${where}: Keepnet reported ${envelope.status ?? 'failure'}${said}`, details);
+}
+
+/**
+ * The `data` of a 2xx JSON reply's envelope, or the bare JSON (camelCased) when the reply has no envelope;
+ * undefined for an empty body (a 200/204 to a write). Throws `KeepnetServerError` for a body that is not
+ * JSON, and the envelope's typed error when it reports failure.
+ */
+export function jsonReplyData(
+  ctx: Omit<ReplyContext, 'bodyText'>,
+  contentType: string | undefined,
+  text: string,
+): unknown {
+  const parsed = parseJsonBody(text);
+  if (parsed === undefined) {
+    if (text.trim() === '') return undefined; // 200/204 with no body: nothing to return.
+    throw new KeepnetServerError(
+      `${ctx.method} ${ctx.path}: expected JSON, got ${contentType ?? 'no content type'}: ${textExcerpt(text)}`,
+      { httpStatus: ctx.httpStatus, method: ctx.method, path: ctx.path },
+    );
+  }
+  const envelope = readEnvelope(parsed);
+  if (!envelope) return camelCaseKeys(parsed);
+  const failure = errorForFailedEnvelope(ctx, envelope);
+  if (failure) throw failure;
+  return envelope.data;
 }
 
 function detailsOf(ctx: ReplyContext, envelope: Envelope | undefined) {

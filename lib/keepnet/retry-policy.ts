@@ -1,6 +1,7 @@
-// How long to wait before trying again, and whether there is time to. Pure functions: the transport
-// owns the loop, these own the arithmetic (and are unit-tested with property tests).
+// How long to wait before trying again, and whether there is time to. Pure functions: ./retry owns the
+// loop, these own the arithmetic (and are unit-tested with property tests).
 
+/** How many attempts a call gets and how long it waits between them. */
 export interface RetryPolicy {
   /** Total attempts per call, first included. */
   maxAttempts: number;
@@ -11,6 +12,7 @@ export interface RetryPolicy {
   maxRetryAfterMs: number;
 }
 
+/** 4 attempts, waits under 0.2, 0.4, 0.8 s (capped at 5 s), or a Retry-After of up to 30 s. */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxAttempts: 4,
   baseDelayMs: 200,
@@ -45,6 +47,9 @@ export function parseRetryAfterMs(value: string | string[] | undefined, nowMs: n
   return Math.max(0, at - nowMs);
 }
 
+/**
+ * Wait `delayMs` and try again, or stop, and why (out of attempts, past the deadline, too long a Retry-After).
+ */
 export type RetryDecision =
   | { retry: true; delayMs: number }
   | { retry: false; reason: 'attempts' | 'deadline' | 'retry-after' };

@@ -1,6 +1,7 @@
 // Time and chance, injectable so retry timing can be tested without waiting.
 import { setTimeout as delay } from 'node:timers/promises';
 
+/** Time and chance, injectable so retry timing can be tested without waiting. */
 export interface Runtime {
   /** Epoch milliseconds (compared with CallOptions.deadline). */
   now(): number;
@@ -10,6 +11,7 @@ export interface Runtime {
   random(): number;
 }
 
+/** The real clock, timers and `Math.random`. */
 export const systemRuntime: Runtime = {
   now: () => Date.now(),
   sleep: async (ms, signal) => {

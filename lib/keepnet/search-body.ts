@@ -5,7 +5,9 @@ import * as z from 'zod';
 import { checkWithSchema, MAX_PAGE_SIZE } from './input';
 import type { ExportType, FilterGroup, SearchFilter, SearchOptions } from './types';
 
+/** Rows per page when the caller gives no `pageSize`. */
 export const DEFAULT_PAGE_SIZE = 100;
+/** The field every vendor example sorts by. */
 export const DEFAULT_ORDER_BY = 'CreateTime';
 /**
  * Newest first, as in every vendor example. It also suits the company poller (stop at the watermark),
@@ -34,6 +36,7 @@ const SearchFilterSchema = z.object({
   filterGroups: z.array(FilterGroupSchema).optional(),
 });
 
+/** Checks a caller's {@link SearchOptions} before anything is sent (messages name the field). */
 export const SearchOptionsSchema = z.object({
   pageNumber: z.number().int('must be an integer').min(1, 'must be at least 1').optional(),
   pageSize: z
@@ -47,12 +50,14 @@ export const SearchOptionsSchema = z.object({
   filter: SearchFilterSchema.optional(),
 });
 
+/** A filter group with every field present, as sent (camelCase). */
 export interface CompleteFilterGroup {
   condition: 'AND' | 'OR';
   filterItems: { fieldName: string; operator: string; value: string }[];
   filterGroups: CompleteFilterGroup[];
 }
 
+/** A search filter with every field present, as sent (camelCase). */
 export interface CompleteFilter {
   condition: 'AND' | 'OR';
   searchInputTextValue: string;
@@ -88,6 +93,10 @@ export function completeSearchBody(search: SearchOptions | undefined, field = 's
 
 const ExportTypeSchema = z.enum(['CSV', 'Excel']);
 
+/**
+ * The complete body of an export; throws `KeepnetValidationError` on bad input. `reportAllPages` defaults
+ * to true: a file holding only the first 100 rows is rarely what anyone wants.
+ */
 export function completeExportBody(input: {
   exportType: ExportType;
   search?: SearchOptions;
@@ -99,6 +108,7 @@ export function completeExportBody(input: {
   return { ...completeSearchBody(input.search), exportType, reportAllPages: reportAllPages ?? true };
 }
 
+/** `filter` with every field filled in: AND, no text, no groups. */
 export function completeFilter(filter: SearchFilter | undefined): CompleteFilter {
   return {
     condition: filter?.condition ?? 'AND',
@@ -121,12 +131,14 @@ export interface PascalCaseFilterGroup {
   FilterGroups: PascalCaseFilterGroup[];
 }
 
+/** The filter in the PascalCase spelling some endpoints document (see {@link PascalCaseFilterGroup}). */
 export interface PascalCaseFilter {
   Condition: 'AND' | 'OR';
   SearchInputTextValue: string;
   FilterGroups: PascalCaseFilterGroup[];
 }
 
+/** `body` with its filter respelt in PascalCase, for the endpoints whose schema names that spelling. */
 export function withPascalCaseFilter<B extends SearchBody>(
   body: B,
 ): Omit<B, 'filter'> & { filter: PascalCaseFilter } {

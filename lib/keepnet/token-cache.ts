@@ -1,12 +1,6 @@
-// The bearer token: fetched once, shared, renewed before it expires.
-// - Single-flight: while a fetch is in progress every caller awaits that same promise, so 100 concurrent
-//   calls on a cold client make exactly one token request.
-// - Renewed `refreshSkewMs` (60 s) before `expires_in` runs out, so a token never expires in flight.
-// - `invalidate(bearer)` drops the token only if it is still the current one: when several calls get a
-//   401 with the same stale token, the first invalidation triggers one new fetch and the rest reuse it.
-//   Tokens are told apart by fetch (each fetch hands out a new `Bearer` object), not by their text: a
-//   server may well issue the same string again, and a late 401 must not then discard the fresh fetch.
+// The bearer token: fetched once, shared, renewed before it expires (see TokenCache).
 
+/** A token as the token endpoint issued it; `expiresInSeconds` already defaulted when the reply had none. */
 export interface IssuedToken {
   accessToken: string;
   expiresInSeconds: number;
@@ -17,6 +11,16 @@ export interface Bearer {
   readonly value: string;
 }
 
+/**
+ * The bearer token: fetched once, shared, renewed `refreshSkewMs` (60 s) before `expires_in` runs out,
+ * so a token never expires in flight.
+ * - Single-flight: while a fetch is in progress every caller awaits that same promise, so 100 concurrent
+ *   calls on a cold client make exactly one token request.
+ * - `invalidate(bearer)` drops the token only if it is still the current one: when several calls get a
+ *   401 with the same stale token, the first invalidation triggers one new fetch and the rest reuse it.
+ *   Tokens are told apart by fetch (each fetch hands out a new `Bearer` object), not by their text: a
+ *   server may well issue the same string again, and a late 401 must not then discard the fresh fetch.
+ */
 export class TokenCache {
   private current: { bearer: Bearer; renewAt: number } | undefined;
   private inflight: Promise<Bearer> | undefined;

@@ -1,5 +1,5 @@
-// The token endpoint, one request at a time. The caching, single-flight and retry policy around it
-// live in ./token-cache and ./transport.
+// The token endpoint, one request at a time. The caching and single-flight around it live in
+// ./token-cache; the retries in ./transport (through ./retry).
 import type { Dispatcher } from 'undici';
 import * as z from 'zod';
 import { logger } from '../observability/powertools';
@@ -14,9 +14,11 @@ import { errorForHttpReply } from './reply-errors';
 import { parseRetryAfterMs } from './retry-policy';
 import type { IssuedToken } from './token-cache';
 
+/** The OAuth client-credentials token endpoint, below the base URL. */
 export const TOKEN_PATH = '/connect/token';
 const DEFAULT_LIFETIME_SECONDS = 3600;
 
+/** One token request's result: a token, a failure worth a retry, or a refusal of the credentials. */
 export type TokenOutcome =
   | { kind: 'done'; value: IssuedToken }
   | { kind: 'retry'; error: KeepnetError; retryAfterMs?: number | undefined }

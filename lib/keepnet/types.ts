@@ -2,6 +2,7 @@
 // Names follow the vendor's JSON (camelCase); the client normalises PascalCase replies into these.
 import type { Readable } from 'node:stream';
 
+/** Keepnet's id of a group or company: 12 alphanumerics in practice. */
 export type ResourceId = string;
 
 /** A group as list/get return it (`CompanyGroupDto`). A group read never includes its members. */
@@ -36,18 +37,21 @@ export interface CompanySummary {
   [field: string]: unknown;
 }
 
+/** One condition of a search filter (`fieldName operator value`). */
 export interface FilterItem {
   fieldName: string;
   operator: '=' | '!=' | 'Contains' | '>' | '<' | '>=' | '<=' | (string & {});
   value: string;
 }
 
+/** Conditions joined by `condition`, nested groups included. */
 export interface FilterGroup {
   condition: 'AND' | 'OR';
   filterItems?: FilterItem[];
   filterGroups?: FilterGroup[];
 }
 
+/** A search's filter: free text plus filter groups, joined by `condition` (AND by default). */
 export interface SearchFilter {
   condition?: 'AND' | 'OR';
   searchInputTextValue?: string;
@@ -63,6 +67,7 @@ export interface SearchOptions {
   filter?: SearchFilter;
 }
 
+/** One page of a search, with the totals Keepnet reported (or derived). */
 export interface Page<T> {
   pageNumber: number;
   pageSize: number;
@@ -71,6 +76,7 @@ export interface Page<T> {
   results: T[];
 }
 
+/** The file formats Keepnet exports: CSV, or Excel (xlsx). */
 export type ExportType = 'CSV' | 'Excel';
 
 /** An export body, streamed: never buffered whole. The caller must consume or destroy `body`. */

@@ -10,11 +10,14 @@ import { redactSecrets } from './redact';
 // level changed in between (tests load the module at DEBUG, then restore) must not change it.
 const logLevel = (process.env.POWERTOOLS_LOG_LEVEL ?? process.env.LOG_LEVEL) as LogLevel | undefined;
 
-// Built on first use, not at load: each opens its own Console on process.stdout/stderr, and creating
-// those streams is a measurable part of a cold start (bench/cold-start.ts); a bundle's first log line
-// pays it instead. Every printed line goes through redactSecrets (./redact.ts): a credential logged by
-// mistake is cut out. Powertools' event logging stays off everywhere: raw events carry the caller's SigV4
-// Authorization header and webhook signatures (test/unit/security-logging.test.ts checks the sources).
+/**
+ * The process's Logger. Built on first use, not at load: each opens its own Console on process.stdout/stderr,
+ * and creating those streams is a measurable part of a cold start (bench/cold-start.ts); a bundle's first
+ * log line pays it instead. Every printed line goes through redactSecrets (./redact.ts): a credential
+ * logged by mistake is cut out. Powertools' event logging stays off everywhere: raw events carry the
+ * caller's SigV4 Authorization header and webhook signatures (test/unit/security-logging.test.ts checks
+ * the sources).
+ */
 export const logger: Logger = /* @__PURE__ */ onFirstUse(
   () =>
     new Logger({
@@ -24,7 +27,10 @@ export const logger: Logger = /* @__PURE__ */ onFirstUse(
     }),
 );
 
-// Pure: a bundle that never imports `metrics` (router, poller, api) drops it and the Metrics package.
+/**
+ * The process's Metrics (EMF), built on first use. Pure: a bundle that never imports `metrics` (router,
+ * poller, api) drops it and the Metrics package.
+ */
 export const metrics: Metrics = /* @__PURE__ */ onFirstUse(
   () =>
     new Metrics({

@@ -1,13 +1,6 @@
-// Last line of defence for log output: a JSON replacer the shared Logger runs on every key and value it
-// prints. Callers are expected never to log credentials (and the log-hygiene test checks they do not);
-// this catches the day someone logs a headers object, a token reply or an error that quotes a request.
-// Two rules: a value under a credential-bearing key is replaced whatever it is, and credential-shaped
-// text inside any string (a bearer token, a JWT, a SigV4 Authorization value, a form-encoded
-// client_secret) is cut out, so an error message quoting a header is cleaned too.
-// Logged text may come from anyone (an upstream error body, a record key in a rejected event), so a
-// string is cut to MAX_LOGGED_TEXT_CHARS before any pattern runs, and every pattern is linear: none can
-// start over from each of a hostile string's positions (160 KB of `eyJ-` once took 13 s).
+// Last line of defence for log output: credentials cut out of every key and value the shared Logger prints.
 
+/** What a redacted value is replaced with. */
 export const REDACTED = '[REDACTED]';
 
 /**
@@ -44,6 +37,10 @@ const CREDENTIAL_PATTERNS: [pattern: RegExp, replacement: string][] = [
   [/\b(client_secret|access_token|refresh_token)=[^&\s"]*/g, `$1=${REDACTED}`],
 ];
 
+/**
+ * Whether a value under `key` is a credential whatever it holds (`Authorization`, `client_secret`...;
+ * case, `-` and `_` ignored).
+ */
 export function isCredentialKey(key: string): boolean {
   return CREDENTIAL_KEYS.has(key.toLowerCase().replace(/[-_]/g, ''));
 }
@@ -59,7 +56,13 @@ function redactJwt(text: string): string {
   return text.replace(JWT_RUN, (run) => (run.includes('.') ? REDACTED : run));
 }
 
-/** Removes credential-shaped substrings from free text (messages, reasons, error text), cut to length. */
+/**
+ * Removes credential-shaped substrings (a bearer token, a JWT, a SigV4 Authorization value, a form-encoded
+ * client_secret) from free text: messages, reasons, error text quoting a header. Logged text may come
+ * from anyone (an upstream error body, a record key in a rejected event), so it is cut to
+ * MAX_LOGGED_TEXT_CHARS before any pattern runs, and every pattern is linear: none can start over from
+ * each of a hostile string's positions (160 KB of `eyJ-` once took 13 s).
+ */
 export function redactText(text: string): string {
   let result = text.slice(0, MAX_LOGGED_TEXT_CHARS);
   for (const [pattern, replacement] of CREDENTIAL_PATTERNS) result = result.replace(pattern, replacement);
@@ -70,7 +73,13 @@ export function redactText(text: string): string {
     : result;
 }
 
-/** A `JSON.stringify` replacer (Powertools Logger's `jsonReplacerFn`). */
+/**
+ * A `JSON.stringify` replacer (Powertools Logger's `jsonReplacerFn`), run on every key and value printed.
+ * Callers are expected never to log credentials (and the log-hygiene test checks they do not); this
+ * catches the day someone logs a headers object, a token reply or an error that quotes a request. Two
+ * rules: a value under a credential-bearing key ({@link isCredentialKey}) is replaced whatever it is, and
+ * credential-shaped text inside any string ({@link redactText}) is cut out.
+ */
 export function redactSecrets(key: string, value: unknown): unknown {
   if (key !== '' && isCredentialKey(key) && value !== undefined && value !== null) return REDACTED;
   if (typeof value === 'string') return redactText(value);

@@ -20,11 +20,13 @@ export function issuePath(path: readonly unknown[], root?: string, empty = '(roo
 }
 
 /**
- * Bounds on a reported path: its keys come from the input (a record's keys), and a 160 KB key must not
- * become a 160 KB message (then a log line every pattern has to scan).
+ * Longest reported key (characters). Paths and messages are bounded too: keys come from the input (a
+ * record's keys), and a 160 KB key must not become a 160 KB message (then a log line every pattern has to scan).
  */
 export const MAX_KEY_CHARS = 64;
+/** Longest reported path (characters). */
 export const MAX_PATH_CHARS = 256;
+/** Longest reported issue message (characters). */
 export const MAX_MESSAGE_CHARS = 300;
 
 function clip(text: string, max: number): string {
@@ -48,6 +50,10 @@ function describe(issue: z.core.$ZodIssue): string {
   return clipMessage(text);
 }
 
+/**
+ * The first `max` issues as one log-safe line, `path: message; path: message (and N more)`, paths under
+ * `root` (e.g. `detail`). Never includes a received value.
+ */
 export function formatIssues(error: z.core.$ZodError, root?: string, max = 5): string {
   const lines = error.issues
     .slice(0, max)

@@ -3,8 +3,10 @@
 // Secrets Manager client or the Keepnet client (bench/cold-start.ts).
 import { KeepnetConfigurationError } from '../errors';
 
+/** How long a read secret is reused when KEEPNET_SECRET_MAX_AGE_SECONDS is unset (seconds). */
 export const DEFAULT_SECRET_MAX_AGE_SECONDS = 300;
 
+/** Which secret to read (name or ARN) and for how long (seconds) to reuse it. */
 export interface KeepnetSecretSettings {
   secretId: string;
   maxAgeSeconds: number;

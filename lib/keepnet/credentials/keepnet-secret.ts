@@ -4,12 +4,14 @@
 import * as z from 'zod';
 import { KeepnetConfigurationError } from '../errors';
 
+/** The JSON the Keepnet secret holds: the REST API Client ID and Secret, and optionally a base URL. */
 export const KeepnetSecretSchema = z.object({
   clientId: z.string().trim().min(1),
   clientSecret: z.string().min(1),
   baseUrl: z.string().trim().min(1).optional(),
 });
 
+/** Client credentials for the token request, and the base URL the secret names (if any). */
 export type KeepnetCredentials = z.infer<typeof KeepnetSecretSchema>;
 
 /** Parses the secret string; `source` names it in errors (e.g. `secret "prod/keepnet"`). */

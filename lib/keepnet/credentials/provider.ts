@@ -1,8 +1,11 @@
-// Where the client gets its Keepnet client credentials from. The client asks on every token fetch;
-// providers cache, and `invalidate()` makes the next `get()` read the source again (called after
-// Keepnet refuses a credential, because the secret may have been rotated since it was cached).
+// Where the client gets its Keepnet client credentials from, and the fixed provider.
 import type { KeepnetCredentials } from './keepnet-secret';
 
+/**
+ * Where the client gets its Keepnet credentials. The client asks on every token fetch, so providers cache;
+ * `invalidate()` makes the next `get()` read the source again (called after Keepnet refuses a credential,
+ * because the secret may have been rotated since it was cached).
+ */
 export interface CredentialsProvider {
   get(): Promise<KeepnetCredentials>;
   invalidate(): void;

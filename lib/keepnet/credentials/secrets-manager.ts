@@ -1,6 +1,5 @@
-// Credentials from a JSON secret in AWS Secrets Manager, through Powertools Parameters' SecretsProvider:
-// it caches with a max age and builds a standard SecretsManagerClient, which honours
-// AWS_ENDPOINT_URL_SECRETS_MANAGER (the SDK resolves service endpoint overrides itself).
+// Credentials from a JSON secret in AWS Secrets Manager. Powertools' SecretsProvider builds a standard
+// SecretsManagerClient, which honours AWS_ENDPOINT_URL_SECRETS_MANAGER (the SDK resolves overrides itself).
 
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -12,6 +11,7 @@ import type { CredentialsProvider } from './provider';
 
 export { DEFAULT_SECRET_MAX_AGE_SECONDS };
 
+/** Which secret {@link SecretsManagerCredentialsProvider} reads, and how. */
 export interface SecretsManagerCredentialsOptions {
   /** Secret name or ARN. */
   secretId: string;
@@ -21,6 +21,11 @@ export interface SecretsManagerCredentialsOptions {
   client?: SecretsManagerClient;
 }
 
+/**
+ * Credentials from a JSON secret in AWS Secrets Manager, read through Powertools' `SecretsProvider` (cached
+ * for `maxAgeSeconds`). After `invalidate()` the next read bypasses the cache; if that forced read fails,
+ * the value held is kept. Throws `KeepnetConfigurationError` for a missing or malformed secret.
+ */
 export class SecretsManagerCredentialsProvider implements CredentialsProvider {
   private readonly secrets: SecretsProvider;
   private readonly secretId: string;
