@@ -2,59 +2,15 @@
 // create (JSON here, where the vendor takes multipart; enough for tests and the local runner).
 import { INDUSTRIES, LICENSE_TYPES } from '../catalog';
 import type { HandlerRequest } from '../context';
-import { listReply, nestChildren, servedCreateTime } from '../quirks';
+import { listReply, nestChildren } from '../quirks';
 import { inputError, notFound, type Reply, success } from '../reply';
 import { paginate, type SearchSpec } from '../search';
-import type { ReplyQuirks, SimCompany } from '../types';
+import type { SimCompany } from '../types';
 import { CompanyBodySchema, parseBody } from './bodies';
-import { MEMBER_SEARCH, runSearch } from './groups';
+import { companyDto, companySearchDto } from './dtos';
+import { MEMBER_SEARCH, runSearch } from './searches';
 
 export const COMPANY_SEARCH: SearchSpec<SimCompany> = MEMBER_SEARCH;
-
-/** `SearchCompanyDto`; `children` as nested by the `childrenOf` quirk (null: none). */
-export function companySearchDto(
-  company: SimCompany,
-  quirks: ReplyQuirks = {},
-  children: unknown[] | null = null,
-) {
-  return {
-    companyName: company.name,
-    companyResourceId: company.resourceId,
-    resellerName: company.resellerName,
-    industryName: company.industryName,
-    industryResourceId: company.industryResourceId,
-    licenseTypeName: company.licenseTypeName,
-    licenseTypeResourceId: company.licenseTypeResourceId,
-    isNumberOfUsersLimited: company.isNumberOfUsersLimited,
-    numberOfUsers: String(company.numberOfUsers),
-    privacyDurationId: 0,
-    licenceExpired: company.licenseEndDate !== null && Date.parse(company.licenseEndDate) < Date.now(),
-    licenseEndDate: company.licenseEndDate,
-    createTime: servedCreateTime(quirks, company.resourceId, company.createTime),
-    targetUserCount: company.targetUserCount,
-    children,
-    tags: company.tags,
-    deletedTargetUserCount: 0,
-    inactiveTargetUserCount: 0,
-    monthlyActiveUserCount: 0,
-  };
-}
-
-/** `CompanyDto` (the fields the simulator knows). */
-function companyDto(company: SimCompany) {
-  return {
-    resourceId: company.resourceId,
-    name: company.name,
-    industryResourceId: company.industryResourceId,
-    industryName: company.industryName,
-    countryName: company.countryName,
-    licenseTypeResourceId: company.licenseTypeResourceId,
-    licenseTypeName: company.licenseTypeName,
-    licenseEndDate: company.licenseEndDate,
-    isNumberOfUsersLimited: company.isNumberOfUsersLimited,
-    numberOfUsers: company.numberOfUsers,
-  };
-}
 
 /** undefined: not given; null: given but unknown. */
 function catalogName(

@@ -1,112 +1,17 @@
 // Company-group endpoints: list, get, create, update, delete, bulk delete, participants,
 // search (and search-with-parent), members search.
 import type { HandlerRequest } from '../context';
-import { listReply, servedCreateTime } from '../quirks';
+import { listReply } from '../quirks';
 import { inputError, notFound, type Reply, success } from '../reply';
-import {
-  filterAndSort,
-  paginate,
-  type SearchBody,
-  SearchBodySchema,
-  SearchError,
-  type SearchSpec,
-} from '../search';
+import { paginate } from '../search';
 import type { SimulatorStore } from '../store';
-import type { ReplyQuirks, SimCompany, SimGroup } from '../types';
 import { BulkDeleteBodySchema, GroupBodySchema, ParticipantsBodySchema, parseBody } from './bodies';
-import { syntheticGroupCount, syntheticMemberCount } from './exports';
-
-export interface GroupRow {
-  group: SimGroup;
-  companyCount: number;
-}
-
-export const GROUP_SEARCH: SearchSpec<GroupRow> = {
-  textField: 'Name',
-  fields: {
-    Name: { read: (r) => r.group.name, type: 'text' },
-    CreateTime: { read: (r) => r.group.createTime, type: 'time' },
-    CompanyCount: { read: (r) => r.companyCount, type: 'number' },
-    ResourceId: { read: (r) => r.group.resourceId, type: 'text' },
-  },
-};
-
-export const MEMBER_SEARCH: SearchSpec<SimCompany> = {
-  textField: 'CompanyName',
-  fields: {
-    CompanyName: { read: (c) => c.name, type: 'text' },
-    Name: { read: (c) => c.name, type: 'text' },
-    CompanyResourceId: { read: (c) => c.resourceId, type: 'text' },
-    CreateTime: { read: (c) => c.createTime, type: 'time' },
-    IndustryName: { read: (c) => c.industryName, type: 'text' },
-    LicenseTypeName: { read: (c) => c.licenseTypeName, type: 'text' },
-    LicenseEndDate: { read: (c) => c.licenseEndDate, type: 'time' },
-    NumberOfUsers: { read: (c) => c.numberOfUsers, type: 'number' },
-    CountryName: { read: (c) => c.countryName, type: 'text' },
-    ResellerName: { read: (c) => c.resellerName, type: 'text' },
-  },
-};
-
-export function groupRows(store: SimulatorStore): GroupRow[] {
-  return store.groups().map((group) => ({ group, companyCount: store.memberCount(group.resourceId) }));
-}
-
-/** `CompanyGroupDto`, as list and get return it. */
-function groupDto(store: SimulatorStore, group: SimGroup) {
-  return {
-    resourceId: group.resourceId,
-    name: group.name,
-    addedTime: group.createTime,
-    companyCount: store.memberCount(group.resourceId),
-  };
-}
-
-/** `SearchCompanyGroupDto`. */
-export function groupSearchDto(row: GroupRow) {
-  return {
-    resourceId: row.group.resourceId,
-    name: row.group.name,
-    companyCount: row.companyCount,
-    createTime: row.group.createTime,
-  };
-}
-
-/** `SearchGroupCompanyDto`. */
-export function memberDto(company: SimCompany, quirks: ReplyQuirks = {}) {
-  return {
-    companyName: company.name,
-    companyResourceId: company.resourceId,
-    industryName: company.industryName,
-    industryResourceId: company.industryResourceId,
-    licenseTypeName: company.licenseTypeName,
-    licenseTypeResourceId: company.licenseTypeResourceId,
-    isNumberOfUsersLimited: company.isNumberOfUsersLimited,
-    numberOfUsers: String(company.numberOfUsers),
-    licenseEndDate: company.licenseEndDate,
-    createTime: servedCreateTime(quirks, company.resourceId, company.createTime),
-    companyStatusId: company.companyStatusId,
-    companyStatusName: company.companyStatusName,
-  };
-}
+import { groupDto, groupSearchDto, memberDto } from './dtos';
+import { GROUP_SEARCH, groupRows, MEMBER_SEARCH, runSearch } from './searches';
+import { syntheticGroupCount, syntheticMemberCount } from './synthetic-export';
 
 function groupNotFound(id: string): Reply {
   return notFound(`Company group '${id}' was not found.`);
-}
-
-/** Runs a validated search; maps unknown fields/operators to INPUT_ERROR. */
-export function runSearch<Row>(
-  rows: Row[],
-  body: unknown,
-  spec: SearchSpec<Row>,
-): { ok: true; rows: Row[]; search: SearchBody } | { ok: false; reply: Reply } {
-  const parsed = parseBody(SearchBodySchema, body);
-  if (!parsed.ok) return { ok: false, reply: inputError(parsed.messages) };
-  try {
-    return { ok: true, rows: filterAndSort(rows, parsed.value, spec), search: parsed.value };
-  } catch (error) {
-    if (error instanceof SearchError) return { ok: false, reply: inputError([error.message]) };
-    throw error;
-  }
 }
 
 function unknownCompanies(store: SimulatorStore, ids: string[]): string[] {

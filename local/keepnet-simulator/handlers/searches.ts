@@ -1,0 +1,58 @@
+// What the search endpoints search: the group and member rows, their searchable fields, and a search
+// body run against them (company search reuses the member fields).
+import { inputError, type Reply } from '../reply';
+import { filterAndSort, type SearchBody, SearchBodySchema, SearchError, type SearchSpec } from '../search';
+import type { SimulatorStore } from '../store';
+import type { SimCompany, SimGroup } from '../types';
+import { parseBody } from './bodies';
+
+export interface GroupRow {
+  group: SimGroup;
+  companyCount: number;
+}
+
+export const GROUP_SEARCH: SearchSpec<GroupRow> = {
+  textField: 'Name',
+  fields: {
+    Name: { read: (r) => r.group.name, type: 'text' },
+    CreateTime: { read: (r) => r.group.createTime, type: 'time' },
+    CompanyCount: { read: (r) => r.companyCount, type: 'number' },
+    ResourceId: { read: (r) => r.group.resourceId, type: 'text' },
+  },
+};
+
+export const MEMBER_SEARCH: SearchSpec<SimCompany> = {
+  textField: 'CompanyName',
+  fields: {
+    CompanyName: { read: (c) => c.name, type: 'text' },
+    Name: { read: (c) => c.name, type: 'text' },
+    CompanyResourceId: { read: (c) => c.resourceId, type: 'text' },
+    CreateTime: { read: (c) => c.createTime, type: 'time' },
+    IndustryName: { read: (c) => c.industryName, type: 'text' },
+    LicenseTypeName: { read: (c) => c.licenseTypeName, type: 'text' },
+    LicenseEndDate: { read: (c) => c.licenseEndDate, type: 'time' },
+    NumberOfUsers: { read: (c) => c.numberOfUsers, type: 'number' },
+    CountryName: { read: (c) => c.countryName, type: 'text' },
+    ResellerName: { read: (c) => c.resellerName, type: 'text' },
+  },
+};
+
+export function groupRows(store: SimulatorStore): GroupRow[] {
+  return store.groups().map((group) => ({ group, companyCount: store.memberCount(group.resourceId) }));
+}
+
+/** Runs a validated search; maps unknown fields/operators to INPUT_ERROR. */
+export function runSearch<Row>(
+  rows: Row[],
+  body: unknown,
+  spec: SearchSpec<Row>,
+): { ok: true; rows: Row[]; search: SearchBody } | { ok: false; reply: Reply } {
+  const parsed = parseBody(SearchBodySchema, body);
+  if (!parsed.ok) return { ok: false, reply: inputError(parsed.messages) };
+  try {
+    return { ok: true, rows: filterAndSort(rows, parsed.value, spec), search: parsed.value };
+  } catch (error) {
+    if (error instanceof SearchError) return { ok: false, reply: inputError([error.message]) };
+    throw error;
+  }
+}
