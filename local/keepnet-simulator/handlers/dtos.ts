@@ -24,17 +24,27 @@ export function groupSearchDto(row: GroupRow) {
   };
 }
 
-/** `SearchGroupCompanyDto`. */
-export function memberDto(company: SimCompany, quirks: ReplyQuirks = {}) {
+/**
+ * The industry and licence fields both company searches serve, in the order they serve them (spread in
+ * place so the key order on the wire stays the vendor's); `numberOfUsers` is a string there.
+ */
+function searchedLicence(company: SimCompany) {
   return {
-    companyName: company.name,
-    companyResourceId: company.resourceId,
     industryName: company.industryName,
     industryResourceId: company.industryResourceId,
     licenseTypeName: company.licenseTypeName,
     licenseTypeResourceId: company.licenseTypeResourceId,
     isNumberOfUsersLimited: company.isNumberOfUsersLimited,
     numberOfUsers: String(company.numberOfUsers),
+  };
+}
+
+/** `SearchGroupCompanyDto`. */
+export function memberDto(company: SimCompany, quirks: ReplyQuirks = {}) {
+  return {
+    companyName: company.name,
+    companyResourceId: company.resourceId,
+    ...searchedLicence(company),
     licenseEndDate: company.licenseEndDate,
     createTime: servedCreateTime(quirks, company.resourceId, company.createTime),
     companyStatusId: company.companyStatusId,
@@ -52,12 +62,7 @@ export function companySearchDto(
     companyName: company.name,
     companyResourceId: company.resourceId,
     resellerName: company.resellerName,
-    industryName: company.industryName,
-    industryResourceId: company.industryResourceId,
-    licenseTypeName: company.licenseTypeName,
-    licenseTypeResourceId: company.licenseTypeResourceId,
-    isNumberOfUsersLimited: company.isNumberOfUsersLimited,
-    numberOfUsers: String(company.numberOfUsers),
+    ...searchedLicence(company),
     privacyDurationId: 0,
     licenceExpired: company.licenseEndDate !== null && Date.parse(company.licenseEndDate) < Date.now(),
     licenseEndDate: company.licenseEndDate,
