@@ -98,8 +98,8 @@ async function* byteArrayJson(file: Readable, fileName: string): AsyncGenerator<
 const SHORT_BUFFER_LIMIT = 64 * 1024 * 1024;
 
 /**
- * Where to cut a file of `bytes` for the `shortExport` quirk: `keep` of it, or after the last line
- * break before that point.
+ * Where the `shortExport` quirk cuts `whole` (a byte offset): after its `keep` fraction, or with
+ * `at: 'record'` after the last line break before that point.
  */
 export function shortCut(whole: Buffer, quirk: NonNullable<ReplyQuirks['shortExport']>): number {
   const keep = Math.min(Math.max(quirk.keep ?? 0.5, 0), 1);

@@ -1,7 +1,7 @@
-// What a recorded exchange keeps of a request: headers without `authorization`, the body parsed, the
-// client secret redacted.
+// What a recorded exchange (`recordExchanges`) keeps of a request.
 import type { IncomingMessage } from 'node:http';
 
+/** Request headers as a recording keeps them: repeated values joined, `authorization` left out. */
 export function safeHeaders(req: IncomingMessage): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
@@ -11,6 +11,10 @@ export function safeHeaders(req: IncomingMessage): Record<string, string> {
   return headers;
 }
 
+/**
+ * A request body as a recording keeps it: JSON or a form parsed (its `client_secret` redacted), other text as
+ * it came, undefined when empty.
+ */
 export function parseRecordedBody(raw: Buffer, mediaType: string): unknown {
   if (raw.length === 0) return undefined;
   const text = raw.toString('utf8');

@@ -38,10 +38,15 @@ export async function parseMultipart(raw: Buffer, contentType: string): Promise<
   return fields;
 }
 
+/** The request's media type without parameters, in lower case; '' without a Content-Type. */
 export function mediaTypeOf(req: IncomingMessage): string {
   return (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
 }
 
+/**
+ * Media types bound as JSON: application/json, text/json and any `application/…+json` (server.ts refuses
+ * json-patch before asking).
+ */
 export function isJsonMediaType(mediaType: string): boolean {
   return (
     JSON_MEDIA_TYPES.has(mediaType) || (mediaType.startsWith('application/') && mediaType.endsWith('+json'))

@@ -14,6 +14,10 @@ import type { FaultRule, RecordedExchange } from './types';
 import { canonicalKeys } from './wire';
 import { writeReply } from './write-reply';
 
+/**
+ * What the pipeline reads and updates besides the core. `exchanges` is read through a getter in index.ts,
+ * because `clearExchanges` replaces the array.
+ */
 export interface PipelineParts {
   core: SimulatorCore;
   faults: FaultPlan;
@@ -92,6 +96,10 @@ async function produceReply(
   return reply;
 }
 
+/**
+ * The simulator's HTTP server, not yet listening. A handler that throws answers 500 and is logged: a
+ * simulator bug, not a played fault.
+ */
 export function createSimulatorServer(parts: PipelineParts): Server {
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const method = req.method ?? 'GET';

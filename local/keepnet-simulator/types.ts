@@ -100,6 +100,7 @@ export interface SimulatorBehaviour {
   recordExchanges: boolean;
 }
 
+/** The seeded data's shape and size (seed.ts): the same options give the same data, ids included. */
 export interface SeedOptions {
   /** PRNG seed: same seed, same companies, groups, ids and times. Default 42. */
   seed?: number;
@@ -115,6 +116,10 @@ export interface SeedOptions {
   now?: number;
 }
 
+/**
+ * Options of `startKeepnetSimulator`: any behaviour (switchable later with `configure`), where to listen,
+ * what to seed, kept state and credentials.
+ */
 export interface SimulatorOptions extends Partial<SimulatorBehaviour> {
   /** Default 0 (an ephemeral port). */
   port?: number;
@@ -132,6 +137,7 @@ export interface SimulatorOptions extends Partial<SimulatorBehaviour> {
 
 // ---- faults ----
 
+/** What an injected fault does to a request it hits. */
 export type FaultKind =
   /** Reply with a 5xx (default 500) and an INTERNAL_SERVER_ERROR envelope. */
   | 'server-error'
@@ -146,6 +152,7 @@ export type FaultKind =
   /** Wait `delayMs` before handling the request normally (a slow call, for timeout tests). */
   | 'delay';
 
+/** One injected fault: which requests it hits (route, times, probability) and the parameters of its kind. */
 export interface FaultRule {
   kind: FaultKind;
   /**
@@ -173,6 +180,7 @@ export interface FaultRule {
   afterHandling?: boolean;
 }
 
+/** One injected rule as `injectFaults` returns it: its hits so far, and a way to cancel it. */
 export interface FaultHandle {
   /** How many requests this rule has hit so far. */
   readonly hits: number;
@@ -183,6 +191,10 @@ export interface FaultHandle {
 
 // ---- recorded exchanges ----
 
+/**
+ * One request and its reply, kept while `recordExchanges` is on, for contract tests; the bearer token and the
+ * client secret are never kept.
+ */
 export interface RecordedExchange {
   method: string;
   /** The spec's path template, e.g. "/api/company-groups/{resourceId}"; the raw path when unmatched. */
@@ -200,6 +212,7 @@ export interface RecordedExchange {
 
 // ---- state ----
 
+/** A company of the seeded reseller as stored; handlers/dtos.ts renders it as the vendor's DTOs. */
 export interface SimCompany {
   resourceId: string;
   name: string;
@@ -220,6 +233,10 @@ export interface SimCompany {
   targetUserCount: number;
 }
 
+/**
+ * A company group as stored. Its members are kept apart (`groupMemberIds`), as the API leaves them out of
+ * group reads.
+ */
 export interface SimGroup {
   resourceId: string;
   name: string;
@@ -259,6 +276,10 @@ export interface SimulatorState {
   setGroupMembers(resourceId: string, companyIds: string[]): void;
 }
 
+/**
+ * A running simulator: its URL and credentials, direct data access, runtime switches, faults, counts and
+ * recordings.
+ */
 export interface KeepnetSimulator {
   /** http://127.0.0.1:PORT, no trailing slash. */
   readonly url: string;

@@ -10,6 +10,7 @@ import { CompanyBodySchema, parseBody } from './bodies';
 import { companyDto, companySearchDto } from './dtos';
 import { MEMBER_SEARCH, runSearch } from './searches';
 
+/** The companies search takes the same fields as the members search. */
 export const COMPANY_SEARCH: SearchSpec<SimCompany> = MEMBER_SEARCH;
 
 /** undefined: not given; null: given but unknown. */
@@ -21,6 +22,10 @@ function catalogName(
   return catalog.find((entry) => entry.resourceId === resourceId)?.name ?? null;
 }
 
+/**
+ * `POST /api/companies/search`, how the poller finds new companies: a page of SearchCompanyDto plus
+ * `limitExceededCompanyCount`, with the `childrenOf` and `nullCreateTime` quirks applied.
+ */
 export function searchCompanies({ core, body }: HandlerRequest): Reply {
   const result = runSearch(core.store.companies(), body, COMPANY_SEARCH);
   if (!result.ok) return result.reply;
@@ -35,11 +40,16 @@ export function searchCompanies({ core, body }: HandlerRequest): Reply {
   return listReply(core, { limitExceededCompanyCount: 0, ...page, results: page.results.map(render) });
 }
 
+/** `GET /api/companies/{resourceId}`: the CompanyDto, or 404 FAILED. */
 export function getCompany({ core, params }: HandlerRequest): Reply {
   const company = core.store.company(params.resourceId ?? '');
   return company ? success(companyDto(company)) : notFound(`Company '${params.resourceId}' was not found.`);
 }
 
+/**
+ * `POST /api/companies`: a company of the seeded reseller, placed in the groups of
+ * `companyGroupResourceIdArray`. An unknown group or reference-data id gives INPUT_ERROR and creates nothing.
+ */
 export function createCompany({ core, body }: HandlerRequest): Reply {
   const parsed = parseBody(CompanyBodySchema, body);
   if (!parsed.ok) return inputError(parsed.messages);

@@ -1,5 +1,5 @@
-// Export endpoints: the search body plus exportType/reportAllPages; the reply body is the file.
-// With `syntheticExport` set, rows are generated on the fly instead (sized exports for the bench).
+// The two export endpoints: a search whose reply body is the file (or what the `exportReply` quirk
+// answers instead).
 import type { HandlerRequest, SimulatorCore } from '../context';
 import { type ExportColumn, writeExport } from '../export-writers';
 import { exportFileReply } from '../quirks';
@@ -50,6 +50,10 @@ function exportReply<Row>(
   });
 }
 
+/**
+ * `POST /api/company-groups/search/export`: the matching groups (one page, or all with `reportAllPages`) as a
+ * CSV or xlsx file; generated rows instead while `syntheticExport` is set.
+ */
 export function exportGroups({ core, body }: HandlerRequest): Reply {
   const plan = core.behaviour.syntheticExport;
   return exportReply(
@@ -63,6 +67,10 @@ export function exportGroups({ core, body }: HandlerRequest): Reply {
   );
 }
 
+/**
+ * `POST /api/company-groups/{resourceId}/companies/search/export`: a group's matching members as a file; 404
+ * FAILED for an unknown group.
+ */
 export function exportGroupMembers({ core, params, body }: HandlerRequest): Reply {
   const id = params.resourceId ?? '';
   if (!core.store.group(id)) return notFound(`Company group '${id}' was not found.`);

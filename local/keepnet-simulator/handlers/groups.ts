@@ -1,5 +1,5 @@
-// Company-group endpoints: list, get, create, update, delete, bulk delete, participants,
-// search (and search-with-parent), members search.
+// The company-group endpoints, exports aside: list, get, create, update, delete, bulk delete,
+// participants, the groups search and the members search.
 import type { HandlerRequest } from '../context';
 import { listReply } from '../quirks';
 import { inputError, notFound, type Reply, success } from '../reply';
@@ -27,6 +27,10 @@ function nameTaken(store: SimulatorStore, name: string, exceptId?: string): bool
   return existing !== undefined && existing.resourceId !== exceptId;
 }
 
+/**
+ * `GET /api/company-groups`: every group as CompanyGroupDto, not paged. Like the vendor's, a group read
+ * carries `companyCount` but never the members.
+ */
 export function listGroups({ core }: HandlerRequest): Reply {
   return listReply(
     core,
@@ -34,11 +38,16 @@ export function listGroups({ core }: HandlerRequest): Reply {
   );
 }
 
+/** `GET /api/company-groups/{resourceId}`: one CompanyGroupDto, or 404 FAILED. */
 export function getGroup({ core, params }: HandlerRequest): Reply {
   const group = core.store.group(params.resourceId ?? '');
   return group ? success(groupDto(core.store, group)) : groupNotFound(params.resourceId ?? '');
 }
 
+/**
+ * `POST /api/company-groups`: a new group with the given members; a taken name (case-insensitive) or an
+ * unknown company id gives INPUT_ERROR. Replies `data: { resourceId }`.
+ */
 export function createGroup({ core, body }: HandlerRequest): Reply {
   const parsed = parseBody(GroupBodySchema, body);
   if (!parsed.ok) return inputError(parsed.messages);
@@ -51,6 +60,11 @@ export function createGroup({ core, body }: HandlerRequest): Reply {
   return success({ resourceId: group.resourceId });
 }
 
+/**
+ * `PUT /api/company-groups/{resourceId}`: renames the group and sets its members. Without
+ * `companyResourceIdArray` the members are cleared or kept as `updateWithoutMembers` says (conflict 2 of the
+ * contract).
+ */
 export function updateGroup({ core, params, body }: HandlerRequest): Reply {
   const id = params.resourceId ?? '';
   if (!core.store.group(id)) return groupNotFound(id);
@@ -67,11 +81,17 @@ export function updateGroup({ core, params, body }: HandlerRequest): Reply {
   return success({ resourceId: id });
 }
 
+/** `DELETE /api/company-groups/{resourceId}`: 404 FAILED when there is no such group. */
 export function deleteGroup({ core, params }: HandlerRequest): Reply {
   const id = params.resourceId ?? '';
   return core.store.deleteGroup(id) ? success({ resourceId: id }) : groupNotFound(id);
 }
 
+/**
+ * `DELETE /api/company-groups/bulk-delete`: deletes `items`, or with `selectAll` every group whose name
+ * contains the filter text except `excludedItems`. Unknown ids are skipped; an empty selection gives
+ * INPUT_ERROR.
+ */
 export function bulkDeleteGroups({ core, body }: HandlerRequest): Reply {
   const parsed = parseBody(BulkDeleteBodySchema, body);
   if (!parsed.ok) return inputError(parsed.messages);
@@ -89,6 +109,10 @@ export function bulkDeleteGroups({ core, body }: HandlerRequest): Reply {
   return success({ resourceId: null });
 }
 
+/**
+ * `PUT …/participants`: replaces the member list or adds to it, as `participantsMode` says (conflict 1 of the
+ * contract). Unknown company ids: INPUT_ERROR, nothing changes.
+ */
 export function putParticipants({ core, params, body }: HandlerRequest): Reply {
   const id = params.resourceId ?? '';
   if (!core.store.group(id)) return groupNotFound(id);
@@ -103,6 +127,9 @@ export function putParticipants({ core, params, body }: HandlerRequest): Reply {
   return success({ resourceId: id });
 }
 
+/**
+ * `DELETE …/participants` (with a body): removes the given companies; ids that are not members are ignored.
+ */
 export function removeParticipants({ core, params, body }: HandlerRequest): Reply {
   const id = params.resourceId ?? '';
   if (!core.store.group(id)) return groupNotFound(id);
@@ -114,6 +141,11 @@ export function removeParticipants({ core, params, body }: HandlerRequest): Repl
   return success({ resourceId: id });
 }
 
+/**
+ * `POST /api/company-groups/search` and `…/search-with-parent` (the same search here): a page of
+ * SearchCompanyGroupDto. While exports are synthetic the total is the export's row count, so search and
+ * export agree.
+ */
 export function searchGroups({ core, body }: HandlerRequest): Reply {
   const result = runSearch(groupRows(core.store), body, GROUP_SEARCH);
   if (!result.ok) return result.reply;
@@ -123,6 +155,10 @@ export function searchGroups({ core, body }: HandlerRequest): Reply {
   return listReply(core, { ...page, results: page.results.map(groupSearchDto) });
 }
 
+/**
+ * `POST /api/company-groups/{resourceId}/companies/search`: a page of the group's members
+ * (SearchGroupCompanyDto), the only way to read membership over HTTP.
+ */
 export function searchGroupMembers({ core, params, body }: HandlerRequest): Reply {
   const id = params.resourceId ?? '';
   if (!core.store.group(id)) return groupNotFound(id);

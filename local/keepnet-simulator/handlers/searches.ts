@@ -6,11 +6,15 @@ import type { SimulatorStore } from '../store';
 import type { SimCompany, SimGroup } from '../types';
 import { parseBody } from './bodies';
 
+/**
+ * A group as the groups search and export see it: with its member count, which is searchable and sortable.
+ */
 export interface GroupRow {
   group: SimGroup;
   companyCount: number;
 }
 
+/** The fields a groups search filters and orders by, named as in `FieldName` and `orderBy`. */
 export const GROUP_SEARCH: SearchSpec<GroupRow> = {
   textField: 'Name',
   fields: {
@@ -21,6 +25,7 @@ export const GROUP_SEARCH: SearchSpec<GroupRow> = {
   },
 };
 
+/** The fields the members and companies searches filter and order by; `Name` is an alias of `CompanyName`. */
 export const MEMBER_SEARCH: SearchSpec<SimCompany> = {
   textField: 'CompanyName',
   fields: {
@@ -37,6 +42,7 @@ export const MEMBER_SEARCH: SearchSpec<SimCompany> = {
   },
 };
 
+/** Every group with its current member count, in creation order. */
 export function groupRows(store: SimulatorStore): GroupRow[] {
   return store.groups().map((group) => ({ group, companyCount: store.memberCount(group.resourceId) }));
 }

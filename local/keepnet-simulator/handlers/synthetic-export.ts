@@ -6,6 +6,10 @@ import type { SimCompany, SyntheticExport } from '../types';
 import { GROUP_COLUMNS, MEMBER_COLUMNS } from './export-columns';
 import type { GroupRow } from './searches';
 
+/**
+ * Generated members for a synthetic export: `rows` of them, or without end under a `bytes` plan (the writer
+ * stops). Every name needs CSV quoting, so the reader's quoting is exercised at size.
+ */
 export function* syntheticMembers(plan: SyntheticExport): Generator<SimCompany> {
   const limit = plan.bytes !== undefined ? Number.POSITIVE_INFINITY : (plan.rows ?? 1000);
   // Precomputed times: generating a large export must cost little more than writing it.
@@ -35,6 +39,7 @@ export function* syntheticMembers(plan: SyntheticExport): Generator<SimCompany> 
   }
 }
 
+/** Generated groups for a synthetic export, one per generated member. */
 export function* syntheticGroups(plan: SyntheticExport): Generator<GroupRow> {
   for (const company of syntheticMembers(plan)) {
     yield {
