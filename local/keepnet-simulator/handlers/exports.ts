@@ -3,12 +3,12 @@
 import type { HandlerRequest, SimulatorCore } from '../context';
 import { type ExportColumn, writeExport } from '../export-writers';
 import { exportFileReply } from '../quirks';
-import { inputError, notFound, type Reply } from '../reply';
-import { filterAndSort, SearchError, type SearchSpec } from '../search';
+import { notFound, type Reply } from '../reply';
+import { paginate, type SearchSpec } from '../search';
 import type { SyntheticExport } from '../types';
-import { ExportBodySchema, parseBody } from './bodies';
+import { ExportBodySchema } from './bodies';
 import { GROUP_COLUMNS, MEMBER_COLUMNS } from './export-columns';
-import { GROUP_SEARCH, groupRows, MEMBER_SEARCH } from './searches';
+import { GROUP_SEARCH, groupRows, MEMBER_SEARCH, runSearchWith } from './searches';
 import { syntheticFile, syntheticGroups, syntheticMembers } from './synthetic-export';
 
 function timestamp(): string {
@@ -24,18 +24,12 @@ function exportReply<Row>(
   baseName: string,
   synthetic: { plan: SyntheticExport; rows: () => Iterable<Row> } | null,
 ): Reply {
-  const parsed = parseBody(ExportBodySchema, body);
-  if (!parsed.ok) return inputError(parsed.messages);
-  const search = parsed.value;
-  let selected: Iterable<Row>;
-  try {
-    const matching = filterAndSort(rows, search, spec);
-    const start = (search.pageNumber - 1) * search.pageSize;
-    selected = search.reportAllPages ? matching : matching.slice(start, start + search.pageSize);
-  } catch (error) {
-    if (error instanceof SearchError) return inputError([error.message]);
-    throw error;
-  }
+  const result = runSearchWith(ExportBodySchema, rows, body, spec);
+  if (!result.ok) return result.reply;
+  const { search } = result;
+  const selected = search.reportAllPages
+    ? result.rows
+    : paginate(result.rows, search.pageNumber, search.pageSize).results;
   const file = synthetic
     ? syntheticFile(search.exportType, columns, synthetic)
     : writeExport(search.exportType, columns, selected);

@@ -1,5 +1,6 @@
 // What the search endpoints search: the group and member rows, their searchable fields, and a search
 // body run against them (company search reuses the member fields).
+import type * as z from 'zod';
 import { inputError, type Reply } from '../reply';
 import { filterAndSort, type SearchBody, SearchBodySchema, SearchError, type SearchSpec } from '../search';
 import type { SimulatorStore } from '../store';
@@ -53,7 +54,20 @@ export function runSearch<Row>(
   body: unknown,
   spec: SearchSpec<Row>,
 ): { ok: true; rows: Row[]; search: SearchBody } | { ok: false; reply: Reply } {
-  const parsed = parseBody(SearchBodySchema, body);
+  return runSearchWith(SearchBodySchema, rows, body, spec);
+}
+
+/**
+ * runSearch for a body that extends the search body (the exports'): every matching row, ordered, and
+ * the parsed body; an invalid body, field or operator is an INPUT_ERROR reply.
+ */
+export function runSearchWith<Row, Body extends SearchBody>(
+  schema: z.ZodType<Body>,
+  rows: Row[],
+  body: unknown,
+  spec: SearchSpec<Row>,
+): { ok: true; rows: Row[]; search: Body } | { ok: false; reply: Reply } {
+  const parsed = parseBody(schema, body);
   if (!parsed.ok) return { ok: false, reply: inputError(parsed.messages) };
   try {
     return { ok: true, rows: filterAndSort(rows, parsed.value, spec), search: parsed.value };
