@@ -1,7 +1,8 @@
 // OAuth client-credentials as the vendor runs it: form-encoded token requests, bearer tokens that
 // expire, a Reseller credential (company groups allowed) and a non-Reseller one (403 there).
 import { randomBytes } from 'node:crypto';
-import type { ClientCredentials, SimulatorBehaviour } from './types';
+import type { SimulatorBehaviour } from './behaviour';
+import type { ClientCredentials } from './types';
 
 /**
  * The credential's Client Role in the vendor's admin UI: only `Reseller` may call the company-group routes

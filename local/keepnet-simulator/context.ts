@@ -1,8 +1,8 @@
 // What a route handler gets: the parsed request and the simulator's live parts.
 import type { Principal, TokenAuthority } from './auth';
+import type { SimulatorBehaviour } from './behaviour';
 import type { Reply } from './reply';
 import type { SimulatorStore } from './store';
-import type { SimulatorBehaviour } from './types';
 
 /**
  * The live parts every handler shares. `behaviour` is replaced whole by `configure`, so read it per request,

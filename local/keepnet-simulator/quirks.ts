@@ -2,9 +2,9 @@
 // nested children, list replies without `data`, export replies in other shapes. Handlers call these
 // at the one place each reply is built, so each quirk is played the same on every route it concerns.
 import { Readable } from 'node:stream';
+import type { ReplyQuirks } from './behaviour';
 import type { SimulatorCore } from './context';
 import { empty, type Reply, success } from './reply';
-import type { ReplyQuirks } from './types';
 
 /** The company's createTime as served, or null when the quirk says so. */
 export function servedCreateTime(quirks: ReplyQuirks, companyId: string, createTime: string): string | null {

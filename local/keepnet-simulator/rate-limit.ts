@@ -1,5 +1,5 @@
 // The rate limit on API routes (not on /connect/token).
-import type { RateLimit } from './types';
+import type { RateLimit } from './behaviour';
 
 /**
  * Token buckets per credential for the `rateLimit` behaviour: `burst` requests at once, refilled continuously

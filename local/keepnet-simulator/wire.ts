@@ -1,7 +1,7 @@
 // How the simulator reads and writes JSON like an ASP.NET Core service: request keys bind
 // case-insensitively (camelCase, PascalCase, anything), reply keys are camelCase by default or
 // PascalCase when switched, and the reply envelope comes in the spec's or the docs' variant.
-import type { EnvelopeStyle, KeyCase } from './types';
+import type { EnvelopeStyle, KeyCase } from './behaviour';
 
 /** Every request key the simulator understands, in its canonical (camelCase) spelling. */
 const KNOWN_KEYS = [

@@ -2,11 +2,12 @@
 // fault and `shortExport` quirk applied on the way out.
 import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
+import type { ReplyQuirks } from './behaviour';
 import type { SimulatorCore } from './context';
 import { contentDisposition } from './export-writers';
 import { readWholeFile, shortCut } from './quirks';
 import type { Reply } from './reply';
-import type { FaultRule, ReplyQuirks } from './types';
+import type { FaultRule } from './types';
 import { renderEnvelope } from './wire';
 
 /** A JSON reply as sent (per the current envelope style and key case); null for other kinds. */

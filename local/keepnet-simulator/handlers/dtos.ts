@@ -1,7 +1,9 @@
 // The vendor's DTOs as the simulator serves them, one builder per shape.
+
+import type { ReplyQuirks } from '../behaviour';
 import { servedCreateTime } from '../quirks';
 import type { SimulatorStore } from '../store';
-import type { ReplyQuirks, SimCompany, SimGroup } from '../types';
+import type { SimCompany, SimGroup } from '../types';
 import type { GroupRow } from './searches';
 
 /** `CompanyGroupDto`, as list and get return it. */

@@ -1,11 +1,12 @@
 // The two export endpoints: a search whose reply body is the file (or what the `exportReply` quirk
 // answers instead).
+
+import type { SyntheticExport } from '../behaviour';
 import type { HandlerRequest, SimulatorCore } from '../context';
 import { type ExportColumn, writeExport } from '../export-writers';
 import { exportFileReply } from '../quirks';
 import { notFound, type Reply } from '../reply';
 import { paginate, type SearchSpec } from '../search';
-import type { SyntheticExport } from '../types';
 import { ExportBodySchema } from './bodies';
 import { GROUP_COLUMNS, MEMBER_COLUMNS } from './export-columns';
 import { GROUP_SEARCH, groupRows, MEMBER_SEARCH, runSearchWith } from './searches';

@@ -1,8 +1,10 @@
 // Synthetic exports (`syntheticExport`): generated rows instead of the stored ones, sized for the bench,
 // and the totals searches report while they are on.
+
+import type { SyntheticExport } from '../behaviour';
 import type { SimulatorCore } from '../context';
 import { type ExportColumn, repeatedCsvRowCount, writeExport, writeRepeatedCsv } from '../export-writers';
-import type { SimCompany, SyntheticExport } from '../types';
+import type { SimCompany } from '../types';
 import { GROUP_COLUMNS, MEMBER_COLUMNS } from './export-columns';
 import type { GroupRow } from './searches';
 
