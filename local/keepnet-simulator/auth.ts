@@ -1,10 +1,16 @@
 // OAuth client-credentials as the vendor runs it: form-encoded token requests, bearer tokens that
 // expire, a Reseller credential (company groups allowed) and a non-Reseller one (403 there).
 import { randomBytes } from 'node:crypto';
-import type { ClientCredentials, SimulatorBehaviour } from './types';
+import type { SimulatorBehaviour } from './behaviour';
+import type { ClientCredentials } from './types';
 
+/**
+ * The credential's Client Role in the vendor's admin UI: only `Reseller` may call the company-group routes
+ * (others get 403).
+ */
 export type ClientRole = 'Reseller' | 'Company';
 
+/** Who a valid bearer token belongs to: the rate limit is kept per `clientId`, group routes check `role`. */
 export interface Principal {
   clientId: string;
   role: ClientRole;
@@ -27,10 +33,15 @@ const RESELLER_PERMISSIONS = [
 ];
 const COMPANY_PERMISSIONS = ['companies/search|POST'];
 
+/**
+ * The answer to a token request: the OAuth token body, or an OAuth error body with its HTTP status (400, or
+ * `invalidClientStatus` for a refused client).
+ */
 export type TokenRequestOutcome =
   | { ok: true; body: Record<string, unknown> }
   | { ok: false; status: number; body: Record<string, unknown> };
 
+/** The result of checking an Authorization header; `reason` chooses the 401's WWW-Authenticate challenge. */
 export type BearerCheck =
   | { ok: true; principal: Principal }
   | { ok: false; reason: 'missing' | 'invalid' | 'expired' };
@@ -39,6 +50,11 @@ function base64url(value: string | Buffer): string {
   return Buffer.from(value).toString('base64url');
 }
 
+/**
+ * Issues and checks the bearer tokens of the two configured credentials. Tokens live in memory only: a
+ * restarted simulator, or `revokeAll`, forgets them and the client must ask again (the vendor has no refresh
+ * token).
+ */
 export class TokenAuthority {
   private readonly tokens = new Map<string, IssuedToken>();
   private readonly clients: Map<string, { secret: string; role: ClientRole }>;

@@ -1,8 +1,13 @@
 // Reference data the seeded reseller uses: industries and licence types with stable resource ids,
 // and name parts for realistic company names.
 
+/** The seeded reseller, served as `resellerName` on every company. */
 export const RESELLER_NAME = 'Northwind MSP';
 
+/**
+ * Industries with the resource ids `POST /api/companies` may name; the ids are fixed so tests and kept state
+ * can refer to them. The first is the default.
+ */
 export const INDUSTRIES = [
   { resourceId: 'IndFinance01', name: 'Finance' },
   { resourceId: 'IndHealth001', name: 'Healthcare' },
@@ -14,6 +19,10 @@ export const INDUSTRIES = [
   { resourceId: 'IndPublicSec', name: 'Public Sector' },
 ] as const;
 
+/**
+ * Licence types with fixed resource ids, as for INDUSTRIES; seeded `Trial` licences end after 30 days, the
+ * others after a year.
+ */
 export const LICENSE_TYPES = [
   { resourceId: 'LicTrial0001', name: 'Trial' },
   { resourceId: 'LicStandard1', name: 'Standard' },
@@ -21,6 +30,7 @@ export const LICENSE_TYPES = [
   { resourceId: 'LicEnterpris', name: 'Enterprise' },
 ] as const;
 
+/** Countries the seed draws from: EU and non-EU, so the seeded "EU Customers" group has a rule to fill it. */
 export const COUNTRIES = [
   'United Kingdom',
   'Germany',
@@ -31,8 +41,13 @@ export const COUNTRIES = [
   'Turkey',
 ];
 
+/** The countries whose companies the seeded "EU Customers" group takes in. */
 export const EU_COUNTRIES = new Set(['Germany', 'France', 'Netherlands', 'Spain']);
 
+/**
+ * First halves of seeded company names (fictional brands), paired with NAME_SECOND; a repeated pair gets a
+ * number.
+ */
 export const NAME_FIRST = [
   'Acme',
   'Globex',
@@ -61,6 +76,7 @@ export const NAME_FIRST = [
   'Zenith',
 ];
 
+/** Second halves of seeded company names: legal forms and trades. */
 export const NAME_SECOND = [
   'Holdings',
   'Ltd',

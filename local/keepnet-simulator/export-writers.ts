@@ -8,19 +8,25 @@ import { stringify } from 'csv-stringify';
 import { stringify as stringifySync } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 
+/** The two `exportType` values of the vendor's examples (bodies.ts accepts them in any case). */
 export type ExportFormat = 'CSV' | 'Excel';
 
+/** One column of an export file: its header and how to read the cell off a row (null: an empty cell). */
 export interface ExportColumn<Row> {
   header: string;
   value: (row: Row) => string | number | null;
 }
 
+/**
+ * A streamed export file, ready for a `file` reply: the body, its Content-Type and the file name's extension.
+ */
 export interface ExportFile {
   body: Readable;
   contentType: string;
   extension: string;
 }
 
+/** The Content-Type each export format is served with. */
 export const CONTENT_TYPES: Record<ExportFormat, string> = {
   CSV: 'text/csv; charset=utf-8',
   Excel: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',

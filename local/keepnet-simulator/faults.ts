@@ -18,6 +18,10 @@ function routeMatches(pattern: FaultRule['route'], routeKey: string): boolean {
     : routeKey === pattern;
 }
 
+/**
+ * The injected fault rules (`injectFaults`), consulted once per request by server.ts: rules are tried in the
+ * order they were added and the first that hits wins.
+ */
 export class FaultPlan {
   private rules: ActiveRule[] = [];
 

@@ -27,6 +27,11 @@ export const DEFAULT_CREDENTIALS: { reseller: ClientCredentials; nonReseller: Cl
   nonReseller: { clientId: 'sim-company-client', clientSecret: 'sim-company-secret' },
 };
 
+/**
+ * The behaviour nothing has switched: the pessimistic readings of the contract (participants replace, an
+ * update without members clears them), no latency or rate limit, hour-long JWT-looking tokens, 400 for a
+ * refused client, camelCase keys in the spec's envelope, no quirks.
+ */
 export const DEFAULT_BEHAVIOUR: SimulatorBehaviour = {
   participantsMode: 'replace',
   updateWithoutMembers: 'clear',
@@ -50,6 +55,11 @@ function behaviourFrom(options: SimulatorOptions): SimulatorBehaviour {
   return behaviour;
 }
 
+/**
+ * Starts a simulator (default 127.0.0.1, an ephemeral port), seeded, or loaded from `stateFile` when that
+ * exists, and returns its handle. Rejects when the port cannot be bound or the state file is not one it
+ * wrote.
+ */
 export async function startKeepnetSimulator(options: SimulatorOptions = {}): Promise<KeepnetSimulator> {
   const credentials = {
     reseller: options.credentials?.reseller ?? DEFAULT_CREDENTIALS.reseller,

@@ -1,7 +1,5 @@
-// A kept simulator: its data lives in a JSON file, read at start (instead of the seed) and rewritten
-// after every change, so what a local run or a `--local` CLI call did is still there next time. Written
-// whole to a temporary file and renamed over the old one: a crash leaves the previous state, never half
-// a file. Synchronous on purpose: the next request sees a store that is already on disk.
+// A kept simulator: its data in a JSON file, read at start (instead of the seed) and rewritten after
+// every change, so what a local run or a `--local` CLI call did is still there next time.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as z from 'zod';
@@ -46,7 +44,10 @@ export function readKeptState(file: string): StoreSnapshot | undefined {
   return result.data as unknown as StoreSnapshot;
 }
 
-/** Writes `snapshot` to `file` atomically (temporary file, then rename). */
+/**
+ * Writes `snapshot` to `file` whole, to a temporary file renamed over the old one: a crash leaves the
+ * previous state, never half a file. Synchronous on purpose: the next request sees a store already on disk.
+ */
 export function writeKeptState(file: string, snapshot: StoreSnapshot): void {
   mkdirSync(dirname(file), { recursive: true });
   const temporary = `${file}.${process.pid}.tmp`;

@@ -2,9 +2,9 @@
 // nested children, list replies without `data`, export replies in other shapes. Handlers call these
 // at the one place each reply is built, so each quirk is played the same on every route it concerns.
 import { Readable } from 'node:stream';
+import type { ReplyQuirks } from './behaviour';
 import type { SimulatorCore } from './context';
 import { empty, type Reply, success } from './reply';
-import type { ReplyQuirks } from './types';
 
 /** The company's createTime as served, or null when the quirk says so. */
 export function servedCreateTime(quirks: ReplyQuirks, companyId: string, createTime: string): string | null {
@@ -98,8 +98,8 @@ async function* byteArrayJson(file: Readable, fileName: string): AsyncGenerator<
 const SHORT_BUFFER_LIMIT = 64 * 1024 * 1024;
 
 /**
- * Where to cut a file of `bytes` for the `shortExport` quirk: `keep` of it, or after the last line
- * break before that point.
+ * Where the `shortExport` quirk cuts `whole` (a byte offset): after its `keep` fraction, or with
+ * `at: 'record'` after the last line break before that point.
  */
 export function shortCut(whole: Buffer, quirk: NonNullable<ReplyQuirks['shortExport']>): number {
   const keep = Math.min(Math.max(quirk.keep ?? 0.5, 0), 1);

@@ -1,6 +1,10 @@
-// Token bucket per credential: `burst` requests at once, refilled continuously at `perSecond`.
-import type { RateLimit } from './types';
+// The rate limit on API routes (not on /connect/token).
+import type { RateLimit } from './behaviour';
 
+/**
+ * Token buckets per credential for the `rateLimit` behaviour: `burst` requests at once, refilled continuously
+ * at `perSecond`. Times come from the simulator's clock, so `advanceClock` refills them too.
+ */
 export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; updatedAt: number }>();
 

@@ -1,8 +1,11 @@
-// What route handlers return. Handlers describe the reply; server.ts writes it (applying the
-// configured envelope style, key case, faults and recording), so handlers stay free of transport.
+// What route handlers return, and builders for the vendor's envelope replies.
 import type { Readable } from 'node:stream';
 import type { Envelope } from './wire';
 
+/**
+ * What a handler means to answer. Handlers describe the reply and write-reply.ts renders it (envelope style,
+ * key case, faults, recording), so handlers stay free of transport.
+ */
 export type Reply =
   /** A Keepnet envelope, rendered per behaviour (style, key case). */
   | { kind: 'envelope'; status: number; envelope: Envelope; headers?: Record<string, string> }
@@ -19,6 +22,7 @@ export type Reply =
       expectedBytes?: number;
     };
 
+/** 200 SUCCESS carrying `data`. */
 export function success(data: unknown): Reply {
   return {
     kind: 'envelope',
@@ -27,6 +31,7 @@ export function success(data: unknown): Reply {
   };
 }
 
+/** 400 INPUT_ERROR: one validation message per problem, naming the field and the rule. */
 export function inputError(
   validationMessages: string[],
   message = 'One or more validation errors occurred.',
@@ -38,6 +43,7 @@ export function inputError(
   };
 }
 
+/** 404 FAILED, the message naming what is missing (an unknown group or company). */
 export function notFound(message: string): Reply {
   return {
     kind: 'envelope',
@@ -46,6 +52,7 @@ export function notFound(message: string): Reply {
   };
 }
 
+/** A 5xx (default 500) INTERNAL_SERVER_ERROR envelope: the server-error fault, or a simulator bug. */
 export function serverError(status = 500, message = 'An unexpected error occurred.'): Reply {
   return {
     kind: 'envelope',
@@ -54,6 +61,7 @@ export function serverError(status = 500, message = 'An unexpected error occurre
   };
 }
 
+/** 429 FAILED; Retry-After only when a value is configured (the vendor documents none). */
 export function tooManyRequests(retryAfterSeconds?: number): Reply {
   return {
     kind: 'envelope',
@@ -63,6 +71,10 @@ export function tooManyRequests(retryAfterSeconds?: number): Reply {
   };
 }
 
+/**
+ * A reply without a body: 401 and 403 (the vendor sends them empty), 404 and 405 for paths it does
+ * not serve, 415, and the 200 of the `exportReply: 'empty'` quirk.
+ */
 export function empty(status: number, headers?: Record<string, string>): Reply {
   return headers ? { kind: 'empty', status, headers } : { kind: 'empty', status };
 }

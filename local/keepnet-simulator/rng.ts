@@ -1,8 +1,12 @@
 // A small seeded PRNG (mulberry32): the seed data, generated ids and probabilistic faults repeat
 // exactly for a given seed, which keeps failing tests reproducible.
 
+/** A source of numbers in [0, 1), like Math.random. */
 export type Random = () => number;
 
+/**
+ * mulberry32 seeded with `seed` (taken as an unsigned 32-bit integer): the same seed gives the same sequence.
+ */
 export function seededRandom(seed: number): Random {
   let a = seed >>> 0;
   return () => {
@@ -23,6 +27,7 @@ export function resourceId(random: Random): string {
   return id;
 }
 
+/** A random element of `items`; throws on an empty list. */
 export function pick<T>(random: Random, items: readonly T[]): T {
   const item = items[Math.floor(random() * items.length)];
   if (item === undefined) throw new Error('pick from an empty list');

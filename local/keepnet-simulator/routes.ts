@@ -21,6 +21,10 @@ import { issueToken } from './handlers/token';
 /** `none`: no token; `any`: a valid token; `reseller`: a valid token of a Reseller credential. */
 export type Access = 'none' | 'any' | 'reseller';
 
+/**
+ * One entry of the route table: the spec's template (also the key of counts, faults and recordings), who may
+ * call it and its handler.
+ */
 export interface Route {
   method: string;
   template: string;
@@ -42,7 +46,10 @@ function route(
   return { method, template, access, handler, pattern, acceptsMultipart: options.acceptsMultipart ?? false };
 }
 
-// Literal paths before templated ones: "/api/company-groups/search" is not a resource id.
+/**
+ * Every route, tried in order: literal paths come before templated ones, since "/api/company-groups/search"
+ * is not a resource id.
+ */
 export const ROUTES: Route[] = [
   route('POST', '/connect/token', 'none', issueToken),
   route('GET', '/api/company-groups', 'reseller', listGroups),
@@ -63,11 +70,16 @@ export const ROUTES: Route[] = [
   route('GET', '/api/companies/{resourceId}', 'any', getCompany),
 ];
 
+/**
+ * The outcome of routing: a route and its decoded path parameters, a known path with another method (405), or
+ * nothing (404).
+ */
 export type RouteMatch =
   | { kind: 'found'; route: Route; params: Record<string, string> }
   | { kind: 'method-not-allowed'; template: string }
   | { kind: 'not-found' };
 
+/** Routes a method and path (a trailing slash is allowed); path parameters are URL-decoded. */
 export function matchRoute(method: string, path: string): RouteMatch {
   let template: string | undefined;
   for (const candidate of ROUTES) {

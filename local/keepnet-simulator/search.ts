@@ -1,5 +1,5 @@
-// Search bodies as the vendor's API takes them: validation (every field the README lists is
-// required), free-text search, nested filter groups, ordering and 1-based paging.
+// Search bodies as the vendor's API takes them: validation, free text, nested filter groups, ordering
+// and 1-based paging.
 import * as z from 'zod';
 
 const FilterItemSchema = z.object({
@@ -8,6 +8,10 @@ const FilterItemSchema = z.object({
   value: z.union([z.string(), z.number(), z.boolean()]).nullish(),
 });
 
+/**
+ * A filter group as a body nests it: items and further groups, combined by `condition` (AND unless "OR").
+ * Written out because zod cannot infer a recursive type.
+ */
 export interface FilterGroupInput {
   condition?: string | null | undefined;
   filterItems?: z.infer<typeof FilterItemSchema>[] | null | undefined;
@@ -31,6 +35,10 @@ const FilterSchema = z.object(
   { error: 'is required (at least { "Condition": "AND", "SearchInputTextValue": "" })' },
 );
 
+/**
+ * A search body. Every field the vendor requires is required here too (an empty body, `filter: null` and null
+ * fields fail upstream), so a client that leaves one out fails locally as well.
+ */
 export const SearchBodySchema = z.object(
   {
     pageNumber: z
@@ -48,6 +56,7 @@ export const SearchBodySchema = z.object(
   { error: 'a JSON object is required' },
 );
 
+/** A search body after validation, with canonical camelCase keys. */
 export type SearchBody = z.infer<typeof SearchBodySchema>;
 
 /** Readable messages naming the field and the rule, as `validationMessages` carries them. */
@@ -64,8 +73,12 @@ export interface SearchField<Row> {
   type: 'text' | 'number' | 'time';
 }
 
+/**
+ * A row type's searchable fields, by the name a filter item or `orderBy` uses (matched case-insensitively).
+ */
 export type SearchFields<Row> = Record<string, SearchField<Row>>;
 
+/** An unknown field or operator in a search body; handlers answer it with INPUT_ERROR. */
 export class SearchError extends Error {}
 
 function findField<Row>(fields: SearchFields<Row>, name: string): SearchField<Row> {
@@ -136,6 +149,7 @@ function matchesGroup<Row>(row: Row, group: FilterGroupInput, fields: SearchFiel
   return combine(group.condition, results);
 }
 
+/** What a search needs to know of a row type: its fields, and the one free text searches. */
 export interface SearchSpec<Row> {
   fields: SearchFields<Row>;
   /** The field free text (`searchInputTextValue`) matches, case-insensitively, by "contains". */
@@ -178,6 +192,7 @@ export function filterAndSort<Row>(rows: Row[], body: SearchBody, spec: SearchSp
     .map((entry) => entry.row);
 }
 
+/** The vendor's paged `data`: `pageNumber` is 1-based, the totals count every match. */
 export interface PageOf<T> {
   pageNumber: number;
   pageSize: number;
@@ -186,6 +201,7 @@ export interface PageOf<T> {
   results: T[];
 }
 
+/** One 1-based page of `rows`; a page past the end is empty but still reports the totals. */
 export function paginate<T>(rows: T[], pageNumber: number, pageSize: number): PageOf<T> {
   const start = (pageNumber - 1) * pageSize;
   return {

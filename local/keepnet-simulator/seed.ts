@@ -8,7 +8,7 @@ import type { SeedOptions } from './types';
 
 const DAY_MS = 86_400_000;
 
-/** Named groups of the seed and which companies belong to them. */
+/** The seeded groups' names, in creation order; each is filled by its own rule (the last stays empty). */
 export const SEEDED_GROUP_NAMES = ['EU Customers', 'Finance', 'Enterprise Licences', 'Pilot Programme'];
 
 /** A name that needs RFC 4180 quoting, so every CSV consumer is exercised with one. */

@@ -1,6 +1,4 @@
-// The simulator's data: companies of one reseller, company groups and their members.
-// Plain in-memory maps (insertion-ordered); HTTP handlers and the test-facing `state` both use it.
-// `snapshot`/`restore` and a change listener let persistence.ts keep it in a file between runs.
+// The simulator's data: the companies of one reseller, company groups and their members.
 import { INDUSTRIES, LICENSE_TYPES, RESELLER_NAME } from './catalog';
 import { type Random, resourceId } from './rng';
 import type { NewCompany, SimCompany, SimGroup, SimulatorState } from './types';
@@ -14,6 +12,11 @@ export interface StoreSnapshot {
   groups: (SimGroup & { memberIds: string[] })[];
 }
 
+/**
+ * The simulator's data, in insertion-ordered maps: the handlers' store and the test-facing `state`. It
+ * checks little (a company name's length, that a group exists); the API's rules live in the handlers.
+ * `snapshot`, `restore` and `onChange` let persistence.ts keep it in a file between runs.
+ */
 export class SimulatorStore implements SimulatorState {
   private readonly companiesById = new Map<string, SimCompany>();
   private readonly groupsById = new Map<string, SimGroup>();

@@ -1,7 +1,7 @@
 // How the simulator reads and writes JSON like an ASP.NET Core service: request keys bind
 // case-insensitively (camelCase, PascalCase, anything), reply keys are camelCase by default or
 // PascalCase when switched, and the reply envelope comes in the spec's or the docs' variant.
-import type { EnvelopeStyle, KeyCase } from './types';
+import type { EnvelopeStyle, KeyCase } from './behaviour';
 
 /** Every request key the simulator understands, in its canonical (camelCase) spelling. */
 const KNOWN_KEYS = [
@@ -58,10 +58,12 @@ export function canonicalKeys(value: unknown): unknown {
   return mapKeys(value, (key) => CANONICAL.get(key.toLowerCase()) ?? lowerFirst(key));
 }
 
+/** Reply JSON with its keys in the configured case: as written (camelCase) or PascalCase. */
 export function replyKeys(value: unknown, keyCase: KeyCase): unknown {
   return keyCase === 'pascal' ? mapKeys(value, upperFirst) : value;
 }
 
+/** The envelope `status` values the simulator answers with (the vendor's PRIVACY_ERROR is not played). */
 export type KeepnetStatus = 'SUCCESS' | 'FAILED' | 'INPUT_ERROR' | 'INTERNAL_SERVER_ERROR';
 
 /** What a handler means to say; the server renders it in the configured envelope style. */
@@ -72,6 +74,10 @@ export interface Envelope {
   validationMessages: string[] | null;
 }
 
+/**
+ * The envelope as sent: the spec's `{ data, status, message, validationMessages }`, or the docs' `{
+ * isSuccess, data, messages }` (message and validation messages in one list), keys in `keyCase`.
+ */
 export function renderEnvelope(envelope: Envelope, style: EnvelopeStyle, keyCase: KeyCase): unknown {
   const shaped =
     style === 'isSuccess'

@@ -1,7 +1,8 @@
 // The simulator's pure parts: search (filters, ordering, paging), key binding, fault plans,
-// rate limiting, and the deterministic seed.
+// rate limiting, the deterministic seed and the company DTOs' shape.
 import fc from 'fast-check';
 import { FaultPlan } from '../../local/keepnet-simulator/faults';
+import { companySearchDto, memberDto } from '../../local/keepnet-simulator/handlers/dtos';
 import { RateLimiter } from '../../local/keepnet-simulator/rate-limit';
 import { seededRandom } from '../../local/keepnet-simulator/rng';
 import {
@@ -225,5 +226,53 @@ describe('seed', () => {
     expect(new Set(store.companies().map((c) => c.resourceId)).size).toBe(3000);
     expect(store.groups()).toHaveLength(204);
     expect(store.groupMemberIds(store.groupByName('Group 0200')!.resourceId)).toHaveLength(10);
+  });
+});
+
+describe('company DTOs', () => {
+  const store = new SimulatorStore(seededRandom(0));
+  seedStore(store, { companies: 1 });
+  const company = store.companies()[0]!;
+  // Both searches serve these six in this order, between the company's identity and the rest.
+  const licenceKeys = [
+    'industryName',
+    'industryResourceId',
+    'licenseTypeName',
+    'licenseTypeResourceId',
+    'isNumberOfUsersLimited',
+    'numberOfUsers',
+  ];
+
+  it('serve the members search fields in the order the simulator has always sent them', () => {
+    expect(Object.keys(memberDto(company))).toEqual([
+      'companyName',
+      'companyResourceId',
+      ...licenceKeys,
+      'licenseEndDate',
+      'createTime',
+      'companyStatusId',
+      'companyStatusName',
+    ]);
+    expect(memberDto(company).numberOfUsers).toBe(String(company.numberOfUsers));
+  });
+
+  it('serve the companies search fields in the order the simulator has always sent them', () => {
+    expect(Object.keys(companySearchDto(company))).toEqual([
+      'companyName',
+      'companyResourceId',
+      'resellerName',
+      ...licenceKeys,
+      'privacyDurationId',
+      'licenceExpired',
+      'licenseEndDate',
+      'createTime',
+      'targetUserCount',
+      'children',
+      'tags',
+      'deletedTargetUserCount',
+      'inactiveTargetUserCount',
+      'monthlyActiveUserCount',
+    ]);
+    expect(companySearchDto(company).numberOfUsers).toBe(String(company.numberOfUsers));
   });
 });

@@ -13,16 +13,25 @@ const groupName = z
   .min(1, 'must be 1..64 characters after trimming')
   .max(64, 'must be 1..64 characters after trimming');
 
+/**
+ * Create and update of a group. `companyResourceIdArray` is optional: missing or null on an update is the
+ * undocumented case `updateWithoutMembers` plays.
+ */
 export const GroupBodySchema = z.object(
   { name: groupName, companyResourceIdArray: idArray.nullish() },
   { error: 'a JSON object is required' },
 );
 
+/** PUT and DELETE `…/participants`: the company ids to set, add or remove (the DELETE carries a body). */
 export const ParticipantsBodySchema = z.object(
   { companyResourceIdArray: idArray },
   { error: 'a JSON object with companyResourceIdArray is required' },
 );
 
+/**
+ * `DELETE /api/company-groups/bulk-delete`: explicit `items`, or `selectAll` minus `excludedItems`, narrowed
+ * by the filter's text.
+ */
 export const BulkDeleteBodySchema = z.object(
   {
     items: idArray.nullish(),
@@ -33,6 +42,10 @@ export const BulkDeleteBodySchema = z.object(
   { error: 'a JSON object is required' },
 );
 
+/**
+ * The two export routes: a search body plus `exportType` ("CSV" or "Excel" in any case, normalised to
+ * ExportFormat) and `reportAllPages` (every match instead of one page).
+ */
 export const ExportBodySchema = SearchBodySchema.extend({
   exportType: z
     .string({ error: 'is required ("CSV" or "Excel")' })
@@ -41,6 +54,10 @@ export const ExportBodySchema = SearchBodySchema.extend({
   reportAllPages: z.boolean().nullish(),
 });
 
+/**
+ * `POST /api/companies`, as JSON or multipart: only `name` is required; reference data by name or by resource
+ * id; `numberOfUsers` is coerced because multipart fields arrive as text.
+ */
 export const CompanyBodySchema = z.object(
   {
     name: groupName,
@@ -57,8 +74,10 @@ export const CompanyBodySchema = z.object(
   { error: 'a JSON object is required' },
 );
 
+/** A validated body, or the INPUT_ERROR messages (one per problem, naming the field and the rule). */
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; messages: string[] };
 
+/** Validates a body (keys already canonical) against `schema`; never throws. */
 export function parseBody<T>(schema: z.ZodType<T>, body: unknown): ParseResult<T> {
   const result = schema.safeParse(body);
   return result.success

@@ -2,59 +2,16 @@
 // create (JSON here, where the vendor takes multipart; enough for tests and the local runner).
 import { INDUSTRIES, LICENSE_TYPES } from '../catalog';
 import type { HandlerRequest } from '../context';
-import { listReply, nestChildren, servedCreateTime } from '../quirks';
+import { listReply, nestChildren } from '../quirks';
 import { inputError, notFound, type Reply, success } from '../reply';
 import { paginate, type SearchSpec } from '../search';
-import type { ReplyQuirks, SimCompany } from '../types';
+import type { SimCompany } from '../types';
 import { CompanyBodySchema, parseBody } from './bodies';
-import { MEMBER_SEARCH, runSearch } from './groups';
+import { companyDto, companySearchDto } from './dtos';
+import { MEMBER_SEARCH, runSearch } from './searches';
 
+/** The companies search takes the same fields as the members search. */
 export const COMPANY_SEARCH: SearchSpec<SimCompany> = MEMBER_SEARCH;
-
-/** `SearchCompanyDto`; `children` as nested by the `childrenOf` quirk (null: none). */
-export function companySearchDto(
-  company: SimCompany,
-  quirks: ReplyQuirks = {},
-  children: unknown[] | null = null,
-) {
-  return {
-    companyName: company.name,
-    companyResourceId: company.resourceId,
-    resellerName: company.resellerName,
-    industryName: company.industryName,
-    industryResourceId: company.industryResourceId,
-    licenseTypeName: company.licenseTypeName,
-    licenseTypeResourceId: company.licenseTypeResourceId,
-    isNumberOfUsersLimited: company.isNumberOfUsersLimited,
-    numberOfUsers: String(company.numberOfUsers),
-    privacyDurationId: 0,
-    licenceExpired: company.licenseEndDate !== null && Date.parse(company.licenseEndDate) < Date.now(),
-    licenseEndDate: company.licenseEndDate,
-    createTime: servedCreateTime(quirks, company.resourceId, company.createTime),
-    targetUserCount: company.targetUserCount,
-    children,
-    tags: company.tags,
-    deletedTargetUserCount: 0,
-    inactiveTargetUserCount: 0,
-    monthlyActiveUserCount: 0,
-  };
-}
-
-/** `CompanyDto` (the fields the simulator knows). */
-function companyDto(company: SimCompany) {
-  return {
-    resourceId: company.resourceId,
-    name: company.name,
-    industryResourceId: company.industryResourceId,
-    industryName: company.industryName,
-    countryName: company.countryName,
-    licenseTypeResourceId: company.licenseTypeResourceId,
-    licenseTypeName: company.licenseTypeName,
-    licenseEndDate: company.licenseEndDate,
-    isNumberOfUsersLimited: company.isNumberOfUsersLimited,
-    numberOfUsers: company.numberOfUsers,
-  };
-}
 
 /** undefined: not given; null: given but unknown. */
 function catalogName(
@@ -65,6 +22,10 @@ function catalogName(
   return catalog.find((entry) => entry.resourceId === resourceId)?.name ?? null;
 }
 
+/**
+ * `POST /api/companies/search`, how the poller finds new companies: a page of SearchCompanyDto plus
+ * `limitExceededCompanyCount`, with the `childrenOf` and `nullCreateTime` quirks applied.
+ */
 export function searchCompanies({ core, body }: HandlerRequest): Reply {
   const result = runSearch(core.store.companies(), body, COMPANY_SEARCH);
   if (!result.ok) return result.reply;
@@ -79,11 +40,16 @@ export function searchCompanies({ core, body }: HandlerRequest): Reply {
   return listReply(core, { limitExceededCompanyCount: 0, ...page, results: page.results.map(render) });
 }
 
+/** `GET /api/companies/{resourceId}`: the CompanyDto, or 404 FAILED. */
 export function getCompany({ core, params }: HandlerRequest): Reply {
   const company = core.store.company(params.resourceId ?? '');
   return company ? success(companyDto(company)) : notFound(`Company '${params.resourceId}' was not found.`);
 }
 
+/**
+ * `POST /api/companies`: a company of the seeded reseller, placed in the groups of
+ * `companyGroupResourceIdArray`. An unknown group or reference-data id gives INPUT_ERROR and creates nothing.
+ */
 export function createCompany({ core, body }: HandlerRequest): Reply {
   const parsed = parseBody(CompanyBodySchema, body);
   if (!parsed.ok) return inputError(parsed.messages);

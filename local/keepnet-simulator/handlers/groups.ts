@@ -1,112 +1,17 @@
-// Company-group endpoints: list, get, create, update, delete, bulk delete, participants,
-// search (and search-with-parent), members search.
+// The company-group endpoints, exports aside: list, get, create, update, delete, bulk delete,
+// participants, the groups search and the members search.
 import type { HandlerRequest } from '../context';
-import { listReply, servedCreateTime } from '../quirks';
+import { listReply } from '../quirks';
 import { inputError, notFound, type Reply, success } from '../reply';
-import {
-  filterAndSort,
-  paginate,
-  type SearchBody,
-  SearchBodySchema,
-  SearchError,
-  type SearchSpec,
-} from '../search';
+import { paginate } from '../search';
 import type { SimulatorStore } from '../store';
-import type { ReplyQuirks, SimCompany, SimGroup } from '../types';
 import { BulkDeleteBodySchema, GroupBodySchema, ParticipantsBodySchema, parseBody } from './bodies';
-import { syntheticGroupCount, syntheticMemberCount } from './exports';
-
-export interface GroupRow {
-  group: SimGroup;
-  companyCount: number;
-}
-
-export const GROUP_SEARCH: SearchSpec<GroupRow> = {
-  textField: 'Name',
-  fields: {
-    Name: { read: (r) => r.group.name, type: 'text' },
-    CreateTime: { read: (r) => r.group.createTime, type: 'time' },
-    CompanyCount: { read: (r) => r.companyCount, type: 'number' },
-    ResourceId: { read: (r) => r.group.resourceId, type: 'text' },
-  },
-};
-
-export const MEMBER_SEARCH: SearchSpec<SimCompany> = {
-  textField: 'CompanyName',
-  fields: {
-    CompanyName: { read: (c) => c.name, type: 'text' },
-    Name: { read: (c) => c.name, type: 'text' },
-    CompanyResourceId: { read: (c) => c.resourceId, type: 'text' },
-    CreateTime: { read: (c) => c.createTime, type: 'time' },
-    IndustryName: { read: (c) => c.industryName, type: 'text' },
-    LicenseTypeName: { read: (c) => c.licenseTypeName, type: 'text' },
-    LicenseEndDate: { read: (c) => c.licenseEndDate, type: 'time' },
-    NumberOfUsers: { read: (c) => c.numberOfUsers, type: 'number' },
-    CountryName: { read: (c) => c.countryName, type: 'text' },
-    ResellerName: { read: (c) => c.resellerName, type: 'text' },
-  },
-};
-
-export function groupRows(store: SimulatorStore): GroupRow[] {
-  return store.groups().map((group) => ({ group, companyCount: store.memberCount(group.resourceId) }));
-}
-
-/** `CompanyGroupDto`, as list and get return it. */
-function groupDto(store: SimulatorStore, group: SimGroup) {
-  return {
-    resourceId: group.resourceId,
-    name: group.name,
-    addedTime: group.createTime,
-    companyCount: store.memberCount(group.resourceId),
-  };
-}
-
-/** `SearchCompanyGroupDto`. */
-export function groupSearchDto(row: GroupRow) {
-  return {
-    resourceId: row.group.resourceId,
-    name: row.group.name,
-    companyCount: row.companyCount,
-    createTime: row.group.createTime,
-  };
-}
-
-/** `SearchGroupCompanyDto`. */
-export function memberDto(company: SimCompany, quirks: ReplyQuirks = {}) {
-  return {
-    companyName: company.name,
-    companyResourceId: company.resourceId,
-    industryName: company.industryName,
-    industryResourceId: company.industryResourceId,
-    licenseTypeName: company.licenseTypeName,
-    licenseTypeResourceId: company.licenseTypeResourceId,
-    isNumberOfUsersLimited: company.isNumberOfUsersLimited,
-    numberOfUsers: String(company.numberOfUsers),
-    licenseEndDate: company.licenseEndDate,
-    createTime: servedCreateTime(quirks, company.resourceId, company.createTime),
-    companyStatusId: company.companyStatusId,
-    companyStatusName: company.companyStatusName,
-  };
-}
+import { groupDto, groupSearchDto, memberDto } from './dtos';
+import { GROUP_SEARCH, groupRows, MEMBER_SEARCH, runSearch } from './searches';
+import { syntheticGroupCount, syntheticMemberCount } from './synthetic-export';
 
 function groupNotFound(id: string): Reply {
   return notFound(`Company group '${id}' was not found.`);
-}
-
-/** Runs a validated search; maps unknown fields/operators to INPUT_ERROR. */
-export function runSearch<Row>(
-  rows: Row[],
-  body: unknown,
-  spec: SearchSpec<Row>,
-): { ok: true; rows: Row[]; search: SearchBody } | { ok: false; reply: Reply } {
-  const parsed = parseBody(SearchBodySchema, body);
-  if (!parsed.ok) return { ok: false, reply: inputError(parsed.messages) };
-  try {
-    return { ok: true, rows: filterAndSort(rows, parsed.value, spec), search: parsed.value };
-  } catch (error) {
-    if (error instanceof SearchError) return { ok: false, reply: inputError([error.message]) };
-    throw error;
-  }
 }
 
 function unknownCompanies(store: SimulatorStore, ids: string[]): string[] {
@@ -122,6 +27,10 @@ function nameTaken(store: SimulatorStore, name: string, exceptId?: string): bool
   return existing !== undefined && existing.resourceId !== exceptId;
 }
 
+/**
+ * `GET /api/company-groups`: every group as CompanyGroupDto, not paged. Like the vendor's, a group read
+ * carries `companyCount` but never the members.
+ */
 export function listGroups({ core }: HandlerRequest): Reply {
   return listReply(
     core,
@@ -129,11 +38,16 @@ export function listGroups({ core }: HandlerRequest): Reply {
   );
 }
 
+/** `GET /api/company-groups/{resourceId}`: one CompanyGroupDto, or 404 FAILED. */
 export function getGroup({ core, params }: HandlerRequest): Reply {
   const group = core.store.group(params.resourceId ?? '');
   return group ? success(groupDto(core.store, group)) : groupNotFound(params.resourceId ?? '');
 }
 
+/**
+ * `POST /api/company-groups`: a new group with the given members; a taken name (case-insensitive) or an
+ * unknown company id gives INPUT_ERROR. Replies `data: { resourceId }`.
+ */
 export function createGroup({ core, body }: HandlerRequest): Reply {
   const parsed = parseBody(GroupBodySchema, body);
   if (!parsed.ok) return inputError(parsed.messages);
@@ -146,6 +60,11 @@ export function createGroup({ core, body }: HandlerRequest): Reply {
   return success({ resourceId: group.resourceId });
 }
 
+/**
+ * `PUT /api/company-groups/{resourceId}`: renames the group and sets its members. Without
+ * `companyResourceIdArray` the members are cleared or kept as `updateWithoutMembers` says (conflict 2 of the
+ * contract).
+ */
 export function updateGroup({ core, params, body }: HandlerRequest): Reply {
   const id = params.resourceId ?? '';
   if (!core.store.group(id)) return groupNotFound(id);
@@ -162,11 +81,17 @@ export function updateGroup({ core, params, body }: HandlerRequest): Reply {
   return success({ resourceId: id });
 }
 
+/** `DELETE /api/company-groups/{resourceId}`: 404 FAILED when there is no such group. */
 export function deleteGroup({ core, params }: HandlerRequest): Reply {
   const id = params.resourceId ?? '';
   return core.store.deleteGroup(id) ? success({ resourceId: id }) : groupNotFound(id);
 }
 
+/**
+ * `DELETE /api/company-groups/bulk-delete`: deletes `items`, or with `selectAll` every group whose name
+ * contains the filter text except `excludedItems`. Unknown ids are skipped; an empty selection gives
+ * INPUT_ERROR.
+ */
 export function bulkDeleteGroups({ core, body }: HandlerRequest): Reply {
   const parsed = parseBody(BulkDeleteBodySchema, body);
   if (!parsed.ok) return inputError(parsed.messages);
@@ -184,6 +109,10 @@ export function bulkDeleteGroups({ core, body }: HandlerRequest): Reply {
   return success({ resourceId: null });
 }
 
+/**
+ * `PUT …/participants`: replaces the member list or adds to it, as `participantsMode` says (conflict 1 of the
+ * contract). Unknown company ids: INPUT_ERROR, nothing changes.
+ */
 export function putParticipants({ core, params, body }: HandlerRequest): Reply {
   const id = params.resourceId ?? '';
   if (!core.store.group(id)) return groupNotFound(id);
@@ -198,6 +127,9 @@ export function putParticipants({ core, params, body }: HandlerRequest): Reply {
   return success({ resourceId: id });
 }
 
+/**
+ * `DELETE …/participants` (with a body): removes the given companies; ids that are not members are ignored.
+ */
 export function removeParticipants({ core, params, body }: HandlerRequest): Reply {
   const id = params.resourceId ?? '';
   if (!core.store.group(id)) return groupNotFound(id);
@@ -209,6 +141,11 @@ export function removeParticipants({ core, params, body }: HandlerRequest): Repl
   return success({ resourceId: id });
 }
 
+/**
+ * `POST /api/company-groups/search` and `…/search-with-parent` (the same search here): a page of
+ * SearchCompanyGroupDto. While exports are synthetic the total is the export's row count, so search and
+ * export agree.
+ */
 export function searchGroups({ core, body }: HandlerRequest): Reply {
   const result = runSearch(groupRows(core.store), body, GROUP_SEARCH);
   if (!result.ok) return result.reply;
@@ -218,6 +155,10 @@ export function searchGroups({ core, body }: HandlerRequest): Reply {
   return listReply(core, { ...page, results: page.results.map(groupSearchDto) });
 }
 
+/**
+ * `POST /api/company-groups/{resourceId}/companies/search`: a page of the group's members
+ * (SearchGroupCompanyDto), the only way to read membership over HTTP.
+ */
 export function searchGroupMembers({ core, params, body }: HandlerRequest): Reply {
   const id = params.resourceId ?? '';
   if (!core.store.group(id)) return groupNotFound(id);

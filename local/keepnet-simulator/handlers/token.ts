@@ -1,7 +1,12 @@
-// POST /connect/token: form-encoded only. A JSON body gets a 500, as the vendor's does.
+// The OAuth token endpoint (its replies have no Keepnet envelope).
 import type { HandlerRequest } from '../context';
 import type { Reply } from '../reply';
 
+/**
+ * `POST /connect/token`, the client-credentials grant. Form-encoded only: a JSON body gets a 500 with an
+ * OAuth-style error, as the vendor's does. Replies the token JSON without an envelope, `Cache-Control:
+ * no-store`.
+ */
 export function issueToken({ core, mediaType, rawBody }: HandlerRequest): Reply {
   if (mediaType !== 'application/x-www-form-urlencoded') {
     return {
