@@ -6,8 +6,6 @@ import { createHash, randomUUID } from 'node:crypto';
 import { SqsError } from './errors';
 import { attributesSize, type MessageAttributes, md5OfMessageAttributes } from './message-attributes';
 
-export { SqsError };
-
 export interface StoredMessage {
   messageId: string;
   body: string;
