@@ -6,8 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { fakeLambdaContext } from '../lambda-events/context';
-import { callerIdentity } from '../lambda-events/proxy-event';
+import { callerIdentity, fakeLambdaContext } from '../lambda-events';
 
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 

@@ -3,7 +3,7 @@
 // runner has set the environment, because handlers read their configuration at module load.
 import type { Context } from 'aws-lambda';
 import { logger } from '../../lib/observability/powertools';
-import { fakeLambdaContext } from '../lambda-events/context';
+import { fakeLambdaContext } from '../lambda-events';
 import { StepUnavailableError } from './progress';
 
 export type FunctionName =

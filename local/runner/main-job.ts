@@ -12,7 +12,7 @@ import type {
 import type { RunSummary } from '../../lib/exports';
 import { COMPANY_CREATED_DETAIL_TYPE, type CompanyCreatedDetail } from '../../lib/onboarding/company-created';
 import type { KeepnetSimulator } from '../keepnet-simulator/types';
-import { callApi } from '../lambda-events/proxy-event';
+import { callApi } from '../lambda-events';
 import { eventBridgeEvent, scheduledEvent } from './events';
 import { runGroupsAsCode } from './groups-as-code';
 import { invoke, loadHandler } from './handlers';

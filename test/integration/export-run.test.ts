@@ -15,7 +15,7 @@ import {
 } from '../../lib/exports';
 import { createKeepnetClientFromEnv, type KeepnetClient, resetKeepnetClientFromEnv } from '../../lib/keepnet';
 import { type Emulators, startEmulators } from '../../local/emulators';
-import { fakeLambdaContext } from '../../local/lambda-events/context';
+import { fakeLambdaContext } from '../../local/lambda-events';
 import { scheduledEvent } from '../../local/runner/events';
 
 let stack: Emulators;

@@ -6,7 +6,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import { stringify } from 'yaml';
 import type { ReconcileSummary } from '../../lib/desired-state/reconcile';
-import { fakeLambdaContext } from '../../local/lambda-events/context';
+import { fakeLambdaContext } from '../../local/lambda-events';
 import type { LocalSystem } from '../../local/runner/local-system';
 import { type CliSystem, startCliSystem } from '../support/cli-system';
 import { simulatorGroups } from '../support/simulator-writes';

@@ -21,7 +21,7 @@ import {
   startEmulators,
 } from '../../local/emulators';
 import { eventBridgeEnvelope, type LocalEventBridge, startEventBridge } from '../../local/eventbridge';
-import { callApi, makeLambdaContext } from '../../local/lambda-events/proxy-event';
+import { callApi, makeLambdaContext } from '../../local/lambda-events';
 import { type OnboardingPipeline, startOnboardingPipeline } from '../../local/sqs-fifo';
 
 type AnyHandler = (event: never, context: Context) => Promise<unknown>;
