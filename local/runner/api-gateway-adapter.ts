@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { callerIdentity, fakeLambdaContext } from '../lambda-events';
+import { callerIdentity, LOCAL_ACCOUNT_ID, makeLambdaContext } from '../lambda-events';
 
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -105,7 +105,7 @@ export function toProxyEvent(
     body: body.length === 0 ? null : isText ? body.toString('utf8') : body.toString('base64'),
     isBase64Encoded: body.length > 0 && !isText,
     requestContext: {
-      accountId: '000000000000',
+      accountId: LOCAL_ACCOUNT_ID,
       apiId: 'local',
       authorizer: null,
       protocol: `HTTP/${req.httpVersion}`,
@@ -174,7 +174,10 @@ export async function startApiGatewayAdapter(options: ApiGatewayAdapterOptions):
         return;
       }
       try {
-        const result = await options.handler(event, fakeLambdaContext({ functionName, timeoutMs: 29_000 }));
+        const result = await options.handler(
+          event,
+          makeLambdaContext({ functionName, timeoutMs: 29_000, accountId: LOCAL_ACCOUNT_ID }),
+        );
         if (!result || typeof result.statusCode !== 'number') {
           writeGatewayError(res, 502, 'Internal server error'); // a malformed Lambda proxy response
           return;

@@ -2,8 +2,7 @@
 // so the handlers' parsers see exactly what they would see in Lambda.
 import { randomUUID } from 'node:crypto';
 import type { EventBridgeEvent, ScheduledEvent } from 'aws-lambda';
-
-const ACCOUNT = '000000000000';
+import { LOCAL_ACCOUNT_ID as ACCOUNT } from '../lambda-events';
 
 function region(): string {
   return process.env.AWS_REGION ?? 'eu-west-1';

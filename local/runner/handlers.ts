@@ -3,7 +3,7 @@
 // runner has set the environment, because handlers read their configuration at module load.
 import type { Context } from 'aws-lambda';
 import { logger } from '../../lib/observability/powertools';
-import { fakeLambdaContext } from '../lambda-events';
+import { LOCAL_ACCOUNT_ID, makeLambdaContext } from '../lambda-events';
 import { StepUnavailableError } from './progress';
 
 export type FunctionName =
@@ -72,7 +72,11 @@ export async function invoke<TEvent, TResult>(
   handler: LambdaHandler<TEvent, TResult>,
   event: TEvent,
 ): Promise<TResult> {
-  const context = fakeLambdaContext({ functionName: name, timeoutMs: TIMEOUT_MS[name] });
+  const context = makeLambdaContext({
+    functionName: name,
+    timeoutMs: TIMEOUT_MS[name],
+    accountId: LOCAL_ACCOUNT_ID,
+  });
   logger.addContext(context);
   return handler(event, context);
 }

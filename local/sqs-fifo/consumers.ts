@@ -10,7 +10,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { fakeLambdaContext } from '../lambda-events';
+import { LOCAL_ACCOUNT_ID, makeLambdaContext } from '../lambda-events';
 
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
 
@@ -135,7 +135,8 @@ export function runFifoConsumers(options: FifoConsumerOptions): FifoConsumers {
         try {
           const response = await options.handler(
             { Records: records },
-            fakeLambdaContext({
+            makeLambdaContext({
+              accountId: LOCAL_ACCOUNT_ID,
               functionName: 'onboarding-worker',
               timeoutMs: options.functionTimeoutMs ?? 30_000,
               memoryLimitInMB: 512,

@@ -15,7 +15,7 @@ import {
 } from '../../lib/exports';
 import { createKeepnetClientFromEnv, type KeepnetClient, resetKeepnetClientFromEnv } from '../../lib/keepnet';
 import { type Emulators, startEmulators } from '../../local/emulators';
-import { fakeLambdaContext } from '../../local/lambda-events';
+import { makeLambdaContext } from '../../local/lambda-events';
 import { scheduledEvent } from '../../local/runner/events';
 
 let stack: Emulators;
@@ -310,7 +310,7 @@ describe('scheduled-export handler', () => {
     }
   }
   const lambdaContext = (): Context =>
-    fakeLambdaContext({ functionName: 'scheduled-export', timeoutMs: 60_000 });
+    makeLambdaContext({ functionName: 'scheduled-export', timeoutMs: 60_000 });
 
   it('refuses to start with bad EXPORT_JOBS, naming the job and the field', () => {
     const jobsEnv = JSON.stringify([
