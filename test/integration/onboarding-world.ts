@@ -4,13 +4,13 @@
 import type { SendMessageCommandInput } from '@aws-sdk/client-sqs';
 import type { CompanyCreatedDetail } from '../../lib/onboarding/company-created';
 import { type Emulators, startEmulators } from '../../local/emulators';
-import { eventBridgeEnvelope } from '../../local/eventbridge';
 import type { KeepnetSimulator } from '../../local/keepnet-simulator/types';
 import {
   type OnboardingPipeline,
   type OnboardingPipelineOptions,
   startOnboardingPipeline,
 } from '../../local/sqs-fifo';
+import { companyCreatedEvent } from '../support/factories';
 
 export const GROUP_RULES = JSON.stringify([
   { when: { industry: 'Finance' }, groups: ['Finance', 'Rule Made Group'] },
@@ -102,8 +102,8 @@ export async function stopWorld(world: World) {
   await world.stack.close();
 }
 
-export const companyCreatedEvent = (detail: CompanyCreatedDetail) =>
-  eventBridgeEnvelope({ source: 'keepnet.test', detailType: 'CompanyCreated', detail });
+/** Kept here for the tests that import it with the world; defined in test/support/factories.ts. */
+export { companyCreatedEvent };
 
 export const groupIdByName = (keepnet: KeepnetSimulator, name: string) =>
   keepnet.state.groupByName(name)?.resourceId;
