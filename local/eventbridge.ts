@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/** One PutEvents entry as the SDK sends it (Detail is a JSON string). */
 export interface PutEventsEntry {
   Source?: string;
   DetailType?: string;
@@ -15,6 +16,7 @@ export interface PutEventsEntry {
   Time?: string | number;
 }
 
+/** An event as EventBridge delivers it to a target (detail parsed). */
 export interface EventBridgeEvent {
   version: '0';
   id: string;
@@ -27,12 +29,14 @@ export interface EventBridgeEvent {
   detail: unknown;
 }
 
+/** An accepted entry, kept for assertions: what was sent and the envelope it became. */
 export interface RecordedEvent {
   eventId: string;
   entry: PutEventsEntry;
   event: EventBridgeEvent;
 }
 
+/** Where it listens, which bus exists, and where accepted events go. */
 export interface LocalEventBridgeOptions {
   port?: number;
   host?: string;
@@ -47,6 +51,7 @@ export interface LocalEventBridgeOptions {
   target?: (event: EventBridgeEvent) => Promise<unknown> | unknown;
 }
 
+/** A running local EventBridge and its test hooks (recorded events, injected failures). */
 export interface LocalEventBridge {
   /** Endpoint for AWS_ENDPOINT_URL_EVENTBRIDGE. */
   readonly url: string;
@@ -84,6 +89,7 @@ export function eventBridgeEnvelope(
   };
 }
 
+/** Starts PutEvents on 127.0.0.1 (a free port unless `port`); point AWS_ENDPOINT_URL_EVENTBRIDGE at `url`. */
 export async function startEventBridge(options: LocalEventBridgeOptions = {}): Promise<LocalEventBridge> {
   const region = options.region ?? process.env.AWS_REGION ?? 'us-east-1';
   const recorded: RecordedEvent[] = [];

@@ -3,6 +3,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { makeLambdaContext } from './context';
 import { makeProxyEvent, type ProxyEventInput } from './proxy-event';
 
+/** An API handler's answer decoded: status, lower-cased headers, parsed body, and the raw result. */
 export interface ApiCallResult {
   status: number;
   headers: Record<string, string>;

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 
+/** One request as a test writes it; everything else in the event gets API Gateway's values. */
 export interface ProxyEventInput {
   method: string;
   /** Concrete path, optionally with a query string: `/groups/abc/companies?all=true`. */
@@ -23,6 +24,10 @@ export interface ProxyEventInput {
 
 const DEFAULT_USER_ARN = 'arn:aws:iam::123456789012:user/msp-operator';
 
+/**
+ * The complete v1 proxy event for `input`: query parsed from `path`, multi-value maps filled,
+ * the body JSON-encoded (and base64-encoded when asked), a fresh request id.
+ */
 export function makeProxyEvent(input: ProxyEventInput): APIGatewayProxyEvent {
   const url = new URL(input.path, 'https://example.execute-api.eu-west-1.amazonaws.com');
   const headers: Record<string, string> = {

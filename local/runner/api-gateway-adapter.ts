@@ -8,8 +8,10 @@ import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { callerIdentity, LOCAL_ACCOUNT_ID, makeLambdaContext } from '../lambda-events';
 
+/** An API Gateway REST (v1) proxy handler, such as functions/api/handler.ts exports. */
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
+/** The handler to serve and how to listen; stage, body limit and access log as API Gateway would. */
 export interface ApiGatewayAdapterOptions {
   handler: ProxyHandler;
   functionName?: string;
@@ -23,6 +25,7 @@ export interface ApiGatewayAdapterOptions {
   onRequest?: (line: { method: string; path: string; statusCode: number; ms: number }) => void;
 }
 
+/** A listening adapter; `close()` stops it. */
 export interface ApiGatewayAdapter {
   url: string;
   port: number;
@@ -142,6 +145,10 @@ function writeGatewayError(res: ServerResponse, statusCode: number, message: str
   res.end(JSON.stringify({ message }));
 }
 
+/**
+ * Serves `handler` over HTTP as API Gateway would invoke it: each request becomes a v1 proxy event
+ * (unsigned: no IAM caller), bodies over `maxBodyBytes` get 413 and a malformed Lambda result 502.
+ */
 export async function startApiGatewayAdapter(options: ApiGatewayAdapterOptions): Promise<ApiGatewayAdapter> {
   const stage = options.stage ?? 'local';
   const maxBodyBytes = options.maxBodyBytes ?? 10 * 1024 * 1024;

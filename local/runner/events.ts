@@ -8,6 +8,7 @@ function region(): string {
   return process.env.AWS_REGION ?? 'eu-west-1';
 }
 
+/** An event as an EventBridge rule delivers it to a Lambda target, from the local account and region. */
 export function eventBridgeEvent<TDetailType extends string, TDetail>(
   detailType: TDetailType,
   source: string,

@@ -6,6 +6,7 @@ import { logger } from '../../lib/observability/powertools';
 import { LOCAL_ACCOUNT_ID, makeLambdaContext } from '../lambda-events';
 import { StepUnavailableError } from './progress';
 
+/** The functions under functions/ the runner can load. */
 export type FunctionName =
   | 'onboarding-router'
   | 'onboarding-worker'
@@ -14,6 +15,7 @@ export type FunctionName =
   | 'api'
   | 'reconcile';
 
+/** An async Lambda handler (no callback). */
 export type LambdaHandler<TEvent = unknown, TResult = unknown> = (
   event: TEvent,
   context: Context,
@@ -42,6 +44,10 @@ const TIMEOUT_MS: Record<FunctionName, number> = {
 /** The placeholders that stand in for unfinished functions throw this. */
 const PLACEHOLDER = /is not implemented yet/;
 
+/**
+ * Imports functions/<name>/handler.ts (after the environment is set: handlers read it at load) and
+ * returns its `handler`. Throws StepUnavailableError when it exports none or is still a placeholder.
+ */
 export async function loadHandler<TEvent, TResult>(
   name: FunctionName,
 ): Promise<LambdaHandler<TEvent, TResult>> {

@@ -1,7 +1,5 @@
 // A stand-in for Lambda's SQS event source mapping: long-polls a queue with the real SDK client (as the
-// mapping does, so an idle queue costs no CPU) and invokes a handler with SQS-event-shaped records. Several consumers run at once; the queue's FIFO rules give
-// "different message groups in parallel, one group serially". Succeeded messages are deleted; those in
-// batchItemFailures (or all, when the handler throws) stay and come back after the visibility timeout.
+// mapping does, so an idle queue costs no CPU) and invokes a handler with SQS-event-shaped records.
 import {
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
@@ -12,8 +10,10 @@ import {
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { LOCAL_ACCOUNT_ID, makeLambdaContext } from '../lambda-events';
 
+/** A Lambda SQS handler with partial batch responses. */
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
 
+/** The queue, the handler, and the settings of the event source mapping being played. */
 export interface FifoConsumerOptions {
   queueUrl: string;
   handler: SqsHandler;
@@ -36,6 +36,7 @@ export interface FifoConsumerOptions {
   waitTimeSeconds?: number;
 }
 
+/** Running consumers: counters, a wait for an empty queue, and stop. */
 export interface FifoConsumers {
   /** Invocations so far, and how many records they carried / failed. */
   readonly stats: { invocations: number; records: number; failures: number; errors: number };
@@ -88,6 +89,11 @@ function toRecord(queueArn: string, m: Message): SQSRecord {
   };
 }
 
+/**
+ * Starts `concurrency` pollers. Several run at once and the queue's FIFO rules give "different message
+ * groups in parallel, one group serially". Messages of a succeeded record are deleted; those in batchItemFailures
+ * (or all, when the handler throws) stay and come back after the visibility timeout.
+ */
 export function runFifoConsumers(options: FifoConsumerOptions): FifoConsumers {
   const sqs = options.sqs ?? new SQSClient({});
   const batchSize = options.batchSize ?? 10;

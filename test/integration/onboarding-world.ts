@@ -1,5 +1,5 @@
 // Shared setup of the onboarding integration tests (not a test file): the local world (Keepnet
-// simulator, Secrets Manager, S3 from local-stack; SQS FIFO from local/sqs-fifo), handlers loaded
+// simulator, Secrets Manager, S3 from local/emulators.ts; SQS FIFO from local/sqs-fifo), handlers loaded
 // fresh per world, and helpers to read memberships.
 import type { SendMessageCommandInput } from '@aws-sdk/client-sqs';
 import type { CompanyCreatedDetail } from '../../lib/onboarding/company-created';
