@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { LOCAL_ACCOUNT_ID } from './lambda-events';
 
 /** One PutEvents entry as the SDK sends it (Detail is a JSON string). */
 export interface PutEventsEntry {
@@ -71,16 +72,20 @@ export interface LocalEventBridge {
   close(): Promise<void>;
 }
 
-/** An EventBridge envelope as Lambda receives it. */
-export function eventBridgeEnvelope(
-  input: { source: string; detailType: string; detail: unknown; resources?: string[]; time?: string },
+/**
+ * An EventBridge envelope as Lambda receives it; typed by its detail-type and detail so handlers'
+ * event types accept it. Defaults: a fresh id, LOCAL_ACCOUNT_ID, AWS_REGION (else us-east-1),
+ * now to the second.
+ */
+export function eventBridgeEnvelope<TDetailType extends string = string, TDetail = unknown>(
+  input: { source: string; detailType: TDetailType; detail: TDetail; resources?: string[]; time?: string },
   options: { id?: string; region?: string; account?: string } = {},
-): EventBridgeEvent {
+): EventBridgeEvent & { 'detail-type': TDetailType; detail: TDetail } {
   return {
     version: '0',
     id: options.id ?? randomUUID(),
     source: input.source,
-    account: options.account ?? '000000000000',
+    account: options.account ?? LOCAL_ACCOUNT_ID,
     time: input.time ?? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
     region: options.region ?? process.env.AWS_REGION ?? 'us-east-1',
     resources: input.resources ?? [],

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { LOCAL_ACCOUNT_ID } from './lambda-events';
 
 /** Secrets present from the start, port (default: a free one) and region (for ARNs). */
 export interface LocalSecretsManagerOptions {
@@ -64,7 +65,9 @@ export async function startSecretsManager(
     const existing = secrets.get(name);
     const secret: StoredSecret = {
       name,
-      arn: existing?.arn ?? `arn:aws:secretsmanager:${region}:000000000000:secret:${name}-${randomSuffix()}`,
+      arn:
+        existing?.arn ??
+        `arn:aws:secretsmanager:${region}:${LOCAL_ACCOUNT_ID}:secret:${name}-${randomSuffix()}`,
       versionId: randomUUID(),
       value: typeof value === 'string' ? value : JSON.stringify(value),
       createdDate: existing?.createdDate ?? Date.now() / 1000,

@@ -1,7 +1,7 @@
 // AWS-shaped events for driving the real handlers locally: the same envelopes EventBridge delivers,
 // so the handlers' parsers see exactly what they would see in Lambda.
-import { randomUUID } from 'node:crypto';
 import type { EventBridgeEvent, ScheduledEvent } from 'aws-lambda';
+import { eventBridgeEnvelope } from '../eventbridge';
 import { LOCAL_ACCOUNT_ID as ACCOUNT } from '../lambda-events';
 
 function region(): string {
@@ -14,17 +14,10 @@ export function eventBridgeEvent<TDetailType extends string, TDetail>(
   source: string,
   detail: TDetail,
 ): EventBridgeEvent<TDetailType, TDetail> {
-  return {
-    version: '0',
-    id: randomUUID(),
-    'detail-type': detailType,
-    source,
-    account: ACCOUNT,
-    time: new Date().toISOString(),
-    region: region(),
-    resources: [],
-    detail,
-  };
+  return eventBridgeEnvelope(
+    { source, detailType, detail, time: new Date().toISOString() },
+    { account: ACCOUNT, region: region() },
+  );
 }
 
 /** What an EventBridge schedule rule (`rate(...)`/`cron(...)`) delivers. */

@@ -60,7 +60,7 @@ function toRecord(queueArn: string, m: Message): SQSRecord {
     attributes: {
       ApproximateReceiveCount: a.ApproximateReceiveCount ?? '1',
       SentTimestamp: a.SentTimestamp ?? String(Date.now()),
-      SenderId: a.SenderId ?? '000000000000',
+      SenderId: a.SenderId ?? LOCAL_ACCOUNT_ID,
       ApproximateFirstReceiveTimestamp: a.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
       ...(a.SequenceNumber ? { SequenceNumber: a.SequenceNumber } : {}),
       ...(a.MessageGroupId ? { MessageGroupId: a.MessageGroupId } : {}),
@@ -109,7 +109,7 @@ export function runFifoConsumers(options: FifoConsumerOptions): FifoConsumers {
         new GetQueueAttributesCommand({ QueueUrl: options.queueUrl, AttributeNames: ['QueueArn'] }),
       )
     ).Attributes?.QueueArn;
-    return queueArn ?? 'arn:aws:sqs:local:000000000000:queue';
+    return queueArn ?? `arn:aws:sqs:local:${LOCAL_ACCOUNT_ID}:queue`;
   };
 
   const poll = async () => {

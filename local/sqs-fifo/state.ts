@@ -1,10 +1,11 @@
 // What one local SQS endpoint holds: its queues by name, the long polls waiting on them and the counters
 // tests read. The actions in ./actions.ts read and change it; ./server.ts owns one per server.
+import { LOCAL_ACCOUNT_ID } from '../lambda-events';
 import { SqsError } from './errors';
 import { LocalQueue } from './queue';
 
 /** The account id in every queue URL and ARN, and the SenderId of every received message. */
-export const ACCOUNT = '000000000000';
+export const ACCOUNT = LOCAL_ACCOUNT_ID;
 
 /** The queues and counters of one local SQS endpoint; every action handler takes it as its first argument. */
 export class SqsState {
