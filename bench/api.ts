@@ -12,7 +12,7 @@ import type { OperationRecord } from '../lib/operations/operation';
 import { createApiApp } from '../lib/rest-api/app';
 import { dependenciesFromEnv } from '../lib/rest-api/dependencies';
 import { startEmulators } from '../local/emulators';
-import { makeLambdaContext, makeProxyEvent } from '../local/lambda-events/proxy-event';
+import { makeLambdaContext, makeProxyEvent } from '../local/lambda-events';
 import { startSqs } from '../local/sqs-fifo';
 
 export interface LatencyStats {

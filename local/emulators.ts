@@ -6,14 +6,18 @@ import type { KeepnetSimulator, SimulatorOptions } from './keepnet-simulator/typ
 import { type LocalS3, startS3 } from './s3';
 import { type LocalSecretsManager, startSecretsManager } from './secrets-manager';
 
+/** Secret id of the Keepnet credentials secret (KEEPNET_SECRET_ID of `env`). */
 export const KEEPNET_SECRET_ID = 'keepnet/credentials';
+/** Secret id of the webhook signing secret (WEBHOOK_SECRET_ID of `env`); it holds LOCAL_WEBHOOK_SECRET. */
 export const WEBHOOK_SECRET_ID = 'keepnet/webhook';
+/** The export bucket (EXPORT_BUCKET) unless `exportBucket` names another. */
 export const DEFAULT_EXPORT_BUCKET = 'keepnet-exports';
 /** Where operation records, repair records and the write journal live (OPERATIONS_BUCKET). */
 export const DEFAULT_OPERATIONS_BUCKET = 'keepnet-state';
 /** Fixed so signed webhook tests are reproducible; local only. */
 export const LOCAL_WEBHOOK_SECRET = 'local-webhook-signing-secret';
 
+/** What to start: simulator seed, where s3rver keeps files, extra buckets, which credential. */
 export interface EmulatorOptions {
   simulator?: SimulatorOptions;
   /** s3rver's data directory (default: a temp dir removed on close). */
@@ -25,6 +29,7 @@ export interface EmulatorOptions {
   credential?: 'reseller' | 'nonReseller';
 }
 
+/** The running local world and the environment that points the code at it; `close()` stops it all. */
 export interface Emulators {
   keepnet: KeepnetSimulator;
   s3: LocalS3;
@@ -36,6 +41,10 @@ export interface Emulators {
   close(): Promise<void>;
 }
 
+/**
+ * Starts the simulator, Secrets Manager (credentials and webhook secrets) and s3rver (buckets created),
+ * all on 127.0.0.1 with free ports. If one fails to start, those already started are closed before the error is rethrown.
+ */
 export async function startEmulators(options: EmulatorOptions = {}): Promise<Emulators> {
   const exportBucket = options.exportBucket ?? DEFAULT_EXPORT_BUCKET;
   const buckets = [...new Set([exportBucket, DEFAULT_OPERATIONS_BUCKET, ...(options.buckets ?? [])])];

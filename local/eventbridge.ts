@@ -5,7 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { LOCAL_ACCOUNT_ID } from './lambda-events';
 
+/** One PutEvents entry as the SDK sends it (Detail is a JSON string). */
 export interface PutEventsEntry {
   Source?: string;
   DetailType?: string;
@@ -15,6 +17,7 @@ export interface PutEventsEntry {
   Time?: string | number;
 }
 
+/** An event as EventBridge delivers it to a target (detail parsed). */
 export interface EventBridgeEvent {
   version: '0';
   id: string;
@@ -27,12 +30,14 @@ export interface EventBridgeEvent {
   detail: unknown;
 }
 
+/** An accepted entry, kept for assertions: what was sent and the envelope it became. */
 export interface RecordedEvent {
   eventId: string;
   entry: PutEventsEntry;
   event: EventBridgeEvent;
 }
 
+/** Where it listens, which bus exists, and where accepted events go. */
 export interface LocalEventBridgeOptions {
   port?: number;
   host?: string;
@@ -47,6 +52,7 @@ export interface LocalEventBridgeOptions {
   target?: (event: EventBridgeEvent) => Promise<unknown> | unknown;
 }
 
+/** A running local EventBridge and its test hooks (recorded events, injected failures). */
 export interface LocalEventBridge {
   /** Endpoint for AWS_ENDPOINT_URL_EVENTBRIDGE. */
   readonly url: string;
@@ -66,16 +72,20 @@ export interface LocalEventBridge {
   close(): Promise<void>;
 }
 
-/** An EventBridge envelope as Lambda receives it. */
-export function eventBridgeEnvelope(
-  input: { source: string; detailType: string; detail: unknown; resources?: string[]; time?: string },
+/**
+ * An EventBridge envelope as Lambda receives it; typed by its detail-type and detail so handlers'
+ * event types accept it. Defaults: a fresh id, LOCAL_ACCOUNT_ID, AWS_REGION (else us-east-1),
+ * now to the second.
+ */
+export function eventBridgeEnvelope<TDetailType extends string = string, TDetail = unknown>(
+  input: { source: string; detailType: TDetailType; detail: TDetail; resources?: string[]; time?: string },
   options: { id?: string; region?: string; account?: string } = {},
-): EventBridgeEvent {
+): EventBridgeEvent & { 'detail-type': TDetailType; detail: TDetail } {
   return {
     version: '0',
     id: options.id ?? randomUUID(),
     source: input.source,
-    account: options.account ?? '000000000000',
+    account: options.account ?? LOCAL_ACCOUNT_ID,
     time: input.time ?? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
     region: options.region ?? process.env.AWS_REGION ?? 'us-east-1',
     resources: input.resources ?? [],
@@ -84,6 +94,7 @@ export function eventBridgeEnvelope(
   };
 }
 
+/** Starts PutEvents on 127.0.0.1 (a free port unless `port`); point AWS_ENDPOINT_URL_EVENTBRIDGE at `url`. */
 export async function startEventBridge(options: LocalEventBridgeOptions = {}): Promise<LocalEventBridge> {
   const region = options.region ?? process.env.AWS_REGION ?? 'us-east-1';
   const recorded: RecordedEvent[] = [];

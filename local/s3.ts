@@ -1,10 +1,6 @@
 // Local S3: s3rver on 127.0.0.1 (port 0) with a data directory (a fresh temp dir by default),
-// the requested buckets created up front, logging silenced. Client settings that s3rver needs
-// (path-style, WHEN_REQUIRED checksums: see ../shared/TOOLCHAIN.md) come with it.
-//
-// s3rver only knows the access key "S3RVER" and does not verify SigV4 signatures. So that any
-// SDK client works (whatever fake keys its environment holds), requests pass through a tiny
-// front that rewrites the access key id in the credential scope to S3RVER.
+// the requested buckets created up front, logging silenced, and the client settings it needs
+// (path-style, WHEN_REQUIRED checksums: see ../shared/TOOLCHAIN.md).
 
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage } from 'node:http';
@@ -14,6 +10,7 @@ import { join } from 'node:path';
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 
+/** Where s3rver keeps objects, which buckets exist from the start, and the port (default: a free one). */
 export interface LocalS3Options {
   /** Where objects are stored; default a new temp dir, removed on close. */
   directory?: string;
@@ -21,6 +18,7 @@ export interface LocalS3Options {
   port?: number;
 }
 
+/** A running local S3 and the client settings that work against it. */
 export interface LocalS3 {
   /** http://127.0.0.1:PORT: the value for AWS_ENDPOINT_URL_S3. */
   readonly url: string;
@@ -33,6 +31,10 @@ export interface LocalS3 {
   close(): Promise<void>;
 }
 
+/**
+ * Starts s3rver behind a front that rewrites the access key id of every request to S3RVER (the only one
+ * s3rver knows; it does not check signatures), so any SDK client works whatever fake keys it holds.
+ */
 export async function startS3(options: LocalS3Options = {}): Promise<LocalS3> {
   const ownsDirectory = options.directory === undefined;
   const directory = options.directory ?? (await mkdtemp(join(tmpdir(), 'keepnet-s3-')));

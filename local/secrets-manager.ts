@@ -5,7 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { LOCAL_ACCOUNT_ID } from './lambda-events';
 
+/** Secrets present from the start, port (default: a free one) and region (for ARNs). */
 export interface LocalSecretsManagerOptions {
   /** Secrets to create at start: name → string (objects are JSON-encoded). */
   secrets?: Record<string, string | object>;
@@ -13,6 +15,7 @@ export interface LocalSecretsManagerOptions {
   region?: string;
 }
 
+/** A running local Secrets Manager with direct access to its secrets and call counters for tests. */
 export interface LocalSecretsManager {
   /** http://127.0.0.1:PORT */
   readonly url: string;
@@ -50,6 +53,7 @@ function randomSuffix(): string {
   return randomUUID().replace(/-/g, '').slice(0, 6);
 }
 
+/** Starts the server on 127.0.0.1; point the SDK at it with AWS_ENDPOINT_URL_SECRETS_MANAGER = `url`. */
 export async function startSecretsManager(
   options: LocalSecretsManagerOptions = {},
 ): Promise<LocalSecretsManager> {
@@ -61,7 +65,9 @@ export async function startSecretsManager(
     const existing = secrets.get(name);
     const secret: StoredSecret = {
       name,
-      arn: existing?.arn ?? `arn:aws:secretsmanager:${region}:000000000000:secret:${name}-${randomSuffix()}`,
+      arn:
+        existing?.arn ??
+        `arn:aws:secretsmanager:${region}:${LOCAL_ACCOUNT_ID}:secret:${name}-${randomSuffix()}`,
       versionId: randomUUID(),
       value: typeof value === 'string' ? value : JSON.stringify(value),
       createdDate: existing?.createdDate ?? Date.now() / 1000,

@@ -1,10 +1,11 @@
-// Builds complete API Gateway REST (v1) proxy events and Lambda contexts, as API Gateway would deliver
-// them for an IAM-authorised call: requestContext with identity and userArn, single- and multi-value
-// headers and query strings, path parameters, base64 flag. Used by the tests, the bench and the local
-// runner to drive the real handler without a gateway.
+// Builds complete API Gateway REST (v1) proxy events, as API Gateway would deliver them for an
+// IAM-authorised call: requestContext with identity and userArn, single- and multi-value headers and
+// query strings, path parameters, base64 flag. Used by the tests, the bench and the local runner to
+// drive the real handler without a gateway.
 import { randomUUID } from 'node:crypto';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
 
+/** One request as a test writes it; everything else in the event gets API Gateway's values. */
 export interface ProxyEventInput {
   method: string;
   /** Concrete path, optionally with a query string: `/groups/abc/companies?all=true`. */
@@ -23,6 +24,10 @@ export interface ProxyEventInput {
 
 const DEFAULT_USER_ARN = 'arn:aws:iam::123456789012:user/msp-operator';
 
+/**
+ * The complete v1 proxy event for `input`: query parsed from `path`, multi-value maps filled,
+ * the body JSON-encoded (and base64-encoded when asked), a fresh request id.
+ */
 export function makeProxyEvent(input: ProxyEventInput): APIGatewayProxyEvent {
   const url = new URL(input.path, 'https://example.execute-api.eu-west-1.amazonaws.com');
   const headers: Record<string, string> = {
@@ -117,77 +122,4 @@ export function callerIdentity(caller: {
     userAgent: caller.userAgent,
     userArn,
   };
-}
-
-export interface LambdaContextOptions {
-  /** Default `api`. */
-  functionName?: string;
-  /** The function's configured timeout; `getRemainingTimeInMillis()` counts down from it. Default 30 s. */
-  timeoutMs?: number;
-  memoryLimitInMB?: number;
-  region?: string;
-  accountId?: string;
-}
-
-/**
- * A Lambda `Context` good enough for running handlers in-process: handlers read
- * `getRemainingTimeInMillis()` to set Keepnet call deadlines and `awsRequestId` for log correlation, so
- * both behave as in Lambda (the clock starts when the invocation starts).
- */
-export function makeLambdaContext(options: LambdaContextOptions = {}): Context {
-  const started = Date.now();
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  const functionName = options.functionName ?? 'api';
-  const region = options.region ?? 'eu-west-1';
-  const accountId = options.accountId ?? '123456789012';
-  const requestId = randomUUID();
-  const legacyCallback = (what: string) => () => {
-    throw new Error(`${what}() is a legacy Lambda callback API; handlers here are async`);
-  };
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${region}:${accountId}:function:${functionName}`,
-    memoryLimitInMB: String(options.memoryLimitInMB ?? 512),
-    awsRequestId: requestId,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: `local/${requestId}`,
-    getRemainingTimeInMillis: () => Math.max(0, timeoutMs - (Date.now() - started)),
-    done: legacyCallback('done'),
-    fail: legacyCallback('fail'),
-    succeed: legacyCallback('succeed'),
-  };
-}
-
-export interface ApiCallResult {
-  status: number;
-  headers: Record<string, string>;
-  /** Parsed JSON body, or the raw text when it is not JSON, or undefined when empty. */
-  body: unknown;
-  raw: APIGatewayProxyResult;
-}
-
-/** Sends one request through a v1 handler (the Lambda's or the app's) and decodes its answer. */
-export async function callApi(
-  handle: (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>,
-  input: ProxyEventInput,
-  context: Context = makeLambdaContext(),
-): Promise<ApiCallResult> {
-  const raw = await handle(makeProxyEvent(input), context);
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(raw.headers ?? {})) headers[name.toLowerCase()] = String(value);
-  for (const [name, values] of Object.entries(raw.multiValueHeaders ?? {})) {
-    headers[name.toLowerCase()] ??= values.map(String).join(', ');
-  }
-  const text = raw.isBase64Encoded ? Buffer.from(raw.body, 'base64').toString('utf8') : raw.body;
-  let body: unknown;
-  if (text) {
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = text;
-    }
-  }
-  return { status: raw.statusCode, headers, body, raw };
 }

@@ -6,11 +6,12 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { fakeLambdaContext } from '../lambda-events/context';
-import { callerIdentity } from '../lambda-events/proxy-event';
+import { callerIdentity, LOCAL_ACCOUNT_ID, makeLambdaContext } from '../lambda-events';
 
+/** An API Gateway REST (v1) proxy handler, such as functions/api/handler.ts exports. */
 export type ProxyHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
+/** The handler to serve and how to listen; stage, body limit and access log as API Gateway would. */
 export interface ApiGatewayAdapterOptions {
   handler: ProxyHandler;
   functionName?: string;
@@ -24,6 +25,7 @@ export interface ApiGatewayAdapterOptions {
   onRequest?: (line: { method: string; path: string; statusCode: number; ms: number }) => void;
 }
 
+/** A listening adapter; `close()` stops it. */
 export interface ApiGatewayAdapter {
   url: string;
   port: number;
@@ -106,7 +108,7 @@ export function toProxyEvent(
     body: body.length === 0 ? null : isText ? body.toString('utf8') : body.toString('base64'),
     isBase64Encoded: body.length > 0 && !isText,
     requestContext: {
-      accountId: '000000000000',
+      accountId: LOCAL_ACCOUNT_ID,
       apiId: 'local',
       authorizer: null,
       protocol: `HTTP/${req.httpVersion}`,
@@ -143,6 +145,10 @@ function writeGatewayError(res: ServerResponse, statusCode: number, message: str
   res.end(JSON.stringify({ message }));
 }
 
+/**
+ * Serves `handler` over HTTP as API Gateway would invoke it: each request becomes a v1 proxy event
+ * (unsigned: no IAM caller), bodies over `maxBodyBytes` get 413 and a malformed Lambda result 502.
+ */
 export async function startApiGatewayAdapter(options: ApiGatewayAdapterOptions): Promise<ApiGatewayAdapter> {
   const stage = options.stage ?? 'local';
   const maxBodyBytes = options.maxBodyBytes ?? 10 * 1024 * 1024;
@@ -175,7 +181,10 @@ export async function startApiGatewayAdapter(options: ApiGatewayAdapterOptions):
         return;
       }
       try {
-        const result = await options.handler(event, fakeLambdaContext({ functionName, timeoutMs: 29_000 }));
+        const result = await options.handler(
+          event,
+          makeLambdaContext({ functionName, timeoutMs: 29_000, accountId: LOCAL_ACCOUNT_ID }),
+        );
         if (!result || typeof result.statusCode !== 'number') {
           writeGatewayError(res, 502, 'Internal server error'); // a malformed Lambda proxy response
           return;

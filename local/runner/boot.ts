@@ -9,6 +9,7 @@ import { plainFilesDirectory, s3Directory, simulatorStateFile } from './data-dir
 import type { LocalSystem } from './local-system';
 import { EXAMPLE_GROUP_RULES } from './scenario';
 
+/** Where the run keeps its state, how many companies to seed, and the run tag. */
 export interface BootOptions {
   /** Everything kept between runs lives here: the simulator's state and s3rver's files (data-dir.ts). */
   dataDir: string;
@@ -26,6 +27,7 @@ const LOCAL_EVENT_BUS_NAME = 'keepnet-onboarding';
  * redeliver messages a slow batch is still working on). */
 const QUEUE_TIME_SCALE = 0.1;
 
+/** Starts every stand-in and returns them as one LocalSystem; if a start fails, the ones already up are closed. */
 export async function bootLocalSystem(options: BootOptions): Promise<LocalSystem> {
   const stack = await startEmulators({
     dataDir: s3Directory(options.dataDir),

@@ -1,30 +1,23 @@
 // AWS-shaped events for driving the real handlers locally: the same envelopes EventBridge delivers,
 // so the handlers' parsers see exactly what they would see in Lambda.
-import { randomUUID } from 'node:crypto';
 import type { EventBridgeEvent, ScheduledEvent } from 'aws-lambda';
-
-const ACCOUNT = '000000000000';
+import { eventBridgeEnvelope } from '../eventbridge';
+import { LOCAL_ACCOUNT_ID as ACCOUNT } from '../lambda-events';
 
 function region(): string {
   return process.env.AWS_REGION ?? 'eu-west-1';
 }
 
+/** An event as an EventBridge rule delivers it to a Lambda target, from the local account and region. */
 export function eventBridgeEvent<TDetailType extends string, TDetail>(
   detailType: TDetailType,
   source: string,
   detail: TDetail,
 ): EventBridgeEvent<TDetailType, TDetail> {
-  return {
-    version: '0',
-    id: randomUUID(),
-    'detail-type': detailType,
-    source,
-    account: ACCOUNT,
-    time: new Date().toISOString(),
-    region: region(),
-    resources: [],
-    detail,
-  };
+  return eventBridgeEnvelope(
+    { source, detailType, detail, time: new Date().toISOString() },
+    { account: ACCOUNT, region: region() },
+  );
 }
 
 /** What an EventBridge schedule rule (`rate(...)`/`cron(...)`) delivers. */

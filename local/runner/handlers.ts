@@ -3,9 +3,10 @@
 // runner has set the environment, because handlers read their configuration at module load.
 import type { Context } from 'aws-lambda';
 import { logger } from '../../lib/observability/powertools';
-import { fakeLambdaContext } from '../lambda-events/context';
+import { LOCAL_ACCOUNT_ID, makeLambdaContext } from '../lambda-events';
 import { StepUnavailableError } from './progress';
 
+/** The functions under functions/ the runner can load. */
 export type FunctionName =
   | 'onboarding-router'
   | 'onboarding-worker'
@@ -14,6 +15,7 @@ export type FunctionName =
   | 'api'
   | 'reconcile';
 
+/** An async Lambda handler (no callback). */
 export type LambdaHandler<TEvent = unknown, TResult = unknown> = (
   event: TEvent,
   context: Context,
@@ -42,6 +44,10 @@ const TIMEOUT_MS: Record<FunctionName, number> = {
 /** The placeholders that stand in for unfinished functions throw this. */
 const PLACEHOLDER = /is not implemented yet/;
 
+/**
+ * Imports functions/<name>/handler.ts (after the environment is set: handlers read it at load) and
+ * returns its `handler`. Throws StepUnavailableError when it exports none or is still a placeholder.
+ */
 export async function loadHandler<TEvent, TResult>(
   name: FunctionName,
 ): Promise<LambdaHandler<TEvent, TResult>> {
@@ -72,7 +78,11 @@ export async function invoke<TEvent, TResult>(
   handler: LambdaHandler<TEvent, TResult>,
   event: TEvent,
 ): Promise<TResult> {
-  const context = fakeLambdaContext({ functionName: name, timeoutMs: TIMEOUT_MS[name] });
+  const context = makeLambdaContext({
+    functionName: name,
+    timeoutMs: TIMEOUT_MS[name],
+    accountId: LOCAL_ACCOUNT_ID,
+  });
   logger.addContext(context);
   return handler(event, context);
 }

@@ -4,6 +4,7 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { KeepnetSimulator } from '../keepnet-simulator/types';
 
+/** What one drain of the onboarding queue did. */
 export interface DrainResult {
   /** Worker invocations (Lambda-shaped batches). */
   invocations: number;
@@ -15,8 +16,10 @@ export interface DrainResult {
   deadLettered: number;
 }
 
+/** The onboarding worker as the queue feeds it (the runner supplies the context). */
 export type SqsBatchHandler = (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
 
+/** Everything the main job talks to; `queue` and `events` are absent when their stand-in is not available. */
 export interface LocalSystem {
   simulator: KeepnetSimulator;
   /** Set before the handlers are imported: endpoints, secret id, queue URL, bucket, rules. */

@@ -12,7 +12,7 @@ import type {
 import type { RunSummary } from '../../lib/exports';
 import { COMPANY_CREATED_DETAIL_TYPE, type CompanyCreatedDetail } from '../../lib/onboarding/company-created';
 import type { KeepnetSimulator } from '../keepnet-simulator/types';
-import { callApi } from '../lambda-events/proxy-event';
+import { callApi } from '../lambda-events';
 import { eventBridgeEvent, scheduledEvent } from './events';
 import { runGroupsAsCode } from './groups-as-code';
 import { invoke, loadHandler } from './handlers';
@@ -22,6 +22,7 @@ import type { Progress } from './progress';
 import { StepUnavailableError } from './progress';
 import { companiesForPoller, onboardingCases, SEEDED_GROUP_FOR_IDS } from './scenario';
 
+/** One onboarded company: the groups expected and the groups it really is in. */
 export interface CompanyReport {
   resourceId: string;
   name: string;
@@ -32,6 +33,7 @@ export interface CompanyReport {
   groups: string[];
 }
 
+/** One export object the run wrote. */
 export interface ExportReport {
   key: string;
   bytes: number;
@@ -39,6 +41,7 @@ export interface ExportReport {
   path: string;
 }
 
+/** What the main job did, for formatSummary; `problems` non-empty means the run failed. */
 export interface MainJobReport {
   tag: string;
   companies: CompanyReport[];
@@ -63,6 +66,10 @@ function groupsOf(simulator: KeepnetSimulator, companyId: string): string[] {
     .sort((a, b) => a.localeCompare(b));
 }
 
+/**
+ * Runs onboarding (events and poller), one group operation through the API, and the nightly exports
+ * against `system`, reporting each step on `progress`. Throws when a step fails.
+ */
 export async function runMainJob(
   system: LocalSystem,
   progress: Progress,

@@ -1,16 +1,19 @@
 // What `npm start` prints while it works: one line per step, with its duration, so a developer sees
 // where time goes and which step failed. Steps whose module has not landed yet are reported as skipped.
 
+/** Thrown by a step whose function or stand-in is not there yet: Progress reports it as skipped, not failed. */
 export class StepUnavailableError extends Error {
   override readonly name = 'StepUnavailableError';
 }
 
+/** How a step ended: its value, or skipped with the reason. */
 export interface StepOutcome<T> {
   status: 'done' | 'skipped';
   value?: T;
   note?: string;
 }
 
+/** Prints the numbered steps of a run (start, duration, skip or failure) to `out`. */
 export class Progress {
   private index = 0;
 

@@ -4,8 +4,10 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
+/** The file in the data directory that records a served run (see RunningSystem). */
 export const ENDPOINTS_FILE = 'endpoints.json';
 
+/** What a served run records so other tools can attach: its API URL, process id and environment. */
 export interface RunningSystem {
   apiUrl: string;
   pid: number;
@@ -13,6 +15,7 @@ export interface RunningSystem {
   env: Record<string, string>;
 }
 
+/** The data directory: KEEPNET_LOCAL_DIR, else `.local`, resolved against `cwd`. */
 export function defaultDataDir(
   env: Record<string, string | undefined> = process.env,
   cwd = process.cwd(),
@@ -20,12 +23,14 @@ export function defaultDataDir(
   return resolve(cwd, env.KEEPNET_LOCAL_DIR ?? '.local');
 }
 
+/** Records the served run in `dataDir`; returns the file written. */
 export async function writeRunningSystem(dataDir: string, system: RunningSystem): Promise<string> {
   const file = join(dataDir, ENDPOINTS_FILE);
   await writeFile(file, `${JSON.stringify(system, null, 2)}\n`);
   return file;
 }
 
+/** Removes the record when the served run stops (no error when it is gone). */
 export async function removeRunningSystem(dataDir: string): Promise<void> {
   await rm(join(dataDir, ENDPOINTS_FILE), { force: true });
 }

@@ -20,6 +20,7 @@ export const EXAMPLE_GROUP_RULES = [
 /** A seeded group every run can name by id (local/keepnet-simulator/seed.ts). */
 export const SEEDED_GROUP_FOR_IDS = 'Pilot Programme';
 
+/** One company of the demo: how it is created, the event that onboards it, and the groups it must end in. */
 export interface OnboardingCase {
   /** What this case demonstrates, for the progress output. */
   shows: string;
@@ -29,11 +30,13 @@ export interface OnboardingCase {
   expectedGroups: string[];
 }
 
+/** A tag for this run: its UTC start time to the second (e.g. `20261128-170512`), sortable and short. */
 export function runTag(now = new Date()): string {
   // Sortable, short, unique per second of runs: e.g. "20261128-170512".
   return now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 }
 
+/** The companies the main job onboards through events, their names carrying `tag`. */
 export function onboardingCases(tag: string): OnboardingCase[] {
   const onboardedGroup = `Onboarded ${tag}`;
   return [

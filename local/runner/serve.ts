@@ -1,7 +1,6 @@
-// `npm start -- --serve`: after the main job, the `api` function behind the API Gateway adapter, and
-// the onboarding worker consuming the FIFO queue as Lambda's event source mapping would (so the 202
-// routes — add companies, the webhook — are carried out), plus the rest of the local system, until Ctrl-C. The endpoints are also written to <dataDir>/endpoints.json
-// so other tools (e.g. `keepnet-groups dlq --local`) can find the running system.
+// `npm start -- --serve`: after the main job, the `api` function behind the API Gateway adapter and the
+// onboarding worker consuming the FIFO queue (so the 202 routes — add companies, the webhook — are
+// carried out), until Ctrl-C; <dataDir>/endpoints.json lets other tools (`keepnet-groups --local`) attach.
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { startApiGatewayAdapter } from './api-gateway-adapter';
 import { invoke, loadHandler } from './handlers';
@@ -10,12 +9,17 @@ import { syncPlainFiles } from './plain-files';
 import { isAddressInUse, PortInUseError } from './port-check';
 import { removeRunningSystem, writeRunningSystem } from './running-system';
 
+/** The API adapter's port, the data directory (for endpoints.json) and where to log. */
 export interface ServeOptions {
   port: number;
   dataDir: string;
   log: (line: string) => void;
 }
 
+/**
+ * Serves the API and runs the worker until SIGINT/SIGTERM, then removes endpoints.json and returns.
+ * Throws PortInUseError when `port` is taken.
+ */
 export async function serveUntilInterrupted(system: LocalSystem, options: ServeOptions): Promise<void> {
   const api = await loadHandler<APIGatewayProxyEvent, APIGatewayProxyResult>('api');
   const worker = await loadHandler<SQSEvent, SQSBatchResponse | undefined>('onboarding-worker');

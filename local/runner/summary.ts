@@ -4,6 +4,7 @@ import { formatBytes, formatTable } from '../../cli/output';
 import { isReportKey } from '../../lib/exports/report-keys';
 import type { MainJobReport } from './main-job';
 
+/** The run's summary as text: companies and groups, export files (paths relative to `cwd`), API calls, problems. */
 export function formatSummary(report: MainJobReport, cwd = process.cwd()): string {
   const lines: string[] = [];
   lines.push('', `Summary of run ${report.tag}`, '');

@@ -1,7 +1,5 @@
 // A stand-in for Lambda's SQS event source mapping: long-polls a queue with the real SDK client (as the
-// mapping does, so an idle queue costs no CPU) and invokes a handler with SQS-event-shaped records. Several consumers run at once; the queue's FIFO rules give
-// "different message groups in parallel, one group serially". Succeeded messages are deleted; those in
-// batchItemFailures (or all, when the handler throws) stay and come back after the visibility timeout.
+// mapping does, so an idle queue costs no CPU) and invokes a handler with SQS-event-shaped records.
 import {
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
@@ -10,10 +8,12 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { fakeLambdaContext } from '../lambda-events/context';
+import { LOCAL_ACCOUNT_ID, makeLambdaContext } from '../lambda-events';
 
+/** A Lambda SQS handler with partial batch responses. */
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined>;
 
+/** The queue, the handler, and the settings of the event source mapping being played. */
 export interface FifoConsumerOptions {
   queueUrl: string;
   handler: SqsHandler;
@@ -36,6 +36,7 @@ export interface FifoConsumerOptions {
   waitTimeSeconds?: number;
 }
 
+/** Running consumers: counters, a wait for an empty queue, and stop. */
 export interface FifoConsumers {
   /** Invocations so far, and how many records they carried / failed. */
   readonly stats: { invocations: number; records: number; failures: number; errors: number };
@@ -59,7 +60,7 @@ function toRecord(queueArn: string, m: Message): SQSRecord {
     attributes: {
       ApproximateReceiveCount: a.ApproximateReceiveCount ?? '1',
       SentTimestamp: a.SentTimestamp ?? String(Date.now()),
-      SenderId: a.SenderId ?? '000000000000',
+      SenderId: a.SenderId ?? LOCAL_ACCOUNT_ID,
       ApproximateFirstReceiveTimestamp: a.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
       ...(a.SequenceNumber ? { SequenceNumber: a.SequenceNumber } : {}),
       ...(a.MessageGroupId ? { MessageGroupId: a.MessageGroupId } : {}),
@@ -88,6 +89,11 @@ function toRecord(queueArn: string, m: Message): SQSRecord {
   };
 }
 
+/**
+ * Starts `concurrency` pollers. Several run at once and the queue's FIFO rules give "different message
+ * groups in parallel, one group serially". Messages of a succeeded record are deleted; those in batchItemFailures
+ * (or all, when the handler throws) stay and come back after the visibility timeout.
+ */
 export function runFifoConsumers(options: FifoConsumerOptions): FifoConsumers {
   const sqs = options.sqs ?? new SQSClient({});
   const batchSize = options.batchSize ?? 10;
@@ -103,7 +109,7 @@ export function runFifoConsumers(options: FifoConsumerOptions): FifoConsumers {
         new GetQueueAttributesCommand({ QueueUrl: options.queueUrl, AttributeNames: ['QueueArn'] }),
       )
     ).Attributes?.QueueArn;
-    return queueArn ?? 'arn:aws:sqs:local:000000000000:queue';
+    return queueArn ?? `arn:aws:sqs:local:${LOCAL_ACCOUNT_ID}:queue`;
   };
 
   const poll = async () => {
@@ -135,7 +141,8 @@ export function runFifoConsumers(options: FifoConsumerOptions): FifoConsumers {
         try {
           const response = await options.handler(
             { Records: records },
-            fakeLambdaContext({
+            makeLambdaContext({
+              accountId: LOCAL_ACCOUNT_ID,
               functionName: 'onboarding-worker',
               timeoutMs: options.functionTimeoutMs ?? 30_000,
               memoryLimitInMB: 512,

@@ -12,6 +12,7 @@ export interface WireMessageAttribute {
   BinaryValue?: string;
 }
 
+/** Message attributes by name, as sent and as returned. */
 export type MessageAttributes = Record<string, WireMessageAttribute>;
 
 const MAX_ATTRIBUTES = 10;

@@ -1,16 +1,19 @@
 // The onboarding pipeline, locally: a FIFO queue (+ DLQ) on the local SQS server, the environment the
 // router and worker read at cold start, and a way to run the worker like Lambda's event source mapping.
 // Used by the onboarding tests, the bench and the local runner. Keepnet, Secrets Manager and S3 come
-// from local/local-stack.ts (pass its `env`).
+// from local/emulators.ts (pass its `env`).
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { runFifoConsumers } from './consumers';
 import { type LocalSqs, startSqs } from './server';
 
+/** The onboarding-router handler (an EventBridge event in, nothing out). */
 export type RouterHandler = (event: unknown) => Promise<void>;
+/** The onboarding-worker handler (an SQS batch in, batchItemFailures out). */
 export type WorkerHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
+/** What the router and worker read, the queue's timing, and how to load the handlers. */
 export interface OnboardingPipelineOptions {
-  /** Environment of the rest of the local world (local-stack's `env`). */
+  /** Environment of the rest of the local world (the `env` of startEmulators). */
   env?: Record<string, string>;
   groupRules?: string;
   participantsMode?: 'union' | 'additive';
@@ -28,6 +31,7 @@ export interface OnboardingPipelineOptions {
   loadHandlers?: () => Promise<{ router: RouterHandler; worker: WorkerHandler }>;
 }
 
+/** A running pipeline: the queue, the loaded handlers and a way to run the worker until the queue is empty. */
 export interface OnboardingPipeline {
   sqs: LocalSqs;
   queueUrl: string;
@@ -50,6 +54,10 @@ async function importHandlers() {
   return { router, worker };
 }
 
+/**
+ * Starts a local SQS server (1000× faster clock) with the FIFO queue and its DLQ, sets the environment
+ * the handlers read at cold start (queue URL, rules, participants mode on top of `env`), then loads them.
+ */
 export async function startOnboardingPipeline(
   options: OnboardingPipelineOptions = {},
 ): Promise<OnboardingPipeline> {

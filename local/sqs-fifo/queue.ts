@@ -6,8 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { SqsError } from './errors';
 import { attributesSize, type MessageAttributes, md5OfMessageAttributes } from './message-attributes';
 
-export { SqsError };
-
+/** A message as a queue keeps it, with its delivery state. */
 export interface StoredMessage {
   messageId: string;
   body: string;
@@ -27,16 +26,19 @@ export interface StoredMessage {
   receiptHandle: string | undefined;
 }
 
+/** A queue's RedrivePolicy attribute, parsed. */
 export interface RedrivePolicy {
   deadLetterTargetArn: string;
   maxReceiveCount: number;
 }
 
+/** Hex MD5 of UTF-8 text: what SQS returns as MD5OfMessageBody. */
 export const md5 = (text: string) => createHash('md5').update(text, 'utf8').digest('hex');
 
 const DEDUP_WINDOW_MS = 5 * 60_000;
 const GROUP_ID = /^[A-Za-z0-9!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]{1,128}$/;
 
+/** One queue: send, receive, delete and visibility changes under the rules in the file header; errors are SqsErrors. */
 export class LocalQueue {
   readonly messages: StoredMessage[] = [];
   readonly #dedup = new Map<string, { messageId: string; sequenceNumber: string; expires: number }>();

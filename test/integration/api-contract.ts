@@ -3,7 +3,7 @@
 import Ajv2020 from 'ajv/dist/2020';
 import { routeFor } from '../../lib/rest-api/routes';
 import { responseSchemas } from '../../lib/rest-api/schemas';
-import type { ApiCallResult } from '../../local/lambda-events/proxy-event';
+import type { ApiCallResult } from '../../local/lambda-events';
 
 export interface RecordedAnswer {
   method: string;

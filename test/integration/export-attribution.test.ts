@@ -1,7 +1,6 @@
 // The nightly membership diff says who made each change: a write of this system (journaled, with its
 // operation or event id) or someone outside (Keepnet's UI, another integration), and counts the
 // outside removals for the OutsideRemovals metric. Against the simulator and s3rver.
-import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { parse } from 'csv-parse/sync';
 import { attributeChanges, outsideRemovals, runScheduledExport } from '../../lib/exports';
 import { type JournaledExportWorld, startJournaledExportWorld } from '../support/journaled-export-world';
@@ -40,9 +39,7 @@ it("marks the worker's changes as this system's, with their ids, and counts a re
   expect(summary.membershipDiff).toMatchObject({ joined: 1, left: 1, outsideRemovals: 1 });
 
   const csvKey = summary.objects.find((o) => o.kind === 'membership-diff' && o.key.endsWith('.csv'))!.key;
-  const csv = await (
-    await world.s3.send(new GetObjectCommand({ Bucket: world.bucket, Key: csvKey }))
-  ).Body!.transformToString('utf8');
+  const csv = (await world.getBytes(csvKey)).toString('utf8');
   const rows = parse(csv, { columns: true }) as Record<string, string>[];
   expect(rows).toEqual([
     expect.objectContaining({

@@ -3,63 +3,35 @@
 // for CSV and xlsx; export replies in the other shapes the vendor uses (ExportServiceResult with a
 // byteArray, with only a filePath, an empty body); and rows that really move during an export.
 import { createHash } from 'node:crypto';
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { type ExportContext, runExportJob } from '../../lib/exports';
 import { ExportContentError } from '../../lib/exports/errors';
-import { createKeepnetClientFromEnv, type KeepnetClient, resetKeepnetClientFromEnv } from '../../lib/keepnet';
 import { KeepnetServerError } from '../../lib/keepnet/errors';
-import { type Emulators, startEmulators } from '../../local/emulators';
 import type { ReplyQuirks } from '../../local/keepnet-simulator/types';
+import { type ExportWorld, startExportWorld } from '../support/export-world';
 
-let stack: Emulators;
-let restoreEnv: () => void;
-let client: KeepnetClient;
-let s3: S3Client;
+let world: ExportWorld;
 
 beforeAll(async () => {
   // Enough groups that a cut at half the body falls between many whole records.
-  stack = await startEmulators({ simulator: { seed: { extraGroups: 120 } } });
-  restoreEnv = stack.applyEnv();
-  client = createKeepnetClientFromEnv();
-  s3 = new S3Client(stack.s3.clientConfig());
+  world = await startExportWorld({ simulator: { seed: { extraGroups: 120 } } });
 });
 
 afterAll(async () => {
-  s3?.destroy();
-  await resetKeepnetClientFromEnv();
-  restoreEnv?.();
-  await stack?.close();
+  await world?.close();
 });
 
 afterEach(() => {
-  stack.keepnet.configure({ quirks: {}, syntheticExport: null });
-  stack.keepnet.clearFaults();
+  world.stack.keepnet.configure({ quirks: {}, syntheticExport: null });
+  world.stack.keepnet.clearFaults();
 });
 
-const bucket = () => stack.env.EXPORT_BUCKET!;
 let runs = 0;
 /** A fresh prefix per run, so "nothing was written" is a listing of that prefix. */
-const context = (): ExportContext => ({
-  client,
-  s3,
-  bucket: bucket(),
-  prefix: `content-${++runs}/`,
-  scheduledTime: new Date('2026-11-28T02:00:00Z'),
-});
+const context = (): ExportContext => world.context(`content-${++runs}/`, new Date('2026-11-28T02:00:00Z'));
 const csvJob = { what: 'groups', format: 'CSV', name: 'groups' } as const;
 const xlsxJob = { what: 'groups', format: 'Excel', name: 'groups-xlsx' } as const;
-
-async function keysUnder(prefix: string): Promise<string[]> {
-  const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket(), Prefix: prefix }));
-  return (listed.Contents ?? []).map((o) => o.Key!);
-}
-
-async function getBytes(key: string): Promise<Buffer> {
-  const object = await s3.send(new GetObjectCommand({ Bucket: bucket(), Key: key }));
-  return Buffer.from(await object.Body!.transformToByteArray());
-}
 
 /** Runs the job with these quirks; expects it to fail with `error` and to leave no object at all. */
 async function expectNothingWritten(
@@ -67,14 +39,14 @@ async function expectNothingWritten(
   quirks: ReplyQuirks,
   error: RegExp | (new (...args: never[]) => Error),
 ): Promise<void> {
-  stack.keepnet.configure({ quirks });
+  world.stack.keepnet.configure({ quirks });
   const ctx = context();
   await expect(runExportJob(job, ctx)).rejects.toThrow(error);
-  expect(await keysUnder(ctx.prefix)).toEqual([]);
+  expect(await world.keysUnder(ctx.prefix)).toEqual([]);
 }
 
 describe('an export body cut short but framed as complete', () => {
-  const groups = () => stack.keepnet.state.groups().length;
+  const groups = () => world.stack.keepnet.state.groups().length;
 
   it.each(['content-length', 'chunked'] as const)(
     'CSV cut inside a record (%s): an error, no object',
@@ -86,7 +58,7 @@ describe('an export body cut short but framed as complete', () => {
   it.each(['content-length', 'chunked'] as const)(
     'CSV cut after a whole record (%s), "stops at line N": expected vs got, no object',
     async (framing) => {
-      stack.keepnet.configure({ quirks: { shortExport: { framing, keep: 0.5, at: 'record' } } });
+      world.stack.keepnet.configure({ quirks: { shortExport: { framing, keep: 0.5, at: 'record' } } });
       const ctx = context();
       const error = await runExportJob(csvJob, ctx).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ExportContentError);
@@ -94,7 +66,7 @@ describe('an export body cut short but framed as complete', () => {
       expect(Number(match?.[1])).toBe(groups());
       expect(Number(match?.[2])).toBeGreaterThan(0);
       expect(Number(match?.[2])).toBeLessThan(groups());
-      expect(await keysUnder(ctx.prefix)).toEqual([]);
+      expect(await world.keysUnder(ctx.prefix)).toEqual([]);
     },
   );
 
@@ -115,29 +87,29 @@ describe('an export body cut short but framed as complete', () => {
     const result = await runExportJob(xlsxJob, context());
     expect(result.rows).toBe(groups());
     const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load((await getBytes(result.key)) as unknown as ArrayBuffer);
+    await workbook.xlsx.load((await world.getBytes(result.key)) as unknown as ArrayBuffer);
     expect(workbook.worksheets[0]?.rowCount).toBe(groups() + 1);
   });
 });
 
 describe('rows that really move during the export', () => {
   it('accepts a count between the search before and the one after (a group added meanwhile)', async () => {
-    const before = stack.keepnet.state.groups().length;
+    const before = world.stack.keepnet.state.groups().length;
     // Hold the export request, and create a group while it waits: the file has one row more than
     // the count taken before it, as many as the count taken after.
-    stack.keepnet.injectFaults({
+    world.stack.keepnet.injectFaults({
       kind: 'delay',
       route: 'POST /api/company-groups/search/export',
       delayMs: 300,
     });
     const running = runExportJob(csvJob, context());
     await new Promise((resolve) => setTimeout(resolve, 100));
-    const added = stack.keepnet.state.addGroup(`Added during export ${runs}`);
+    const added = world.stack.keepnet.state.addGroup(`Added during export ${runs}`);
     try {
       const result = await running;
       expect(result.rows).toBe(before + 1);
     } finally {
-      stack.keepnet.state.deleteGroup(added.resourceId);
+      world.stack.keepnet.state.deleteGroup(added.resourceId);
     }
   });
 });
@@ -145,29 +117,29 @@ describe('rows that really move during the export', () => {
 describe('export replies in other shapes', () => {
   it('ExportServiceResult with byteArray: the decoded file is stored, byte for byte (CSV and xlsx)', async () => {
     const plain = await runExportJob(csvJob, context());
-    stack.keepnet.configure({ quirks: { exportReply: 'byte-array' } });
+    world.stack.keepnet.configure({ quirks: { exportReply: 'byte-array' } });
     const decoded = await runExportJob(csvJob, context());
     expect(decoded.checksum).toBe(plain.checksum);
     expect(decoded.rows).toBe(plain.rows);
     expect(decoded.key.endsWith('.csv')).toBe(true);
-    const bytes = await getBytes(decoded.key);
+    const bytes = await world.getBytes(decoded.key);
     expect(bytes.subarray(0, 1).toString()).not.toBe('{'); // never JSON under a .csv key
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(plain.checksum);
 
     const xlsx = await runExportJob(xlsxJob, context());
-    expect(xlsx.rows).toBe(stack.keepnet.state.groups().length);
-    expect((await getBytes(xlsx.key)).subarray(0, 2).toString()).toBe('PK');
+    expect(xlsx.rows).toBe(world.stack.keepnet.state.groups().length);
+    expect((await world.getBytes(xlsx.key)).subarray(0, 2).toString()).toBe('PK');
   });
 
   it('a large byteArray is stream-decoded (bytes and rows as the plain file)', async () => {
-    stack.keepnet.configure({ syntheticExport: { bytes: 3 * 1024 * 1024 } });
+    world.stack.keepnet.configure({ syntheticExport: { bytes: 3 * 1024 * 1024 } });
     const plain = await runExportJob(csvJob, context());
-    stack.keepnet.configure({ quirks: { exportReply: 'byte-array' } });
+    world.stack.keepnet.configure({ quirks: { exportReply: 'byte-array' } });
     const decoded = await runExportJob(csvJob, context());
     expect(decoded.bytes).toBe(plain.bytes);
     expect(decoded.checksum).toBe(plain.checksum);
     expect(decoded.rows).toBe(plain.rows);
-    const firstLines = parse((await getBytes(decoded.key)).subarray(0, 4096), { to_line: 3 });
+    const firstLines = parse((await world.getBytes(decoded.key)).subarray(0, 4096), { to_line: 3 });
     expect(firstLines[0]).toEqual(['Name', 'Company Count', 'Create Time', 'Resource Id']);
   });
 

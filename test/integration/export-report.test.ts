@@ -2,7 +2,6 @@
 // created, one renamed, one deleted, a member added by this system's worker, one removed from outside),
 // then the workbook opened with exceljs and every sheet checked against the snapshot and diff the run
 // stored beside it. Against the simulator and s3rver.
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import ExcelJS from 'exceljs';
 import { type RunSummary, runScheduledExport } from '../../lib/exports';
 import type { GroupSnapshot, MembershipDiff } from '../../lib/exports/membership-diff';
@@ -19,14 +18,10 @@ afterAll(() => world?.close());
 
 const context = (scheduledTime: Date) => world.context('report-test/', scheduledTime);
 
-async function body(key: string): Promise<Buffer> {
-  const reply = await world.s3.send(new GetObjectCommand({ Bucket: world.bucket, Key: key }));
-  return Buffer.from(await reply.Body!.transformToByteArray());
-}
 const keyOf = (summary: RunSummary, kind: string, ext: string): string =>
   summary.objects.find((o) => o.kind === kind && o.key.endsWith(ext))!.key;
 async function snapshotOf(summary: RunSummary): Promise<GroupSnapshot[]> {
-  const text = (await body(keyOf(summary, 'membership-snapshot', '.jsonl'))).toString('utf8');
+  const text = (await world.getBytes(keyOf(summary, 'membership-snapshot', '.jsonl'))).toString('utf8');
   return text
     .split('\n')
     .filter((line) => line !== '')
@@ -34,7 +29,7 @@ async function snapshotOf(summary: RunSummary): Promise<GroupSnapshot[]> {
 }
 async function workbookOf(summary: RunSummary): Promise<ExcelJS.Workbook> {
   const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load((await body(summary.reportKey!)) as unknown as ArrayBuffer);
+  await workbook.xlsx.load((await world.getBytes(summary.reportKey!)) as unknown as ArrayBuffer);
   return workbook;
 }
 /** Data rows (after the header) as arrays of cell values, column 1 first. */
@@ -98,7 +93,7 @@ it('writes a workbook whose every sheet agrees with the snapshot and diff, night
   const snapshot = await snapshotOf(second);
   const previousSnapshot = await snapshotOf(first);
   const diff = JSON.parse(
-    (await body(keyOf(second, 'membership-diff', '.json'))).toString('utf8'),
+    (await world.getBytes(keyOf(second, 'membership-diff', '.json'))).toString('utf8'),
   ) as MembershipDiff;
   const book = await workbookOf(second);
   expect(book.worksheets.map((s) => s.name)).toEqual([...REPORT_SHEETS]);
@@ -311,7 +306,7 @@ describe('writeMembershipReport on its own', () => {
       firstSeen: () => night,
     });
     const book = new ExcelJS.Workbook();
-    await book.xlsx.load((await body(written.key)) as unknown as ArrayBuffer);
+    await book.xlsx.load((await world.getBytes(written.key)) as unknown as ArrayBuffer);
     expect(rowsOf(book.getWorksheet('Groups')!)).toEqual([
       ["'+SUM(A1)", 'G1', 1, null],
       ["'@cmd", 'G2', 1, null],
@@ -333,7 +328,7 @@ describe('writeMembershipReport on its own', () => {
       'First night: no previous snapshot to compare with',
     ]);
     expect(rowsOf(book.getWorksheet('Changes')!)).toEqual([]);
-    expect(written.bytes).toBe((await body(written.key)).length);
+    expect(written.bytes).toBe((await world.getBytes(written.key)).length);
   });
 
   it('leaves no report at all when building it fails half-way', async () => {
@@ -348,9 +343,6 @@ describe('writeMembershipReport on its own', () => {
       },
     });
     await expect(failing).rejects.toThrow('first-seen index broke');
-    const listed = await world.s3.send(
-      new ListObjectsV2Command({ Bucket: world.bucket, Prefix: 'report-alone/report/date=2026-12-02/' }),
-    );
-    expect(listed.Contents ?? []).toEqual([]);
+    expect(await world.keysUnder('report-alone/report/date=2026-12-02/')).toEqual([]);
   });
 });

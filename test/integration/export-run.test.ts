@@ -3,61 +3,24 @@
 // re-runs that overwrite instead of duplicating, a failed job that fails the run, bad EXPORT_JOBS at
 // cold start.
 import { createHash } from 'node:crypto';
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import { parse } from 'csv-parse/sync';
-import {
-  type ExportContext,
-  ExportRunError,
-  type Manifest,
-  type MembershipDiff,
-  runScheduledExport,
-} from '../../lib/exports';
-import { createKeepnetClientFromEnv, type KeepnetClient, resetKeepnetClientFromEnv } from '../../lib/keepnet';
-import { type Emulators, startEmulators } from '../../local/emulators';
-import { fakeLambdaContext } from '../../local/lambda-events/context';
+import { ExportRunError, type Manifest, type MembershipDiff, runScheduledExport } from '../../lib/exports';
+import { makeLambdaContext } from '../../local/lambda-events';
 import { scheduledEvent } from '../../local/runner/events';
+import { type ExportWorld, startExportWorld } from '../support/export-world';
 
-let stack: Emulators;
-let restoreEnv: () => void;
-let client: KeepnetClient;
-let s3: S3Client;
+let world: ExportWorld;
 
 beforeAll(async () => {
-  stack = await startEmulators();
-  restoreEnv = stack.applyEnv();
-  client = createKeepnetClientFromEnv();
-  s3 = new S3Client(stack.s3.clientConfig());
+  world = await startExportWorld();
 });
 
 afterAll(async () => {
-  s3?.destroy();
-  await resetKeepnetClientFromEnv();
-  restoreEnv?.();
-  await stack?.close();
+  await world?.close();
 });
 
-const bucket = () => stack.env.EXPORT_BUCKET!;
 const night = (day: number) => new Date(Date.UTC(2026, 10, day, 2, 0, 0));
-const context = (prefix: string, scheduledTime: Date): ExportContext => ({
-  client,
-  s3,
-  bucket: bucket(),
-  prefix,
-  scheduledTime,
-});
-
-async function getBytes(key: string): Promise<Buffer> {
-  const object = await s3.send(new GetObjectCommand({ Bucket: bucket(), Key: key }));
-  return Buffer.from(await object.Body!.transformToByteArray());
-}
-async function getJson<T>(key: string): Promise<T> {
-  return JSON.parse((await getBytes(key)).toString('utf8')) as T;
-}
-async function keysUnder(prefix: string): Promise<string[]> {
-  const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket(), Prefix: prefix }));
-  return (listed.Contents ?? []).map((o) => o.Key!).sort();
-}
 
 describe('runScheduledExport', () => {
   const prefix = 'nightly/';
@@ -67,13 +30,13 @@ describe('runScheduledExport', () => {
   ] as const;
 
   it('writes every file and a manifest whose sizes, checksums and row counts match the objects', async () => {
-    const summary = await runScheduledExport([...jobs], context(prefix, night(26)));
+    const summary = await runScheduledExport([...jobs], world.context(prefix, night(26)));
 
-    const state = stack.keepnet.state;
+    const state = world.stack.keepnet.state;
     const groups = state.groups();
     expect(summary.manifestKey).toBe('nightly/manifest/date=2026-11-26/manifest-20261126T020000Z.json');
     expect(summary.membershipDiff).toBeNull(); // the first snapshot has nothing to compare with
-    const manifest = await getJson<Manifest>(summary.manifestKey);
+    const manifest = await world.getJson<Manifest>(summary.manifestKey);
     expect(manifest).toMatchObject({
       status: 'complete',
       failures: [],
@@ -89,7 +52,7 @@ describe('runScheduledExport', () => {
       ].sort(),
     );
     for (const object of manifest.objects) {
-      const bytes = await getBytes(object.key);
+      const bytes = await world.getBytes(object.key);
       expect({
         key: object.key,
         bytes: bytes.length,
@@ -102,14 +65,14 @@ describe('runScheduledExport', () => {
     }
     for (const group of groups) {
       const object = manifest.objects.find((o) => o.job === `group-members-${group.resourceId}`)!;
-      const rows: Array<Record<string, string>> = parse(await getBytes(object.key), { columns: true });
+      const rows: Array<Record<string, string>> = parse(await world.getBytes(object.key), { columns: true });
       expect(rows.map((r) => r['Company Resource Id']).sort()).toEqual(
         [...state.groupMemberIds(group.resourceId)].sort(),
       );
     }
 
     const snapshot = manifest.objects.find((o) => o.kind === 'membership-snapshot')!;
-    const lines = (await getBytes(snapshot.key))
+    const lines = (await world.getBytes(snapshot.key))
       .toString('utf8')
       .trim()
       .split('\n')
@@ -128,7 +91,7 @@ describe('runScheduledExport', () => {
   });
 
   it('diffs membership against the previous snapshot after adds and removals', async () => {
-    const state = stack.keepnet.state;
+    const state = world.stack.keepnet.state;
     const eu = state.groupByName('EU Customers')!;
     const finance = state.groupByName('Finance')!;
     const pilot = state.groupByName('Pilot Programme')!;
@@ -142,10 +105,10 @@ describe('runScheduledExport', () => {
     const created = state.addGroup('Night Shift', [first!.resourceId, second!.resourceId]);
     state.deleteGroup(pilot.resourceId);
 
-    const summary = await runScheduledExport([jobs[0]], context(prefix, night(27)));
+    const summary = await runScheduledExport([jobs[0]], world.context(prefix, night(27)));
 
     const diffKey = 'nightly/membership-diff/date=2026-11-27/membership-diff-20261127T020000Z';
-    const diff = await getJson<MembershipDiff & { previousSnapshotKey: string }>(`${diffKey}.json`);
+    const diff = await world.getJson<MembershipDiff & { previousSnapshotKey: string }>(`${diffKey}.json`);
     expect(diff.previousSnapshotKey).toBe(
       'nightly/membership-snapshot/date=2026-11-26/membership-snapshot-20261126T020000Z.jsonl',
     );
@@ -161,7 +124,9 @@ describe('runScheduledExport', () => {
     expect(diff.left.map((m) => `${m.groupName}-${m.companyResourceId}`)).toEqual([`Finance-${leaver}`]);
     expect(summary.membershipDiff).toMatchObject({ groupsCreated: 1, groupsDeleted: 1, joined: 3, left: 1 });
 
-    const csvRows: Array<Record<string, string>> = parse(await getBytes(`${diffKey}.csv`), { columns: true });
+    const csvRows: Array<Record<string, string>> = parse(await world.getBytes(`${diffKey}.csv`), {
+      columns: true,
+    });
     expect(csvRows.map((r) => r.change).sort()).toEqual(
       ['group-created', 'group-deleted', 'joined', 'joined', 'joined', 'left'].sort(),
     );
@@ -172,9 +137,9 @@ describe('runScheduledExport', () => {
   });
 
   it('re-running the same scheduled time overwrites the same keys and diffs against the same baseline', async () => {
-    const before = await keysUnder(prefix);
-    const summary = await runScheduledExport([jobs[0]], context(prefix, night(27)));
-    expect(await keysUnder(prefix)).toEqual(before);
+    const before = await world.keysUnder(prefix);
+    const summary = await runScheduledExport([jobs[0]], world.context(prefix, night(27)));
+    expect(await world.keysUnder(prefix)).toEqual(before);
     expect(summary.membershipDiff).toMatchObject({
       previousSnapshotKey:
         'nightly/membership-snapshot/date=2026-11-26/membership-snapshot-20261126T020000Z.jsonl',
@@ -185,7 +150,7 @@ describe('runScheduledExport', () => {
   });
 
   it('fails the run when a job fails, after writing the rest and a manifest that says so', async () => {
-    stack.keepnet.injectFaults({
+    world.stack.keepnet.injectFaults({
       kind: 'server-error',
       route: 'POST /api/company-groups/search/export',
       times: Number.POSITIVE_INFINITY,
@@ -193,14 +158,14 @@ describe('runScheduledExport', () => {
     try {
       const run = runScheduledExport(
         [jobs[0], { what: 'groups', format: 'Excel', name: 'groups-xlsx' }],
-        context('failing/', night(28)),
+        world.context('failing/', night(28)),
       );
       await expect(run).rejects.toThrow(ExportRunError);
       await expect(run).rejects.toThrow(/2 export job\(s\) failed: groups: .*; groups-xlsx: /);
     } finally {
-      stack.keepnet.clearFaults();
+      world.stack.keepnet.clearFaults();
     }
-    const manifest = await getJson<Manifest>(
+    const manifest = await world.getJson<Manifest>(
       'failing/manifest/date=2026-11-28/manifest-20261128T020000Z.json',
     );
     expect(manifest.status).toBe('failed');
@@ -210,7 +175,7 @@ describe('runScheduledExport', () => {
       'membership-first-seen',
       'report',
     ]);
-    expect((await keysUnder('failing/')).filter((k) => k.includes('/groups'))).toEqual([]);
+    expect((await world.keysUnder('failing/')).filter((k) => k.includes('/groups'))).toEqual([]);
   });
 
   it('a failed run never overwrites the manifest of a completed run with the same stamp', async () => {
@@ -219,51 +184,51 @@ describe('runScheduledExport', () => {
     const stamp = night(27);
     const done = await runScheduledExport(
       [jobs[0], { what: 'groups', format: 'Excel', name: 'groups-xlsx' }],
-      context('same-stamp/', stamp),
+      world.context('same-stamp/', stamp),
       { snapshot: false },
     );
     const csvKey = done.objects.find((o) => o.key.endsWith('.csv'))!.key;
-    const added = stack.keepnet.state.addGroup('Added between the two runs');
+    const added = world.stack.keepnet.state.addGroup('Added between the two runs');
     let failed: unknown;
     try {
       failed = await runScheduledExport(
         [jobs[0], { what: 'group-members', groupId: 'NoSuchGroup1', format: 'CSV' }],
-        context('same-stamp/', stamp),
+        world.context('same-stamp/', stamp),
         { snapshot: false },
       ).catch((e: unknown) => e);
     } finally {
-      stack.keepnet.state.deleteGroup(added.resourceId);
+      world.stack.keepnet.state.deleteGroup(added.resourceId);
     }
     expect(failed).toBeInstanceOf(ExportRunError);
     const failedKey = /\(manifest: (.+)\)$/.exec((failed as Error).message)?.[1];
     expect(failedKey).toMatch(
       /^same-stamp\/manifest\/date=2026-11-27\/manifest-20261127T020000Z-failed-\d+\.json$/,
     );
-    const failedManifest = await getJson<Manifest>(failedKey!);
+    const failedManifest = await world.getJson<Manifest>(failedKey!);
     expect(failedManifest.status).toBe('failed');
     expect(failedManifest.objects.map((o) => o.key)).toEqual([csvKey]);
 
     // The completed run's manifest stays complete, and true: the CSV entry now describes the bytes
     // the second run wrote there.
-    const kept = await getJson<Manifest>(done.manifestKey);
+    const kept = await world.getJson<Manifest>(done.manifestKey);
     expect(kept.status).toBe('complete');
     expect(kept.objects.map((o) => o.key).sort()).toEqual(done.objects.map((o) => o.key).sort());
-    expect((await getBytes(csvKey)).includes('Added between the two runs')).toBe(true);
+    expect((await world.getBytes(csvKey)).includes('Added between the two runs')).toBe(true);
     for (const object of kept.objects) {
-      const bytes = await getBytes(object.key);
+      const bytes = await world.getBytes(object.key);
       expect(bytes.length).toBe(object.bytes);
       expect(createHash('sha256').update(bytes).digest('hex')).toBe(object.checksum);
     }
   });
 
   it('refuses to write one file twice when two jobs name the same group', async () => {
-    const eu = stack.keepnet.state.groupByName('EU Customers')!;
+    const eu = world.stack.keepnet.state.groupByName('EU Customers')!;
     const overlapping = [
       { what: 'group-members', groupId: eu.resourceId, format: 'CSV' },
       { what: 'all-group-members', format: 'CSV' },
     ] as const;
     await expect(
-      runScheduledExport([...overlapping], context('overlap/', night(28)), { snapshot: false }),
+      runScheduledExport([...overlapping], world.context('overlap/', night(28)), { snapshot: false }),
     ).rejects.toThrow(
       new RegExp(
         `1 export job\\(s\\) failed: group-members-${eu.resourceId}: would overwrite the file of job "group-members-${eu.resourceId}"`,
@@ -272,9 +237,11 @@ describe('runScheduledExport', () => {
   });
 
   it('starts nothing once the deadline has passed, and says so in the manifest', async () => {
-    const late = { ...context('late/', night(28)), deadline: Date.now() - 1 };
+    const late = { ...world.context('late/', night(28)), deadline: Date.now() - 1 };
     await expect(runScheduledExport([...jobs], late)).rejects.toThrow(/stopped at the deadline/);
-    const manifest = await getJson<Manifest>('late/manifest/date=2026-11-28/manifest-20261128T020000Z.json');
+    const manifest = await world.getJson<Manifest>(
+      'late/manifest/date=2026-11-28/manifest-20261128T020000Z.json',
+    );
     expect(manifest.objects).toEqual([]);
     expect(manifest.failures.map((f) => [f.job, f.error.name])).toEqual([
       ['groups', 'ExportDeadlineError'],
@@ -310,7 +277,7 @@ describe('scheduled-export handler', () => {
     }
   }
   const lambdaContext = (): Context =>
-    fakeLambdaContext({ functionName: 'scheduled-export', timeoutMs: 60_000 });
+    makeLambdaContext({ functionName: 'scheduled-export', timeoutMs: 60_000 });
 
   it('refuses to start with bad EXPORT_JOBS, naming the job and the field', () => {
     const jobsEnv = JSON.stringify([

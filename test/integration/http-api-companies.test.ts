@@ -9,7 +9,7 @@ import {
   callApi,
   makeLambdaContext,
   type ProxyEventInput,
-} from '../../local/lambda-events/proxy-event';
+} from '../../local/lambda-events';
 import { checkAnswersAgainstDocument } from './api-contract';
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;

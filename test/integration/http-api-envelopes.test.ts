@@ -1,5 +1,5 @@
 // The `api` function fed API Gateway REST (v1) proxy events built field by field as the gateway delivers
-// them (not through lib/http-api's own event builder): header names in any case in both header maps,
+// them (not through local/lambda-events' event builder): header names in any case in both header maps,
 // null query maps, the stage "v1" in requestContext.path (and, behind a custom domain, in event.path),
 // decoded `proxy` parameters, base64 bodies. Each case once made the function misbehave (a Lambda
 // error, a 500, a wrong route) or guards a behaviour a real gateway depends on.
@@ -10,7 +10,7 @@ import { createApiApp } from '../../lib/rest-api/app';
 import { dependenciesFromEnv } from '../../lib/rest-api/dependencies';
 import { signWebhook } from '../../lib/webhook/index';
 import { type Emulators, LOCAL_WEBHOOK_SECRET, startEmulators } from '../../local/emulators';
-import { makeLambdaContext } from '../../local/lambda-events/proxy-event';
+import { makeLambdaContext } from '../../local/lambda-events';
 import { type LocalSqs, startSqs } from '../../local/sqs-fifo';
 
 let stack: Emulators;

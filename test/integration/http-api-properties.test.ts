@@ -6,7 +6,7 @@ import { createApiApp } from '../../lib/rest-api/app';
 import { dependenciesFromEnv } from '../../lib/rest-api/dependencies';
 import { signWebhook } from '../../lib/webhook/index';
 import { type Emulators, LOCAL_WEBHOOK_SECRET, startEmulators } from '../../local/emulators';
-import { type ApiCallResult, callApi, type ProxyEventInput } from '../../local/lambda-events/proxy-event';
+import { type ApiCallResult, callApi, type ProxyEventInput } from '../../local/lambda-events';
 import { type LocalSqs, startSqs } from '../../local/sqs-fifo';
 
 let stack: Emulators;

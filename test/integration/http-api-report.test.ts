@@ -6,7 +6,7 @@ import ExcelJS from 'exceljs';
 import { normalisePrefix, runScheduledExport } from '../../lib/exports';
 import { REPORT_SHEETS } from '../../lib/exports/report-workbook';
 import { LatestReportResponseSchema } from '../../lib/rest-api/schemas';
-import { callApi } from '../../local/lambda-events/proxy-event';
+import { callApi } from '../../local/lambda-events';
 import { type JournaledExportWorld, startJournaledExportWorld } from '../support/journaled-export-world';
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;

@@ -11,7 +11,7 @@ import { StaticCredentialsProvider } from '../../lib/keepnet/credentials/index';
 import { applyChanges } from '../../lib/membership';
 import { createApiApp } from '../../lib/rest-api/app';
 import { dependenciesFromEnv } from '../../lib/rest-api/dependencies';
-import { type ApiCallResult, callApi, type ProxyEventInput } from '../../local/lambda-events/proxy-event';
+import { type ApiCallResult, callApi, type ProxyEventInput } from '../../local/lambda-events';
 
 const TOKEN = 'eyJhbGciOiJub25lIn0.eyJzdWIiOiJ0ZXN0In0.strict-fake-token';
 const CLIENT_SECRET = 'strict-fake-client-secret';

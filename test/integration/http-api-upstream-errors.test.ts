@@ -12,7 +12,7 @@ import {
   callApi,
   makeLambdaContext,
   type ProxyEventInput,
-} from '../../local/lambda-events/proxy-event';
+} from '../../local/lambda-events';
 
 let stack: Emulators;
 let restoreEnv: () => void;

@@ -7,7 +7,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { type Emulators, startEmulators } from '../../local/emulators';
-import { type ApiCallResult, callApi, type ProxyEventInput } from '../../local/lambda-events/proxy-event';
+import { type ApiCallResult, callApi, type ProxyEventInput } from '../../local/lambda-events';
 import { type LocalSqs, runFifoConsumers, type SqsHandler, startSqs } from '../../local/sqs-fifo';
 import { checkAnswersAgainstDocument } from './api-contract';
 

@@ -11,7 +11,9 @@ import type { AddressInfo } from 'node:net';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { type Emulators, startEmulators } from '../../local/emulators';
 import { eventBridgeEnvelope } from '../../local/eventbridge';
+import { makeLambdaContext } from '../../local/lambda-events';
 import { type OnboardingPipeline, startOnboardingPipeline } from '../../local/sqs-fifo';
+import { sqsFifoRecord } from '../support/factories';
 
 const PAGE_CAP = 100;
 const MEMBER_SEARCH = 'POST /api/company-groups/{resourceId}/companies/search';
@@ -126,42 +128,23 @@ const routerEvent = (detail: unknown, detailType = 'CompanyCreated') => ({
   'replay-name': 'replay-after-outage',
 });
 
-const context = (): Context =>
-  ({
-    functionName: 'onboarding-worker',
-    awsRequestId: crypto.randomUUID(),
-    getRemainingTimeInMillis: () => 60_000,
-  }) as unknown as Context;
+const context = (): Context => makeLambdaContext({ functionName: 'onboarding-worker', timeoutMs: 60_000 });
 
-let sequence = 18_800_000_000_000_000_000;
-/** An SQS FIFO record exactly as the event source mapping hands it to Lambda. */
-function fifoRecord(body: unknown, messageGroupId: string, extra: Partial<SQSRecord['attributes']> = {}) {
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
-  const messageId = crypto.randomUUID();
-  return {
-    messageId,
-    receiptHandle: `AQEB${messageId.replaceAll('-', '')}`,
-    body: text,
+/** An SQS FIFO record exactly as the event source mapping hands it to Lambda: trace header, a message attribute. */
+const fifoRecord = (body: unknown, messageGroupId: string, extra: Partial<SQSRecord['attributes']> = {}) =>
+  sqsFifoRecord({
+    body,
+    messageGroupId,
     attributes: {
-      ApproximateReceiveCount: '1',
       AWSTraceHeader: 'Root=1-67891233-abcdef012345678912345678;Parent=0123456789abcdef;Sampled=1',
-      SentTimestamp: String(Date.now()),
-      SequenceNumber: String(sequence++),
-      MessageGroupId: messageGroupId,
       SenderId: 'AIDAIENQZJOLO23YVJ4VO',
-      MessageDeduplicationId: `dedup-${messageId}`,
-      ApproximateFirstReceiveTimestamp: String(Date.now()),
       ...extra,
     },
     messageAttributes: {
       tenant: { stringValue: 'msp-42', stringListValues: [], binaryListValues: [], dataType: 'String' },
     },
-    md5OfBody: 'e4e68fb7bd0e697a0ae8f1bb342846b3',
-    eventSource: 'aws:sqs',
     eventSourceARN: 'arn:aws:sqs:eu-west-1:123456789012:onboarding.fifo',
-    awsRegion: 'eu-west-1',
-  } satisfies SQSRecord;
-}
+  });
 
 const members = (groupId: string) => new Set(stack.keepnet.state.groupMemberIds(groupId));
 

@@ -1,16 +1,16 @@
 // Shared setup of the onboarding integration tests (not a test file): the local world (Keepnet
-// simulator, Secrets Manager, S3 from local-stack; SQS FIFO from local/sqs-fifo), handlers loaded
+// simulator, Secrets Manager, S3 from local/emulators.ts; SQS FIFO from local/sqs-fifo), handlers loaded
 // fresh per world, and helpers to read memberships.
 import type { SendMessageCommandInput } from '@aws-sdk/client-sqs';
 import type { CompanyCreatedDetail } from '../../lib/onboarding/company-created';
 import { type Emulators, startEmulators } from '../../local/emulators';
-import { eventBridgeEnvelope } from '../../local/eventbridge';
 import type { KeepnetSimulator } from '../../local/keepnet-simulator/types';
 import {
   type OnboardingPipeline,
   type OnboardingPipelineOptions,
   startOnboardingPipeline,
 } from '../../local/sqs-fifo';
+import { companyCreatedEvent } from '../support/factories';
 
 export const GROUP_RULES = JSON.stringify([
   { when: { industry: 'Finance' }, groups: ['Finance', 'Rule Made Group'] },
@@ -102,8 +102,8 @@ export async function stopWorld(world: World) {
   await world.stack.close();
 }
 
-export const companyCreatedEvent = (detail: CompanyCreatedDetail) =>
-  eventBridgeEnvelope({ source: 'keepnet.test', detailType: 'CompanyCreated', detail });
+/** Kept here for the tests that import it with the world; defined in test/support/factories.ts. */
+export { companyCreatedEvent };
 
 export const groupIdByName = (keepnet: KeepnetSimulator, name: string) =>
   keepnet.state.groupByName(name)?.resourceId;

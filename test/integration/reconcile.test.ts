@@ -6,7 +6,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import { stringify } from 'yaml';
 import type { ReconcileSummary } from '../../lib/desired-state/reconcile';
-import { fakeLambdaContext } from '../../local/lambda-events/context';
+import { makeLambdaContext } from '../../local/lambda-events';
 import type { LocalSystem } from '../../local/runner/local-system';
 import { type CliSystem, startCliSystem } from '../support/cli-system';
 import { simulatorGroups } from '../support/simulator-writes';
@@ -51,7 +51,7 @@ async function loadReconcile(env: Record<string, string | undefined>): Promise<R
       jest.spyOn(metrics, 'publishStoredMetrics').mockReturnValue(metrics);
       const { handler } = await import('../../functions/reconcile/handler');
       await (await import('../../lib/lazy')).loadDeferred();
-      const context: Context = fakeLambdaContext({ functionName: 'reconcile', timeoutMs: 300_000 });
+      const context: Context = makeLambdaContext({ functionName: 'reconcile', timeoutMs: 300_000 });
       run = () => handler({}, context);
     });
   } finally {

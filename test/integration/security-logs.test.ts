@@ -20,9 +20,10 @@ import {
   LOCAL_WEBHOOK_SECRET,
   startEmulators,
 } from '../../local/emulators';
-import { eventBridgeEnvelope, type LocalEventBridge, startEventBridge } from '../../local/eventbridge';
-import { callApi, makeLambdaContext } from '../../local/lambda-events/proxy-event';
+import { type LocalEventBridge, startEventBridge } from '../../local/eventbridge';
+import { callApi, makeLambdaContext } from '../../local/lambda-events';
 import { type OnboardingPipeline, startOnboardingPipeline } from '../../local/sqs-fifo';
+import { companyCreatedEvent, sqsFifoRecord } from '../support/factories';
 
 type AnyHandler = (event: never, context: Context) => Promise<unknown>;
 type ApiHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -139,22 +140,13 @@ describe('log hygiene across the five handlers (POWERTOOLS_LOG_LEVEL=DEBUG)', ()
   it('onboarding-router and -worker: routes, refreshes a revoked token, dead-letters poison with its reason', async () => {
     const company = stack.keepnet.state.addCompany({ name: 'Hygiene Ltd', industryName: 'Finance' });
     await pipeline.router(
-      eventBridgeEnvelope({
-        source: 'keepnet.test',
-        detailType: 'CompanyCreated',
-        detail: { companyResourceId: company.resourceId, groupNames: ['EU Customers', 'Hygiene Group'] },
+      companyCreatedEvent({
+        companyResourceId: company.resourceId,
+        groupNames: ['EU Customers', 'Hygiene Group'],
       }),
     );
     // Malformed: no companyResourceId; rejected with the field named, nothing queued.
-    const malformed = await expectRejection(() =>
-      pipeline.router(
-        eventBridgeEnvelope({
-          source: 'keepnet.test',
-          detailType: 'CompanyCreated',
-          detail: { companyName: 'x' },
-        }),
-      ),
-    );
+    const malformed = await expectRejection(() => pipeline.router(companyCreatedEvent({ companyName: 'x' })));
     expect(malformed.message).toMatch(/companyResourceId/);
 
     // A message no worker can read: it must end in the DLQ, with a reason, not vanish.
@@ -287,30 +279,12 @@ describe('log hygiene across the five handlers (POWERTOOLS_LOG_LEVEL=DEBUG)', ()
       const reply = await worker(
         {
           Records: [
-            {
+            sqsFifoRecord({
               messageId: 'm-1',
-              receiptHandle: 'r-1',
-              body: JSON.stringify({
-                v: 1,
-                companyResourceId: 'WhHygiene002',
-                group: { id: groupId },
-                eventId: 'e-1',
-              }),
-              attributes: {
-                ApproximateReceiveCount: '1',
-                SentTimestamp: String(Date.now()),
-                SenderId: 'x',
-                ApproximateFirstReceiveTimestamp: String(Date.now()),
-                MessageGroupId: groupId,
-                MessageDeduplicationId: 'd-1',
-                SequenceNumber: '1',
-              },
-              messageAttributes: {},
-              md5OfBody: '',
-              eventSource: 'aws:sqs',
-              eventSourceARN: 'arn:aws:sqs:eu-west-1:123456789012:onboarding.fifo',
-              awsRegion: 'eu-west-1',
-            },
+              body: { v: 1, companyResourceId: 'WhHygiene002', group: { id: groupId }, eventId: 'e-1' },
+              messageGroupId: groupId,
+              deduplicationId: 'd-1',
+            }),
           ],
         },
         ctx('onboarding-worker'),

@@ -13,7 +13,7 @@ import { onboardBatch, type WorkerDeps, type WorkerStats } from '../../lib/onboa
 import { operationStoreFromEnv } from '../../lib/operations/config';
 import type { OperationStore } from '../../lib/operations/store';
 import { type Emulators, startEmulators } from '../../local/emulators';
-import { type ApiCallResult, callApi } from '../../local/lambda-events/proxy-event';
+import { type ApiCallResult, callApi } from '../../local/lambda-events';
 import { runFifoConsumers } from '../../local/sqs-fifo';
 import { redelivered, sqsFifoRecord } from '../support/factories';
 import { companyCreatedEvent, startWorld, stopWorld, type World } from './onboarding-world';

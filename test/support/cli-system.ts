@@ -14,12 +14,14 @@ import { invoke, loadHandler } from '../../local/runner/handlers';
 import type { LocalSystem } from '../../local/runner/local-system';
 import { writeRunningSystem } from '../../local/runner/running-system';
 
+/** One CLI run: exit code and what it printed. */
 export interface CliRun {
   code: number;
   stdout: string;
   stderr: string;
 }
 
+/** Extra environment, whether to attach with --local (default yes), and whether stdout is a TTY. */
 export interface CliRunOptions {
   env?: Record<string, string>;
   /** false: without --local. */
@@ -27,6 +29,7 @@ export interface CliRunOptions {
   tty?: boolean;
 }
 
+/** A booted local system the CLI attaches to, and a way to run the CLI against it. */
 export interface CliSystem {
   system: LocalSystem;
   /** The data directory, also the CLI's working directory. */

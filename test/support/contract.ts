@@ -9,8 +9,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 
+/** Where the vendor's OpenAPI document is looked for: ../shared, beside the repository. */
 export const SPEC_PATH = path.resolve(process.cwd(), '../shared/keepnet/company-groups-subset.json');
+/** Whether the vendor document is there; contract suites skip when it is not. */
 export const specAvailable = existsSync(SPEC_PATH);
+/** The title suffix of a skipped contract suite: why, and where the document was looked for. */
 export const SKIP_MESSAGE = `vendor OpenAPI document not found at ${SPEC_PATH}: contract tests skipped`;
 
 /** `describe` when the vendor document is present, else a skipped suite whose title says why. */
@@ -32,6 +35,7 @@ interface Document {
   components: { schemas: Record<string, Json> };
 }
 
+/** The outcome of checking one request or reply body against the vendor schema. */
 export interface ContractResult {
   valid: boolean;
   /** Ajv's errors as "path: message" lines; also why no check was possible. */

@@ -1,49 +1,27 @@
-// The local stack (simulator, s3rver) with a Keepnet client, an S3 client and the write journal: what
-// the tests of the nightly run's attribution and report share.
-import { S3Client } from '@aws-sdk/client-s3';
+// The export world plus the write journal: what the tests of the nightly run's attribution and report
+// share.
 import type { ExportContext } from '../../lib/exports';
-import { createKeepnetClientFromEnv, type KeepnetClient, resetKeepnetClientFromEnv } from '../../lib/keepnet';
 import { operationStoreFromEnv } from '../../lib/operations/config';
 import type { OperationStore } from '../../lib/operations/store';
-import { type Emulators, startEmulators } from '../../local/emulators';
+import { type ExportWorld, startExportWorld } from './export-world';
 
-export interface JournaledExportWorld {
-  stack: Emulators;
-  client: KeepnetClient;
-  s3: S3Client;
+/** An export world whose nightly contexts read the journal of group writes. */
+export interface JournaledExportWorld extends ExportWorld {
   store: OperationStore;
-  bucket: string;
   /** A nightly run's context under `prefix`, reading the journal. */
   context(prefix: string, scheduledTime: Date): ExportContext;
-  close(): Promise<void>;
 }
 
+/** Starts an export world with the default emulators and opens its operation store. */
 export async function startJournaledExportWorld(): Promise<JournaledExportWorld> {
-  const stack = await startEmulators();
-  const restoreEnv = stack.applyEnv();
-  const client = createKeepnetClientFromEnv();
-  const s3 = new S3Client(stack.s3.clientConfig());
-  const store = operationStoreFromEnv(stack.env, s3)!;
-  const bucket = stack.env.EXPORT_BUCKET!;
+  const world = await startExportWorld();
+  const store = operationStoreFromEnv(world.stack.env, world.s3)!;
   return {
-    stack,
-    client,
-    s3,
+    ...world,
     store,
-    bucket,
     context: (prefix, scheduledTime) => ({
-      client,
-      s3,
-      bucket,
-      prefix,
-      scheduledTime,
+      ...world.context(prefix, scheduledTime),
       journal: (from, to) => store.journalBetween(from, to),
     }),
-    async close() {
-      s3.destroy();
-      await resetKeepnetClientFromEnv();
-      restoreEnv();
-      await stack.close();
-    },
   };
 }

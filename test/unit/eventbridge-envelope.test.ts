@@ -3,18 +3,18 @@
 import { EventBridgeSchema as PowertoolsEventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
 import * as z from 'zod';
 import { EventBridgeSchema } from '../../lib/events/eventbridge-envelope';
+import { companyCreatedEvent } from '../support/factories';
 
-const event = {
-  version: '0',
-  id: '6a7e8feb-b491-4cf7-a9f1-bf3703467718',
-  'detail-type': 'CompanyCreated',
-  source: 'keepnet.automation',
-  account: '111122223333',
-  time: '2026-11-28T18:00:00Z',
-  region: 'eu-west-1',
-  resources: [],
-  detail: { companyResourceId: 'abc123' },
-};
+const event = companyCreatedEvent(
+  { companyResourceId: 'abc123' },
+  {
+    id: '6a7e8feb-b491-4cf7-a9f1-bf3703467718',
+    source: 'keepnet.automation',
+    account: '111122223333',
+    time: '2026-11-28T18:00:00Z',
+    region: 'eu-west-1',
+  },
+);
 
 describe('EventBridge envelope schema', () => {
   it('has the same JSON Schema as Powertools Parser’s EventBridgeSchema', () => {
