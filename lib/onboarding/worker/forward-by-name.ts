@@ -1,0 +1,97 @@
+import type { SQSRecord } from 'aws-lambda';
+import type { CompanyMessage } from '../../group-queue/message';
+import { sendMessages } from '../../group-queue/send-messages';
+import { messageGroupIdFor } from '../../group-queue/targets';
+import { sha256 } from '../../hash';
+import { KeepnetValidationError } from '../../keepnet/errors';
+import { logger } from '../../observability/powertools';
+import type { Outcome, PermanentFailureCode } from '../outcome';
+import type { Parsed, WorkerDeps } from './deps';
+
+/**
+ * The id a name led to is gone (the group was deleted, perhaps re-created under the same name while a
+ * worker still had the old id cached). Route the companies by name again, telling the resolver not to
+ * trust that id: they are not lost to the DLQ for an id nobody can fix.
+ */
+export async function rerouteByName(
+  staleId: string,
+  items: Parsed<CompanyMessage>[],
+  deps: WorkerDeps,
+  outcomes: Map<string, Outcome>,
+) {
+  const entries = items.map(({ record, message }, index) => {
+    const name = (message.group as { viaName: string }).viaName;
+    return {
+      Id: String(index),
+      MessageBody: JSON.stringify({ ...message, group: { name, staleId } } satisfies CompanyMessage),
+      MessageGroupId: messageGroupIdFor({ kind: 'name', groupName: name }),
+      MessageDeduplicationId: sha256(`reroute\n${dedupKey(record)}\n${staleId}`),
+    };
+  });
+  try {
+    await sendMessages(deps.sqs, deps.queueUrl, entries);
+    logger.warn('Group id gone; companies routed by name again', { staleId, messages: items.length });
+    for (const { record } of items) {
+      outcomes.set(record.messageId, { ok: true, action: 'rerouted', groupId: staleId });
+    }
+  } catch (error) {
+    const reason = `Group ${staleId} is gone and re-routing by name failed: ${(error as Error).message}`;
+    for (const { record } of items) outcomes.set(record.messageId, { ok: false, permanent: false, reason });
+  }
+}
+
+const dedupKey = (record: SQSRecord) => record.attributes.MessageDeduplicationId ?? record.messageId;
+
+export async function forwardNamed(
+  items: Parsed<CompanyMessage>[],
+  deps: WorkerDeps,
+  outcomes: Map<string, Outcome>,
+) {
+  const first = items[0]!.message.group as { name: string };
+  const distrust = new Set(
+    items.flatMap(({ message }) =>
+      'staleId' in message.group && message.group.staleId ? [message.group.staleId] : [],
+    ),
+  );
+  const fail = (reason: string, code?: PermanentFailureCode) => {
+    for (const { record } of items)
+      outcomes.set(record.messageId, {
+        ok: false,
+        permanent: code !== undefined,
+        reason,
+        ...(code ? { code } : {}),
+      });
+  };
+  let groupId: string;
+  try {
+    const opts = deps.deadline ? { deadline: deps.deadline } : {};
+    groupId = (await deps.resolver.resolve(first.name, opts, distrust)).groupId;
+  } catch (error) {
+    // A name Keepnet refuses to create is a permanent problem; anything else may pass on retry.
+    const reason = `Could not resolve group "${first.name}": ${(error as Error).message}`;
+    return fail(reason, error instanceof KeepnetValidationError ? 'GROUP_NAME_REFUSED' : undefined);
+  }
+  if (distrust.has(groupId)) {
+    // Listed under this name, yet not found when written to: forwarding again would only loop.
+    return fail(
+      `Group "${first.name}" resolves to ${groupId}, which Keepnet reports as not found`,
+      'GROUP_NOT_FOUND',
+    );
+  }
+  const entries = items.map(({ record, message }, index) => ({
+    Id: String(index),
+    MessageBody: JSON.stringify({
+      ...message,
+      group: { id: groupId, viaName: (message.group as { name: string }).name },
+    } satisfies CompanyMessage),
+    MessageGroupId: messageGroupIdFor({ kind: 'id', groupId }),
+    // Derived from the original message: re-forwarding after a partial failure queues nothing twice.
+    MessageDeduplicationId: sha256(`forward\n${dedupKey(record)}\n${groupId}`),
+  }));
+  try {
+    await sendMessages(deps.sqs, deps.queueUrl, entries);
+  } catch (error) {
+    return fail(`Could not forward to group ${groupId}: ${(error as Error).message}`);
+  }
+  for (const { record } of items) outcomes.set(record.messageId, { ok: true, action: 'forwarded', groupId });
+}
