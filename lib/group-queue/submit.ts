@@ -1,7 +1,6 @@
 // Asking for a group operation: record it as pending, then queue it in the group's FIFO message group,
 // where the worker applies it after everything queued before it. Shared by the HTTP API and the CLI.
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { sha256 } from '../hash';
 import {
   type GroupChange,
   newOperationId,
@@ -11,9 +10,9 @@ import {
   requestHashOf,
 } from '../operations/operation';
 import type { OperationStore } from '../operations/store';
+import { queueEntry } from './entry';
 import type { OperationMessage } from './message';
 import { sendMessages } from './send-messages';
-import { messageGroupIdFor } from './targets';
 
 export interface SubmitDependencies {
   sqs: SQSClient;
@@ -108,11 +107,11 @@ async function queue(deps: SubmitDependencies, record: OperationRecord): Promise
     requestedAt: record.requestedAt,
   };
   await sendMessages(deps.sqs, deps.queueUrl, [
-    {
-      Id: '0',
-      MessageBody: JSON.stringify(message),
-      MessageGroupId: messageGroupIdFor({ kind: 'id', groupId: record.groupId }),
-      MessageDeduplicationId: sha256(`operation\n${record.operationId}`),
-    },
+    queueEntry(
+      0,
+      message,
+      { kind: 'id', groupId: record.groupId },
+      { purpose: 'operation', operationId: record.operationId },
+    ),
   ]);
 }

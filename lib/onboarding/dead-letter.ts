@@ -13,7 +13,7 @@
 // nothing is ever lost: SQS's own redrive stays the safety net.
 import { type MessageAttributeValue, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
-import { sha256 } from '../hash';
+import { fifoMessage } from '../group-queue/entry';
 import { logger } from '../observability/powertools';
 import type { Outcome } from './outcome';
 
@@ -79,10 +79,12 @@ export async function deadLetterFailures(
       await sqs.send(
         new SendMessageCommand({
           QueueUrl: target.dlqUrl,
-          MessageBody: record.body,
-          MessageGroupId: messageGroupId,
           // From the original message id: a retried send (say the invocation died after it) is dropped.
-          MessageDeduplicationId: sha256(`dead-letter\n${record.messageId}`),
+          ...fifoMessage(
+            record.body,
+            { messageGroupId },
+            { purpose: 'dead-letter', messageId: record.messageId },
+          ),
           MessageAttributes: deadLetterAttributes(record, outcome, code),
         }),
       );

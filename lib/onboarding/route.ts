@@ -6,10 +6,10 @@
 // redelivered event (EventBridge retries, a replay within SQS's 5-minute window) queues nothing new.
 import type { SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { queueEntry } from '../group-queue/entry';
 import type { OnboardingMessage } from '../group-queue/message';
 import { sendMessages } from '../group-queue/send-messages';
-import { type GroupTarget, messageGroupIdFor, targetKey } from '../group-queue/targets';
-import { sha256 } from '../hash';
+import type { GroupTarget } from '../group-queue/targets';
 import type { GroupRules } from '../rules/group-rules';
 import type { CompanyCreatedDetail } from './company-created';
 import { loadRouterConfig } from './config';
@@ -59,12 +59,12 @@ export function onboardingEntries(
     return {
       target,
       message,
-      entry: {
-        Id: String(index),
-        MessageBody: JSON.stringify(message),
-        MessageGroupId: messageGroupIdFor(target),
-        MessageDeduplicationId: sha256(`${eventId}\n${targetKey(target)}\n${detail.companyResourceId}`),
-      },
+      entry: queueEntry(index, message, target, {
+        purpose: 'route',
+        eventId,
+        target,
+        companyResourceId: detail.companyResourceId,
+      }),
     };
   });
 }

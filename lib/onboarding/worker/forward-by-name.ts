@@ -1,8 +1,7 @@
 import type { SQSRecord } from 'aws-lambda';
+import { queueEntry } from '../../group-queue/entry';
 import type { CompanyMessage } from '../../group-queue/message';
 import { sendMessages } from '../../group-queue/send-messages';
-import { messageGroupIdFor } from '../../group-queue/targets';
-import { sha256 } from '../../hash';
 import { KeepnetValidationError } from '../../keepnet/errors';
 import { logger } from '../../observability/powertools';
 import type { Outcome, PermanentFailureCode } from '../outcome';
@@ -21,12 +20,12 @@ export async function rerouteByName(
 ) {
   const entries = items.map(({ record, message }, index) => {
     const name = (message.group as { viaName: string }).viaName;
-    return {
-      Id: String(index),
-      MessageBody: JSON.stringify({ ...message, group: { name, staleId } } satisfies CompanyMessage),
-      MessageGroupId: messageGroupIdFor({ kind: 'name', groupName: name }),
-      MessageDeduplicationId: sha256(`reroute\n${dedupKey(record)}\n${staleId}`),
-    };
+    return queueEntry(
+      index,
+      { ...message, group: { name, staleId } },
+      { kind: 'name', groupName: name },
+      { purpose: 'reroute', original: dedupKey(record), staleId },
+    );
   });
   try {
     await sendMessages(deps.sqs, deps.queueUrl, entries);
@@ -78,16 +77,15 @@ export async function forwardNamed(
       'GROUP_NOT_FOUND',
     );
   }
-  const entries = items.map(({ record, message }, index) => ({
-    Id: String(index),
-    MessageBody: JSON.stringify({
-      ...message,
-      group: { id: groupId, viaName: (message.group as { name: string }).name },
-    } satisfies CompanyMessage),
-    MessageGroupId: messageGroupIdFor({ kind: 'id', groupId }),
-    // Derived from the original message: re-forwarding after a partial failure queues nothing twice.
-    MessageDeduplicationId: sha256(`forward\n${dedupKey(record)}\n${groupId}`),
-  }));
+  const entries = items.map(({ record, message }, index) =>
+    queueEntry(
+      index,
+      { ...message, group: { id: groupId, viaName: (message.group as { name: string }).name } },
+      { kind: 'id', groupId },
+      // Derived from the original message: re-forwarding after a partial failure queues nothing twice.
+      { purpose: 'forward', original: dedupKey(record), groupId },
+    ),
+  );
   try {
     await sendMessages(deps.sqs, deps.queueUrl, entries);
   } catch (error) {
