@@ -1,9 +1,11 @@
+// Every message of a batch for one group id, applied as one coalesced, verified write.
 import type { CompanyMessage } from '../../group-queue/message';
 import { type ApplyResult, applyChanges, GroupMissingError, type MembershipChange } from '../../membership';
 import { logger } from '../../observability/powertools';
 import type { Outcome } from '../outcome';
 import type { GroupMessage, Parsed, WorkerDeps } from './deps';
 import { rerouteByName } from './forward-by-name';
+import { settleAll } from './settle';
 
 /** One change per message, in batch (FIFO) order. */
 function changeOf(message: GroupMessage): MembershipChange {
@@ -15,9 +17,12 @@ function changeOf(message: GroupMessage): MembershipChange {
 }
 
 /**
- * Every message of the batch for one group id, applied as one coalesced, verified write
- * (lib/membership/apply). Company messages get `added` / `already-member` or a permanent refusal;
- * operations get their record updated with what they did.
+ * Applies every message of the batch for one group id as one coalesced, verified write
+ * (`applyChanges`), journaled before it is made when `deps.store` is set. Settles every message:
+ * company messages get `added` / `already-member` or `COMPANY_REFUSED`; operations get `applied` with
+ * what they did. When Keepnet fails or the group will not converge, all of them fail retryably (the
+ * repair record keeps what the retry must restore). When the group is gone, forwarded messages are
+ * routed by name again (`rerouteByName`) and the others fail with `GROUP_NOT_FOUND`.
  */
 export async function applyToGroup(
   groupId: string,
@@ -68,16 +73,18 @@ export async function applyToGroup(
       (item): item is Parsed<CompanyMessage> =>
         item.message.v === 1 && 'viaName' in item.message.group && item.message.group.viaName !== undefined,
     );
-    for (const { record } of items) {
-      if (reroute.some((r) => r.record === record)) continue;
-      outcomes.set(record.messageId, {
+    const rerouted = new Set<Parsed>(reroute);
+    settleAll(
+      items.filter((item) => !rerouted.has(item)),
+      outcomes,
+      {
         ok: false,
         permanent: true,
         reason: `Keepnet refused the change to group ${groupId}: ${error.message}`,
         groupMissing: true,
         code: 'GROUP_NOT_FOUND',
-      });
-    }
+      },
+    );
     if (reroute.length > 0) await rerouteByName(groupId, reroute, deps, outcomes);
     return;
   }

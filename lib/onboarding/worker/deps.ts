@@ -7,11 +7,15 @@ import type { ParticipantsMode } from '../../membership';
 import type { OperationStore } from '../../operations/store';
 import type { GroupResolver } from '../group-resolver';
 
+/** What `onboardBatch` works with: built once per cold start by the handler, or by a test. */
 export interface WorkerDeps {
   client: KeepnetApi;
+  /** Group name → id, creating a missing group exactly once. */
   resolver: GroupResolver;
   sqs: SQSClient;
+  /** The onboarding FIFO queue, where named messages are forwarded and gone ids rerouted. */
   queueUrl: string;
+  /** How Keepnet's participants PUT is treated (union or additive: see lib/membership). */
   mode: ParticipantsMode;
   /** When set, permanent failures are sent here at once instead of failing until maxReceiveCount. */
   dlqUrl?: string;
@@ -42,6 +46,7 @@ export interface WorkerStats {
 /** A message addressed to a group id: a company (v1, whose group is an id) or an operation (v2). */
 export type GroupMessage = CompanyMessage | OperationMessage;
 
+/** A record with its parsed body. */
 export interface Parsed<M extends OnboardingMessage = OnboardingMessage> {
   record: SQSRecord;
   message: M;

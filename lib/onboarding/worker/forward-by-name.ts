@@ -1,3 +1,5 @@
+// Messages that name their group: forwarded to the id's message group, or routed by name again when
+// that id turns out to be gone.
 import type { SQSRecord } from 'aws-lambda';
 import { queueEntry } from '../../group-queue/entry';
 import type { CompanyMessage } from '../../group-queue/message';
@@ -6,11 +8,13 @@ import { KeepnetValidationError } from '../../keepnet/errors';
 import { logger } from '../../observability/powertools';
 import type { Outcome, PermanentFailureCode } from '../outcome';
 import type { Parsed, WorkerDeps } from './deps';
+import { settleAll } from './settle';
 
 /**
- * The id a name led to is gone (the group was deleted, perhaps re-created under the same name while a
- * worker still had the old id cached). Route the companies by name again, telling the resolver not to
- * trust that id: they are not lost to the DLQ for an id nobody can fix.
+ * Routes forwarded messages whose group id Keepnet reports gone by name again (their `viaName`), with
+ * `staleId` telling the resolver not to trust that id. The group was deleted, perhaps re-created under
+ * the same name while a worker still had the old id cached: the companies are not lost to the DLQ for
+ * an id nobody can fix. Settles every message: `rerouted`, or a retryable failure if the send fails.
  */
 export async function rerouteByName(
   staleId: string,
@@ -30,17 +34,24 @@ export async function rerouteByName(
   try {
     await sendMessages(deps.sqs, deps.queueUrl, entries);
     logger.warn('Group id gone; companies routed by name again', { staleId, messages: items.length });
-    for (const { record } of items) {
-      outcomes.set(record.messageId, { ok: true, action: 'rerouted', groupId: staleId });
-    }
+    settleAll(items, outcomes, { ok: true, action: 'rerouted', groupId: staleId });
   } catch (error) {
     const reason = `Group ${staleId} is gone and re-routing by name failed: ${(error as Error).message}`;
-    for (const { record } of items) outcomes.set(record.messageId, { ok: false, permanent: false, reason });
+    settleAll(items, outcomes, { ok: false, permanent: false, reason });
   }
 }
 
+/** What identifies the original send: its deduplication id (a FIFO record always has one), else its message id. */
 const dedupKey = (record: SQSRecord) => record.attributes.MessageDeduplicationId ?? record.messageId;
 
+/**
+ * Resolves the one group name `items` share (creating the group when missing, exactly once: see
+ * `GroupResolver`) and forwards each message to the id's message group, keeping the name as `viaName`
+ * so a gone id can be routed by name again. Writing here instead would give the group a second writer
+ * beside its id's message group. Settles every message: `forwarded`; `GROUP_NAME_REFUSED` when Keepnet
+ * refuses to create the name; `GROUP_NOT_FOUND` when the name still leads to an id known to be gone;
+ * otherwise a retryable failure.
+ */
 export async function forwardNamed(
   items: Parsed<CompanyMessage>[],
   deps: WorkerDeps,
@@ -52,15 +63,13 @@ export async function forwardNamed(
       'staleId' in message.group && message.group.staleId ? [message.group.staleId] : [],
     ),
   );
-  const fail = (reason: string, code?: PermanentFailureCode) => {
-    for (const { record } of items)
-      outcomes.set(record.messageId, {
-        ok: false,
-        permanent: code !== undefined,
-        reason,
-        ...(code ? { code } : {}),
-      });
-  };
+  const fail = (reason: string, code?: PermanentFailureCode) =>
+    settleAll(items, outcomes, {
+      ok: false,
+      permanent: code !== undefined,
+      reason,
+      ...(code ? { code } : {}),
+    });
   let groupId: string;
   try {
     const opts = deps.deadline ? { deadline: deps.deadline } : {};
@@ -91,5 +100,5 @@ export async function forwardNamed(
   } catch (error) {
     return fail(`Could not forward to group ${groupId}: ${(error as Error).message}`);
   }
-  for (const { record } of items) outcomes.set(record.messageId, { ok: true, action: 'forwarded', groupId });
+  settleAll(items, outcomes, { ok: true, action: 'forwarded', groupId });
 }

@@ -1,8 +1,12 @@
+// The worker's log of failed messages, one line per failure and receive.
 import type { SQSRecord } from 'aws-lambda';
 import { logger } from '../../observability/powertools';
 import type { Outcome } from '../outcome';
 
-/** Every failure, every time: a poison message logs its reason on each receive until a DLQ takes it. */
+/**
+ * Logs every failure, every time: a poison message logs its reason on each receive until a DLQ takes
+ * it. Error level for what will not be retried (dead-lettered, or permanent), warn for retries.
+ */
 export function logFailures(records: readonly SQSRecord[], outcomes: Map<string, Outcome>) {
   for (const record of records) {
     const outcome = outcomes.get(record.messageId);
