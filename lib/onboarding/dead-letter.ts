@@ -13,19 +13,12 @@
 // nothing is ever lost: SQS's own redrive stays the safety net.
 import { type MessageAttributeValue, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
+import { DEAD_LETTER_ATTRIBUTES } from '../group-queue/dead-letters';
 import { fifoMessage } from '../group-queue/entry';
 import { logger } from '../observability/powertools';
 import type { Outcome } from './outcome';
 
 type Failure = Extract<Outcome, { ok: false }>;
-
-/** Message attributes of a dead letter the worker sent: why, and which delivery of which message. */
-export const DEAD_LETTER_ATTRIBUTES = {
-  reason: 'DeadLetterReason',
-  errorCode: 'DeadLetterErrorCode',
-  originalMessageId: 'OriginalMessageId',
-  receiveCount: 'ReceiveCount',
-} as const;
 
 /** Used when the failure carries no more specific code. */
 export const GENERIC_PERMANENT_CODE = 'PERMANENT_FAILURE';
