@@ -1,18 +1,8 @@
-// `dlq list | show | redrive`: the onboarding dead-letter queue, through the SQS API.
-// Listing must not consume anything: messages are received with a short visibility timeout and made
-// visible again at once (SQS has no peek, so each listing does raise their receive count by one). Redrive sends a copy to the source queue first and deletes the original only
-// after that send succeeded, so a failure in between can duplicate (the worker is idempotent) but
-// never lose a message. The attributes the onboarding worker sets on a dead letter (why, which
-// message, which receive) are shown, and stripped on redrive: on the main queue they would claim a
-// failure that has not happened yet; any other message attributes travel along.
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+// `dlq list | show | redrive`: the onboarding dead-letter queue (lib/group-queue/dead-letters.ts) from the
+// command line: options, id prefixes, output and exit codes.
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Command } from 'commander';
-import {
-  type DeadLetter,
-  type DeadLetterDetails,
-  DeadLetterQueue,
-  forwardedAttributes,
-} from '../../lib/group-queue/dead-letters';
+import { type DeadLetter, type DeadLetterDetails, DeadLetterQueue } from '../../lib/group-queue/dead-letters';
 import { awsClientSettings } from '../aws-config';
 import type { CommandContext } from '../context';
 import { IncompleteError, NotFoundError, UsageError } from '../exit-codes';
@@ -83,8 +73,7 @@ export function registerDlqCommands(program: Command, ctx: CommandContext): void
     .action(async (opts: { max: number; json?: boolean }, command: Command) => {
       const { queue, close } = await open(command);
       try {
-        const letters = await queue.peek(opts.max);
-        await queue.release(letters);
+        const letters = await queue.list(opts.max);
         if (opts.json) writeJson(ctx.io, letters.map(publicView));
         else ctx.io.stdout.write(formatTable(letters, letterColumns));
       } finally {
@@ -100,8 +89,7 @@ export function registerDlqCommands(program: Command, ctx: CommandContext): void
     .action(async (messageId: string, _opts: { json?: boolean }, command: Command) => {
       const { queue, close } = await open(command);
       try {
-        const letters = await queue.peek(Number.POSITIVE_INFINITY);
-        await queue.release(letters);
+        const letters = await queue.list(Number.POSITIVE_INFINITY);
         const id = resolveIdPrefix(
           messageId,
           letters.map((m) => m.messageId),
@@ -133,61 +121,15 @@ export function registerDlqCommands(program: Command, ctx: CommandContext): void
         const { queue, env, close } = await open(command);
         const target = opts.to ?? env.ONBOARDING_QUEUE_URL;
         if (!target) throw new UsageError('name the target queue: --to <url> or env ONBOARDING_QUEUE_URL');
-        const sqs = new SQSClient(awsClientSettings(env, 'AWS_ENDPOINT_URL_SQS'));
-        const moved: string[] = [];
-        const failed: { messageId: string; error: string }[] = [];
-        const redriveOne = async (letter: DeadLetter) => {
-          try {
-            await sqs.send(
-              new SendMessageCommand({
-                QueueUrl: target,
-                MessageBody: letter.body,
-                ...forwardedAttributes(letter),
-                // FIFO queues need the group; a fresh deduplication id, or SQS would drop the copy as a
-                // duplicate of the original send when that is less than 5 minutes old.
-                ...(letter.messageGroupId ? { MessageGroupId: letter.messageGroupId } : {}),
-                ...(target.endsWith('.fifo')
-                  ? { MessageDeduplicationId: `redrive-${letter.messageId}` }
-                  : {}),
-              }),
-            );
-            await queue.delete(letter);
-            moved.push(letter.messageId);
-          } catch (error) {
-            failed.push({
-              messageId: letter.messageId,
-              error: error instanceof Error ? error.message : String(error),
-            });
-          }
-        };
         try {
           // Prefixes are resolved against what is visible now, before anything moves, so an ambiguous
           // one stops the command with nothing redriven. One not visible (behind its FIFO group) stays as given.
           let ids = refs;
           if (refs.length > 0) {
-            const visible = await queue.peek(Number.POSITIVE_INFINITY);
-            await queue.release(visible);
-            const known = visible.map((m) => m.messageId);
+            const known = (await queue.list(Number.POSITIVE_INFINITY)).map((m) => m.messageId);
             ids = refs.map((ref) => resolveIdPrefix(ref, known, 'message id') ?? ref);
           }
-          // Rounds: a FIFO queue hides the rest of a message group while some of its messages are in
-          // flight, so more of a group becomes visible only once the first ones are deleted. Messages not
-          // chosen stay held (invisible) until the end, so each round sees only new ones.
-          const wanted = new Set(ids);
-          const seen = new Set<string>();
-          const held: DeadLetter[] = [];
-          for (;;) {
-            const fresh = (await queue.peek(Number.POSITIVE_INFINITY)).filter((m) => !seen.has(m.messageId));
-            if (fresh.length === 0) break;
-            for (const letter of fresh) {
-              seen.add(letter.messageId);
-              if (opts.all || wanted.has(letter.messageId)) await redriveOne(letter);
-              else held.push(letter);
-            }
-            if (!opts.all && ids.every((id) => seen.has(id))) break;
-          }
-          await queue.release(held);
-          const missing = ids.filter((id) => !seen.has(id));
+          const { moved, missing, failed } = await queue.redrive(target, opts.all ? 'all' : ids);
           if (opts.json) writeJson(ctx.io, { target, moved, missing, failed });
           else {
             ctx.io.stdout.write(`redrove ${moved.length} message(s) to ${target}\n`);
@@ -198,7 +140,6 @@ export function registerDlqCommands(program: Command, ctx: CommandContext): void
             throw new IncompleteError(`${failed.length} message(s) could not be redriven`);
           if (missing.length > 0) throw new NotFoundError(`${missing.length} message(s) not found`);
         } finally {
-          sqs.destroy();
           close();
         }
       },

@@ -1,20 +1,18 @@
-// The onboarding dead-letter queue, through the SQS API.
-// Listing must not consume anything: messages are received with a short visibility timeout and made
-// visible again at once (SQS has no peek, so each listing does raise their receive count by one). Redrive sends a copy to the source queue first and deletes the original only
-// after that send succeeded, so a failure in between can duplicate (the worker is idempotent) but
-// never lose a message. The attributes the onboarding worker sets on a dead letter (why, which
-// message, which receive) are shown, and stripped on redrive: on the main queue they would claim a
-// failure that has not happened yet; any other message attributes travel along.
+// The onboarding dead-letter queue through the SQS API: list without consuming, redrive, delete.
 import {
   ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
   type Message,
   type MessageAttributeValue,
   ReceiveMessageCommand,
+  SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 
-/** Message attributes of a dead letter the worker sent: why, and which delivery of which message. */
+/**
+ * Message attributes of a dead letter the worker sent (lib/onboarding/dead-letter.ts): why, and which
+ * delivery of which message. Shown by the CLI, stripped on redrive.
+ */
 export const DEAD_LETTER_ATTRIBUTES = {
   reason: 'DeadLetterReason',
   errorCode: 'DeadLetterErrorCode',
@@ -25,6 +23,7 @@ export const DEAD_LETTER_ATTRIBUTES = {
 /** Long enough to finish a listing of a few hundred messages; they are released right after. */
 const PEEK_VISIBILITY_SECONDS = 30;
 
+/** One message in the dead-letter queue, as received (and held invisible) by a listing. */
 export interface DeadLetter {
   messageId: string;
   receiptHandle: string;
@@ -40,6 +39,7 @@ export interface DeadLetter {
   messageAttributes: Record<string, MessageAttributeValue>;
 }
 
+/** What the worker said about a message it dead-lettered (its DEAD_LETTER_ATTRIBUTES). */
 export interface DeadLetterDetails {
   reason: string | undefined;
   errorCode: string | undefined;
@@ -63,8 +63,11 @@ function deadLetterDetails(attributes: Record<string, MessageAttributeValue>): D
   };
 }
 
-/** The attributes a redriven copy carries: all but the worker's dead-letter ones (none: no field). */
-export function forwardedAttributes(letter: DeadLetter): {
+/**
+ * The attributes a redriven copy carries: all but the worker's dead-letter ones (none: no field). On
+ * the main queue those would claim a failure that has not happened yet; any others travel along.
+ */
+function forwardedAttributes(letter: DeadLetter): {
   MessageAttributes?: Record<string, MessageAttributeValue>;
 } {
   const kept = Object.entries(letter.messageAttributes).filter(
@@ -90,6 +93,21 @@ function toDeadLetter(message: Message): DeadLetter {
   };
 }
 
+/** What `DeadLetterQueue.redrive` did, by message id. */
+export interface RedriveResult {
+  /** Sent to the target and deleted here. */
+  moved: string[];
+  /** Asked for by id, yet never seen in the queue. */
+  missing: string[];
+  /** The send or the delete failed: the message stays in the dead-letter queue (perhaps copied too). */
+  failed: { messageId: string; error: string }[];
+}
+
+/**
+ * One dead-letter queue. SQS has no peek: a listing receives the messages with a short visibility
+ * timeout and makes them visible again at once, so nothing is consumed, though each listing raises
+ * their receive count by one.
+ */
 export class DeadLetterQueue {
   constructor(
     private readonly sqs: SQSClient,
@@ -120,6 +138,14 @@ export class DeadLetterQueue {
     return [...seen.values()];
   }
 
+  /** Every message now visible, up to `max`, released again (nothing consumed). */
+  async list(max: number): Promise<DeadLetter[]> {
+    const letters = await this.peek(max);
+    await this.release(letters);
+    return letters;
+  }
+
+  /** Makes held messages visible again at once. */
   async release(letters: readonly DeadLetter[]): Promise<void> {
     for (const letter of letters) {
       await this.sqs.send(
@@ -132,9 +158,68 @@ export class DeadLetterQueue {
     }
   }
 
+  /** Deletes a held message (its receipt handle is what grants it). */
   async delete(letter: DeadLetter): Promise<void> {
     await this.sqs.send(
       new DeleteMessageCommand({ QueueUrl: this.url, ReceiptHandle: letter.receiptHandle }),
     );
+  }
+
+  /**
+   * Sends a copy of `letter` to `targetUrl`, then deletes it here, only after the send succeeded: a
+   * failure in between can duplicate (the worker is idempotent) but never lose a message. The copy
+   * keeps the body, the message group (FIFO queues need it) and the attributes but the dead-letter
+   * ones; on a FIFO target it gets a fresh deduplication id, or SQS would drop it as a duplicate of the
+   * original send when that is less than 5 minutes old. Throws what SQS throws.
+   */
+  async redriveOne(letter: DeadLetter, targetUrl: string): Promise<void> {
+    await this.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: targetUrl,
+        MessageBody: letter.body,
+        ...forwardedAttributes(letter),
+        ...(letter.messageGroupId ? { MessageGroupId: letter.messageGroupId } : {}),
+        ...(targetUrl.endsWith('.fifo') ? { MessageDeduplicationId: `redrive-${letter.messageId}` } : {}),
+      }),
+    );
+    await this.delete(letter);
+  }
+
+  /**
+   * Redrives every message (`'all'`) or those with the given ids to `targetUrl` (see `redriveOne`).
+   * Works in rounds: a FIFO queue hides the rest of a message group while some of its messages are in
+   * flight, so more of a group becomes visible only once the first ones are deleted. Messages not
+   * chosen stay held (invisible) until the end, so each round sees only new ones; they are released
+   * before it returns. A failed message is reported, not thrown, and the others go on.
+   */
+  async redrive(targetUrl: string, which: 'all' | readonly string[]): Promise<RedriveResult> {
+    const wanted = new Set(which === 'all' ? [] : which);
+    const result: RedriveResult = { moved: [], missing: [], failed: [] };
+    const seen = new Set<string>();
+    const held: DeadLetter[] = [];
+    for (;;) {
+      const fresh = (await this.peek(Number.POSITIVE_INFINITY)).filter((m) => !seen.has(m.messageId));
+      if (fresh.length === 0) break;
+      for (const letter of fresh) {
+        seen.add(letter.messageId);
+        if (which !== 'all' && !wanted.has(letter.messageId)) {
+          held.push(letter);
+          continue;
+        }
+        try {
+          await this.redriveOne(letter, targetUrl);
+          result.moved.push(letter.messageId);
+        } catch (error) {
+          result.failed.push({
+            messageId: letter.messageId,
+            error: error instanceof Error ? error.message : String(error),
+          });
+        }
+      }
+      if (which !== 'all' && which.every((id) => seen.has(id))) break;
+    }
+    await this.release(held);
+    if (which !== 'all') result.missing = which.filter((id) => !seen.has(id));
+    return result;
   }
 }
