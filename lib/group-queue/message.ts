@@ -8,6 +8,10 @@ import { GroupNameSchema, ResourceIdSchema } from '../keepnet/identifiers';
 import { GroupChangeSchema, OperationIdSchema, OperationSourceSchema } from '../operations/operation';
 import { formatIssues } from '../validation/zod-issues';
 
+/**
+ * Version 1: put this company in this group (router, webhook). The group is an id, or a name the
+ * worker resolves and forwards to the id's message group.
+ */
 export const CompanyMessageSchema = z.object({
   v: z.literal(1),
   companyResourceId: ResourceIdSchema,
@@ -38,15 +42,20 @@ export const OperationMessageSchema = z.object({
   requestedAt: z.iso.datetime(),
 });
 
+/** Any onboarding-queue body, told apart by `v`; unknown fields are ignored (see the file header). */
 export const OnboardingMessageSchema = z.discriminatedUnion('v', [
   CompanyMessageSchema,
   OperationMessageSchema,
 ]);
 
+/** A version 1 message: one company for one group. */
 export type CompanyMessage = z.infer<typeof CompanyMessageSchema>;
+/** A version 2 message: one group operation, kept under its operation id. */
 export type OperationMessage = z.infer<typeof OperationMessageSchema>;
+/** Either version, as the worker reads it. */
 export type OnboardingMessage = z.infer<typeof OnboardingMessageSchema>;
 
+/** A body that is not JSON or not a message of a known version: a permanent failure (`INVALID_MESSAGE`). */
 export class InvalidOnboardingMessageError extends Error {
   constructor(summary: string) {
     super(`Unreadable onboarding message: ${summary}`);
@@ -54,6 +63,9 @@ export class InvalidOnboardingMessageError extends Error {
   }
 }
 
+/**
+ * Parses a queue body. Throws `InvalidOnboardingMessageError` naming the fields at fault (never their values).
+ */
 export function parseOnboardingMessage(body: string): OnboardingMessage {
   let json: unknown;
   try {

@@ -14,6 +14,7 @@ import { queueEntry } from './entry';
 import type { OperationMessage } from './message';
 import { sendMessages } from './send-messages';
 
+/** What `submitOperation` needs; the HTTP API and the CLI build it from their configuration. */
 export interface SubmitDependencies {
   sqs: SQSClient;
   /** The onboarding FIFO queue: every write to a group goes through it. */
@@ -21,6 +22,7 @@ export interface SubmitDependencies {
   store: OperationStore;
 }
 
+/** One requested change to one group. */
 export interface OperationRequest {
   groupId: string;
   change: GroupChange;

@@ -74,6 +74,7 @@ export interface AppliedWrite {
   writes: number;
 }
 
+/** How `applyChanges` writes and verifies, and the hooks that make it durable. */
 export interface ApplyOptions extends CallOptions {
   /** `union` (default): PUT the whole target. `additive`: PUT only the missing ones, first round only. */
   mode?: ParticipantsMode;
@@ -86,6 +87,7 @@ export interface ApplyOptions extends CallOptions {
   beforeWrite?: (planned: AppliedWrite) => Promise<void>;
 }
 
+/** What `applyChanges` did to one group: per change, the verified membership, and its cost in calls. */
 export interface ApplyResult {
   groupId: ResourceId;
   /** One per change, in order. */

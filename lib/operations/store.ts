@@ -27,6 +27,7 @@ import { keyExists } from '../storage/key-exists';
 import { formatIssues } from '../validation/zod-issues';
 import { type OperationRecord, OperationRecordSchema } from './operation';
 
+/** The S3 bucket and prefix the store keeps everything under. */
 export interface OperationStoreLocation {
   bucket: string;
   /** Ends with `/`, or is empty. */
@@ -44,6 +45,7 @@ export const JournalEntrySchema = z.object({
   /** The operations (or onboarding event ids) this write carried out. */
   operationIds: z.array(z.string()),
 });
+/** One verified write (see `JournalEntrySchema`). */
 export type JournalEntry = z.infer<typeof JournalEntrySchema>;
 
 const RepairRecordSchema = z.object({
@@ -59,6 +61,7 @@ const JOURNAL_READ_LANES = 16;
 /** A diff spanning more days than this (a snapshot missing for a month) reads only the first ones. */
 const MAX_JOURNAL_DAYS = 45;
 
+/** An object of the store that is not JSON (after the read retries) or does not match its schema. */
 export class OperationStoreError extends Error {
   constructor(message: string) {
     super(message);
