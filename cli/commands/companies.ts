@@ -31,6 +31,9 @@ const groupColumns: Column<CompanyWithGroups['groups'][number]>[] = [
   { header: 'COMPANIES', value: (g) => g.companyCount, align: 'right' },
 ];
 
+/**
+ * `companies list | get | orphans`: the reseller's companies, one company's groups, companies in no group.
+ */
 export function registerCompanyCommands(program: Command, ctx: CommandContext): void {
   const companies = program
     .command('companies')

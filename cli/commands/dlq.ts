@@ -46,6 +46,9 @@ function publicView(letter: DeadLetter): DeadLetterView {
   return { ...rest, body, deadLetter: letter.deadLetter ?? null };
 }
 
+/**
+ * `dlq list | show | redrive`: inspect the onboarding dead-letter queue and send messages back (`DeadLetterQueue`).
+ */
 export function registerDlqCommands(program: Command, ctx: CommandContext): void {
   const dlq = program
     .command('dlq')

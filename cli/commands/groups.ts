@@ -26,6 +26,7 @@ function checkName(name: string): string {
   return trimmed;
 }
 
+/** `groups list | search | get | create | rename | delete`. */
 export function registerGroupCommands(program: Command, ctx: CommandContext): void {
   const groups = program
     .command('groups')

@@ -32,6 +32,7 @@ function collectIds(value: string, previous: string[] | undefined): string[] {
   return parseIdList(value, previous ?? []);
 }
 
+/** `members list`, and the member changes (add, remove, set), queued as group operations. */
 export function registerMemberCommands(program: Command, ctx: CommandContext): void {
   const members = program.command('members').description("list and change a group's companies");
 
