@@ -1,24 +1,5 @@
 // One group, an ordered list of changes (add, remove, set, rename), applied with as few Keepnet calls
-// as the group allows and without ever losing a member.
-//
-// Why one engine for every change: `PUT …/participants` adds under one reading of Keepnet's contract
-// and replaces the whole list under another (../shared/keepnet/README.md, conflict 1), and
-// `PUT /api/company-groups/{id}` sets the membership along with the name. Any write computed from a
-// stale read can remove a member. The worker is the only writer of a group (one FIFO message group per
-// group id); within it, this module:
-//   1. reads the members once (all pages) and folds the changes over them, in order, into one target
-//      membership: a batch of ten adds is one write, and each change is told exactly what it did;
-//   2. records durably, before the first write, the members it must not lose (`RepairLog`): if a write
-//      that should have added in fact replaced, and the repair write then fails, the redelivered batch
-//      restores from that record, not from the shrunken group it reads;
-//   3. writes: the target in `union` mode (right under both readings), only the missing companies on
-//      the first `additive` round (never again once a read-back disagreed), removals with DELETE;
-//   4. verifies in O(1) calls: a group of up to FULL_READBACK_MAX_MEMBERS is read back whole (one
-//      page, one call, every member checked); a bigger one by the member count (one one-row search)
-//      and the presence of the companies it added or removed (one filtered search), falling back to a
-//      full read only when they disagree. A count cannot see an outside swap that keeps it (one company
-//      removed and another added in Keepnet's UI between our write and the check); the nightly diff
-//      and the journal show those.
+// as the group allows and without ever losing a member (`applyChanges`).
 import { KeepnetNotFoundError, KeepnetValidationError } from '../keepnet/errors';
 import type { CallOptions, KeepnetApi, ResourceId } from '../keepnet/types';
 import { MembershipNotVerifiedError } from './errors';
@@ -164,6 +145,25 @@ export function planChanges(
  * Applies `changes` to the group in order, as one coalesced write, verified. Throws GroupMissingError
  * when the group is gone, MembershipNotVerifiedError when the group would not converge, and Keepnet's
  * own errors when a call fails (the repair log then keeps what the retry must restore).
+ *
+ * Why one engine for every change: `PUT …/participants` adds under one reading of Keepnet's contract
+ * and replaces the whole list under another (../shared/keepnet/README.md, conflict 1), and
+ * `PUT /api/company-groups/{id}` sets the membership along with the name. Any write computed from a
+ * stale read can remove a member. The worker is the only writer of a group (one FIFO message group per
+ * group id); within it, this function:
+ *   1. reads the members once (all pages) and folds the changes over them, in order, into one target
+ *      membership: a batch of ten adds is one write, and each change is told exactly what it did;
+ *   2. records durably, before the first write, the members it must not lose (`RepairLog`): if a write
+ *      that should have added in fact replaced, and the repair write then fails, the redelivered batch
+ *      restores from that record, not from the shrunken group it reads;
+ *   3. writes: the target in `union` mode (right under both readings), only the missing companies on
+ *      the first `additive` round (never again once a read-back disagreed), removals with DELETE;
+ *   4. verifies in O(1) calls: a group of up to FULL_READBACK_MAX_MEMBERS is read back whole (one
+ *      page, one call, every member checked); a bigger one by the member count (one one-row search)
+ *      and the presence of the companies it added or removed (one filtered search), falling back to a
+ *      full read only when they disagree. A count cannot see an outside swap that keeps it (one company
+ *      removed and another added in Keepnet's UI between our write and the check); the nightly diff
+ *      and the journal show those.
  */
 export async function applyChanges(
   client: KeepnetApi,

@@ -1,12 +1,6 @@
 // Where operations, repair records and the write journal live: JSON objects under one S3 prefix, in
 // the bucket that already holds the poller's state (OPERATIONS_BUCKET, OPERATIONS_PREFIX).
 //
-// Why S3 and not DynamoDB: every function that needs it already talks to S3, the records are small,
-// written a few times and read by id (S3 is strongly consistent for that), the journal is read as a
-// day's listing by the nightly diff (a prefix listing, no index needed), and expiry is a lifecycle rule
-// on the prefix. Locally it runs on the same s3rver as everything else. What DynamoDB would add
-// (conditional writes on a record, TTL per item) the single writer per group does not need.
-//
 //   <prefix>records/<operationId>.json        the operation's record (pending → succeeded | failed)
 //   <prefix>repair/<groupId>.json             members a failed batch must restore (lib/membership)
 //   <prefix>journal/date=<day>/<stamp>-<group>-<n>.json   one entry per verified write
@@ -69,7 +63,15 @@ export class OperationStoreError extends Error {
   }
 }
 
-/** Records, repair log and journal over one S3 prefix. */
+/**
+ * Records, repair log and journal over one S3 prefix.
+ *
+ * Why S3 and not DynamoDB: every function that needs it already talks to S3, the records are small,
+ * written a few times and read by id (S3 is strongly consistent for that), the journal is read as a
+ * day's listing by the nightly diff (a prefix listing, no index needed), and expiry is a lifecycle rule
+ * on the prefix. Locally it runs on the same s3rver as everything else. What DynamoDB would add
+ * (conditional writes on a record, TTL per item) the single writer per group does not need.
+ */
 export class OperationStore {
   constructor(
     private readonly s3: S3Client,
