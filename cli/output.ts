@@ -43,6 +43,17 @@ export function formatTable<T>(rows: readonly T[], columns: readonly Column<T>[]
   return [render(columns.map((c) => c.header)), ...cells.map(render)].join('\n').concat('\n');
 }
 
+/** Prints `rows` as JSON with `--json`, else as a table of `columns` (what every list command does). */
+export function writeRows<T>(
+  io: CliIo,
+  rows: readonly T[],
+  columns: readonly Column<T>[],
+  json?: boolean,
+): void {
+  if (json) writeJson(io, rows);
+  else io.stdout.write(formatTable(rows, columns));
+}
+
 /** Prints `value` as indented JSON on stdout. */
 export function writeJson(io: CliIo, value: unknown): void {
   io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);

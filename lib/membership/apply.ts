@@ -142,6 +142,33 @@ export function planChanges(
 }
 
 /**
+ * The write that takes a group from `initial` to `members`: companies added (restored ones apart),
+ * removed, and the rename when there is one. Used for the journal entry before the write and for the
+ * result after it.
+ */
+function describeWrite(
+  from: {
+    groupId: ResourceId;
+    initial: readonly ResourceId[];
+    restored: ResourceId[];
+    renamedTo: string | undefined;
+    writes: number;
+  },
+  members: readonly ResourceId[],
+): AppliedWrite {
+  const before = new Set(from.initial);
+  const after = new Set(members);
+  return {
+    groupId: from.groupId,
+    added: members.filter((id) => !before.has(id) && !from.restored.includes(id)),
+    removed: from.initial.filter((id) => !after.has(id)),
+    restored: from.restored,
+    ...(from.renamedTo === undefined ? {} : { renamedTo: from.renamedTo }),
+    writes: from.writes,
+  };
+}
+
+/**
  * Applies `changes` to the group in order, as one coalesced write, verified. Throws GroupMissingError
  * when the group is gone, MembershipNotVerifiedError when the group would not converge, and Keepnet's
  * own errors when a call fails (the repair log then keeps what the retry must restore).
@@ -193,15 +220,7 @@ export async function applyChanges(
     return { groupId, outcomes, members: initial, restored, ...counter, verifiedBy: 'none' };
   }
 
-  const targetSet = new Set(target);
-  const planned: AppliedWrite = {
-    groupId,
-    added: target.filter((id) => !present.has(id) && !restored.includes(id)),
-    removed: initial.filter((id) => !targetSet.has(id)),
-    restored,
-    ...(name === undefined ? {} : { renamedTo: name }),
-    writes: 0,
-  };
+  const planned = describeWrite({ groupId, initial, restored, renamedTo: name, writes: 0 }, target);
   // Before the first write: whatever happens to it, a redelivery restores at least these, and the
   // journal already holds what it is about to change.
   await Promise.all([
@@ -293,15 +312,16 @@ export async function applyChanges(
     }
   }
   await opts.repairLog?.clear(groupId);
-  const finalSet = new Set(current);
-  const applied: AppliedWrite = {
-    groupId,
-    added: current.filter((id) => !present.has(id) && !restored.includes(id)),
-    removed: initial.filter((id) => !finalSet.has(id)),
-    restored,
-    ...(name === undefined || renameRefusal !== undefined ? {} : { renamedTo: name }),
-    writes: counter.writes,
-  };
+  const applied = describeWrite(
+    {
+      groupId,
+      initial,
+      restored,
+      renamedTo: renameRefusal === undefined ? name : undefined,
+      writes: counter.writes,
+    },
+    current,
+  );
   return { groupId, outcomes, members: current, restored, ...counter, verifiedBy, applied };
 }
 
