@@ -47,7 +47,8 @@ function publicView(letter: DeadLetter): DeadLetterView {
 }
 
 /**
- * `dlq list | show | redrive`: inspect the onboarding dead-letter queue and send messages back (`DeadLetterQueue`).
+ * `dlq list | show | redrive`: inspect the onboarding dead-letter queue and send messages back
+ * (`DeadLetterQueue`).
  */
 export function registerDlqCommands(program: Command, ctx: CommandContext): void {
   const dlq = program

@@ -1,8 +1,4 @@
-// The body of one onboarding queue message. Version 1: "put this company in this group" (the router,
-// the webhook). Version 2: a group operation (add, remove, set, rename; the HTTP API, the CLI), with the
-// id its record is kept under. Versioned so a deployment that changes it can still read what the
-// previous one queued. Read tolerantly: fields this version does not know (added by a newer router,
-// then rolled back) are ignored, not a poison message.
+// The body of one onboarding queue message: version 1, a company for a group; version 2, a group operation.
 import * as z from 'zod';
 import { GroupNameSchema, ResourceIdSchema } from '../keepnet/identifiers';
 import { GroupChangeSchema, OperationIdSchema, OperationSourceSchema } from '../operations/operation';
@@ -32,7 +28,10 @@ export const CompanyMessageSchema = z.object({
   eventId: z.string().min(1).max(256),
 });
 
-/** One group operation, applied by the worker in the group's message group. */
+/**
+ * Version 2: one group operation (add, remove, set, rename; the HTTP API, the CLI), with the id its
+ * record is kept under, applied by the worker in the group's message group.
+ */
 export const OperationMessageSchema = z.object({
   v: z.literal(2),
   operationId: OperationIdSchema,
@@ -42,7 +41,11 @@ export const OperationMessageSchema = z.object({
   requestedAt: z.iso.datetime(),
 });
 
-/** Any onboarding-queue body, told apart by `v`; unknown fields are ignored (see the file header). */
+/**
+ * Any onboarding-queue body, told apart by `v`. Versioned so a deployment that changes it can still
+ * read what the previous one queued. Read tolerantly: fields this version does not know (added by a
+ * newer router, then rolled back) are ignored, not a poison message.
+ */
 export const OnboardingMessageSchema = z.discriminatedUnion('v', [
   CompanyMessageSchema,
   OperationMessageSchema,
@@ -64,7 +67,8 @@ export class InvalidOnboardingMessageError extends Error {
 }
 
 /**
- * Parses a queue body. Throws `InvalidOnboardingMessageError` naming the fields at fault (never their values).
+ * Parses a queue body. Throws `InvalidOnboardingMessageError` naming the fields at fault (never their
+ * values).
  */
 export function parseOnboardingMessage(body: string): OnboardingMessage {
   let json: unknown;

@@ -41,7 +41,7 @@ export async function rerouteByName(
   }
 }
 
-/** What identifies the original send: its deduplication id (a FIFO record always has one), else its message id. */
+/** What identifies the original send: its deduplication id (FIFO records have one), else its message id. */
 const dedupKey = (record: SQSRecord) => record.attributes.MessageDeduplicationId ?? record.messageId;
 
 /**
