@@ -1,14 +1,19 @@
-// AWS SDK client settings from the CLI's environment (not process.env directly): with --local attached
-// to a running `npm start -- --serve`, that environment points at the local stand-ins; otherwise it is
-// the operator's own, and the SDK's default chain (profiles, SSO, instance roles) applies.
+// AWS SDK client settings from the CLI's environment.
 import { S3Client } from '@aws-sdk/client-s3';
 
+/** The parts of an AWS SDK client's configuration the CLI's environment may set. */
 export interface AwsClientSettings {
   endpoint?: string;
   region?: string;
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 }
 
+/**
+ * Client settings from the CLI's environment (not process.env directly): with --local attached to a
+ * running `npm start -- --serve`, that environment points at the local stand-ins; otherwise it is the
+ * operator's own, and the SDK's default chain (profiles, SSO, instance roles) applies. The service's
+ * own endpoint variable wins over AWS_ENDPOINT_URL.
+ */
 export function awsClientSettings(
   env: Record<string, string | undefined>,
   endpointVariable: 'AWS_ENDPOINT_URL_S3' | 'AWS_ENDPOINT_URL_SQS' | 'AWS_ENDPOINT_URL_SECRETS_MANAGER',

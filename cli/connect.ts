@@ -103,6 +103,7 @@ async function localKeepnet(options: GlobalOptions, io: CliIo): Promise<KeepnetC
   };
 }
 
+/** The real connections: Keepnet (remote, or the local simulator with --local) and the AWS environment. */
 export const connect: Connector = {
   keepnet: (options, io) => (options.local ? localKeepnet(options, io) : remoteKeepnet(options, io)),
   async awsEnv(options, io) {

@@ -38,6 +38,10 @@ export async function readLocalFile(
 export type LocalInputs = DesiredStateInputs;
 export { planFromFile, planTarget } from '../lib/desired-state/plan-keepnet';
 
+/**
+ * Reads and validates the desired-state file and the optional attributes CSV, each size-checked
+ * first. Throws `DesiredStateError` naming the file, line or field at fault.
+ */
 export async function readLocalInputs(
   ctx: CommandContext,
   options: { file: string; attributes?: string },

@@ -8,6 +8,7 @@ import { MembershipNotVerifiedError } from '../lib/membership';
 import { OperationsConfigError } from '../lib/operations/config';
 import { OperationStoreError } from '../lib/operations/store';
 
+/** Exit code per kind of failure (the table `--help` prints and docs/cli.md lists). */
 export const ExitCode = {
   ok: 0,
   /** Bad arguments or options, or input Keepnet refused as invalid (400 / INPUT_ERROR). */
@@ -36,6 +37,7 @@ export const ExitCode = {
   internal: 10,
 } as const;
 
+/** One of the `ExitCode` values. */
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** Thrown by commands for a problem the operator can fix by changing the command line. */
@@ -117,6 +119,7 @@ function awsErrorStatus(error: unknown): { name: string; status: number | undefi
   return { name: error.name, status: metadata?.httpStatusCode };
 }
 
+/** The exit code for whatever a command threw (`internal` for anything not recognised). */
 export function exitCodeFor(error: unknown): ExitCodeValue {
   if (error instanceof CommanderError) {
     return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;

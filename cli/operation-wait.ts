@@ -6,6 +6,7 @@ import { type OperationStore, OperationStoreError } from '../lib/operations/stor
 import { NotFoundError, OperationPendingError } from './exit-codes';
 import type { CliIo } from './output';
 
+/** How long `--wait` waits for an operation by default (seconds). */
 export const DEFAULT_WAIT_SECONDS = 120;
 
 /** Polling starts quick (the local worker settles in well under a second) and backs off to this. */
@@ -16,6 +17,7 @@ const PLAIN_PROGRESS_EVERY_MS = 10_000;
 const SPINNER_FRAMES = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', '⠏'];
 const SPINNER_FRAME_MS = 100;
 
+/** How long to wait, and the clock (tests inject `sleep`). */
 export interface WaitOptions {
   timeoutSeconds: number;
   /** Injected by tests; real time otherwise. */

@@ -51,6 +51,7 @@ Exit codes:
   7  stale plan: apply --plan refused, Keepnet moved since the plan was saved (nothing written)
   10 internal error in this tool`;
 
+/** The commander program with every command registered; `close` ends the connections it opened. */
 export function buildProgram(io: CliIo, connect: Connector): { program: Command; close(): Promise<void> } {
   let connection: Promise<KeepnetConnection> | undefined;
   const program = new Command(CLI_NAME);

@@ -12,7 +12,7 @@ import { readCompanies } from '../../lib/desired-state/snapshot';
 import type { CompanySummary } from '../../lib/keepnet/types';
 import type { CommandContext } from '../context';
 import { NotFoundError, UsageError } from '../exit-codes';
-import { type Column, formatTable, writeJson } from '../output';
+import { type Column, formatTable, writeJson, writeRows } from '../output';
 
 /** As the HTTP API's `search` query: Keepnet's free-text box takes no more. */
 const MAX_SEARCH_LENGTH = 200;
@@ -31,6 +31,9 @@ const groupColumns: Column<CompanyWithGroups['groups'][number]>[] = [
   { header: 'COMPANIES', value: (g) => g.companyCount, align: 'right' },
 ];
 
+/**
+ * `companies list | get | orphans`: the reseller's companies, one company's groups, companies in no group.
+ */
 export function registerCompanyCommands(program: Command, ctx: CommandContext): void {
   const companies = program
     .command('companies')
@@ -46,8 +49,7 @@ export function registerCompanyCommands(program: Command, ctx: CommandContext): 
         throw new UsageError(`--search must be at most ${MAX_SEARCH_LENGTH} characters`);
       }
       const list = await readCompanies(await ctx.keepnet(), companyTextSearch(opts.search));
-      if (opts.json) writeJson(ctx.io, list);
-      else ctx.io.stdout.write(formatTable(list, companyColumns));
+      writeRows(ctx.io, list, companyColumns, opts.json);
     });
 
   companies
@@ -83,8 +85,7 @@ export function registerCompanyCommands(program: Command, ctx: CommandContext): 
     .action(async (opts: { json?: boolean }) => {
       const { directory, memberships } = await readCompaniesAndMemberships(await ctx.keepnet());
       const orphans = memberships.inNoGroup(directory.companies);
-      if (opts.json) writeJson(ctx.io, orphans);
-      else ctx.io.stdout.write(formatTable(orphans, companyColumns));
+      writeRows(ctx.io, orphans, companyColumns, opts.json);
       ctx.io.stderr.write(
         `${orphans.length} of ${directory.companies.length} companies in no group (${memberships.groups.length} groups read)\n`,
       );

@@ -150,6 +150,9 @@ export async function applyWithOperations(
   }
 }
 
+/**
+ * `plan` and `apply`: the desired-state file against Keepnet, and applying the plan on the one-writer path.
+ */
 export function registerDesiredStateCommands(program: Command, ctx: CommandContext): void {
   program
     .command('plan')

@@ -1,144 +1,14 @@
-// `dlq list | show | redrive`: the onboarding dead-letter queue, through the SQS API.
-// Listing must not consume anything: messages are received with a short visibility timeout and made
-// visible again at once (SQS has no peek, so each listing does raise their receive count by one). Redrive sends a copy to the source queue first and deletes the original only
-// after that send succeeded, so a failure in between can duplicate (the worker is idempotent) but
-// never lose a message. The attributes the onboarding worker sets on a dead letter (why, which
-// message, which receive) are shown, and stripped on redrive: on the main queue they would claim a
-// failure that has not happened yet; any other message attributes travel along.
-import {
-  ChangeMessageVisibilityCommand,
-  DeleteMessageCommand,
-  type Message,
-  type MessageAttributeValue,
-  ReceiveMessageCommand,
-  SendMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+// `dlq list | show | redrive`: the onboarding dead-letter queue (lib/group-queue/dead-letters.ts) from the
+// command line: options, id prefixes, output and exit codes.
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Command } from 'commander';
-import { DEAD_LETTER_ATTRIBUTES } from '../../lib/onboarding/dead-letter';
+import { type DeadLetter, type DeadLetterDetails, DeadLetterQueue } from '../../lib/group-queue/dead-letters';
 import { awsClientSettings } from '../aws-config';
 import type { CommandContext } from '../context';
 import { IncompleteError, NotFoundError, UsageError } from '../exit-codes';
 import { resolveIdPrefix } from '../id-prefix';
 import { type Column, formatTable, writeJson } from '../output';
 import { parsePositiveInt } from './parse';
-
-/** Long enough to finish a listing of a few hundred messages; they are released right after. */
-const PEEK_VISIBILITY_SECONDS = 30;
-
-export interface DeadLetter {
-  messageId: string;
-  receiptHandle: string;
-  body: string;
-  messageGroupId: string | undefined;
-  messageDeduplicationId: string | undefined;
-  /** Deliveries so far, including the failed ones on the source queue. */
-  receiveCount: number;
-  sentAt: string | undefined;
-  /** Set when the onboarding worker dead-lettered the message itself (absent for SQS's own redrive). */
-  deadLetter: DeadLetterDetails | undefined;
-  /** Every message attribute, as received: what redrive forwards, less the dead-letter ones. */
-  messageAttributes: Record<string, MessageAttributeValue>;
-}
-
-export interface DeadLetterDetails {
-  reason: string | undefined;
-  errorCode: string | undefined;
-  /** The message's id on the source queue. */
-  originalMessageId: string | undefined;
-  /** The receive on the source queue at which the worker gave up. */
-  receiveCount: number | undefined;
-}
-
-const deadLetterAttributeNames: ReadonlySet<string> = new Set(Object.values(DEAD_LETTER_ATTRIBUTES));
-
-function deadLetterDetails(attributes: Record<string, MessageAttributeValue>): DeadLetterDetails | undefined {
-  const text = (name: string) => attributes[name]?.StringValue;
-  if (![...deadLetterAttributeNames].some((name) => text(name) !== undefined)) return undefined;
-  const receiveCount = text(DEAD_LETTER_ATTRIBUTES.receiveCount);
-  return {
-    reason: text(DEAD_LETTER_ATTRIBUTES.reason),
-    errorCode: text(DEAD_LETTER_ATTRIBUTES.errorCode),
-    originalMessageId: text(DEAD_LETTER_ATTRIBUTES.originalMessageId),
-    receiveCount: receiveCount === undefined ? undefined : Number(receiveCount),
-  };
-}
-
-/** The attributes a redriven copy carries: all but the worker's dead-letter ones (none: no field). */
-function forwardedAttributes(letter: DeadLetter): {
-  MessageAttributes?: Record<string, MessageAttributeValue>;
-} {
-  const kept = Object.entries(letter.messageAttributes).filter(
-    ([name]) => !deadLetterAttributeNames.has(name),
-  );
-  return kept.length > 0 ? { MessageAttributes: Object.fromEntries(kept) } : {};
-}
-
-function toDeadLetter(message: Message): DeadLetter {
-  const attributes = message.Attributes ?? {};
-  const sent = attributes.SentTimestamp;
-  const messageAttributes = message.MessageAttributes ?? {};
-  return {
-    messageId: message.MessageId ?? '',
-    receiptHandle: message.ReceiptHandle ?? '',
-    body: message.Body ?? '',
-    messageGroupId: attributes.MessageGroupId,
-    messageDeduplicationId: attributes.MessageDeduplicationId,
-    receiveCount: Number(attributes.ApproximateReceiveCount ?? 0),
-    sentAt: sent ? new Date(Number(sent)).toISOString() : undefined,
-    deadLetter: deadLetterDetails(messageAttributes),
-    messageAttributes,
-  };
-}
-
-class DeadLetterQueue {
-  constructor(
-    private readonly sqs: SQSClient,
-    readonly url: string,
-  ) {}
-
-  /** Receives up to `max` messages, keeping them invisible to others until `release`/`delete`. */
-  async peek(max: number): Promise<DeadLetter[]> {
-    const seen = new Map<string, DeadLetter>();
-    while (seen.size < max) {
-      const reply = await this.sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: this.url,
-          MaxNumberOfMessages: Math.min(10, max - seen.size),
-          VisibilityTimeout: PEEK_VISIBILITY_SECONDS,
-          WaitTimeSeconds: 0,
-          MessageSystemAttributeNames: ['All'],
-          MessageAttributeNames: ['All'],
-        }),
-      );
-      const messages = reply.Messages ?? [];
-      if (messages.length === 0) break;
-      for (const message of messages) {
-        const letter = toDeadLetter(message);
-        seen.set(letter.messageId, letter);
-      }
-    }
-    return [...seen.values()];
-  }
-
-  async release(letters: readonly DeadLetter[]): Promise<void> {
-    for (const letter of letters) {
-      await this.sqs.send(
-        new ChangeMessageVisibilityCommand({
-          QueueUrl: this.url,
-          ReceiptHandle: letter.receiptHandle,
-          VisibilityTimeout: 0,
-        }),
-      );
-    }
-  }
-
-  async delete(letter: DeadLetter): Promise<void> {
-    await this.sqs.send(
-      new DeleteMessageCommand({ QueueUrl: this.url, ReceiptHandle: letter.receiptHandle }),
-    );
-  }
-}
 
 const clip = (text: string | undefined, length: number) =>
   text !== undefined && text.length > length ? `${text.slice(0, length - 3)}...` : text;
@@ -176,6 +46,10 @@ function publicView(letter: DeadLetter): DeadLetterView {
   return { ...rest, body, deadLetter: letter.deadLetter ?? null };
 }
 
+/**
+ * `dlq list | show | redrive`: inspect the onboarding dead-letter queue and send messages back
+ * (`DeadLetterQueue`).
+ */
 export function registerDlqCommands(program: Command, ctx: CommandContext): void {
   const dlq = program
     .command('dlq')
@@ -203,8 +77,7 @@ export function registerDlqCommands(program: Command, ctx: CommandContext): void
     .action(async (opts: { max: number; json?: boolean }, command: Command) => {
       const { queue, close } = await open(command);
       try {
-        const letters = await queue.peek(opts.max);
-        await queue.release(letters);
+        const letters = await queue.list(opts.max);
         if (opts.json) writeJson(ctx.io, letters.map(publicView));
         else ctx.io.stdout.write(formatTable(letters, letterColumns));
       } finally {
@@ -220,8 +93,7 @@ export function registerDlqCommands(program: Command, ctx: CommandContext): void
     .action(async (messageId: string, _opts: { json?: boolean }, command: Command) => {
       const { queue, close } = await open(command);
       try {
-        const letters = await queue.peek(Number.POSITIVE_INFINITY);
-        await queue.release(letters);
+        const letters = await queue.list(Number.POSITIVE_INFINITY);
         const id = resolveIdPrefix(
           messageId,
           letters.map((m) => m.messageId),
@@ -253,61 +125,15 @@ export function registerDlqCommands(program: Command, ctx: CommandContext): void
         const { queue, env, close } = await open(command);
         const target = opts.to ?? env.ONBOARDING_QUEUE_URL;
         if (!target) throw new UsageError('name the target queue: --to <url> or env ONBOARDING_QUEUE_URL');
-        const sqs = new SQSClient(awsClientSettings(env, 'AWS_ENDPOINT_URL_SQS'));
-        const moved: string[] = [];
-        const failed: { messageId: string; error: string }[] = [];
-        const redriveOne = async (letter: DeadLetter) => {
-          try {
-            await sqs.send(
-              new SendMessageCommand({
-                QueueUrl: target,
-                MessageBody: letter.body,
-                ...forwardedAttributes(letter),
-                // FIFO queues need the group; a fresh deduplication id, or SQS would drop the copy as a
-                // duplicate of the original send when that is less than 5 minutes old.
-                ...(letter.messageGroupId ? { MessageGroupId: letter.messageGroupId } : {}),
-                ...(target.endsWith('.fifo')
-                  ? { MessageDeduplicationId: `redrive-${letter.messageId}` }
-                  : {}),
-              }),
-            );
-            await queue.delete(letter);
-            moved.push(letter.messageId);
-          } catch (error) {
-            failed.push({
-              messageId: letter.messageId,
-              error: error instanceof Error ? error.message : String(error),
-            });
-          }
-        };
         try {
           // Prefixes are resolved against what is visible now, before anything moves, so an ambiguous
           // one stops the command with nothing redriven. One not visible (behind its FIFO group) stays as given.
           let ids = refs;
           if (refs.length > 0) {
-            const visible = await queue.peek(Number.POSITIVE_INFINITY);
-            await queue.release(visible);
-            const known = visible.map((m) => m.messageId);
+            const known = (await queue.list(Number.POSITIVE_INFINITY)).map((m) => m.messageId);
             ids = refs.map((ref) => resolveIdPrefix(ref, known, 'message id') ?? ref);
           }
-          // Rounds: a FIFO queue hides the rest of a message group while some of its messages are in
-          // flight, so more of a group becomes visible only once the first ones are deleted. Messages not
-          // chosen stay held (invisible) until the end, so each round sees only new ones.
-          const wanted = new Set(ids);
-          const seen = new Set<string>();
-          const held: DeadLetter[] = [];
-          for (;;) {
-            const fresh = (await queue.peek(Number.POSITIVE_INFINITY)).filter((m) => !seen.has(m.messageId));
-            if (fresh.length === 0) break;
-            for (const letter of fresh) {
-              seen.add(letter.messageId);
-              if (opts.all || wanted.has(letter.messageId)) await redriveOne(letter);
-              else held.push(letter);
-            }
-            if (!opts.all && ids.every((id) => seen.has(id))) break;
-          }
-          await queue.release(held);
-          const missing = ids.filter((id) => !seen.has(id));
+          const { moved, missing, failed } = await queue.redrive(target, opts.all ? 'all' : ids);
           if (opts.json) writeJson(ctx.io, { target, moved, missing, failed });
           else {
             ctx.io.stdout.write(`redrove ${moved.length} message(s) to ${target}\n`);
@@ -318,7 +144,6 @@ export function registerDlqCommands(program: Command, ctx: CommandContext): void
             throw new IncompleteError(`${failed.length} message(s) could not be redriven`);
           if (missing.length > 0) throw new NotFoundError(`${missing.length} message(s) not found`);
         } finally {
-          sqs.destroy();
           close();
         }
       },

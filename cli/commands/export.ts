@@ -18,14 +18,17 @@ import { IncompleteError, UpstreamError, UsageError } from '../exit-codes';
 import { resolveGroup } from '../group-ref';
 import { type CliIo, formatBytes, writeJson } from '../output';
 
+/** The `--format` option as an export type. Throws commander's `InvalidArgumentError`. */
 export function parseExportFormat(value: string): ExportType {
   const format = canonicalExportFormat(value);
   if (!format) throw new InvalidArgumentError(EXPORT_FORMAT_RULE);
   return format;
 }
 
+/** Where `--output` sends an export: a local file, or an S3 object. */
 export type ExportDestination = { kind: 'file'; path: string } | { kind: 's3'; bucket: string; key: string };
 
+/** `s3://bucket/key`, or a local path resolved against `cwd`. Throws `UsageError` for a malformed S3 URI. */
 export function parseDestination(value: string, cwd: string): ExportDestination {
   if (value.startsWith('s3://')) {
     const rest = value.slice('s3://'.length);
@@ -111,6 +114,7 @@ async function writeToS3(
   }
 }
 
+/** `export`: one Keepnet export to a local file or S3. */
 export function registerExportCommand(program: Command, ctx: CommandContext): void {
   program
     .command('export')

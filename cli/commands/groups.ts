@@ -5,7 +5,7 @@ import type { CompanyGroup, CompanyGroupSearchItem } from '../../lib/keepnet/typ
 import type { CommandContext } from '../context';
 import { UsageError } from '../exit-codes';
 import { resolveGroup } from '../group-ref';
-import { type Column, formatTable, writeJson } from '../output';
+import { type Column, formatTable, writeJson, writeRows } from '../output';
 import { type GroupChangeOptions, runGroupChange, withGroupChangeOptions } from './group-change';
 import { parseIdList } from './parse';
 
@@ -26,6 +26,7 @@ function checkName(name: string): string {
   return trimmed;
 }
 
+/** `groups list | search | get | create | rename | delete`. */
 export function registerGroupCommands(program: Command, ctx: CommandContext): void {
   const groups = program
     .command('groups')
@@ -38,8 +39,7 @@ export function registerGroupCommands(program: Command, ctx: CommandContext): vo
     .action(async (opts: { json?: boolean }) => {
       const client = await ctx.keepnet();
       const list = await client.listGroups();
-      if (opts.json) writeJson(ctx.io, list);
-      else ctx.io.stdout.write(formatTable(list, groupColumns));
+      writeRows(ctx.io, list, groupColumns, opts.json);
     });
 
   groups
@@ -57,8 +57,7 @@ export function registerGroupCommands(program: Command, ctx: CommandContext): vo
       })) {
         found.push(group);
       }
-      if (opts.json) writeJson(ctx.io, found);
-      else ctx.io.stdout.write(formatTable(found, groupColumns));
+      writeRows(ctx.io, found, groupColumns, opts.json);
     });
 
   groups

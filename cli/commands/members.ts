@@ -6,7 +6,7 @@ import type { GroupChange } from '../../lib/operations/operation';
 import type { CommandContext } from '../context';
 import { UsageError } from '../exit-codes';
 import { resolveGroup } from '../group-ref';
-import { type Column, formatTable, writeJson } from '../output';
+import { type Column, writeRows } from '../output';
 import { CLI_NAME } from '../program-name';
 import { type GroupChangeOptions, runGroupChange, withGroupChangeOptions } from './group-change';
 import { parseIdList } from './parse';
@@ -32,6 +32,7 @@ function collectIds(value: string, previous: string[] | undefined): string[] {
   return parseIdList(value, previous ?? []);
 }
 
+/** `members list`, and the member changes (add, remove, set), queued as group operations. */
 export function registerMemberCommands(program: Command, ctx: CommandContext): void {
   const members = program.command('members').description("list and change a group's companies");
 
@@ -45,8 +46,7 @@ export function registerMemberCommands(program: Command, ctx: CommandContext): v
       const group = await resolveGroup(client, ref);
       const list: CompanySummary[] = [];
       for await (const member of client.iterateGroupMembers(group.resourceId)) list.push(member);
-      if (opts.json) writeJson(ctx.io, list);
-      else ctx.io.stdout.write(formatTable(list, memberColumns));
+      writeRows(ctx.io, list, memberColumns, opts.json);
     });
 
   const write = (kind: 'add' | 'remove' | 'set', description: string) => {

@@ -16,6 +16,7 @@ function parseOperationId(value: string): string {
   return parsed.data;
 }
 
+/** `operations get`: a group operation's record, optionally waiting for it to settle. */
 export function registerOperationCommands(program: Command, ctx: CommandContext): void {
   const operations = program
     .command('operations')

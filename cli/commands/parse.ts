@@ -14,6 +14,7 @@ export function parseIdList(value: string, previous: string[] = []): string[] {
   return [...previous, ...ids];
 }
 
+/** Returns `id` when it is a Keepnet resource id (12 letters or digits). Throws `InvalidArgumentError`. */
 export function checkResourceId(id: string): string {
   if (!RESOURCE_ID.test(id)) {
     throw new InvalidArgumentError(`"${id}" is not a Keepnet resource id (12 letters or digits)`);
@@ -21,6 +22,7 @@ export function checkResourceId(id: string): string {
   return id;
 }
 
+/** An option value as a whole number >= 1. Throws `InvalidArgumentError`. */
 export function parsePositiveInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`must be a whole number >= 1`);

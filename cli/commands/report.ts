@@ -65,6 +65,7 @@ async function download(io: CliIo, env: Record<string, string | undefined>, outp
   }
 }
 
+/** `report latest`: downloads the newest nightly report (.xlsx) from S3. */
 export function registerReportCommands(program: Command, ctx: CommandContext): void {
   const report = program.command('report').description('the nightly report people open (.xlsx)');
   report

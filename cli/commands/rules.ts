@@ -96,6 +96,7 @@ interface BackfillOptions {
   timeout: number;
 }
 
+/** `rules test | backfill`: which groups GROUP_RULES give, and adding existing companies to them. */
 export function registerRuleCommands(program: Command, ctx: CommandContext): void {
   const rules = program
     .command('rules')

@@ -10,6 +10,9 @@ import { type GroupChange, MAX_OPERATION_COMPANIES, type OperationRecord } from 
 import { changesIn, type Plan, type PlannedGroup, planIdentity } from './plan';
 import { groupNamed } from './snapshot';
 
+/**
+ * How a plan is applied: Keepnet for creates, the queue for changes, waiting for operations, progress lines.
+ */
 export interface ApplyDependencies {
   keepnet: KeepnetApi;
   submit(request: OperationRequest): Promise<SubmitResult>;

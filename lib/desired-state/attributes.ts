@@ -4,6 +4,7 @@
 import { CsvError, parse } from 'csv-parse/sync';
 import { DesiredStateError } from './errors';
 
+/** Largest attributes CSV read (bytes): a file is hostile input like any other. */
 export const MAX_ATTRIBUTES_BYTES = 20 * 1024 * 1024;
 const MAX_COLUMNS = 100;
 
@@ -14,6 +15,7 @@ export interface AttributeRow {
   values: Readonly<Record<string, string>>;
 }
 
+/** A parsed attributes CSV: its columns and rows, with the file name for messages. */
 export interface AttributeTable {
   file: string;
   /** Attribute columns (the first, naming the company, excluded). */

@@ -27,8 +27,11 @@ export const CSV_ATTRIBUTE_PREFIX = 'csv.';
 
 /** Bounds, checked before anything is matched: a file is hostile input like any other. */
 export const MAX_FILE_BYTES = 2 * 1024 * 1024;
+/** Groups one file may declare. */
 export const MAX_GROUPS = 1_000;
+/** Explicit members one group may list (a `set` of them still fits one operation). */
 export const MAX_MEMBERS_PER_GROUP = 10_000;
+/** Rules one group may have. */
 export const MAX_RULES_PER_GROUP = 100;
 
 const ScalarSchema = z.union([z.string().trim().min(1).max(256), z.number(), z.boolean()]);
@@ -54,11 +57,13 @@ export const DesiredRuleSchema = z.strictObject({
     .record(RuleKeySchema, ConditionSchema)
     .refine((when) => Object.keys(when).length > 0, 'a rule needs at least one condition'),
 });
+/** A validated rule of a group. */
 export type DesiredRule = z.infer<typeof DesiredRuleSchema>;
 
 /** A company named in a file: a 12-character resource id, or its exact name. */
 const CompanyRefSchema = z.string().trim().min(1).max(256);
 
+/** One group of the file: its name, and its members and/or rules (an empty group says `members: []`). */
 export const DesiredGroupSchema = z
   .strictObject({
     name: z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters'),
@@ -69,6 +74,7 @@ export const DesiredGroupSchema = z
   .refine((group) => group.members !== undefined || group.rules !== undefined, {
     message: 'a group needs members, rules or both (members: [] for an empty group)',
   });
+/** A validated group of the file. */
 export type DesiredGroup = z.infer<typeof DesiredGroupSchema>;
 
 /**
@@ -90,9 +96,14 @@ export function duplicateGroups(groups: unknown): { index: number; first: number
   return out;
 }
 
+/** The issue text for a group named twice (shared by the schema and the raw-data check). */
 export const duplicateMessage = (d: { first: number; name: string }) =>
   `duplicate group "${d.name}" (groups[${d.first}] has the same name; Keepnet ignores case)`;
 
+/**
+ * The whole file: version 1, its groups, no group named twice (Keepnet ignores case, so two
+ * entries would fight over one group).
+ */
 export const DesiredStateSchema = z
   .strictObject({
     version: z.literal(1, 'must be 1 (the only version of this format)'),
@@ -108,6 +119,7 @@ export const DesiredStateSchema = z
       });
     }
   });
+/** A validated desired-state file. */
 export type DesiredState = z.infer<typeof DesiredStateSchema>;
 
 /** The JSON Schema of the format, as published in docs/groups-file.schema.json. */

@@ -20,6 +20,7 @@ const PlannedGroupSchema = z.object({
   desiredCount: z.number().int(),
   additive: z.boolean(),
 });
+/** One group of a plan (see `PlannedGroupSchema`). */
 export type PlannedGroup = z.infer<typeof PlannedGroupSchema>;
 
 const UnmanagedGroupSchema = z.object({ groupId: z.string(), name: z.string(), companyCount: z.number() });
@@ -45,6 +46,7 @@ export const PlanSchema = z.object({
     unmanaged: z.number(),
   }),
 });
+/** A validated plan (see `PlanSchema`). */
 export type Plan = z.infer<typeof PlanSchema>;
 
 /** The fingerprint of the state a plan's groups were read in: names, ids and members. */
@@ -62,6 +64,7 @@ export function planIdentity(plan: Plan): string {
   return sha256(JSON.stringify(plan.groups.map((g) => [g.name, g.groupId, g.add, g.remove])));
 }
 
+/** Whether applying the plan changes this group: it is created, or gains or loses members. */
 export const changesIn = (group: PlannedGroup): boolean =>
   group.groupId === null || group.add.length > 0 || group.remove.length > 0;
 

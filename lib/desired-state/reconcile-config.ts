@@ -10,6 +10,7 @@ export interface S3Location {
 /** report: plan and publish the drift only; apply: also queue the operations (opt-in). */
 export type ReconcileMode = 'report' | 'apply';
 
+/** The reconcile function's settings: the file (and attributes CSV) to read, what to do with the drift. */
 export interface ReconcileConfig {
   file: S3Location;
   attributes?: S3Location;
@@ -18,6 +19,7 @@ export interface ReconcileConfig {
   allowRemovals: boolean;
 }
 
+/** A reconcile setting missing or malformed; the message names the variable. */
 export class ReconcileConfigError extends Error {
   override readonly name = 'ReconcileConfigError';
 }

@@ -25,6 +25,7 @@ export const RECONCILE_METRICS = {
   operationsQueued: 'ReconcileOperationsQueued',
 } as const;
 
+/** Clients for one reconcile run; `submit` only in apply mode. */
 export interface ReconcileDependencies {
   keepnet: KeepnetApi;
   s3: S3Client;
@@ -49,6 +50,7 @@ export interface ReconcileSummary {
   removalsWithheld: number;
 }
 
+/** The desired-state file or the attributes CSV cannot be read or used; the message names the object. */
 export class ReconcileInputError extends Error {
   override readonly name = 'ReconcileInputError';
 }

@@ -6,6 +6,7 @@ import type { CallOptions, CompanyGroup, CompanySummary, KeepnetApi, SearchOptio
 /** Large pages: a plan's cost is its number of calls (the vendor's own UI asks for 10,000). */
 export const PLAN_PAGE_SIZE = 1_000;
 
+/** Keepnet as one plan sees it: every group, the members of the managed ones, and the companies. */
 export interface KeepnetSnapshot {
   groups: readonly CompanyGroup[];
   /** Sorted member ids of each managed group that exists, by group id. */

@@ -17,6 +17,7 @@ export interface TargetGroup {
   additive: boolean;
 }
 
+/** What Keepnet should hold, group by group: the file with its rules resolved to company ids. */
 export interface Target {
   groups: readonly TargetGroup[];
 }

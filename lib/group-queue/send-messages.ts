@@ -1,17 +1,18 @@
 // SendMessageBatch, 10 entries per call, retrying the entries SQS reports as failed (a batch call can
-// succeed while some of its entries do not). Throws if any entry is still refused, so the caller's
-// invocation fails and is retried: with deterministic de-duplication ids a retry never duplicates.
+// succeed while some of its entries do not).
 import {
   SendMessageBatchCommand,
   type SendMessageBatchRequestEntry,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 
+/** One entry SQS accepted: the entry `Id` sent and the message id SQS gave it. */
 export interface QueuedMessage {
   entryId: string;
   messageId: string;
 }
 
+/** Entries SQS still refused after the retries (or refused as the sender's fault), with their codes. */
 export class QueueSendError extends Error {
   constructor(
     message: string,
@@ -24,6 +25,11 @@ export class QueueSendError extends Error {
 
 const MAX_ATTEMPTS = 3;
 
+/**
+ * Sends `entries` in batches of 10, retrying refused entries that are not the sender's fault up to 3
+ * attempts. Answers every accepted entry; throws `QueueSendError` when any entry is still refused (those
+ * before it may have been sent: deterministic deduplication ids make the retry safe).
+ */
 export async function sendMessages(
   sqs: SQSClient,
   queueUrl: string,

@@ -1,7 +1,6 @@
 // Asking for a group operation: record it as pending, then queue it in the group's FIFO message group,
 // where the worker applies it after everything queued before it. Shared by the HTTP API and the CLI.
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { sha256 } from '../hash';
 import {
   type GroupChange,
   newOperationId,
@@ -11,10 +10,11 @@ import {
   requestHashOf,
 } from '../operations/operation';
 import type { OperationStore } from '../operations/store';
+import { queueEntry } from './entry';
 import type { OperationMessage } from './message';
 import { sendMessages } from './send-messages';
-import { messageGroupIdFor } from './targets';
 
+/** What `submitOperation` needs; the HTTP API and the CLI build it from their configuration. */
 export interface SubmitDependencies {
   sqs: SQSClient;
   /** The onboarding FIFO queue: every write to a group goes through it. */
@@ -22,6 +22,7 @@ export interface SubmitDependencies {
   store: OperationStore;
 }
 
+/** One requested change to one group. */
 export interface OperationRequest {
   groupId: string;
   change: GroupChange;
@@ -108,11 +109,11 @@ async function queue(deps: SubmitDependencies, record: OperationRecord): Promise
     requestedAt: record.requestedAt,
   };
   await sendMessages(deps.sqs, deps.queueUrl, [
-    {
-      Id: '0',
-      MessageBody: JSON.stringify(message),
-      MessageGroupId: messageGroupIdFor({ kind: 'id', groupId: record.groupId }),
-      MessageDeduplicationId: sha256(`operation\n${record.operationId}`),
-    },
+    queueEntry(
+      0,
+      message,
+      { kind: 'id', groupId: record.groupId },
+      { purpose: 'operation', operationId: record.operationId },
+    ),
   ]);
 }

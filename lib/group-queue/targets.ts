@@ -1,13 +1,13 @@
 // How a group is named on the queue: by id, or by name until the worker resolves it.
-//
-// A group is known either by id (groupResourceIds) or by name (groupNames and GROUP_RULES). The router
-// cannot turn a name into an id without calling Keepnet, so a name-only target is keyed by its
-// normalised name. The same group can therefore reach the queue under two keys (by id in one event, by
-// name in another). The worker makes that safe: it resolves a name to its id and forwards the
-// company to the id's message group, so every membership write for one Keepnet group is serialised in
-// one FIFO message group (see lib/onboarding/worker.ts).
 import { sha256 } from '../hash';
 
+/**
+ * A group as an event names it: by id (groupResourceIds) or by name (groupNames, GROUP_RULES). The
+ * router cannot turn a name into an id without calling Keepnet, so a name-only target is keyed by its
+ * normalised name, and the same group can reach the queue under two keys. The worker makes that safe:
+ * it resolves the name and forwards the company to the id's message group, so every membership write
+ * for one Keepnet group is serialised in one FIFO message group (lib/onboarding/worker/).
+ */
 export type GroupTarget = { kind: 'id'; groupId: string } | { kind: 'name'; groupName: string };
 
 /** Case- and blank-insensitive form of a group name: what Keepnet treats as "the same name". */

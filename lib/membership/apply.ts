@@ -1,24 +1,5 @@
 // One group, an ordered list of changes (add, remove, set, rename), applied with as few Keepnet calls
-// as the group allows and without ever losing a member.
-//
-// Why one engine for every change: `PUT …/participants` adds under one reading of Keepnet's contract
-// and replaces the whole list under another (../shared/keepnet/README.md, conflict 1), and
-// `PUT /api/company-groups/{id}` sets the membership along with the name. Any write computed from a
-// stale read can remove a member. The worker is the only writer of a group (one FIFO message group per
-// group id); within it, this module:
-//   1. reads the members once (all pages) and folds the changes over them, in order, into one target
-//      membership: a batch of ten adds is one write, and each change is told exactly what it did;
-//   2. records durably, before the first write, the members it must not lose (`RepairLog`): if a write
-//      that should have added in fact replaced, and the repair write then fails, the redelivered batch
-//      restores from that record, not from the shrunken group it reads;
-//   3. writes: the target in `union` mode (right under both readings), only the missing companies on
-//      the first `additive` round (never again once a read-back disagreed), removals with DELETE;
-//   4. verifies in O(1) calls: a group of up to FULL_READBACK_MAX_MEMBERS is read back whole (one
-//      page, one call, every member checked); a bigger one by the member count (one one-row search)
-//      and the presence of the companies it added or removed (one filtered search), falling back to a
-//      full read only when they disagree. A count cannot see an outside swap that keeps it (one company
-//      removed and another added in Keepnet's UI between our write and the check); the nightly diff
-//      and the journal show those.
+// as the group allows and without ever losing a member (`applyChanges`).
 import { KeepnetNotFoundError, KeepnetValidationError } from '../keepnet/errors';
 import type { CallOptions, KeepnetApi, ResourceId } from '../keepnet/types';
 import { MembershipNotVerifiedError } from './errors';
@@ -74,6 +55,7 @@ export interface AppliedWrite {
   writes: number;
 }
 
+/** How `applyChanges` writes and verifies, and the hooks that make it durable. */
 export interface ApplyOptions extends CallOptions {
   /** `union` (default): PUT the whole target. `additive`: PUT only the missing ones, first round only. */
   mode?: ParticipantsMode;
@@ -86,6 +68,7 @@ export interface ApplyOptions extends CallOptions {
   beforeWrite?: (planned: AppliedWrite) => Promise<void>;
 }
 
+/** What `applyChanges` did to one group: per change, the verified membership, and its cost in calls. */
 export interface ApplyResult {
   groupId: ResourceId;
   /** One per change, in order. */
@@ -159,9 +142,55 @@ export function planChanges(
 }
 
 /**
+ * The write that takes a group from `initial` to `members`: companies added (restored ones apart),
+ * removed, and the rename when there is one. Used for the journal entry before the write and for the
+ * result after it.
+ */
+function describeWrite(
+  from: {
+    groupId: ResourceId;
+    initial: readonly ResourceId[];
+    restored: ResourceId[];
+    renamedTo: string | undefined;
+    writes: number;
+  },
+  members: readonly ResourceId[],
+): AppliedWrite {
+  const before = new Set(from.initial);
+  const after = new Set(members);
+  return {
+    groupId: from.groupId,
+    added: members.filter((id) => !before.has(id) && !from.restored.includes(id)),
+    removed: from.initial.filter((id) => !after.has(id)),
+    restored: from.restored,
+    ...(from.renamedTo === undefined ? {} : { renamedTo: from.renamedTo }),
+    writes: from.writes,
+  };
+}
+
+/**
  * Applies `changes` to the group in order, as one coalesced write, verified. Throws GroupMissingError
  * when the group is gone, MembershipNotVerifiedError when the group would not converge, and Keepnet's
  * own errors when a call fails (the repair log then keeps what the retry must restore).
+ *
+ * Why one engine for every change: `PUT …/participants` adds under one reading of Keepnet's contract
+ * and replaces the whole list under another (../shared/keepnet/README.md, conflict 1), and
+ * `PUT /api/company-groups/{id}` sets the membership along with the name. Any write computed from a
+ * stale read can remove a member. The worker is the only writer of a group (one FIFO message group per
+ * group id); within it, this function:
+ *   1. reads the members once (all pages) and folds the changes over them, in order, into one target
+ *      membership: a batch of ten adds is one write, and each change is told exactly what it did;
+ *   2. records durably, before the first write, the members it must not lose (`RepairLog`): if a write
+ *      that should have added in fact replaced, and the repair write then fails, the redelivered batch
+ *      restores from that record, not from the shrunken group it reads;
+ *   3. writes: the target in `union` mode (right under both readings), only the missing companies on
+ *      the first `additive` round (never again once a read-back disagreed), removals with DELETE;
+ *   4. verifies in O(1) calls: a group of up to FULL_READBACK_MAX_MEMBERS is read back whole (one
+ *      page, one call, every member checked); a bigger one by the member count (one one-row search)
+ *      and the presence of the companies it added or removed (one filtered search), falling back to a
+ *      full read only when they disagree. A count cannot see an outside swap that keeps it (one company
+ *      removed and another added in Keepnet's UI between our write and the check); the nightly diff
+ *      and the journal show those.
  */
 export async function applyChanges(
   client: KeepnetApi,
@@ -191,15 +220,7 @@ export async function applyChanges(
     return { groupId, outcomes, members: initial, restored, ...counter, verifiedBy: 'none' };
   }
 
-  const targetSet = new Set(target);
-  const planned: AppliedWrite = {
-    groupId,
-    added: target.filter((id) => !present.has(id) && !restored.includes(id)),
-    removed: initial.filter((id) => !targetSet.has(id)),
-    restored,
-    ...(name === undefined ? {} : { renamedTo: name }),
-    writes: 0,
-  };
+  const planned = describeWrite({ groupId, initial, restored, renamedTo: name, writes: 0 }, target);
   // Before the first write: whatever happens to it, a redelivery restores at least these, and the
   // journal already holds what it is about to change.
   await Promise.all([
@@ -291,15 +312,16 @@ export async function applyChanges(
     }
   }
   await opts.repairLog?.clear(groupId);
-  const finalSet = new Set(current);
-  const applied: AppliedWrite = {
-    groupId,
-    added: current.filter((id) => !present.has(id) && !restored.includes(id)),
-    removed: initial.filter((id) => !finalSet.has(id)),
-    restored,
-    ...(name === undefined || renameRefusal !== undefined ? {} : { renamedTo: name }),
-    writes: counter.writes,
-  };
+  const applied = describeWrite(
+    {
+      groupId,
+      initial,
+      restored,
+      renamedTo: renameRefusal === undefined ? name : undefined,
+      writes: counter.writes,
+    },
+    current,
+  );
   return { groupId, outcomes, members: current, restored, ...counter, verifiedBy, applied };
 }
 

@@ -10,6 +10,7 @@ import { formatIssues } from '../validation/zod-issues';
 
 export type { ParticipantsMode };
 
+/** PARTICIPANTS_MODE: `union` (default) or `additive` (see lib/membership). */
 export const ParticipantsModeSchema = z._default(
   z.enum(['union', 'additive'], { error: 'must be "union" or "additive"' }),
   'union',
@@ -17,6 +18,9 @@ export const ParticipantsModeSchema = z._default(
 
 const QueueUrlSchema = z.url({ error: 'must be the URL of the onboarding FIFO queue' });
 
+/**
+ * A setting missing or malformed; the message names the variable, so a bad deployment fails at cold start.
+ */
 export class OnboardingConfigError extends Error {
   constructor(message: string) {
     super(message);
@@ -33,11 +37,13 @@ function parseEnv<T extends z.ZodMiniType>(schema: T, env: Record<string, unknow
 
 const blankToUndefined = (v: string | undefined) => (v?.trim() === '' ? undefined : v);
 
+/** The onboarding router's settings: the queue, and the compiled GROUP_RULES. */
 export interface RouterConfig {
   queueUrl: string;
   rules: GroupRules;
 }
 
+/** ONBOARDING_QUEUE_URL and GROUP_RULES. Throws `OnboardingConfigError` or `GroupRulesError`. */
 export function loadRouterConfig(env: NodeJS.ProcessEnv = process.env): RouterConfig {
   const parsed = parseEnv(
     z.object({ ONBOARDING_QUEUE_URL: QueueUrlSchema, GROUP_RULES: z.optional(z.string()) }),
@@ -46,6 +52,7 @@ export function loadRouterConfig(env: NodeJS.ProcessEnv = process.env): RouterCo
   return { queueUrl: parsed.ONBOARDING_QUEUE_URL, rules: parseGroupRules(parsed.GROUP_RULES) };
 }
 
+/** The onboarding worker's settings. */
 export interface WorkerConfig {
   /** Where name-keyed messages are forwarded once their group id is known (the same queue). */
   queueUrl: string;
@@ -63,6 +70,10 @@ export interface WorkerConfig {
   maxReceiveCount?: number;
 }
 
+/**
+ * ONBOARDING_QUEUE_URL, PARTICIPANTS_MODE, ONBOARDING_DLQ_URL and ONBOARDING_MAX_RECEIVE_COUNT (blank
+ * counts as unset). Throws `OnboardingConfigError`.
+ */
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
   const parsed = parseEnv(
     z.object({

@@ -1,31 +1,12 @@
 // Failed messages to the dead-letter queue, by the worker, each with its reason.
-//
-// Left to SQS, a message that can never succeed (unreadable body, unknown company, a group nobody can
-// fix) fails on every receive until maxReceiveCount. On a FIFO queue each of those failures also fails
-// every later record of its message group in the batch, so the good messages queued behind it are
-// redelivered with it, again and again, and can reach the DLQ too. Sending the poison message to the
-// DLQ ourselves, then reporting it processed, lets the rest of its group go on at once.
-//
-// A transient failure (Keepnet 5xx, throttling, auth, timeout) is retried by SQS, except on the last
-// receive the redrive policy allows (maxReceiveCount, when the worker is told it): SQS would then move
-// it without any reason attached (the reason would only be in the worker's log), so the worker moves
-// it itself, code RETRIES_EXHAUSTED. If the send to the DLQ fails, the record fails as before, so
-// nothing is ever lost: SQS's own redrive stays the safety net.
 import { type MessageAttributeValue, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
-import { sha256 } from '../hash';
+import { DEAD_LETTER_ATTRIBUTES } from '../group-queue/dead-letters';
+import { fifoMessage } from '../group-queue/entry';
 import { logger } from '../observability/powertools';
 import type { Outcome } from './outcome';
 
 type Failure = Extract<Outcome, { ok: false }>;
-
-/** Message attributes of a dead letter the worker sent: why, and which delivery of which message. */
-export const DEAD_LETTER_ATTRIBUTES = {
-  reason: 'DeadLetterReason',
-  errorCode: 'DeadLetterErrorCode',
-  originalMessageId: 'OriginalMessageId',
-  receiveCount: 'ReceiveCount',
-} as const;
 
 /** Used when the failure carries no more specific code. */
 export const GENERIC_PERMANENT_CODE = 'PERMANENT_FAILURE';
@@ -61,6 +42,15 @@ export function deadLetterCodeFor(
  * was), in its message group, and marks the outcome `deadLettered` so the caller reports the record
  * processed. Records are sent one by one, in batch order: dead letters are rare, and a per-message
  * send tells exactly which ones made it.
+ *
+ * Why the worker does it: left to SQS, a message that can never succeed (unreadable body, unknown
+ * company, a group nobody can fix) fails on every receive until maxReceiveCount. On a FIFO queue each
+ * of those failures also fails every later record of its message group in the batch, so the good
+ * messages queued behind it are redelivered with it, again and again, and can reach the DLQ too.
+ * Sending the poison message to the DLQ ourselves, then reporting it processed, lets the rest of its
+ * group go on at once. A transient failure on the last receive would be moved by SQS without any
+ * reason attached, so the worker moves it itself (RETRIES_EXHAUSTED). If the send to the DLQ fails, the
+ * record fails as before, so nothing is ever lost: SQS's own redrive stays the safety net. Never throws.
  */
 export async function deadLetterFailures(
   records: readonly SQSRecord[],
@@ -79,10 +69,12 @@ export async function deadLetterFailures(
       await sqs.send(
         new SendMessageCommand({
           QueueUrl: target.dlqUrl,
-          MessageBody: record.body,
-          MessageGroupId: messageGroupId,
           // From the original message id: a retried send (say the invocation died after it) is dropped.
-          MessageDeduplicationId: sha256(`dead-letter\n${record.messageId}`),
+          ...fifoMessage(
+            record.body,
+            { messageGroupId },
+            { purpose: 'dead-letter', messageId: record.messageId },
+          ),
           MessageAttributes: deadLetterAttributes(record, outcome, code),
         }),
       );

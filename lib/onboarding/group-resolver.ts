@@ -1,11 +1,4 @@
 // Group name → group id, creating the group when it does not exist.
-//
-// Exactly-once creation rests on two things: the router puts every message naming the same group
-// (case- and blank-insensitively) in one FIFO message group, so one resolver at a time handles a
-// name; and a create is never repeated blindly: after an ambiguous failure (timeout, reset, 5xx,
-// or a validation error such as "name taken" from a concurrent creator elsewhere) we list again and
-// use the group if it is there. Should two groups share a name anyway, the oldest wins, so every
-// resolver picks the same one.
 
 import { normaliseGroupName } from '../group-queue/targets';
 import {
@@ -17,6 +10,7 @@ import {
 import type { CallOptions, CompanyGroup, KeepnetApi } from '../keepnet/types';
 import { logger } from '../observability/powertools';
 
+/** A name resolved to a group; `created` when this call created it. */
 export interface ResolvedGroup {
   groupId: string;
   name: string;
@@ -33,6 +27,16 @@ export function pickCanonicalGroup(groups: readonly CompanyGroup[]): CompanyGrou
   })[0];
 }
 
+/**
+ * Group name → group id, creating the group when it does not exist, exactly once.
+ *
+ * That rests on two things: the router puts every message naming the same group (case- and
+ * blank-insensitively) in one FIFO message group, so one resolver at a time handles a name; and a
+ * create is never repeated blindly: after an ambiguous failure (timeout, reset, 5xx, or a validation
+ * error such as "name taken" from a concurrent creator elsewhere) it lists again and uses the group if
+ * it is there. Should two groups share a name anyway, the oldest wins (`pickCanonicalGroup`), so every
+ * resolver picks the same one. Names seen to exist are cached for `ttlMs` (default 60 s).
+ */
 export class GroupResolver {
   /** normalised name → id; only names seen to exist are cached, a miss always lists again. */
   readonly #ids = new Map<string, { groupId: string; name: string; at: number }>();

@@ -1,20 +1,17 @@
 // CompanyCreated → one FIFO message per target group. Shared by the onboarding-router function and the
 // HTTP API's webhook / add-companies routes.
-//
-// MessageGroupId comes from the group, so one group's writes are serialised while different groups
-// proceed in parallel. MessageDeduplicationId comes from the event id, the group and the company, so a
-// redelivered event (EventBridge retries, a replay within SQS's 5-minute window) queues nothing new.
 import type { SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { queueEntry } from '../group-queue/entry';
 import type { OnboardingMessage } from '../group-queue/message';
 import { sendMessages } from '../group-queue/send-messages';
-import { type GroupTarget, messageGroupIdFor, targetKey } from '../group-queue/targets';
-import { sha256 } from '../hash';
+import type { GroupTarget } from '../group-queue/targets';
 import type { GroupRules } from '../rules/group-rules';
 import type { CompanyCreatedDetail } from './company-created';
 import { loadRouterConfig } from './config';
 import { targetsFor } from './targets';
 
+/** One message queued for a company: its target group, FIFO message group, deduplication id and SQS id. */
 export interface QueuedOnboarding {
   target: GroupTarget;
   messageGroupId: string;
@@ -22,11 +19,13 @@ export interface QueuedOnboarding {
   messageId: string;
 }
 
+/** What `routeCompanyCreated` queued for one company (one entry per target group). */
 export interface RouteResult {
   companyResourceId: string;
   queued: QueuedOnboarding[];
 }
 
+/** The event id, and the dependencies a caller may pass instead of the defaults. */
 export interface RouteOptions {
   /** Id of the triggering event (EventBridge `id`, webhook delivery id): the de-duplication key. */
   eventId: string;
@@ -36,6 +35,7 @@ export interface RouteOptions {
   sqs?: SQSClient;
 }
 
+/** One target group of a company: the message and the batch entry that queues it. */
 export interface OnboardingEntry {
   target: GroupTarget;
   message: OnboardingMessage;
@@ -59,12 +59,12 @@ export function onboardingEntries(
     return {
       target,
       message,
-      entry: {
-        Id: String(index),
-        MessageBody: JSON.stringify(message),
-        MessageGroupId: messageGroupIdFor(target),
-        MessageDeduplicationId: sha256(`${eventId}\n${targetKey(target)}\n${detail.companyResourceId}`),
-      },
+      entry: queueEntry(index, message, target, {
+        purpose: 'route',
+        eventId,
+        target,
+        companyResourceId: detail.companyResourceId,
+      }),
     };
   });
 }
@@ -79,6 +79,16 @@ function defaultDeps() {
   return defaults;
 }
 
+/**
+ * Queues one onboarding message per target group of a new company (`targetsFor`): the
+ * onboarding-router function and the HTTP API's webhook and add-companies routes.
+ *
+ * The MessageGroupId comes from the group, so one group's writes are serialised while different
+ * groups proceed in parallel. The MessageDeduplicationId comes from the event id, the group and the
+ * company, so a redelivered event (EventBridge retries, a replay within SQS's 5-minute window) queues
+ * nothing new. Throws `RangeError` for an event id outside 1..256 characters (the worker would refuse
+ * its messages) and `QueueSendError` when SQS refuses a message.
+ */
 export async function routeCompanyCreated(
   detail: CompanyCreatedDetail,
   options: RouteOptions,

@@ -4,6 +4,7 @@
 /** The stack's prefix: an operator's CLI finds a deployment's operations without setting it. */
 export const DEFAULT_OPERATIONS_PREFIX = 'state/operations/';
 
+/** OPERATIONS_PREFIX malformed; the message names the variable and the rule. */
 export class OperationsConfigError extends Error {
   constructor(message: string) {
     super(message);

@@ -22,6 +22,7 @@ export const GroupChangeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('set'), companyResourceIds: Ids(0) }),
   z.object({ kind: z.literal('rename'), name: GroupNameSchema }),
 ]);
+/** One change to a group: add, remove or set its members, or rename it. */
 export type GroupChange = z.infer<typeof GroupChangeSchema>;
 
 /** `op_` and 32 hex digits: random, or derived from an Idempotency-Key. */
@@ -31,9 +32,12 @@ export const OperationIdSchema = z
 
 /** Who asked: shown in the record and the journal. */
 export const OperationSourceSchema = z.enum(['api', 'cli', 'reconcile', 'test']);
+/** Who asked for an operation. */
 export type OperationSource = z.infer<typeof OperationSourceSchema>;
 
+/** `pending` until the worker settles the operation as `succeeded` or `failed`. */
 export const OperationStatusSchema = z.enum(['pending', 'succeeded', 'failed']);
+/** Where an operation stands. */
 export type OperationStatus = z.infer<typeof OperationStatusSchema>;
 
 const RefusedSchema = z.object({ companyResourceId: z.string(), reason: z.string() });
@@ -47,6 +51,7 @@ export const OperationResultSchema = z.object({
   renamedTo: z.string().optional(),
   renameRefused: z.string().optional(),
 });
+/** What an operation did (see `OperationResultSchema`). */
 export type OperationResult = z.infer<typeof OperationResultSchema>;
 
 /** The stored record of an operation; what `GET /operations/{id}` answers. */
@@ -63,6 +68,7 @@ export const OperationRecordSchema = z.object({
   result: OperationResultSchema.optional(),
   error: z.object({ code: z.string(), reason: z.string() }).optional(),
 });
+/** A validated operation record. */
 export type OperationRecord = z.infer<typeof OperationRecordSchema>;
 
 /** A fresh operation id. */

@@ -1,12 +1,6 @@
 // Where operations, repair records and the write journal live: JSON objects under one S3 prefix, in
 // the bucket that already holds the poller's state (OPERATIONS_BUCKET, OPERATIONS_PREFIX).
 //
-// Why S3 and not DynamoDB: every function that needs it already talks to S3, the records are small,
-// written a few times and read by id (S3 is strongly consistent for that), the journal is read as a
-// day's listing by the nightly diff (a prefix listing, no index needed), and expiry is a lifecycle rule
-// on the prefix. Locally it runs on the same s3rver as everything else. What DynamoDB would add
-// (conditional writes on a record, TTL per item) the single writer per group does not need.
-//
 //   <prefix>records/<operationId>.json        the operation's record (pending → succeeded | failed)
 //   <prefix>repair/<groupId>.json             members a failed batch must restore (lib/membership)
 //   <prefix>journal/date=<day>/<stamp>-<group>-<n>.json   one entry per verified write
@@ -27,6 +21,7 @@ import { keyExists } from '../storage/key-exists';
 import { formatIssues } from '../validation/zod-issues';
 import { type OperationRecord, OperationRecordSchema } from './operation';
 
+/** The S3 bucket and prefix the store keeps everything under. */
 export interface OperationStoreLocation {
   bucket: string;
   /** Ends with `/`, or is empty. */
@@ -44,6 +39,7 @@ export const JournalEntrySchema = z.object({
   /** The operations (or onboarding event ids) this write carried out. */
   operationIds: z.array(z.string()),
 });
+/** One verified write (see `JournalEntrySchema`). */
 export type JournalEntry = z.infer<typeof JournalEntrySchema>;
 
 const RepairRecordSchema = z.object({
@@ -59,6 +55,7 @@ const JOURNAL_READ_LANES = 16;
 /** A diff spanning more days than this (a snapshot missing for a month) reads only the first ones. */
 const MAX_JOURNAL_DAYS = 45;
 
+/** An object of the store that is not JSON (after the read retries) or does not match its schema. */
 export class OperationStoreError extends Error {
   constructor(message: string) {
     super(message);
@@ -66,7 +63,15 @@ export class OperationStoreError extends Error {
   }
 }
 
-/** Records, repair log and journal over one S3 prefix. */
+/**
+ * Records, repair log and journal over one S3 prefix.
+ *
+ * Why S3 and not DynamoDB: every function that needs it already talks to S3, the records are small,
+ * written a few times and read by id (S3 is strongly consistent for that), the journal is read as a
+ * day's listing by the nightly diff (a prefix listing, no index needed), and expiry is a lifecycle rule
+ * on the prefix. Locally it runs on the same s3rver as everything else. What DynamoDB would add
+ * (conditional writes on a record, TTL per item) the single writer per group does not need.
+ */
 export class OperationStore {
   constructor(
     private readonly s3: S3Client,

@@ -50,6 +50,7 @@ const GroupRuleSchema = z.strictObject({
   groups: z.array(GroupNameSchema).check(z.minLength(1), z.maxLength(50)),
 });
 
+/** GROUP_RULES: at most 500 rules (see lib/onboarding/README.md for the format). */
 export const GroupRulesSchema = z.array(GroupRuleSchema).check(z.maxLength(500));
 
 export type { CompanyAttributes, GroupRule, GroupRules } from './rule-set';

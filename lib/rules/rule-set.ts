@@ -12,6 +12,7 @@ export interface GroupRule {
 /** Attribute values as a CompanyCreated event carries them. */
 export type CompanyAttributes = Readonly<Record<string, string | readonly string[] | undefined>>;
 
+/** GROUP_RULES that cannot be used; the message names the rule index and field. */
 export class GroupRulesError extends Error {
   constructor(message: string) {
     super(message);
@@ -24,6 +25,7 @@ interface CompiledCondition {
   accepted: ReadonlySet<string>;
 }
 
+/** A compiled rule set: which groups a company's attributes put it in. */
 export interface GroupRules {
   readonly rules: readonly GroupRule[];
   /** Group names given by every rule that matches, in rule order, de-duplicated case-insensitively. */

@@ -1,8 +1,4 @@
 // Verification of the signed company-created webhook: signature, freshness and replay, in that order.
-// A request is identified by (timestamp, SHA-256 of the raw body), never by the signature that matched:
-// during a rotation one request carries two valid signatures (`v1=<current>,v1=<previous>`), and a
-// replay with only the other one must still be the same request, for the replay cache and for the
-// event id that SQS deduplicates on.
 import { createHash } from 'node:crypto';
 import { InMemoryReplayCache, type ReplayCache } from './replay-cache';
 import {
@@ -19,6 +15,10 @@ export * from './replay-cache';
 export * from './secret';
 export * from './signature';
 
+/**
+ * The accepted secrets (current first, read per request: a rotation lands without a redeploy), the
+ * replay cache, and the time window; `nowSeconds` is for tests.
+ */
 export interface WebhookVerifierOptions {
   secrets: () => Promise<readonly string[]>;
   replayCache?: ReplayCache;
@@ -27,6 +27,7 @@ export interface WebhookVerifierOptions {
   nowSeconds?: () => number;
 }
 
+/** A request that passed every check, identified by its timestamp and body hash. */
 export interface VerifiedWebhook {
   timestamp: number;
   /** Hex SHA-256 of the raw body. */
@@ -38,12 +39,20 @@ export interface VerifiedWebhook {
   eventId: string;
 }
 
+/** Checks signed webhook requests and remembers them against replay. */
 export interface WebhookVerifier {
   verify(headers: Headers, rawBody: RawBody): Promise<VerifiedWebhook>;
   /** Call when handling a verified request failed, so that the sender's retry is not taken for a replay. */
   release(verified: VerifiedWebhook): void;
 }
 
+/**
+ * A verifier that checks signature, freshness and replay, in that order, and throws
+ * `WebhookVerificationError` with the first `WebhookRejection` met. A request is identified by
+ * (timestamp, SHA-256 of the raw body), never by the signature that matched: during a rotation one
+ * request carries two valid signatures, and a replay with only the other one must still be the same
+ * request, for the replay cache and for the event id that SQS deduplicates on.
+ */
 export function createWebhookVerifier(options: WebhookVerifierOptions): WebhookVerifier {
   const replayCache = options.replayCache ?? new InMemoryReplayCache();
   const tolerance = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;

@@ -1,10 +1,7 @@
 // Remembers the requests (timestamp, body hash) seen in the last few minutes so that one signed call is
-// accepted once. Per container only: a copy that lands on another Lambda container passes this check.
-// Downstream that is harmless, because the onboarding event id (hence the FIFO deduplication id) is
-// derived from the same (timestamp, body hash) and SQS drops duplicates for 5 minutes, longer than any
-// copy can be accepted after the first (see ./signature). A deployment that needs a hard guarantee
-// adds a shared store (a DynamoDB conditional put with a TTL).
+// accepted once.
 
+/** Where verified requests are remembered until they can no longer be accepted again. */
 export interface ReplayCache {
   /** Records `key` until `expiresAtSeconds`; false when it was already recorded and not yet expired. */
   claim(key: string, expiresAtSeconds: number, nowSeconds: number): boolean;
@@ -12,6 +9,14 @@ export interface ReplayCache {
   release(key: string): void;
 }
 
+/**
+ * Per-container replay cache, at most `maxEntries` requests (expired ones evicted first). A copy that
+ * lands on another Lambda container passes it; downstream that is harmless, because the onboarding
+ * event id (hence the FIFO deduplication id) is derived from the same (timestamp, body hash) and SQS
+ * drops duplicates for 5 minutes, longer than any copy can be accepted after the first (see
+ * ./signature). A deployment that needs a hard guarantee adds a shared store (a DynamoDB conditional
+ * put with a TTL).
+ */
 export class InMemoryReplayCache implements ReplayCache {
   readonly #seen = new Map<string, number>();
   readonly #maxEntries: number;

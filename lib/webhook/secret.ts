@@ -12,6 +12,7 @@ const RotatingSecretSchema = z.strictObject({
   previous: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
+/** The webhook secret is missing, has no text, or is not a usable key; the message never holds it. */
 export class WebhookSecretError extends Error {
   constructor(message: string) {
     super(message);
@@ -42,6 +43,10 @@ export function parseWebhookSecret(text: string): string[] {
   return [trimmed];
 }
 
+/**
+ * The accepted keys, current first, from the Secrets Manager secret `secretId` (WEBHOOK_SECRET_ID),
+ * cached per container for SECRET_CACHE_SECONDS. Throws `WebhookSecretError`.
+ */
 export async function loadWebhookSecrets(secretId: string | undefined): Promise<string[]> {
   if (!secretId) throw new WebhookSecretError('WEBHOOK_SECRET_ID is not set.');
   const value = await getSecret(secretId, { maxAge: SECRET_CACHE_SECONDS });

@@ -4,8 +4,11 @@
 // new secret while a rotation is under way; the receiver likewise accepts its current and previous secret.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
+/** Unix seconds at which the sender signed (lower case: `Headers` lookups are case-insensitive). */
 export const TIMESTAMP_HEADER = 'x-keepnet-timestamp';
+/** `v1=<hex>[,v1=<hex>]`: one value per secret the sender signed with. */
 export const SIGNATURE_HEADER = 'x-keepnet-signature';
+/** HMAC-SHA256 over `${timestamp}.${rawBody}`, lower-case hex. */
 export const SIGNATURE_SCHEME = 'v1';
 /** SQS FIFO drops a message whose deduplication id it has accepted in the last 5 minutes. */
 export const SQS_DEDUPLICATION_WINDOW_SECONDS = 300;
@@ -18,6 +21,7 @@ export const MAX_FUTURE_SKEW_SECONDS = 30;
 // API's timeout) = t1 + 299 s, inside SQS's deduplication window of the first one, whichever container
 // took it. (±300 s let a copy through up to 600 s after the first when the sender's clock ran ahead.)
 
+/** Why a request was refused: logged, and answered as a 401 `INVALID_SIGNATURE` with this reason. */
 export type WebhookRejection =
   | 'missing-timestamp'
   | 'malformed-timestamp'
@@ -65,6 +69,7 @@ export function signWebhook(
   };
 }
 
+/** One request's headers and raw body, with the secrets and the clock to check them against. */
 export interface VerifyInput {
   timestamp: string | null | undefined;
   signature: string | null | undefined;

@@ -2,8 +2,8 @@
 // which outcomes are moved, what is sent with them, and that a refused send leaves the record failing.
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
+import { DEAD_LETTER_ATTRIBUTES } from '../../lib/group-queue/dead-letters';
 import {
-  DEAD_LETTER_ATTRIBUTES,
   deadLetterCodeFor,
   deadLetterFailures,
   RETRIES_EXHAUSTED_CODE,

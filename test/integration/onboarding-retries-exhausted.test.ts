@@ -8,7 +8,8 @@
 // message needs no PUT (its company is already a member: union mode reads, finds it, writes nothing),
 // so only the bad group's write fails.
 import type { SQSBatchResponse } from 'aws-lambda';
-import { DEAD_LETTER_ATTRIBUTES, RETRIES_EXHAUSTED_CODE } from '../../lib/onboarding/dead-letter';
+import { DEAD_LETTER_ATTRIBUTES } from '../../lib/group-queue/dead-letters';
+import { RETRIES_EXHAUSTED_CODE } from '../../lib/onboarding/dead-letter';
 import { runFifoConsumers } from '../../local/sqs-fifo';
 import { companyCreatedEvent, groupIdByName, startWorld, stopWorld, type World } from './onboarding-world';
 

@@ -19,6 +19,10 @@ const EnvSchema = z.object({
   POLLER_PAGE_SIZE: z._default(z.pipe(z.coerce.number(), z.int().check(z.gte(1), z.lte(1000))), 100),
 });
 
+/**
+ * POLLER_STATE_BUCKET, POLLER_STATE_KEY, EVENT_BUS_NAME, POLLER_EVENT_SOURCE, POLLER_START_TIME and
+ * POLLER_PAGE_SIZE (1–1000, default 100); blank counts as unset. Throws `OnboardingConfigError`.
+ */
 export function loadPollerConfig(env: NodeJS.ProcessEnv = process.env): PollerConfig {
   const cleaned = Object.fromEntries(
     Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''),

@@ -1,12 +1,11 @@
-// PutEvents, 10 entries per call, retrying the entries EventBridge reports as failed
-// (FailedEntryCount > 0 on a 200 reply). Returns which inputs were accepted, in input order, so the
-// caller can advance its watermark over exactly the accepted prefix.
+// PutEvents for the poller, retrying the entries EventBridge refuses.
 import {
   type EventBridgeClient,
   PutEventsCommand,
   type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
 
+/** Which entries EventBridge accepted, why the others were refused, and the calls it took. */
 export interface EmitResult {
   /** accepted[i] tells whether entries[i] was accepted. */
   accepted: boolean[];
@@ -15,6 +14,12 @@ export interface EmitResult {
   calls: number;
 }
 
+/**
+ * PutEvents in calls of 10, retrying the entries EventBridge reports as failed (FailedEntryCount > 0
+ * on a 200 reply) up to `maxAttempts`, backing off from `backoffMs`. Answers which inputs were accepted,
+ * in input order, so the caller can advance its watermark over exactly the accepted prefix. Throws
+ * what the client throws for a whole failed call.
+ */
 export async function putEventsWithRetry(
   client: EventBridgeClient,
   entries: PutEventsRequestEntry[],

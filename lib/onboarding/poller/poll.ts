@@ -1,15 +1,5 @@
 // company-poller: Keepnet has no webhooks or event feed, so new companies are found by searching
-// companies newest first (orderBy CreateTime, descending) down to a watermark, and announced as
-// CompanyCreated events on EventBridge. The watermark moves only over events EventBridge accepted.
-//
-// - First run (no watermark yet): emits nothing and starts from the newest existing company (Keepnet's
-//   own clock, so no skew between our "now" and its createTimes), or from POLLER_START_TIME.
-// - Equal createTimes: the ids already emitted at the watermark time are kept and skipped next time.
-// - Paging newest-first while companies are created shifts items down a page (seen ids are
-//   de-duplicated); a company deleted meanwhile shifts them up, which can hide one: a walk over several
-//   pages is repeated until it finds nothing new (findNewCompanies).
-// - Events go out oldest first; if some are refused after retries, the watermark advances over the
-//   accepted prefix only and the run fails, so the rest is retried on the next schedule.
+// companies newest first down to a watermark, and announced as CompanyCreated events on EventBridge.
 import type { EventBridgeClient, PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { ResourceIdSchema } from '../../keepnet/identifiers';
@@ -19,6 +9,7 @@ import { COMPANY_CREATED_DETAIL_TYPE, type CompanyCreatedDetail } from '../compa
 import { putEventsWithRetry } from './emit';
 import { readWatermark, type Watermark, type WatermarkLocation, writeWatermark } from './watermark';
 
+/** Where the watermark is kept, where events go, and how the walk pages. */
 export interface PollerConfig {
   state: WatermarkLocation;
   eventBusName: string;
@@ -28,6 +19,7 @@ export interface PollerConfig {
   pageSize: number;
 }
 
+/** Clients for one run; `deadline` (epoch ms) bounds the Keepnet calls. */
 export interface PollerDeps {
   keepnet: KeepnetApi;
   s3: S3Client;
@@ -35,6 +27,7 @@ export interface PollerDeps {
   deadline?: number;
 }
 
+/** What one run did: the handler logs it and turns `found` into a metric. */
 export interface PollSummary {
   firstRun: boolean;
   /** Companies announced this run. */
@@ -46,6 +39,7 @@ export interface PollSummary {
   putEventsCalls: number;
 }
 
+/** EventBridge refused some events after retries: the watermark advanced over the accepted prefix only. */
 export class PollerEmitError extends Error {
   constructor(
     message: string,
@@ -180,6 +174,7 @@ async function startingPoint(deps: PollerDeps, config: PollerConfig): Promise<Wa
   return { version: 1, watermark: iso(newest), idsAtWatermark: atNewest, idsWithoutTime, updatedAt: now };
 }
 
+/** The CompanyCreated detail announced for a company (industry and license type as attributes). */
 export function toCompanyCreatedDetail(company: CompanySummary): CompanyCreatedDetail {
   const attributes: Record<string, string> = {};
   // Cut to the detail schema's bounds: one over-long value must not make the whole event invalid.
@@ -209,6 +204,19 @@ function advance(from: Watermark, accepted: Found[]): Watermark {
   return { ...next, watermark: iso(last.time), idsAtWatermark: ids };
 }
 
+/**
+ * One poller run: finds the companies created since the watermark and announces them as
+ * CompanyCreated events, oldest first, then advances the watermark over what EventBridge accepted.
+ *
+ * - First run (no watermark yet, no `startTime`): emits nothing and starts from the newest existing
+ *   company (Keepnet's own clock, so no skew between our "now" and its createTimes).
+ * - Equal createTimes: the ids already emitted at the watermark time are kept and skipped next time.
+ * - Paging newest-first while companies are created shifts items down a page (seen ids are
+ *   de-duplicated); a company deleted meanwhile shifts them up, which can hide one: a walk over several
+ *   pages is repeated until it finds nothing new.
+ * Throws `PollerEmitError` when events are refused (the rest is retried next schedule), `WatermarkError`
+ * when the stored watermark is unreadable.
+ */
 export async function pollCompanies(deps: PollerDeps, config: PollerConfig): Promise<PollSummary> {
   const stored = await readWatermark(deps.s3, config.state);
   if (!stored && !config.startTime) {

@@ -1,14 +1,13 @@
-// The poller's watermark, kept as one JSON object in S3: the newest createTime already emitted and the
-// ids emitted AT that time (several companies can share a createTime; the next run must skip exactly
-// those, and not the others). Writes are conditional (If-Match on the ETag read, If-None-Match on the
-// first write) so two pollers running at once cannot silently overwrite each other on real S3.
-// s3rver, the local S3, ignores these conditions: locally the single-runner guarantee comes from the
-// schedule (one invocation at a time; the stack sets reserved concurrency 1).
+// The poller's watermark, kept as one JSON object in S3.
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import * as z from 'zod';
 import { keyExists } from '../../storage/key-exists';
 import { formatIssues } from '../../validation/zod-issues';
 
+/**
+ * The watermark: the newest createTime already emitted and the ids emitted AT that time (several
+ * companies can share a createTime; the next run must skip exactly those, and not the others).
+ */
 export const WatermarkSchema = z.object({
   version: z.literal(1),
   /** ISO 8601 UTC: companies created strictly after this are new. */
@@ -24,18 +23,22 @@ export const WatermarkSchema = z.object({
   updatedAt: z.iso.datetime(),
 });
 
+/** A validated watermark. */
 export type Watermark = z.infer<typeof WatermarkSchema>;
 
+/** A watermark as read, with the ETag a conditional write must match. */
 export interface StoredWatermark {
   state: Watermark;
   etag: string | undefined;
 }
 
+/** The S3 object that holds the watermark. */
 export interface WatermarkLocation {
   bucket: string;
   key: string;
 }
 
+/** The stored watermark is not JSON or not valid: fix or delete it to restart from now. */
 export class WatermarkError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -43,6 +46,10 @@ export class WatermarkError extends Error {
   }
 }
 
+/**
+ * Reads the watermark, or undefined when none is stored yet. Throws `WatermarkError` for one that is not
+ * valid JSON of the schema, and what S3 throws otherwise.
+ */
 export async function readWatermark(
   s3: S3Client,
   at: WatermarkLocation,
@@ -74,7 +81,13 @@ export async function readWatermark(
   return { state: parsed.data, etag };
 }
 
-/** Writes the watermark; `previousEtag` undefined means "must not exist yet". Returns the new ETag. */
+/**
+ * Writes the watermark; `previousEtag` undefined means "must not exist yet". Returns the new ETag.
+ * Conditional (If-Match on the ETag read, If-None-Match on the first write) so two pollers running at
+ * once cannot silently overwrite each other on real S3 (it throws PreconditionFailed). s3rver, the
+ * local S3, ignores these conditions: there the single runner comes from the schedule (one invocation
+ * at a time; the stack sets reserved concurrency 1).
+ */
 export async function writeWatermark(
   s3: S3Client,
   at: WatermarkLocation,
