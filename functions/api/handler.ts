@@ -3,11 +3,10 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { lazyAsync } from '../../lib/lazy';
 import { logger } from '../../lib/observability/powertools';
-import { operationsLocationFromEnv } from '../../lib/operations/location';
+import { loadConfig } from './config';
 
-// Cold start: OPERATIONS_PREFIX is checked here, naming the variable (the Keepnet client's settings,
-// the queue and the webhook secret are read on first use, as before).
-operationsLocationFromEnv();
+// Cold start: OPERATIONS_PREFIX is checked here, naming the variable (./config.ts says what is read later).
+loadConfig(process.env);
 // The router, its zod schemas, the handlers and their clients are built on the first request, not at
 // load (bench/cold-start.ts).
 const app = lazyAsync(async () => {

@@ -3,10 +3,10 @@
 // failure destination keeps the event.
 
 import { lazyAsync } from '../../lib/lazy';
-import { loadRouterConfig } from '../../lib/onboarding/config';
+import { loadConfig } from './config';
 
 // Cold start: a bad GROUP_RULES or queue URL fails here, once, with the variable named.
-const config = loadRouterConfig();
+const config = loadConfig(process.env);
 // Built on the first event, not at load (bench/cold-start.ts): the SQS client, and the modules only an
 // event needs (the event's zod schema, the routing, Powertools).
 const routing = lazyAsync(async () => {

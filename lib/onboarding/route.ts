@@ -4,15 +4,13 @@
 // MessageGroupId comes from the group, so one group's writes are serialised while different groups
 // proceed in parallel. MessageDeduplicationId comes from the event id, the group and the company, so a
 // redelivered event (EventBridge retries, a replay within SQS's 5-minute window) queues nothing new.
-import type { SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import type { SendMessageBatchRequestEntry, SQSClient } from '@aws-sdk/client-sqs';
 import type { OnboardingMessage } from '../group-queue/message';
 import { sendMessages } from '../group-queue/send-messages';
 import { type GroupTarget, messageGroupIdFor, targetKey } from '../group-queue/targets';
 import { sha256 } from '../hash';
 import type { GroupRules } from '../rules/group-rules';
 import type { CompanyCreatedDetail } from './company-created';
-import { loadRouterConfig } from './config';
 import { targetsFor } from './targets';
 
 export interface QueuedOnboarding {
@@ -30,10 +28,10 @@ export interface RouteResult {
 export interface RouteOptions {
   /** Id of the triggering event (EventBridge `id`, webhook delivery id): the de-duplication key. */
   eventId: string;
-  /** Defaults: ONBOARDING_QUEUE_URL and GROUP_RULES from the environment, a shared SQS client. */
-  queueUrl?: string;
-  rules?: GroupRules;
-  sqs?: SQSClient;
+  /** The onboarding queue and the rules, as the caller read them at cold start (loadRouterConfig). */
+  queueUrl: string;
+  rules: GroupRules;
+  sqs: SQSClient;
 }
 
 export interface OnboardingEntry {
@@ -69,25 +67,11 @@ export function onboardingEntries(
   });
 }
 
-let defaults: { key: string; queueUrl: string; rules: GroupRules; sqs: SQSClient } | undefined;
-
-/** Configuration and client from the environment, built once per process (again if the env changed: tests). */
-function defaultDeps() {
-  const env = process.env;
-  const key = [env.ONBOARDING_QUEUE_URL, env.GROUP_RULES, env.AWS_ENDPOINT_URL_SQS].join('\u0000');
-  if (defaults?.key !== key) defaults = { key, ...loadRouterConfig(env), sqs: new SQSClient({}) };
-  return defaults;
-}
-
 export async function routeCompanyCreated(
   detail: CompanyCreatedDetail,
   options: RouteOptions,
 ): Promise<RouteResult> {
-  const needDefaults = !options.queueUrl || !options.rules || !options.sqs;
-  const base = needDefaults ? defaultDeps() : undefined;
-  const queueUrl = options.queueUrl ?? base!.queueUrl;
-  const rules = options.rules ?? base!.rules;
-  const sqs = options.sqs ?? base!.sqs;
+  const { queueUrl, rules, sqs } = options;
 
   // The worker refuses messages whose eventId breaks this rule: refuse it here, before queueing.
   if (options.eventId.length < 1 || options.eventId.length > 256) {

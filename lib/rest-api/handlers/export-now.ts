@@ -2,6 +2,7 @@
 // demand, answered with the object's key and a presigned GET URL that expires.
 import { randomUUID } from 'node:crypto';
 import type * as z from 'zod';
+import { ENV } from '../../config/variables';
 import type { ExportJob } from '../../exports/index';
 import type { ApiDependencies } from '../dependencies';
 import { ApiError } from '../errors';
@@ -53,7 +54,7 @@ export async function exportNow(
 export function requireExportSettings(deps: ApiDependencies): NonNullable<ApiDependencies['exports']> {
   if (!deps.exports) {
     throw new ApiError(500, 'CONFIGURATION_ERROR', 'The service is misconfigured; see its logs.', {
-      details: { variable: 'EXPORT_BUCKET' },
+      details: { variable: ENV.exportBucket },
     });
   }
   return deps.exports;
