@@ -1,27 +1,10 @@
 // The whole deployment: five functions (six with the optional reconcile), their triggers, storage, secrets, alarms and dashboard.
 // Each function gets exactly the permissions its code uses; every grant is written out here, next to
 // the environment variable that tells the function where the resource is.
-import {
-  type CfnElement,
-  CfnOutput,
-  Duration,
-  Names,
-  Stack,
-  type StackProps,
-  TimeZone,
-  Validations,
-} from 'aws-cdk-lib';
-import { type CfnEventBus, EventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { CfnOutput, Duration, Names, Stack, type StackProps, TimeZone, Validations } from 'aws-cdk-lib';
+import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import {
-  AnyPrincipal,
-  ArnPrincipal,
-  Effect,
-  PolicyDocument,
-  PolicyStatement,
-  Role,
-  ServicePrincipal,
-} from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
   ContextAttribute,
@@ -31,7 +14,7 @@ import {
 } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import type { Construct, IConstruct } from 'constructs';
+import type { Construct } from 'constructs';
 import { parseS3Uri } from '../lib/desired-state/reconcile-config';
 import { COMPANY_CREATED_DETAIL_TYPE } from '../lib/onboarding/company-created';
 import type { FunctionName } from './bundling';
@@ -39,55 +22,16 @@ import { type DeploymentConfig, POLLER_STATE_PREFIX } from './config';
 import { ExportStorage } from './constructs/export-storage';
 import { KeepnetFunction } from './constructs/keepnet-function';
 import { METRICS_NAMESPACE, Monitoring } from './constructs/monitoring';
+import { acknowledgeObjectPrefix } from './constructs/nag';
+import { admitOnlyProducers } from './constructs/onboarding-bus';
 import { OnboardingQueue } from './constructs/onboarding-queue';
 import { AutomationRestApi } from './constructs/rest-api';
+import { schedulerRole } from './constructs/schedules';
 import { importOrCreateSecret } from './constructs/secret-reference';
 import { SendOnlySqsDestination } from './constructs/send-only-sqs-destination';
+import { FUNCTION_SIZING } from './function-sizing';
 
-/** Memory and timeout per function, sized for its job. */
-export const FUNCTION_SIZING: Record<
-  FunctionName,
-  { memorySize: number; timeout: Duration; description: string }
-> = {
-  // Pure routing: parse one event, evaluate rules, send a few SQS messages.
-  'onboarding-router': {
-    memorySize: 256,
-    timeout: Duration.seconds(30),
-    description: 'Routes CompanyCreated events to one FIFO message per target group',
-  },
-  // A batch of 10 group updates, each a read, a write and a verifying read against Keepnet, with retries.
-  'onboarding-worker': {
-    memorySize: 512,
-    timeout: Duration.minutes(2),
-    description: 'Adds companies to Keepnet company groups (verified by reading back)',
-  },
-  // Pages through recently created companies and publishes events.
-  'company-poller': {
-    memorySize: 512,
-    timeout: Duration.minutes(2),
-    description: 'Finds companies created since its watermark and publishes CompanyCreated',
-  },
-  // Streams every export job into S3 (multipart parts in memory); large tenants take minutes.
-  'scheduled-export': {
-    memorySize: 1024,
-    timeout: Duration.minutes(15),
-    description: 'Streams Keepnet exports (CSV, Excel) into the export bucket',
-  },
-  // Reads the groups, the managed groups' members and every company, plans, queues a few operations.
-  reconcile: {
-    memorySize: 512,
-    timeout: Duration.minutes(5),
-    description:
-      'Plans the desired-state file against Keepnet: drift metric; queues the changes in apply mode',
-  },
-  // Behind API Gateway, whose integration timeout is 29 s.
-  api: {
-    memorySize: 512,
-    timeout: Duration.seconds(29),
-    description: 'HTTP API: company groups, exports and the signed onboarding webhook',
-  },
-};
-
+export { FUNCTION_SIZING } from './function-sizing';
 export { POLLER_STATE_PREFIX };
 /** The poller's watermark object, in the export bucket. */
 export const POLLER_STATE_KEY = `${POLLER_STATE_PREFIX}watermark.json`;
@@ -570,86 +514,4 @@ export class KeepnetAutomationStack extends Stack {
     };
     for (const [name, value] of Object.entries(outputs)) new CfnOutput(this, name, { value });
   }
-}
-
-/** How cdk-nag names a resource in a finding: `<LogicalId.Arn>`. */
-function arnPlaceholder(construct: IConstruct): string {
-  const resource = construct.node.defaultChild as CfnElement;
-  return `<${Stack.of(construct).getLogicalId(resource)}.Arn>`;
-}
-
-/**
- * An object-level grant needs a key pattern; the pattern names one prefix of one bucket. cdk-nag sees the
- * "*" and wants the finding acknowledged with the exact resource.
- */
-function acknowledgeObjectPrefix(
-  fn: KeepnetFunction,
-  bucket: IConstruct,
-  prefix: string,
-  what: string,
-): void {
-  Validations.of(fn.role).acknowledge({
-    id: `AwsSolutions::AwsSolutions-IAM5[Resource::${arnPlaceholder(bucket)}/${prefix}*]`,
-    reason: `Object actions are limited to the ${prefix} prefix of the one bucket: the ${what}.`,
-  });
-}
-
-/**
- * The onboarding bus's resource policy: the named roles may put CompanyCreated from the configured
- * source; any other principal is refused PutEvents, whatever its own IAM policy allows. One document on
- * the bus itself (its `Policy`), so the Deny can never be deployed without the Allow or the other way
- * round; the bus ARN is spelled out because a reference to the bus's own Arn would be circular.
- */
-function admitOnlyProducers(
-  bus: EventBus,
-  busName: string,
-  config: DeploymentConfig,
-  roleArns: string[],
-): void {
-  const busArn = Stack.of(bus).formatArn({
-    service: 'events',
-    resource: 'event-bus',
-    resourceName: busName,
-  });
-  const policy = new PolicyDocument({
-    statements: [
-      new PolicyStatement({
-        sid: 'AdmitNamedProducers',
-        principals: roleArns.map((arn) => new ArnPrincipal(arn)),
-        actions: ['events:PutEvents'],
-        resources: [busArn],
-        conditions: {
-          StringEquals: {
-            'events:source': config.eventSource,
-            'events:detail-type': COMPANY_CREATED_DETAIL_TYPE,
-          },
-        },
-      }),
-      new PolicyStatement({
-        sid: 'RefuseEveryoneElse',
-        effect: Effect.DENY,
-        principals: [new AnyPrincipal()],
-        actions: ['events:PutEvents'],
-        resources: [busArn],
-        conditions: { ArnNotEquals: { 'aws:PrincipalArn': roleArns } },
-      }),
-    ],
-  });
-  (bus.node.defaultChild as CfnEventBus).policy = policy;
-}
-
-/** The role EventBridge Scheduler assumes to invoke one function (LambdaInvoke grants it). */
-function schedulerRole(scope: Construct, id: string, target: KeepnetFunction): Role {
-  const role = new Role(scope, id, {
-    assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
-      conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(scope).account } },
-    }),
-  });
-  Validations.of(role).acknowledge({
-    id: `AwsSolutions::AwsSolutions-IAM5[Resource::${arnPlaceholder(target.function)}:*]`,
-    reason:
-      'grantInvoke (used by the Scheduler target) also covers the function\'s versions and aliases ("<arn>:*"); ' +
-      'it is still one function.',
-  });
-  return role;
 }
