@@ -1,7 +1,6 @@
 // cdk-nag acknowledgements shared by several constructs.
 import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
-import type { KeepnetFunction } from './keepnet-function';
 
 /** How cdk-nag names a resource in a finding: `<LogicalId.Arn>`. */
 export function arnPlaceholder(construct: IConstruct): string {
@@ -14,12 +13,12 @@ export function arnPlaceholder(construct: IConstruct): string {
  * "*" and wants the finding acknowledged with the exact resource.
  */
 export function acknowledgeObjectPrefix(
-  fn: KeepnetFunction,
+  role: IConstruct,
   bucket: IConstruct,
   prefix: string,
   what: string,
 ): void {
-  Validations.of(fn.role).acknowledge({
+  Validations.of(role).acknowledge({
     id: `AwsSolutions::AwsSolutions-IAM5[Resource::${arnPlaceholder(bucket)}/${prefix}*]`,
     reason: `Object actions are limited to the ${prefix} prefix of the one bucket: the ${what}.`,
   });
