@@ -1,4 +1,4 @@
-// The `api` function: API Gateway REST API (v1 proxy events) → the Powertools router in lib/http-api.
+// The `api` function: API Gateway REST API (v1 proxy events) → the Powertools router in lib/rest-api.
 // Everything is built once per container: the router, the Keepnet client, SDK clients, secret caches.
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { lazyAsync } from '../../lib/lazy';

@@ -1,5 +1,5 @@
-// The zod schemas of the HTTP API: the same objects validate requests (through the Powertools router's
-// validation middleware) and generate the OpenAPI document (lib/http-api/openapi.ts), so the two cannot
+// The zod schemas of the REST API: the same objects validate requests (through the Powertools router's
+// validation middleware) and generate the OpenAPI document (openapi.ts), so the two cannot
 // drift. Request schemas are strict: an unknown field is a 400 naming that field, never silently ignored.
 import * as z from 'zod';
 import { canonicalExportFormat, EXPORT_FORMAT_PATTERN, EXPORT_FORMAT_RULE } from '../exports/format-name';
