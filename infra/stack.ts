@@ -166,7 +166,7 @@ export class KeepnetAutomationStack extends Stack {
       .bindSecret(secrets.webhook, ENV.webhookSecretId)
       .setEnv(ENV.groupRules, groupRules)
       .bindQueue(onboarding.queue, queue)
-      // `POST /exports` writes one file and hands out a presigned GET for it; GET /reports/latest finds
+      // The export routes write one file and hand out a presigned GET for it; GET /reports/latest finds
       // the newest nightly report by listing its folder, and only that folder.
       .bindBucket(bucket, {
         ...exportFiles,

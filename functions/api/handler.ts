@@ -14,6 +14,10 @@ const app = lazyAsync(async () => {
   return createApiApp(dependenciesFromEnv());
 });
 
+/**
+ * One API Gateway request → the router's answer; never throws (errors are answered in the API's error
+ * shape).
+ */
 export const handler = async (
   event: APIGatewayProxyEvent,
   context: Context,

@@ -23,6 +23,11 @@ const polling = lazyAsync(async () => {
 
 const DEADLINE_MARGIN_MS = 5_000;
 
+/**
+ * One poll: announces the companies created since the watermark, stopping DEADLINE_MARGIN_MS before the
+ * Lambda timeout; returns the summary. A run that could not announce them all throws after counting what it
+ * found.
+ */
 export const handler = async (_event: unknown, context?: Context): Promise<PollSummary> => {
   const deadline = context ? Date.now() + context.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS : undefined;
   const { keepnet, s3, eventBridge, pollCompanies, PollerEmitError } = await polling();

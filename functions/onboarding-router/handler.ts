@@ -14,6 +14,7 @@ const routing = lazyAsync(async () => {
   return { ...deferred, sqs: new deferred.SQSClient({}) };
 });
 
+/** One CompanyCreated event → one FIFO message per target group; throws on a malformed event or a failed send. */
 export const handler = async (event: unknown): Promise<void> => {
   const { sqs, InvalidCompanyCreatedError, parseCompanyCreatedEvent, routeCompanyCreated, logger, metrics } =
     await routing();

@@ -25,6 +25,7 @@ const onboarding = lazyAsync(async () => {
 /** Keepnet calls stop this long before Lambda's own timeout, so failures are reported, not cut off. */
 const DEADLINE_MARGIN_MS = 2_000;
 
+/** One SQS FIFO batch → Keepnet memberships; the records to retry come back as `batchItemFailures`. */
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   const { client, resolver, onboardBatch, store } = await onboarding();
   const stats: WorkerStats = { restoredMembers: 0 };

@@ -29,6 +29,10 @@ const reconciling = lazyAsync(async () => {
   };
 });
 
+/**
+ * One scheduled run: plans the desired-state file against Keepnet, publishes the drift and, in apply mode,
+ * queues the changes; returns the summary.
+ */
 export const handler = async (_event: unknown, context: Context): Promise<ReconcileSummary> => {
   logger.addContext(context);
   const { run, deps } = await reconciling();

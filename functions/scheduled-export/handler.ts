@@ -20,6 +20,10 @@ const exporting = lazyAsync(async () => {
   };
 });
 
+/**
+ * The nightly schedule's event (or `{ "jobs": [...] }`) → every export job written to S3, stopping
+ * EXPORT_SAFETY_MARGIN_MS before the Lambda timeout; returns what was written.
+ */
 export const handler = async (event: unknown, context: Context): Promise<RunSummary> => {
   logger.addContext(context);
   const { keepnet, s3, store, parseExportInvocation, runScheduledExport } = await exporting();

@@ -4,6 +4,7 @@ import { type ISecret, Secret, type SecretStringGenerator } from 'aws-cdk-lib/aw
 import type { Construct } from 'constructs';
 import type { DeploymentConfig } from '../config';
 
+/** A secret named in context, or what to create when none is. */
 export interface SecretReferenceProps {
   /** Name or ARN from context; undefined: create the secret. */
   reference: string | undefined;
@@ -16,6 +17,7 @@ export interface SecretReferenceProps {
 /** ARNs of secrets end in "-" plus 6 random characters; a name-only ARN is a partial one. */
 const COMPLETE_ARN_SUFFIX = /-[A-Za-z0-9]{6}$/;
 
+/** A secret as the functions and their policies refer to it. */
 export interface SecretReference {
   secret: ISecret;
   /** What a function's KEEPNET_SECRET_ID / WEBHOOK_SECRET_ID holds: the name or ARN Secrets Manager accepts. */
@@ -27,6 +29,10 @@ export interface SecretReference {
   policyArn: string;
 }
 
+/**
+ * Imports the secret the reference names (complete ARN, partial ARN or name), or creates one with a
+ * generated value when there is no reference.
+ */
 export function importOrCreateSecret(
   scope: Construct,
   id: string,

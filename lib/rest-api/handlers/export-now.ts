@@ -9,6 +9,11 @@ import { ApiError } from '../errors';
 import { ok, type Reply, type RequestScope } from '../reply';
 import type { ExportBody, GroupPathSchema } from '../schemas';
 
+/**
+ * POST /groups/export (the groups), or POST /groups/{groupId}/export (that group's members, `path`): runs
+ * the export job into the export bucket and answers its key and a presigned GET URL; 500 naming
+ * EXPORT_BUCKET when there is none.
+ */
 export async function exportNow(
   deps: ApiDependencies,
   scope: RequestScope,
