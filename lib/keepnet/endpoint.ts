@@ -4,6 +4,7 @@
 // carries the client secret in its body and every later call carries a bearer token.
 import { isIP } from 'node:net';
 import { KeepnetConfigurationError } from './errors';
+import { ENV } from '../config/variables';
 
 export const DEFAULT_KEEPNET_BASE_URL = 'https://api.keepnetlabs.com';
 
@@ -25,7 +26,7 @@ export interface BaseUrlSources {
 /** Picks the base URL by precedence and validates it, naming the source in any error. */
 export function resolveKeepnetEndpoint(sources: BaseUrlSources): KeepnetEndpoint {
   const env = sources.env?.trim();
-  if (env) return parseKeepnetBaseUrl(env, 'KEEPNET_BASE_URL');
+  if (env) return parseKeepnetBaseUrl(env, ENV.keepnetBaseUrl);
   const secret = sources.secret?.trim();
   if (secret) return parseKeepnetBaseUrl(secret, 'the secret field baseUrl');
   return parseKeepnetBaseUrl(DEFAULT_KEEPNET_BASE_URL, 'the default base URL');

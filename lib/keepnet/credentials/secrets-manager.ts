@@ -9,6 +9,7 @@ import { KeepnetConfigurationError } from '../errors';
 import { type KeepnetCredentials, parseKeepnetSecret } from './keepnet-secret';
 import { DEFAULT_SECRET_MAX_AGE_SECONDS } from './keepnet-secret-env';
 import type { CredentialsProvider } from './provider';
+import { ENV } from '../../config/variables';
 
 export { DEFAULT_SECRET_MAX_AGE_SECONDS };
 
@@ -32,7 +33,7 @@ export class SecretsManagerCredentialsProvider implements CredentialsProvider {
 
   constructor(options: SecretsManagerCredentialsOptions) {
     if (!options.secretId.trim()) {
-      throw new KeepnetConfigurationError('KEEPNET_SECRET_ID must name a Secrets Manager secret');
+      throw new KeepnetConfigurationError(`${ENV.keepnetSecretId} must name a Secrets Manager secret`);
     }
     this.secretId = options.secretId;
     this.maxAgeSeconds = options.maxAgeSeconds ?? DEFAULT_SECRET_MAX_AGE_SECONDS;
