@@ -1,5 +1,5 @@
-// The Keepnet client as the functions use it: one per process, built from the environment on first use
-// and reused across invocations (one token cache, one connection pool).
+// The Keepnet client as the functions use it: one per process, built on first use from settings read at
+// cold start (keepnetClientSettingsFromEnv) and reused across invocations (one token cache, one pool).
 
 import { ENV } from '../config/variables';
 import { KeepnetClient } from './client';
