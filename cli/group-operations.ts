@@ -3,6 +3,8 @@
 // The queue and the operation store come from the AWS environment: the operator's own, or with --local
 // the running `npm start -- --serve`.
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { readVar } from '../lib/config/read';
+import { ENV } from '../lib/config/variables';
 import { type OperationRequest, type SubmitResult, submitOperation } from '../lib/group-queue/submit';
 import { operationStoreFromEnv } from '../lib/operations/config';
 import type { OperationStore } from '../lib/operations/store';
@@ -20,7 +22,7 @@ export interface GroupOperations {
 
 /** Set when the operation store or the queue cannot be named from the environment. */
 function missingVariables(env: Record<string, string | undefined>): string[] {
-  return ['ONBOARDING_QUEUE_URL', 'OPERATIONS_BUCKET'].filter((name) => !env[name]?.trim());
+  return [ENV.onboardingQueueUrl, ENV.operationsBucket].filter((name) => !readVar(env, name));
 }
 
 /**
@@ -39,7 +41,7 @@ export async function openGroupOperations(ctx: CommandContext): Promise<GroupOpe
   const s3 = createCliS3Client(env);
   const store = operationStoreFromEnv(env, s3)!;
   const sqs = new SQSClient(awsClientSettings(env, 'AWS_ENDPOINT_URL_SQS'));
-  const queueUrl = env.ONBOARDING_QUEUE_URL!.trim();
+  const queueUrl = readVar(env, ENV.onboardingQueueUrl)!;
   return {
     store,
     submit: (request) => submitOperation({ sqs, queueUrl, store }, request),

@@ -14,6 +14,7 @@ export const FUNCTION_NAMES = [
   'api',
   'reconcile',
 ] as const;
+/** A function's name: its folder under functions/ and its Powertools service name. */
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 /**
@@ -23,6 +24,10 @@ export type FunctionName = (typeof FUNCTION_NAMES)[number];
 export const CREATE_REQUIRE_BANNER =
   "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);";
 
+/**
+ * The esbuild options shared by the stack's NodejsFunction bundling and `npm run build`, so what is tested
+ * is what is deployed.
+ */
 export const BUNDLE = {
   /** Must match the Lambda runtime (nodejs24.x). */
   target: 'node24',
@@ -93,6 +98,7 @@ export function esbuildOptions(entry: string, outfile: string): BuildOptions {
   };
 }
 
+/** One function's bundle as `npm run build` writes it. */
 export interface BundleResult {
   name: FunctionName;
   /** Size of index.mjs: what Lambda loads (the source map is read only when a stack trace is printed). */

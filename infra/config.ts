@@ -67,6 +67,7 @@ const s3ObjectUri = z
 /** An IAM role ARN (any partition, any path). */
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 
+/** Every deployment setting, its default and its rule; `cdk synth` fails naming the key that breaks one. */
 export const DeploymentConfigSchema = z.strictObject({
   stackName: z
     .string()
@@ -203,9 +204,12 @@ export const DeploymentConfigSchema = z.strictObject({
     .or(z.literal('').transform(() => undefined)),
 });
 
+/** The validated deployment settings the stack is built from. */
 export type DeploymentConfig = z.output<typeof DeploymentConfigSchema>;
+/** The settings' names: the context keys read (another camelCase key is refused as a likely typo). */
 export const CONFIG_KEYS = Object.keys(DeploymentConfigSchema.shape) as (keyof DeploymentConfig)[];
 
+/** A context value breaks its rule; the message lists every key at fault. */
 export class DeploymentConfigError extends Error {
   override readonly name = 'DeploymentConfigError';
 }

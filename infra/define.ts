@@ -4,6 +4,10 @@ import type { App, Environment } from 'aws-cdk-lib';
 import { readDeploymentConfig } from './config';
 import { KeepnetAutomationStack } from './stack';
 
+/**
+ * Reads the deployment settings from the app's context and adds the stack; throws DeploymentConfigError
+ * naming the keys at fault.
+ */
 export function defineKeepnetAutomation(
   app: App,
   options: { repoRoot: string; env?: Environment },

@@ -9,7 +9,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { Command } from 'commander';
-import { normalisePrefix } from '../../lib/exports/keys';
+import { ENV } from '../../lib/config/variables';
+import { exportLocationFromEnv } from '../../lib/exports/config';
 import { latestReportKey } from '../../lib/exports/report-keys';
 import { createCliS3Client } from '../aws-config';
 import type { CommandContext } from '../context';
@@ -34,11 +35,13 @@ export async function findOpener(env: Record<string, string | undefined>, platfo
 }
 
 async function download(io: CliIo, env: Record<string, string | undefined>, output: string | undefined) {
-  const bucket = env.EXPORT_BUCKET?.trim();
-  if (!bucket) {
-    throw new ConfigurationError('EXPORT_BUCKET: required (the bucket the nightly run writes reports to)');
+  const location = exportLocationFromEnv(env);
+  if (!location) {
+    throw new ConfigurationError(
+      `${ENV.exportBucket}: required (the bucket the nightly run writes reports to)`,
+    );
   }
-  const prefix = normalisePrefix(env.EXPORT_PREFIX);
+  const { bucket, prefix } = location;
   const s3 = createCliS3Client(env);
   try {
     const key = await latestReportKey(s3, bucket, prefix);

@@ -3,6 +3,7 @@
 // already exist the groups the current rules give them — a plan (exit 0 / 2, as `plan`), then with
 // --apply the same one-writer path as `apply`. Backfill only adds: it never takes a company out.
 import type { Command } from 'commander';
+import { ENV } from '../../lib/config/variables';
 import { backfillTarget, onboardingAttributes } from '../../lib/desired-state/backfill';
 import { companyDirectory } from '../../lib/desired-state/companies';
 import { DesiredStateError } from '../../lib/desired-state/errors';
@@ -30,8 +31,10 @@ async function loadRules(
   file: string | undefined,
 ): Promise<{ rules: GroupRules; from: string }> {
   const text =
-    file === undefined ? ctx.io.env.GROUP_RULES : await readLocalFile(ctx, file, '--rules', MAX_RULES_BYTES);
-  const from = file ?? 'GROUP_RULES';
+    file === undefined
+      ? ctx.io.env[ENV.groupRules]
+      : await readLocalFile(ctx, file, '--rules', MAX_RULES_BYTES);
+  const from = file ?? ENV.groupRules;
   try {
     const rules = parseGroupRules(text);
     if (rules.rules.length === 0)

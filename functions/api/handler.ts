@@ -1,13 +1,12 @@
-// The `api` function: API Gateway REST API (v1 proxy events) → the Powertools router in lib/http-api.
+// The `api` function: API Gateway REST API (v1 proxy events) → the Powertools router in lib/rest-api.
 // Everything is built once per container: the router, the Keepnet client, SDK clients, secret caches.
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { lazyAsync } from '../../lib/lazy';
 import { logger } from '../../lib/observability/powertools';
-import { operationsLocationFromEnv } from '../../lib/operations/location';
+import { loadConfig } from './config';
 
-// Cold start: OPERATIONS_PREFIX is checked here, naming the variable (the Keepnet client's settings,
-// the queue and the webhook secret are read on first use, as before).
-operationsLocationFromEnv();
+// Cold start: OPERATIONS_PREFIX is checked here, naming the variable (./config.ts says what is read later).
+loadConfig(process.env);
 // The router, its zod schemas, the handlers and their clients are built on the first request, not at
 // load (bench/cold-start.ts).
 const app = lazyAsync(async () => {
@@ -15,6 +14,10 @@ const app = lazyAsync(async () => {
   return createApiApp(dependenciesFromEnv());
 });
 
+/**
+ * One API Gateway request → the router's answer; never throws (errors are answered in the API's error
+ * shape).
+ */
 export const handler = async (
   event: APIGatewayProxyEvent,
   context: Context,

@@ -2,5 +2,5 @@
 // name: a dynamic import keeps every export of the module it loads, so this list is what is bundled.
 export { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 export { S3Client } from '@aws-sdk/client-s3';
-export { createKeepnetClientFromEnv } from '../../lib/keepnet';
+export { keepnetClientFor } from '../../lib/keepnet';
 export { PollerEmitError, pollCompanies } from '../../lib/onboarding/poller/poll';

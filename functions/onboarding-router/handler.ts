@@ -3,10 +3,10 @@
 // failure destination keeps the event.
 
 import { lazyAsync } from '../../lib/lazy';
-import { loadRouterConfig } from '../../lib/onboarding/config';
+import { loadConfig } from './config';
 
 // Cold start: a bad GROUP_RULES or queue URL fails here, once, with the variable named.
-const config = loadRouterConfig();
+const config = loadConfig(process.env);
 // Built on the first event, not at load (bench/cold-start.ts): the SQS client, and the modules only an
 // event needs (the event's zod schema, the routing, Powertools).
 const routing = lazyAsync(async () => {
@@ -14,6 +14,7 @@ const routing = lazyAsync(async () => {
   return { ...deferred, sqs: new deferred.SQSClient({}) };
 });
 
+/** One CompanyCreated event → one FIFO message per target group; throws on a malformed event or a failed send. */
 export const handler = async (event: unknown): Promise<void> => {
   const { sqs, InvalidCompanyCreatedError, parseCompanyCreatedEvent, routeCompanyCreated, logger, metrics } =
     await routing();

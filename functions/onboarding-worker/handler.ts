@@ -1,38 +1,31 @@
-// SQS FIFO batch of onboarding messages → Keepnet memberships (see lib/onboarding/worker.ts).
+// SQS FIFO batch of onboarding messages → Keepnet memberships (see lib/onboarding/worker/).
 // Returns { batchItemFailures } through Powertools' SqsFifoPartialProcessorAsync.
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { checkKeepnetClientEnv } from '../../lib/keepnet/client-env';
 import { lazy, lazyAsync } from '../../lib/lazy';
 import { metrics } from '../../lib/observability/powertools';
-import { loadWorkerConfig } from '../../lib/onboarding/config';
 import type { Outcome, WorkerStats } from '../../lib/onboarding/worker';
-import { operationsLocationFromEnv } from '../../lib/operations/location';
+import { loadConfig } from './config';
 
-// Cold start: PARTICIPANTS_MODE, the queue (and DLQ) URLs, ONBOARDING_MAX_RECEIVE_COUNT and the Keepnet
-// client's settings (KEEPNET_SECRET_ID, KEEPNET_BASE_URL) are checked once, with the variable named. Client, token and the name → id cache
-// then serve every invocation of this process.
-const config = loadWorkerConfig();
-checkKeepnetClientEnv();
-// Operation records, repair records and the write journal (OPERATIONS_BUCKET; the stack sets it).
-const operations = operationsLocationFromEnv();
+// Cold start: every variable is read once, named when at fault (./config.ts). Client, token and the
+// name → id cache then serve every invocation of this process.
+const config = loadConfig(process.env);
 // Built on the first batch, not at load (bench/cold-start.ts): one line per SDK client, and the Keepnet
 // client with the worker's modules (their zod schemas) loaded then.
 const sqs = lazy(() => new SQSClient({}));
 const onboarding = lazyAsync(async () => {
-  const { createKeepnetClientFromEnv, GroupResolver, onboardBatch, operationStoreAt } = await import(
-    './deferred'
-  );
-  const client = createKeepnetClientFromEnv();
-  const store = operations ? operationStoreAt(operations) : undefined;
+  const { keepnetClientFor, GroupResolver, onboardBatch, operationStoreAt } = await import('./deferred');
+  const client = keepnetClientFor(config.keepnet);
+  const store = config.operations ? operationStoreAt(config.operations) : undefined;
   return { client, resolver: new GroupResolver(client), onboardBatch, store };
 });
 
 /** Keepnet calls stop this long before Lambda's own timeout, so failures are reported, not cut off. */
 const DEADLINE_MARGIN_MS = 2_000;
 
+/** One SQS FIFO batch → Keepnet memberships; the records to retry come back as `batchItemFailures`. */
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   const { client, resolver, onboardBatch, store } = await onboarding();
   const stats: WorkerStats = { restoredMembers: 0 };

@@ -2,7 +2,7 @@
 // name: a dynamic import keeps every export of the module it loads, so this list is what is bundled.
 export { SQSClient } from '@aws-sdk/client-sqs';
 export { runReconcile } from '../../lib/desired-state/reconcile';
-export { createS3ClientFromEnv } from '../../lib/exports/s3-client';
+export { createS3Client } from '../../lib/exports/s3-client';
 export { submitOperation } from '../../lib/group-queue/submit';
-export { createKeepnetClientFromEnv } from '../../lib/keepnet';
-export { operationStoreFromEnv } from '../../lib/operations/config';
+export { keepnetClientFor } from '../../lib/keepnet';
+export { operationStoreAt } from '../../lib/operations/config';

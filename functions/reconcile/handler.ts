@@ -3,25 +3,21 @@
 // Configuration is read at cold start: a missing or bad variable stops the function, naming it.
 import type { Context } from 'aws-lambda';
 import type { ReconcileSummary } from '../../lib/desired-state/reconcile';
-import { loadReconcileConfig } from '../../lib/desired-state/reconcile-config';
-import { checkKeepnetClientEnv } from '../../lib/keepnet/client-env';
 import { lazyAsync } from '../../lib/lazy';
 import { logger, metrics } from '../../lib/observability/powertools';
-import { operationsLocationFromEnv } from '../../lib/operations/location';
+import { loadConfig } from './config';
 
-const config = loadReconcileConfig(process.env);
-checkKeepnetClientEnv(process.env);
-operationsLocationFromEnv(process.env);
+const config = loadConfig(process.env);
 // Built on the first run, not at load (bench/cold-start.ts): the clients and the plan modules.
 const reconciling = lazyAsync(async () => {
   const deferred = await import('./deferred');
-  const s3 = deferred.createS3ClientFromEnv(process.env);
-  const keepnet = deferred.createKeepnetClientFromEnv(process.env);
-  if (config.mode !== 'apply') return { run: deferred.runReconcile, deps: { keepnet, s3 } };
+  const s3 = deferred.createS3Client({ forcePathStyle: config.s3PathStyle });
+  const keepnet = deferred.keepnetClientFor(config.keepnet);
+  if (config.reconcile.mode !== 'apply') return { run: deferred.runReconcile, deps: { keepnet, s3 } };
   // Checked at load by loadReconcileConfig: apply mode has a queue and a store.
-  const store = deferred.operationStoreFromEnv(process.env, s3)!;
+  const store = deferred.operationStoreAt(config.operations!, s3);
   const sqs = new deferred.SQSClient({});
-  const queueUrl = process.env.ONBOARDING_QUEUE_URL!.trim();
+  const queueUrl = config.queueUrl!;
   return {
     run: deferred.runReconcile,
     deps: {
@@ -33,11 +29,15 @@ const reconciling = lazyAsync(async () => {
   };
 });
 
+/**
+ * One scheduled run: plans the desired-state file against Keepnet, publishes the drift and, in apply mode,
+ * queues the changes; returns the summary.
+ */
 export const handler = async (_event: unknown, context: Context): Promise<ReconcileSummary> => {
   logger.addContext(context);
   const { run, deps } = await reconciling();
   try {
-    const summary = await run(config, deps);
+    const summary = await run(config.reconcile, deps);
     logger.info('reconcile complete', { drift: summary.drift, operations: summary.operations.length });
     return summary;
   } finally {

@@ -3,28 +3,27 @@
 // Configuration is read at cold start: a bad EXPORT_JOBS stops the function before any invocation.
 import type { Context } from 'aws-lambda';
 import type { RunSummary } from '../../lib/exports';
-import { loadExportConfig } from '../../lib/exports/config';
-import { checkKeepnetClientEnv } from '../../lib/keepnet/client-env';
 import { lazyAsync } from '../../lib/lazy';
 import { logger, metrics } from '../../lib/observability/powertools';
-import { operationsLocationFromEnv } from '../../lib/operations/location';
+import { loadConfig } from './config';
 
-const config = loadExportConfig(process.env);
-checkKeepnetClientEnv(process.env);
-// This system's write journal (OPERATIONS_BUCKET): the diff says which changes it made, which not.
-const operations = operationsLocationFromEnv(process.env);
+const config = loadConfig(process.env);
 // Built on the first run, not at load (bench/cold-start.ts): the clients and the export modules.
 const exporting = lazyAsync(async () => {
   const deferred = await import('./deferred');
-  const s3 = deferred.createS3ClientFromEnv(process.env);
+  const s3 = deferred.createS3Client({ forcePathStyle: config.s3PathStyle });
   return {
     ...deferred,
-    keepnet: deferred.createKeepnetClientFromEnv(process.env),
+    keepnet: deferred.keepnetClientFor(config.keepnet),
     s3,
-    store: operations ? deferred.operationStoreAt(operations, s3) : undefined,
+    store: config.operations ? deferred.operationStoreAt(config.operations, s3) : undefined,
   };
 });
 
+/**
+ * The nightly schedule's event (or `{ "jobs": [...] }`) → every export job written to S3, stopping
+ * EXPORT_SAFETY_MARGIN_MS before the Lambda timeout; returns what was written.
+ */
 export const handler = async (event: unknown, context: Context): Promise<RunSummary> => {
   logger.addContext(context);
   const { keepnet, s3, store, parseExportInvocation, runScheduledExport } = await exporting();

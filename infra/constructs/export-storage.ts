@@ -10,6 +10,7 @@ import {
 } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 
+/** Lifecycle of the export bucket (days) and of its access logs. */
 export interface ExportStorageProps {
   /** Lifecycle ages out objects under this prefix only: state objects (the poller watermark) stay. */
   exportPrefix: string;
@@ -19,6 +20,7 @@ export interface ExportStorageProps {
   accessLogRetentionDays: number;
 }
 
+/** The export bucket (exports, the poller's watermark, the operation store) and its access-log bucket. */
 export class ExportStorage extends Construct {
   readonly bucket: Bucket;
   readonly accessLogBucket: Bucket;

@@ -23,6 +23,7 @@ import { Construct } from 'constructs';
 import type { FunctionName } from '../bundling';
 import type { KeepnetFunction } from './keepnet-function';
 
+/** CloudWatch namespace of the custom metrics (POWERTOOLS_METRICS_NAMESPACE of every function). */
 export const METRICS_NAMESPACE = 'KeepnetAutomation';
 
 /** Custom metrics the dashboard and alarms read, by the function (service) that emits them. */
@@ -56,6 +57,10 @@ export const CUSTOM_METRICS = {
 /** A nightly export that has not written an object for this long raises an alarm. */
 export const EXPORT_SILENCE_HOURS = 26;
 
+/**
+ * What is watched: the functions, the dead-letter queues by display name, the onboarding queue; and who is
+ * e-mailed.
+ */
 export interface MonitoringProps {
   functions: Record<Exclude<FunctionName, 'reconcile'>, KeepnetFunction> & { reconcile?: KeepnetFunction };
   /** Any message here means work was given up: each gets an alarm. */
@@ -64,6 +69,7 @@ export interface MonitoringProps {
   alarmEmail: string | undefined;
 }
 
+/** One SNS topic every alarm notifies (e-mailed when an address is configured) and one dashboard. */
 export class Monitoring extends Construct {
   readonly topic: Topic;
   readonly alarms: Alarm[] = [];

@@ -5,12 +5,14 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
+/** The redrive policy's maxReceiveCount and the consumer's timeout. */
 export interface OnboardingQueueProps {
   maxReceiveCount: number;
   /** Timeout of the consuming function; the visibility timeout is six times it (AWS guidance). */
   consumerTimeout: Duration;
 }
 
+/** The onboarding FIFO queue and its FIFO dead-letter queue. */
 export class OnboardingQueue extends Construct {
   readonly queue: Queue;
   readonly deadLetterQueue: Queue;

@@ -1,9 +1,4 @@
-// The REST API in front of the `api` function. Every route is IAM-authorised (SigV4 callers need
-// execute-api:Invoke) except POST /webhooks/company-created, whose callers cannot sign with AWS keys:
-// the function verifies their HMAC signature (lib/webhook) instead. API Gateway declares no required
-// parameters, so a call without the signature headers reaches the function and gets our 401
-// INVALID_SIGNATURE, and the errors API Gateway answers itself (IAM refusal, throttling, Lambda failure)
-// come back in the same `{ error: { code, message, details } }` shape as the function's.
+// The REST (v1) API in front of the `api` function, its stage, logs and gateway error responses.
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
@@ -18,12 +13,20 @@ import {
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { API_ROUTES, type RouteDefinition } from '../../lib/rest-api/routes';
 
-export const WEBHOOK_PATH = ['webhooks', 'company-created'] as const;
+/** The one stage, and the first segment of every URL after the API's host. */
 export const STAGE_NAME = 'v1';
 
 /**
- * The body of every error API Gateway answers itself, in the function's error shape (lib/http-api):
+ * The routes API Gateway must leave open (no IAM): those the router's table (lib/rest-api/routes.ts)
+ * marks `webhook-signature`, whose callers cannot sign with AWS keys; the function verifies their HMAC
+ * instead. Every other route is reached through the IAM-authorised `{proxy+}`.
+ */
+export const OPEN_ROUTES: readonly RouteDefinition[] = API_ROUTES.filter((route) => route.auth !== 'iam');
+
+/**
+ * The body of every error API Gateway answers itself, in the function's error shape (lib/rest-api):
  * `code` is the gateway response type (ACCESS_DENIED, THROTTLED, ...); `messageString` is already a quoted
  * JSON string, hence no quotes around it.
  */
@@ -31,6 +34,7 @@ export const GATEWAY_ERROR_TEMPLATE =
   '{"error":{"code":"$context.error.responseType","message":$context.error.messageString,' +
   '"details":{"requestId":"$context.requestId"}}}';
 
+/** The function behind the API, and the stage's log retention and throttling (requests per second). */
 export interface AutomationRestApiProps {
   handler: IFunction;
   logRetention: RetentionDays;
@@ -38,6 +42,12 @@ export interface AutomationRestApiProps {
   burstLimit: number;
 }
 
+/**
+ * Every route is IAM-authorised (SigV4 callers need execute-api:Invoke) except the {@link OPEN_ROUTES}.
+ * API Gateway declares no required parameters, so a call without the signature headers reaches the
+ * function and gets its 401 INVALID_SIGNATURE, and the errors API Gateway answers itself (IAM refusal,
+ * throttling, Lambda failure) come back in the function's `{ error: { code, message, details } }` shape.
+ */
 export class AutomationRestApi extends Construct {
   readonly api: RestApi;
   readonly accessLogs: LogGroup;
@@ -80,26 +90,27 @@ export class AutomationRestApi extends Construct {
     });
 
     const integration = new LambdaIntegration(props.handler, { proxy: true });
-    // Everything the function routes (lib/http-api), IAM-authorised.
+    // Everything the function routes (lib/rest-api), IAM-authorised.
     this.api.root.addMethod('ANY', integration);
     this.api.root.addProxy({ anyMethod: false }).addMethod('ANY', integration, {
       authorizationType: AuthorizationType.IAM,
     });
 
-    // The webhook: a more specific resource than {proxy+}, so API Gateway routes it here. No declared
-    // request parameters: a missing signature header must get the function's 401 INVALID_SIGNATURE, not
-    // API Gateway's 400 in another shape.
-    const webhook = this.api.root.resourceForPath(WEBHOOK_PATH.join('/'));
-    const webhookMethod = webhook.addMethod('POST', integration, {
-      authorizationType: AuthorizationType.NONE,
-    });
-    Validations.of(webhookMethod).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-APIG4',
-      reason:
-        'The webhook sender cannot sign with AWS credentials: the function verifies an HMAC-SHA256 signature over ' +
-        'timestamp and body with a key from Secrets Manager (lib/webhook) and answers 401 INVALID_SIGNATURE ' +
-        'when it or its headers are missing or wrong.',
-    });
+    // The open routes: more specific resources than {proxy+}, so API Gateway routes them here. No
+    // declared request parameters: a missing signature header must get the function's 401
+    // INVALID_SIGNATURE, not API Gateway's 400 in another shape.
+    for (const route of OPEN_ROUTES) {
+      const method = this.api.root
+        .resourceForPath(route.path.slice(1))
+        .addMethod(route.method, integration, { authorizationType: AuthorizationType.NONE });
+      Validations.of(method).acknowledge({
+        id: 'AwsSolutions::AwsSolutions-APIG4',
+        reason:
+          'The webhook sender cannot sign with AWS credentials: the function verifies an HMAC-SHA256 signature over ' +
+          'timestamp and body with a key from Secrets Manager (lib/webhook) and answers 401 INVALID_SIGNATURE ' +
+          'when it or its headers are missing or wrong.',
+      });
+    }
 
     // Errors API Gateway answers without calling the function, in the function's error shape.
     const errorTemplates = { 'application/json': GATEWAY_ERROR_TEMPLATE };

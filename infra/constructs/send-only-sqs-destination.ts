@@ -6,6 +6,10 @@ import type { DestinationConfig, DestinationOptions, IDestination, IFunction } f
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 
+/**
+ * An on-failure destination for asynchronous invocations that grants the function sqs:SendMessage on the
+ * queue only.
+ */
 export class SendOnlySqsDestination implements IDestination {
   constructor(private readonly queue: IQueue) {}
 

@@ -1,5 +1,7 @@
 // The scheduled `reconcile` function's settings, from its environment. Pure (no SDK import), so the
 // handler checks them at cold start and a bad deployment fails at init with the variable named.
+import { readVar } from '../config/read';
+import { ENV, type EnvName } from '../config/variables';
 
 /** Where an object is: `s3://bucket/key`. */
 export interface S3Location {
@@ -10,7 +12,7 @@ export interface S3Location {
 /** report: plan and publish the drift only; apply: also queue the operations (opt-in). */
 export type ReconcileMode = 'report' | 'apply';
 
-/** The reconcile function's settings: the file (and attributes CSV) to read, what to do with the drift. */
+/** The reconcile function's settings, read at cold start. */
 export interface ReconcileConfig {
   file: S3Location;
   attributes?: S3Location;
@@ -19,7 +21,7 @@ export interface ReconcileConfig {
   allowRemovals: boolean;
 }
 
-/** A reconcile setting missing or malformed; the message names the variable. */
+/** A reconcile setting is missing or invalid; the message names the variable. */
 export class ReconcileConfigError extends Error {
   override readonly name = 'ReconcileConfigError';
 }
@@ -39,7 +41,7 @@ export function parseS3Uri(value: string, variable: string): S3Location {
   return { bucket: match[1]!, key: match[2]! };
 }
 
-function flag(env: NodeJS.ProcessEnv, variable: string): boolean {
+function flag(env: NodeJS.ProcessEnv, variable: EnvName): boolean {
   const value = env[variable]?.trim().toLowerCase() ?? '';
   if (value === '' || value === 'false') return false;
   if (value === 'true') return true;
@@ -52,32 +54,32 @@ function flag(env: NodeJS.ProcessEnv, variable: string): boolean {
  * mode writes through the one writer, so it also needs ONBOARDING_QUEUE_URL and OPERATIONS_BUCKET.
  */
 export function loadReconcileConfig(env: NodeJS.ProcessEnv = process.env): ReconcileConfig {
-  const fileUri = env.RECONCILE_FILE_S3_URI?.trim();
+  const fileUri = readVar(env, ENV.reconcileFileS3Uri);
   if (!fileUri) {
     throw new ReconcileConfigError(
-      'RECONCILE_FILE_S3_URI: required, the desired-state file to reconcile (s3://bucket/key)',
+      `${ENV.reconcileFileS3Uri}: required, the desired-state file to reconcile (s3://bucket/key)`,
     );
   }
-  const attributesUri = env.RECONCILE_ATTRIBUTES_S3_URI?.trim();
-  const mode = env.RECONCILE_MODE?.trim() || 'report';
+  const attributesUri = readVar(env, ENV.reconcileAttributesS3Uri);
+  const mode = readVar(env, ENV.reconcileMode) ?? 'report';
   if (mode !== 'report' && mode !== 'apply') {
     throw new ReconcileConfigError(
-      `RECONCILE_MODE: must be "report" or "apply" (got "${mode.slice(0, 20)}")`,
+      `${ENV.reconcileMode}: must be "report" or "apply" (got "${mode.slice(0, 20)}")`,
     );
   }
-  const allowRemovals = flag(env, 'RECONCILE_ALLOW_REMOVALS');
+  const allowRemovals = flag(env, ENV.reconcileAllowRemovals);
   if (mode === 'apply') {
-    for (const variable of ['ONBOARDING_QUEUE_URL', 'OPERATIONS_BUCKET']) {
-      if (!env[variable]?.trim()) {
+    for (const variable of [ENV.onboardingQueueUrl, ENV.operationsBucket]) {
+      if (!readVar(env, variable)) {
         throw new ReconcileConfigError(
-          `${variable}: required when RECONCILE_MODE=apply (changes are queued for the onboarding worker)`,
+          `${variable}: required when ${ENV.reconcileMode}=apply (changes are queued for the onboarding worker)`,
         );
       }
     }
   }
   return {
-    file: parseS3Uri(fileUri, 'RECONCILE_FILE_S3_URI'),
-    ...(attributesUri ? { attributes: parseS3Uri(attributesUri, 'RECONCILE_ATTRIBUTES_S3_URI') } : {}),
+    file: parseS3Uri(fileUri, ENV.reconcileFileS3Uri),
+    ...(attributesUri ? { attributes: parseS3Uri(attributesUri, ENV.reconcileAttributesS3Uri) } : {}),
     mode,
     allowRemovals,
   };

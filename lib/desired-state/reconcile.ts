@@ -3,6 +3,7 @@
 // one writer). Report mode never writes. A bad file fails the run, naming its line and field, so the
 // schedule's failure path (retries, failed-events queue, the function's Errors alarm) sees it.
 import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
+import { ENV } from '../config/variables';
 import type { OperationRequest, SubmitResult } from '../group-queue/submit';
 import type { KeepnetApi } from '../keepnet/types';
 import { logger, metrics } from '../observability/powertools';
@@ -79,10 +80,10 @@ async function readObject(s3: S3Client, location: S3Location, variable: string, 
 
 /** The file and the CSV from S3, parsed and validated before Keepnet is read. */
 async function readInputs(s3: S3Client, config: ReconcileConfig): Promise<DesiredStateInputs> {
-  const text = await readObject(s3, config.file, 'RECONCILE_FILE_S3_URI', MAX_FILE_BYTES);
+  const text = await readObject(s3, config.file, ENV.reconcileFileS3Uri, MAX_FILE_BYTES);
   const parsed = parseDesiredState(text, uri(config.file));
   if (!config.attributes) return { parsed };
-  const csv = await readObject(s3, config.attributes, 'RECONCILE_ATTRIBUTES_S3_URI', MAX_ATTRIBUTES_BYTES);
+  const csv = await readObject(s3, config.attributes, ENV.reconcileAttributesS3Uri, MAX_ATTRIBUTES_BYTES);
   return { parsed, attributes: parseAttributes(csv, uri(config.attributes)) };
 }
 

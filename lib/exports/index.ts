@@ -29,4 +29,4 @@ export {
 } from './membership-diff';
 export { type ExportContext, type ExportResult, runExportJob } from './run-export-job';
 export { type RunOptions, type RunSummary, runScheduledExport } from './run-scheduled-export';
-export { createS3ClientFromEnv } from './s3-client';
+export { createS3Client, createS3ClientFromEnv } from './s3-client';

@@ -1,6 +1,7 @@
 // What a nightly export job is, how EXPORT_JOBS is read, and the job set used when it is not set.
 // A bad job fails at cold start with a message naming the job and the field, never halfway through a run.
 import * as z from 'zod';
+import { ENV } from '../config/variables';
 import { issuePath } from '../validation/zod-issues';
 import { ExportConfigurationError } from './errors';
 
@@ -95,7 +96,7 @@ export function jobName(job: ExportJob): string {
  * and the rule, e.g. `EXPORT_JOBS[1] ("eu-members"): format: Invalid option: expected one of "CSV"|"Excel"`.
  * Two jobs with the same name would write the same keys, so names must be unique.
  */
-export function parseExportJobs(value: unknown, source = 'EXPORT_JOBS'): ExportJob[] {
+export function parseExportJobs(value: unknown, source: string = ENV.exportJobs): ExportJob[] {
   if (!Array.isArray(value)) {
     throw new ExportConfigurationError(`${source}: must be a JSON array of export jobs`);
   }
@@ -140,7 +141,7 @@ export function loadExportJobs(raw: string | undefined): ExportJob[] {
   try {
     value = JSON.parse(raw);
   } catch (error) {
-    throw new ExportConfigurationError(`EXPORT_JOBS: not valid JSON (${(error as Error).message})`);
+    throw new ExportConfigurationError(`${ENV.exportJobs}: not valid JSON (${(error as Error).message})`);
   }
   return parseExportJobs(value);
 }

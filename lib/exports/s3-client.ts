@@ -1,15 +1,18 @@
 // The S3 client exports use. The endpoint comes from the SDK's own AWS_ENDPOINT_URL_S3 when set (local
 // runs, tests); such endpoints (s3rver) need path-style addressing, real S3 keeps virtual-hosted style.
 import { S3Client } from '@aws-sdk/client-s3';
+import { s3PathStyleFromEnv } from '../config/read';
 
-/**
- * The S3 client exports use. The endpoint comes from the SDK's own AWS_ENDPOINT_URL_S3 when set (local runs,
- * tests); such endpoints (s3rver) need path-style addressing, real S3 keeps virtual-hosted style.
- */
-export function createS3ClientFromEnv(env: NodeJS.ProcessEnv = process.env): S3Client {
-  const client = new S3Client({ forcePathStyle: Boolean(env.AWS_ENDPOINT_URL_S3?.trim()) });
+/** An S3 client for exports (part payloads unsigned over TLS); path style as {@link s3PathStyleFromEnv} says. */
+export function createS3Client(options: { forcePathStyle: boolean }): S3Client {
+  const client = new S3Client({ forcePathStyle: options.forcePathStyle });
   skipPayloadSigningOfParts(client);
   return client;
+}
+
+/** {@link createS3Client}, path-style when AWS_ENDPOINT_URL_S3 is set. */
+export function createS3ClientFromEnv(env: NodeJS.ProcessEnv = process.env): S3Client {
+  return createS3Client({ forcePathStyle: s3PathStyleFromEnv(env) });
 }
 
 /** Commands that carry an export's bytes. */

@@ -3,6 +3,7 @@
 // Only https is accepted, except for loopback hosts (the local simulator), because the token request
 // carries the client secret in its body and every later call carries a bearer token.
 import { isIP } from 'node:net';
+import { ENV } from '../config/variables';
 import { KeepnetConfigurationError } from './errors';
 
 /** The vendor's public API host: used when neither KEEPNET_BASE_URL nor the secret names one. */
@@ -27,7 +28,7 @@ export interface BaseUrlSources {
 /** Picks the base URL by precedence and validates it, naming the source in any error. */
 export function resolveKeepnetEndpoint(sources: BaseUrlSources): KeepnetEndpoint {
   const env = sources.env?.trim();
-  if (env) return parseKeepnetBaseUrl(env, 'KEEPNET_BASE_URL');
+  if (env) return parseKeepnetBaseUrl(env, ENV.keepnetBaseUrl);
   const secret = sources.secret?.trim();
   if (secret) return parseKeepnetBaseUrl(secret, 'the secret field baseUrl');
   return parseKeepnetBaseUrl(DEFAULT_KEEPNET_BASE_URL, 'the default base URL');

@@ -1,13 +1,17 @@
 // Paging through a search, one request per page, yielding items as they come.
-// Stops at `totalNumberOfPages` (when reported) or on an empty page. Guards: a server that ignores `pageNumber` (it
-// answers another page number, or the very same page again) is an error rather than an endless loop
-// of duplicates; ids already yielded are skipped (rows inserted while paging push others down a page).
 import { KeepnetServerError } from './errors';
 import type { Page, SearchOptions } from './types';
 
 /** A backstop when a server never reports its page count: 10 000 pages of 100 is 1 M rows. */
 export const MAX_PAGES = 10_000;
 
+/**
+ * Yields a search's items page by page (one request per page, `search.pageNumber` or 1 onwards), stopping
+ * at `totalNumberOfPages` when reported or on an empty page. A server that ignores `pageNumber` (answers
+ * another page number, or the very same page again) throws `KeepnetServerError` instead of looping on
+ * duplicates; ids already yielded are skipped, since rows inserted while paging push others down a page.
+ * `where` names the search in errors.
+ */
 export async function* paginate<T>(
   fetchPage: (search: SearchOptions) => Promise<Page<T>>,
   search: SearchOptions | undefined,

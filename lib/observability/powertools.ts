@@ -3,12 +3,13 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LogLevel } from '@aws-lambda-powertools/logger/types';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { ENV } from '../config/variables';
 import { onFirstUse } from './on-first-use';
 import { redactSecrets } from './redact';
 
 // The level as the process started with it: the Logger itself is built on its first use (below), and a
 // level changed in between (tests load the module at DEBUG, then restore) must not change it.
-const logLevel = (process.env.POWERTOOLS_LOG_LEVEL ?? process.env.LOG_LEVEL) as LogLevel | undefined;
+const logLevel = (process.env[ENV.powertoolsLogLevel] ?? process.env[ENV.logLevel]) as LogLevel | undefined;
 
 /**
  * The process's Logger. Built on first use, not at load: each opens its own Console on process.stdout/stderr,
@@ -21,7 +22,7 @@ const logLevel = (process.env.POWERTOOLS_LOG_LEVEL ?? process.env.LOG_LEVEL) as 
 export const logger: Logger = /* @__PURE__ */ onFirstUse(
   () =>
     new Logger({
-      serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'keepnet-automation',
+      serviceName: process.env[ENV.powertoolsServiceName] ?? 'keepnet-automation',
       ...(logLevel ? { logLevel } : {}),
       jsonReplacerFn: redactSecrets,
     }),
@@ -34,7 +35,7 @@ export const logger: Logger = /* @__PURE__ */ onFirstUse(
 export const metrics: Metrics = /* @__PURE__ */ onFirstUse(
   () =>
     new Metrics({
-      namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'KeepnetAutomation',
-      serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'keepnet-automation',
+      namespace: process.env[ENV.powertoolsMetricsNamespace] ?? 'KeepnetAutomation',
+      serviceName: process.env[ENV.powertoolsServiceName] ?? 'keepnet-automation',
     }),
 );

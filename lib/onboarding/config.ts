@@ -1,26 +1,19 @@
-// Onboarding configuration from the environment, parsed once per process with a message naming the
-// variable at fault: a bad deployment fails at cold start, not on the first event. zod/mini, not
-// classic zod: this runs in every cold start (bench/cold-start.ts), and mini loads in a fraction of the time.
+// The onboarding router's and worker's configuration, parsed once at cold start with a message naming
+// the variable at fault: a bad deployment fails at cold start, not on the first event.
 import * as z from 'zod/mini';
 import '../validation/zod-mini-locale';
 
+import { blankToUndefined } from '../config/read';
+import { ParticipantsModeSchema, QueueUrlSchema } from '../config/schemas';
+import { ENV } from '../config/variables';
 import type { ParticipantsMode } from '../membership/mode';
 import { type GroupRules, parseGroupRules } from '../rules/group-rules';
 import { formatIssues } from '../validation/zod-issues';
 
 export type { ParticipantsMode };
+export { ParticipantsModeSchema };
 
-/** PARTICIPANTS_MODE: `union` (default) or `additive` (see lib/membership). */
-export const ParticipantsModeSchema = z._default(
-  z.enum(['union', 'additive'], { error: 'must be "union" or "additive"' }),
-  'union',
-);
-
-const QueueUrlSchema = z.url({ error: 'must be the URL of the onboarding FIFO queue' });
-
-/**
- * A setting missing or malformed; the message names the variable, so a bad deployment fails at cold start.
- */
+/** A setting of the onboarding functions (or the API's group writes) is missing or invalid. */
 export class OnboardingConfigError extends Error {
   constructor(message: string) {
     super(message);
@@ -28,31 +21,30 @@ export class OnboardingConfigError extends Error {
   }
 }
 
-function parseEnv<T extends z.ZodMiniType>(schema: T, env: Record<string, unknown>): z.infer<T> {
+/** Parses the variables a schema names; throws OnboardingConfigError naming each variable and its rule. */
+export function parseEnv<T extends z.ZodMiniType>(schema: T, env: Record<string, unknown>): z.infer<T> {
   const result = z.safeParse(schema, env);
   if (!result.success)
     throw new OnboardingConfigError(`Invalid configuration: ${formatIssues(result.error)}`);
   return result.data;
 }
 
-const blankToUndefined = (v: string | undefined) => (v?.trim() === '' ? undefined : v);
-
-/** The onboarding router's settings: the queue, and the compiled GROUP_RULES. */
+/** What the router (and the API's webhook, which routes the same way) needs. */
 export interface RouterConfig {
   queueUrl: string;
   rules: GroupRules;
 }
 
-/** ONBOARDING_QUEUE_URL and GROUP_RULES. Throws `OnboardingConfigError` or `GroupRulesError`. */
+/** ONBOARDING_QUEUE_URL (required) and GROUP_RULES (optional JSON); throws naming the variable. */
 export function loadRouterConfig(env: NodeJS.ProcessEnv = process.env): RouterConfig {
   const parsed = parseEnv(
-    z.object({ ONBOARDING_QUEUE_URL: QueueUrlSchema, GROUP_RULES: z.optional(z.string()) }),
+    z.object({ [ENV.onboardingQueueUrl]: QueueUrlSchema, [ENV.groupRules]: z.optional(z.string()) }),
     env,
   );
-  return { queueUrl: parsed.ONBOARDING_QUEUE_URL, rules: parseGroupRules(parsed.GROUP_RULES) };
+  return { queueUrl: parsed[ENV.onboardingQueueUrl], rules: parseGroupRules(parsed[ENV.groupRules]) };
 }
 
-/** The onboarding worker's settings. */
+/** The onboarding worker's settings (its Keepnet and operation-store settings are read beside them). */
 export interface WorkerConfig {
   /** Where name-keyed messages are forwarded once their group id is known (the same queue). */
   queueUrl: string;
@@ -70,50 +62,49 @@ export interface WorkerConfig {
   maxReceiveCount?: number;
 }
 
+const MaxReceiveCountSchema = z.pipe(
+  z.pipe(
+    z.string().check(
+      z.regex(/^\d+$/, {
+        error: "must be a whole number, the queue's redrive maxReceiveCount (1-1000)",
+      }),
+    ),
+    z.transform(Number),
+  ),
+  z
+    .number()
+    .check(
+      z.gte(1, { error: "must be the queue's redrive maxReceiveCount, at least 1" }),
+      z.lte(1000, { error: "must be the queue's redrive maxReceiveCount, at most 1000" }),
+    ),
+);
+
+const WorkerEnvSchema = z.object({
+  [ENV.onboardingQueueUrl]: QueueUrlSchema,
+  [ENV.onboardingDlqUrl]: z.optional(
+    z.url({ error: 'must be the URL of the onboarding FIFO dead-letter queue' }),
+  ),
+  [ENV.participantsMode]: ParticipantsModeSchema,
+  [ENV.onboardingMaxReceiveCount]: z.optional(MaxReceiveCountSchema),
+});
+
 /**
- * ONBOARDING_QUEUE_URL, PARTICIPANTS_MODE, ONBOARDING_DLQ_URL and ONBOARDING_MAX_RECEIVE_COUNT (blank
- * counts as unset). Throws `OnboardingConfigError`.
+ * ONBOARDING_QUEUE_URL, ONBOARDING_DLQ_URL, PARTICIPANTS_MODE and ONBOARDING_MAX_RECEIVE_COUNT (blank
+ * optional values count as unset); throws OnboardingConfigError naming the variable.
  */
 export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env): WorkerConfig {
-  const parsed = parseEnv(
-    z.object({
-      ONBOARDING_QUEUE_URL: QueueUrlSchema,
-      ONBOARDING_DLQ_URL: z.optional(
-        z.url({ error: 'must be the URL of the onboarding FIFO dead-letter queue' }),
-      ),
-      PARTICIPANTS_MODE: ParticipantsModeSchema,
-      ONBOARDING_MAX_RECEIVE_COUNT: z.optional(
-        z.pipe(
-          z.pipe(
-            z.string().check(
-              z.regex(/^\d+$/, {
-                error: "must be a whole number, the queue's redrive maxReceiveCount (1-1000)",
-              }),
-            ),
-            z.transform(Number),
-          ),
-          z
-            .number()
-            .check(
-              z.gte(1, { error: "must be the queue's redrive maxReceiveCount, at least 1" }),
-              z.lte(1000, { error: "must be the queue's redrive maxReceiveCount, at most 1000" }),
-            ),
-        ),
-      ),
-    }),
-    {
-      ONBOARDING_QUEUE_URL: env.ONBOARDING_QUEUE_URL,
-      ONBOARDING_DLQ_URL: blankToUndefined(env.ONBOARDING_DLQ_URL),
-      PARTICIPANTS_MODE: blankToUndefined(env.PARTICIPANTS_MODE),
-      ONBOARDING_MAX_RECEIVE_COUNT: blankToUndefined(env.ONBOARDING_MAX_RECEIVE_COUNT),
-    },
-  );
+  const parsed = parseEnv(WorkerEnvSchema, {
+    [ENV.onboardingQueueUrl]: env[ENV.onboardingQueueUrl],
+    [ENV.onboardingDlqUrl]: blankToUndefined(env[ENV.onboardingDlqUrl]),
+    [ENV.participantsMode]: blankToUndefined(env[ENV.participantsMode]),
+    [ENV.onboardingMaxReceiveCount]: blankToUndefined(env[ENV.onboardingMaxReceiveCount]),
+  });
+  const dlqUrl = parsed[ENV.onboardingDlqUrl];
+  const maxReceiveCount = parsed[ENV.onboardingMaxReceiveCount];
   return {
-    queueUrl: parsed.ONBOARDING_QUEUE_URL,
-    mode: parsed.PARTICIPANTS_MODE,
-    ...(parsed.ONBOARDING_DLQ_URL ? { dlqUrl: parsed.ONBOARDING_DLQ_URL } : {}),
-    ...(parsed.ONBOARDING_MAX_RECEIVE_COUNT === undefined
-      ? {}
-      : { maxReceiveCount: parsed.ONBOARDING_MAX_RECEIVE_COUNT }),
+    queueUrl: parsed[ENV.onboardingQueueUrl],
+    mode: parsed[ENV.participantsMode],
+    ...(dlqUrl ? { dlqUrl } : {}),
+    ...(maxReceiveCount === undefined ? {} : { maxReceiveCount }),
   };
 }

@@ -1,14 +1,12 @@
 // CompanyCreated → one FIFO message per target group. Shared by the onboarding-router function and the
 // HTTP API's webhook / add-companies routes.
-import type { SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
-import { SQSClient } from '@aws-sdk/client-sqs';
+import type { SendMessageBatchRequestEntry, SQSClient } from '@aws-sdk/client-sqs';
 import { queueEntry } from '../group-queue/entry';
 import type { OnboardingMessage } from '../group-queue/message';
 import { sendMessages } from '../group-queue/send-messages';
 import type { GroupTarget } from '../group-queue/targets';
 import type { GroupRules } from '../rules/group-rules';
 import type { CompanyCreatedDetail } from './company-created';
-import { loadRouterConfig } from './config';
 import { targetsFor } from './targets';
 
 /** One message queued for a company: its target group, FIFO message group, deduplication id and SQS id. */
@@ -29,10 +27,10 @@ export interface RouteResult {
 export interface RouteOptions {
   /** Id of the triggering event (EventBridge `id`, webhook delivery id): the de-duplication key. */
   eventId: string;
-  /** Defaults: ONBOARDING_QUEUE_URL and GROUP_RULES from the environment, a shared SQS client. */
-  queueUrl?: string;
-  rules?: GroupRules;
-  sqs?: SQSClient;
+  /** The onboarding queue and the rules, as the caller read them at cold start (loadRouterConfig). */
+  queueUrl: string;
+  rules: GroupRules;
+  sqs: SQSClient;
 }
 
 /** One target group of a company: the message and the batch entry that queues it. */
@@ -69,16 +67,6 @@ export function onboardingEntries(
   });
 }
 
-let defaults: { key: string; queueUrl: string; rules: GroupRules; sqs: SQSClient } | undefined;
-
-/** Configuration and client from the environment, built once per process (again if the env changed: tests). */
-function defaultDeps() {
-  const env = process.env;
-  const key = [env.ONBOARDING_QUEUE_URL, env.GROUP_RULES, env.AWS_ENDPOINT_URL_SQS].join('\u0000');
-  if (defaults?.key !== key) defaults = { key, ...loadRouterConfig(env), sqs: new SQSClient({}) };
-  return defaults;
-}
-
 /**
  * Queues one onboarding message per target group of a new company (`targetsFor`): the
  * onboarding-router function and the HTTP API's webhook and add-companies routes.
@@ -93,11 +81,7 @@ export async function routeCompanyCreated(
   detail: CompanyCreatedDetail,
   options: RouteOptions,
 ): Promise<RouteResult> {
-  const needDefaults = !options.queueUrl || !options.rules || !options.sqs;
-  const base = needDefaults ? defaultDeps() : undefined;
-  const queueUrl = options.queueUrl ?? base!.queueUrl;
-  const rules = options.rules ?? base!.rules;
-  const sqs = options.sqs ?? base!.sqs;
+  const { queueUrl, rules, sqs } = options;
 
   // The worker refuses messages whose eventId breaks this rule: refuse it here, before queueing.
   if (options.eventId.length < 1 || options.eventId.length > 256) {

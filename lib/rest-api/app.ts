@@ -1,8 +1,4 @@
-// The API as a Powertools HTTP router: every route of routes.ts is registered with its zod schemas
-// (validated by the router's own validation middleware), a body guard runs first, and every error is
-// rendered as `{ error: { code, message, details } }`. In front of the router, the gateway event is made
-// safe (gateway-event.ts), 404/405/OPTIONS are answered from the route table, HEAD runs as GET, and
-// nothing escapes as a Lambda error. Built once per container by functions/api.
+// The REST API as a Powertools HTTP router over the route table (createApiApp).
 import { Router } from '@aws-lambda-powertools/event-handler/http';
 import type { Middleware, RequestContext } from '@aws-lambda-powertools/event-handler/types';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
@@ -37,11 +33,19 @@ interface RouteInput<R extends RouteDefinition> {
   scope: RequestScope;
 }
 
+/** The router, and the Lambda entry that answers one API Gateway event with it. */
 export interface ApiApp {
   router: Router;
   handle(event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult>;
 }
 
+/**
+ * Every route of routes.ts registered with its zod schemas (validated by the router's own validation
+ * middleware), a body guard first, every error rendered as `{ error: { code, message, details } }`. In
+ * front of the router the gateway event is made safe (gateway-event.ts), 404/405/OPTIONS are answered from
+ * the route table, HEAD runs as GET, and nothing escapes as a Lambda error. Built once per container by
+ * functions/api.
+ */
 export function createApiApp(deps: ApiDependencies): ApiApp {
   const router = new Router({ logger });
   router.use(bodyGuard);

@@ -10,6 +10,10 @@ export const MAX_BODY_BYTES = 256 * 1024;
 /** Filters nest; nothing legitimate nests deeper than this, and deep nesting can exhaust the stack. */
 export const MAX_JSON_DEPTH = 32;
 
+/**
+ * How much of a body the guard checks for a route: nothing, the envelope (presence, size, media type), or
+ * also the JSON (syntax, nesting).
+ */
 export type BodyCheck = 'none' | 'envelope' | 'envelope-and-json';
 
 /**

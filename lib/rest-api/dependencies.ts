@@ -1,16 +1,16 @@
-// What the route handlers need from the rest of the system, as one object: the Keepnet client, the
-// onboarding queue, group operations (submit, read), the export job runner, S3 presigning and the
-// webhook verifier. The Lambda wires the real ones from the environment (dependenciesFromEnv); tests and the
-// bench do the same with the environment pointing at local endpoints.
+// What the route handlers need from the rest of the system, as one object (ApiDependencies), and its
+// wiring from the environment (dependenciesFromEnv), which tests and the bench point at local endpoints.
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { readVar } from '../config/read';
+import { ENV } from '../config/variables';
+import { exportLocationFromEnv } from '../exports/config';
 import {
   createS3ClientFromEnv,
   type ExportContext,
   type ExportJob,
   type ExportResult,
-  normalisePrefix,
   runExportJob,
 } from '../exports/index';
 import { type OperationRequest, type SubmitResult, submitOperation } from '../group-queue/submit';
@@ -18,7 +18,7 @@ import { createKeepnetClientFromEnv } from '../keepnet/index';
 import type { KeepnetApi } from '../keepnet/types';
 import { lazy } from '../lazy';
 import type { CompanyCreatedDetail } from '../onboarding/company-created';
-import { OnboardingConfigError } from '../onboarding/config';
+import { loadRouterConfig, OnboardingConfigError } from '../onboarding/config';
 import { type RouteResult, routeCompanyCreated } from '../onboarding/route';
 import { operationStoreFromEnv } from '../operations/config';
 import type { OperationStore } from '../operations/store';
@@ -30,6 +30,7 @@ export interface OperationsAccess {
   submit(request: OperationRequest): Promise<SubmitResult>;
 }
 
+/** Where export-now writes, with the S3 client that writes it (built on first use). */
 export interface ExportSettings {
   bucket: string;
   prefix: string;
@@ -37,6 +38,7 @@ export interface ExportSettings {
   kmsKeyId: string | undefined;
 }
 
+/** Everything the route handlers call outside the process; tests replace single members. */
 export interface ApiDependencies {
   keepnet(): Promise<KeepnetApi>;
   routeCompanyCreated(detail: CompanyCreatedDetail, options: { eventId: string }): Promise<RouteResult>;
@@ -54,6 +56,7 @@ export interface ApiDependencies {
   webhook: WebhookVerifier;
 }
 
+/** A presigned GET URL and when it really stops working. */
 export interface PresignedDownload {
   url: string;
   /** When the URL stops working: the lifetime asked for, or earlier when the signing credentials expire. */
@@ -80,19 +83,21 @@ export async function presignDownload(
   return { url, expiresAt: new Date(Math.min(asked, credentialsEnd)) };
 }
 
+/**
+ * EXPORT_BUCKET, EXPORT_PREFIX and EXPORT_KMS_KEY_ID as the nightly export reads them, with its S3
+ * client; undefined when EXPORT_BUCKET is unset (export-now then answers 500).
+ */
 export function exportSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): ExportSettings | undefined {
-  const bucket = env.EXPORT_BUCKET?.trim();
-  if (!bucket) return undefined;
+  const location = exportLocationFromEnv(env);
+  if (!location) return undefined;
   const s3 = lazy(() => createS3ClientFromEnv(env));
   return {
-    bucket,
-    prefix: normalisePrefix(env.EXPORT_PREFIX),
+    ...location,
     // The nightly export's client: export-now uploads the same way (see lib/exports/s3-client). Built on
     // first use: most requests never export (bench/cold-start.ts).
     get s3() {
       return s3();
     },
-    kmsKeyId: env.EXPORT_KMS_KEY_ID?.trim() || undefined,
   };
 }
 
@@ -100,32 +105,36 @@ export function exportSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Exp
  * Operations from the environment: OPERATIONS_BUCKET (and OPERATIONS_PREFIX) for the records,
  * ONBOARDING_QUEUE_URL for the queue. Checked at cold start; the SQS client is built on first use.
  */
-export function operationsFromEnv(env: NodeJS.ProcessEnv = process.env): () => OperationsAccess {
+export function operationsFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  queue: () => SQSClient = lazy(() => new SQSClient({})),
+): () => OperationsAccess {
   const store = operationStoreFromEnv(env);
-  const queueUrl = env.ONBOARDING_QUEUE_URL?.trim();
-  let sqs: SQSClient | undefined;
+  const queueUrl = readVar(env, ENV.onboardingQueueUrl);
   return () => {
     if (!store || !queueUrl) {
-      throw new OnboardingConfigError(
-        `Group writes need ${store ? '' : 'OPERATIONS_BUCKET'}${!store && !queueUrl ? ' and ' : ''}${queueUrl ? '' : 'ONBOARDING_QUEUE_URL'}`,
-      );
+      const missing = [store ? [] : [ENV.operationsBucket], queueUrl ? [] : [ENV.onboardingQueueUrl]];
+      throw new OnboardingConfigError(`Group writes need ${missing.flat().join(' and ')}`);
     }
-    sqs ??= new SQSClient({});
-    const deps = { sqs, queueUrl, store };
+    const deps = { sqs: queue(), queueUrl, store };
     return { store, submit: (request) => submitOperation(deps, request) };
   };
 }
 
 /** The Lambda's dependencies, from its environment (see docs/http-api.md for the variables). */
 export function dependenciesFromEnv(env: NodeJS.ProcessEnv = process.env): ApiDependencies {
+  const sqs = lazy(() => new SQSClient({}));
+  // The webhook routes as the router does: ONBOARDING_QUEUE_URL and GROUP_RULES, read on the first
+  // webhook call (an error there is the request's 500, naming the variable), then kept.
+  const routing = lazy(() => ({ ...loadRouterConfig(env), sqs: sqs() }));
   return {
     // Synchronous factory, cached per process; a configuration error surfaces on the first request.
     keepnet: async () => createKeepnetClientFromEnv(env),
-    routeCompanyCreated: (detail, options) => routeCompanyCreated(detail, options),
-    operations: operationsFromEnv(env),
+    routeCompanyCreated: async (detail, options) => routeCompanyCreated(detail, { ...options, ...routing() }),
+    operations: operationsFromEnv(env, sqs),
     runExportJob,
     exports: exportSettingsFromEnv(env),
     presignDownload,
-    webhook: createWebhookVerifier({ secrets: () => loadWebhookSecrets(env.WEBHOOK_SECRET_ID) }),
+    webhook: createWebhookVerifier({ secrets: () => loadWebhookSecrets(env[ENV.webhookSecretId]) }),
   };
 }

@@ -22,6 +22,11 @@ import { ApiError, fromKeepnetError, internalError, methodNotAllowed, toResponse
 import { fieldIssues, formatField } from './issues';
 import { allowedMethods } from './routes';
 
+/**
+ * Registers one handler per error type on the router, each answering in the one error shape; the catch-all
+ * `Error` handler is registered last because the router falls back to the first registered class an error
+ * is an instance of.
+ */
 export function registerErrorHandlers(router: Router): void {
   router.errorHandler(ApiError, async (error) => toResponse(error));
 

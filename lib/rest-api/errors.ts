@@ -16,6 +16,7 @@ import {
   KeepnetValidationError,
 } from '../keepnet/errors';
 
+/** The JSON body of every error answer. */
 export interface ApiErrorBody {
   error: { code: string; message: string; details?: unknown };
 }
@@ -107,6 +108,7 @@ export function fromKeepnetError(error: KeepnetError): ApiError {
   return new ApiError(502, 'UPSTREAM_ERROR', 'Keepnet call failed.');
 }
 
+/** 405 for a path that exists without this method, with the Allow header and the allowed methods in details. */
 export function methodNotAllowed(method: string, path: string, allowed: readonly string[]): ApiError {
   return new ApiError(405, 'METHOD_NOT_ALLOWED', `${method} is not allowed on ${path}.`, {
     details: { allowed },
@@ -114,6 +116,7 @@ export function methodNotAllowed(method: string, path: string, allowed: readonly
   });
 }
 
+/** 500 for anything unexpected: no message from the error itself, only the request id to find it in the logs. */
 export function internalError(requestId: string | undefined): ApiError {
   return new ApiError(500, 'INTERNAL_ERROR', 'Internal error.', {
     ...(requestId ? { details: { requestId } } : {}),

@@ -1,18 +1,9 @@
 // API Gateway REST (v1) proxy events as they really arrive, made safe for the Powertools router before
-// it sees them. The router turns an event into a web Request, and several things real gateways send
-// make that throw (a Lambda error, which the gateway turns into a bare 502) or route wrongly:
-// - a body on GET/HEAD (REST APIs forward it; `new Request` refuses it);
-// - a header value outside ISO-8859-1, or with a control character (`Headers` refuses it), and a Host
-//   or X-Forwarded-Proto that makes no URL;
-// - a path that still carries the stage or a custom domain's base path ("/v1/groups"): the resource
-//   `/{proxy+}` and its `proxy` parameter say which part of the path is ours;
-// - a malformed percent-escape (the router's decodeURIComponent throws a URIError: a 500);
-// - `Application/JSON` (the router's validation only parses a lower-case `application/json` body);
-// - fields a hand-built or test-console event leaves out instead of setting to null.
-// HEAD is answered as GET without the body, and OPTIONS from the route table, in app.ts.
+// it sees them (normaliseGatewayEvent).
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { ApiError } from './errors';
 
+/** The event the router gets, and what the caller really sent. */
 export interface GatewayRequest {
   /** The event to give the router: method, path, headers and body made safe. */
   event: APIGatewayProxyEvent;
@@ -27,6 +18,20 @@ const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** What `Headers` accepts as a value: bytes (ISO-8859-1), no NUL, CR or LF. */
 const HEADER_VALUE = /^[\t\x20-\x7E\x80-\xFF]*$/;
 
+/**
+ * The router turns an event into a web Request, and several things real gateways send make that throw
+ * (a Lambda error, which the gateway turns into a bare 502) or route wrongly; this removes them:
+ * - a body on GET/HEAD (REST APIs forward it; `new Request` refuses it);
+ * - a header value outside ISO-8859-1, or with a control character (`Headers` refuses it), and a Host
+ *   or X-Forwarded-Proto that makes no URL;
+ * - a path that still carries the stage or a custom domain's base path ("/v1/groups"): the resource
+ *   `/{proxy+}` and its `proxy` parameter say which part of the path is ours;
+ * - a malformed percent-escape (the router's decodeURIComponent throws a URIError: a 500);
+ * - `Application/JSON` (the router's validation only parses a lower-case `application/json` body);
+ * - fields a hand-built or test-console event leaves out instead of setting to null.
+ * HEAD is answered as GET without the body, and OPTIONS from the route table, in app.ts. Throws an
+ * ApiError (400) for what cannot be made safe.
+ */
 export function normaliseGatewayEvent(raw: APIGatewayProxyEvent): GatewayRequest {
   const candidate = raw as Partial<APIGatewayProxyEvent> | null;
   if (

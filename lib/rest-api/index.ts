@@ -1,4 +1,4 @@
-// The HTTP API's public surface: the app (router + error mapping), its wiring from the environment,
+// The REST API's public surface: the app (router + error mapping), its wiring from the environment,
 // the route table (for the stack) and the OpenAPI document. Fake API Gateway events for tests and the
 // local runner live in local/lambda-events/.
 export { type ApiApp, createApiApp } from './app';

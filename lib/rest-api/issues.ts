@@ -2,6 +2,7 @@
 import type * as z from 'zod';
 import { clipMessage, issuePath } from '../validation/zod-issues';
 
+/** One invalid request field and the rule it broke, as a 400's details list it. */
 export interface FieldIssue {
   field: string;
   message: string;

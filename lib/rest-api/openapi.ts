@@ -27,6 +27,7 @@ const COMMON_ERRORS = [400, 404, 405, 500] as const;
 
 let cached: JsonSchema | undefined;
 
+/** The document, built on first use and then kept (the routes and schemas do not change in a process). */
 export function openApiDocument(): JsonSchema {
   cached ??= buildDocument();
   return cached;

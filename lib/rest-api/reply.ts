@@ -2,12 +2,14 @@
 // validated input to a Reply: no router, event or Response types leak into them.
 import type { CallOptions } from '../keepnet/types';
 
+/** What a route handler answers: status, JSON body (none for 204) and extra headers. */
 export interface Reply {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
 }
 
+/** What a handler knows of the request beyond its validated input. */
 export interface RequestScope {
   /** API Gateway's request id (or the Lambda's when absent): the reference in errors and event ids. */
   requestId: string;
@@ -19,14 +21,17 @@ export interface RequestScope {
   rawBody: Buffer | null;
 }
 
+/** 200 with a JSON body. */
 export function ok(body: unknown, headers?: Record<string, string>): Reply {
   return { status: 200, body, ...(headers ? { headers } : {}) };
 }
 
+/** Keepnet call options for this request: its deadline. */
 export function callOptions(scope: RequestScope): CallOptions {
   return { deadline: scope.deadline };
 }
 
+/** A Reply as the web Response the router returns (JSON unless there is no body). */
 export function toWebResponse(reply: Reply): Response {
   if (reply.status === 204 || reply.body === undefined) {
     return new Response(null, { status: reply.status, headers: reply.headers ?? {} });

@@ -1,8 +1,7 @@
-// The API's routes as data: method, path, how the caller is authorised, and the zod schemas of path,
-// query and body. The router (app.ts) registers exactly these, the OpenAPI document (openapi.ts) is
-// generated from them, and `API_ROUTES` tells the stack (infra/constructs/http-api.ts routes {proxy+}
-// with IAM and the webhook without) which routes exist and how each is authorised. One list, so they
-// cannot disagree. Imports nothing heavier than zod.
+// The REST API's routes as data: method, path, how the caller is authorised, and the zod schemas of
+// path, query and body. The router (app.ts), the OpenAPI document (openapi.ts) and the stack
+// (infra/constructs/rest-api.ts: IAM on {proxy+}, the routes not authorised by IAM left open) all read
+// this one list, so they cannot disagree (test/infra/routes.test.ts). Imports nothing heavier than zod.
 import type * as z from 'zod';
 import { CompanyCreatedDetailSchema } from '../onboarding/company-created';
 import {
@@ -39,6 +38,7 @@ import {
 
 requestSchemas.add(CompanyCreatedDetailSchema, { id: 'CompanyCreatedDetail' });
 
+/** The methods routes use (HEAD and OPTIONS are answered from the table, not routed). */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /**
@@ -48,6 +48,7 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
  */
 export type RouteAuth = 'iam' | 'webhook-signature';
 
+/** One route: what the router registers, the OpenAPI document lists and API Gateway is told. */
 export interface RouteDefinition {
   operationId: string;
   method: HttpMethod;
@@ -75,6 +76,7 @@ export interface RouteDefinition {
 
 const KEEPNET_ERRORS = [415, 429, 502, 504] as const;
 
+/** Every route by name; handlers are registered against these names (app.ts). */
 export const ROUTES = {
   health: {
     operationId: 'getHealth',
@@ -293,6 +295,7 @@ export const ROUTES = {
   },
 } as const satisfies Record<string, RouteDefinition>;
 
+/** A route's key in {@link ROUTES}. */
 export type RouteName = keyof typeof ROUTES;
 
 /** Every route: `{ method, path, auth }` is all API Gateway needs to know of one. */

@@ -1,14 +1,18 @@
-// The zod schemas of the HTTP API: the same objects validate requests (through the Powertools router's
-// validation middleware) and generate the OpenAPI document (lib/http-api/openapi.ts), so the two cannot
+// The zod schemas of the REST API: the same objects validate requests (through the Powertools router's
+// validation middleware) and generate the OpenAPI document (openapi.ts), so the two cannot
 // drift. Request schemas are strict: an unknown field is a 400 naming that field, never silently ignored.
 import * as z from 'zod';
 import { canonicalExportFormat, EXPORT_FORMAT_PATTERN, EXPORT_FORMAT_RULE } from '../exports/format-name';
 
-/** Schemas that get a name under `components.schemas` in the OpenAPI document. */
+/** Request schemas that get a name under `components.schemas` in the OpenAPI document. */
 export const requestSchemas = z.registry<{ id: string; description?: string }>();
+/** Response schemas that get a name under `components.schemas` in the OpenAPI document. */
 export const responseSchemas = z.registry<{ id: string; description?: string }>();
 
-// Keepnet ids are 12 alphanumerics today; accept a little more so a format change upstream is not our outage.
+/**
+ * A Keepnet resource id. Keepnet's are 12 alphanumerics today; up to 64 are accepted so a format change
+ * upstream is not our outage.
+ */
 export const ResourceIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 letters, digits, "-" or "_"');
@@ -20,6 +24,7 @@ export const GroupNameSchema = z
   .min(1, 'must not be empty')
   .max(64, 'must be at most 64 characters');
 
+/** Company ids for a write: at most 1000 per call, duplicates dropped. */
 export const CompanyIdListSchema = z
   .array(ResourceIdSchema)
   .max(1000, 'must list at most 1000 companies per call')
@@ -31,16 +36,19 @@ const NonEmptyCompanyIdListSchema = z
   .max(1000, 'must list at most 1000 companies per call')
   .transform((ids) => [...new Set(ids)]);
 
+/** `{groupId}` in a group route's path. */
 export const GroupPathSchema = z.strictObject({ groupId: ResourceIdSchema });
 
 // ---- search --------------------------------------------------------------------------------------
 
+/** One condition of a Keepnet search filter: field, operator, value. */
 export const FilterItemSchema = z.strictObject({
   fieldName: z.string().min(1, 'must not be empty').max(100),
   operator: z.enum(['=', '!=', 'Contains', '>', '<', '>=', '<=']),
   value: z.string().max(500),
 });
 
+/** A group of filter conditions joined by AND or OR, nestable (bounded in size and depth). */
 export const FilterGroupSchema: z.ZodType<FilterGroupInput> = z.strictObject({
   condition: z.enum(['AND', 'OR']),
   filterItems: z.array(FilterItemSchema).max(50).optional(),
@@ -50,12 +58,14 @@ export const FilterGroupSchema: z.ZodType<FilterGroupInput> = z.strictObject({
 });
 requestSchemas.add(FilterGroupSchema, { id: 'FilterGroup' });
 
+/** A filter group as a caller sends it; written out because the schema is recursive. */
 export interface FilterGroupInput {
   condition: 'AND' | 'OR';
   filterItems?: z.infer<typeof FilterItemSchema>[] | undefined;
   filterGroups?: FilterGroupInput[] | undefined;
 }
 
+/** The filter of a search request: free text and/or filter groups. */
 export const SearchFilterSchema = z.strictObject({
   condition: z.enum(['AND', 'OR']).optional(),
   searchInputTextValue: z.string().max(200).optional(),
@@ -79,6 +89,7 @@ const SearchFields = {
   filter: SearchFilterSchema.optional(),
 };
 
+/** POST /groups/search: Keepnet's paging, order and filter, or `all` for every page. */
 export const GroupSearchBodySchema = z.strictObject({
   ...SearchFields,
   all: z.boolean().optional().describe(`Return every page (at most ${MAX_ALL_RESULTS} results).`),
@@ -88,6 +99,7 @@ requestSchemas.add(GroupSearchBodySchema, { id: 'GroupSearchRequest' });
 // Query strings arrive as text: coerce, but keep the rules of the body form.
 const booleanQuery = z.enum(['true', 'false']).transform((value) => value === 'true');
 
+/** A group's member list: a page, or `all=true` for every page. */
 export const MembersQuerySchema = z.strictObject({
   pageNumber: z.coerce.number().int().min(1).optional(),
   pageSize: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
@@ -97,6 +109,7 @@ export const MembersQuerySchema = z.strictObject({
 /** Free text over company names, as the vendor's UI search box sends it. */
 const SEARCH_TEXT_MAX = 200;
 
+/** The company list: a text search, paged; or `inNoGroup=true`, never paged. */
 export const CompaniesQuerySchema = z
   .strictObject({
     search: z
@@ -125,6 +138,7 @@ export const CompaniesQuerySchema = z
     }
   });
 
+/** `{companyResourceId}` in a company route's path; its length is capped before the pattern runs. */
 export const CompanyPathSchema = z.strictObject({
   // Capped before the pattern runs, whatever the caller sends.
   companyResourceId: z
@@ -133,6 +147,7 @@ export const CompanyPathSchema = z.strictObject({
     .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 letters, digits, "-" or "_"'),
 });
 
+/** `{name}` in a group-by-name route's path, under Keepnet's group-name rule. */
 export const GroupNamePathSchema = z.strictObject({
   name: z
     .string()
@@ -152,32 +167,39 @@ export const IdempotencyHeadersSchema = z.looseObject({
     .describe('Makes a retried request the same operation: nothing new is queued.'),
 });
 
+/** GET /health: `deep=true` also asks Keepnet. */
 export const HealthQuerySchema = z.strictObject({
   deep: booleanQuery.optional(),
 });
 
 // ---- group writes --------------------------------------------------------------------------------
 
+/** POST /groups: the name, and companies to put in the new group. */
 export const CreateGroupBodySchema = z.strictObject({
   name: GroupNameSchema,
   companyResourceIds: CompanyIdListSchema.optional(),
 });
 requestSchemas.add(CreateGroupBodySchema, { id: 'CreateGroupRequest' });
 
+/** PATCH /groups/{groupId}: the new name. */
 export const RenameGroupBodySchema = z.strictObject({ name: GroupNameSchema });
 requestSchemas.add(RenameGroupBodySchema, { id: 'RenameGroupRequest' });
 
+/** Companies to add to a group (at least one). */
 export const AddCompaniesBodySchema = z.strictObject({ companyResourceIds: NonEmptyCompanyIdListSchema });
 requestSchemas.add(AddCompaniesBodySchema, { id: 'AddCompaniesRequest' });
 
+/** Companies to take out of a group (at least one). */
 export const RemoveCompaniesBodySchema = z.strictObject({ companyResourceIds: NonEmptyCompanyIdListSchema });
 requestSchemas.add(RemoveCompaniesBodySchema, { id: 'RemoveCompaniesRequest' });
 
+/** The exact membership wanted for a group. */
 export const SetCompaniesBodySchema = z.strictObject({
   companyResourceIds: CompanyIdListSchema.describe('The exact membership wanted; [] empties the group.'),
 });
 requestSchemas.add(SetCompaniesBodySchema, { id: 'SetCompaniesRequest' });
 
+/** The export routes: the file format and how long its download URL lives (seconds). */
 export const ExportBodySchema = z.strictObject({
   format: z
     .string()
@@ -197,6 +219,7 @@ requestSchemas.add(ExportBodySchema, { id: 'ExportRequest' });
 
 // ---- responses -----------------------------------------------------------------------------------
 
+/** The one error shape every route answers with (and API Gateway's own errors too). */
 export const ErrorResponseSchema = z.object({
   error: z.object({
     code: z.string(),
@@ -206,6 +229,7 @@ export const ErrorResponseSchema = z.object({
 });
 responseSchemas.add(ErrorResponseSchema, { id: 'Error' });
 
+/** A company group as the list and get routes answer it. */
 export const GroupSchema = z.object({
   resourceId: z.string(),
   name: z.string(),
@@ -220,6 +244,7 @@ export const GroupSchema = z.object({
 });
 responseSchemas.add(GroupSchema, { id: 'Group' });
 
+/** A company group as the search route answers it. */
 export const GroupSearchItemSchema = z.object({
   resourceId: z.string(),
   name: z.string(),
@@ -234,6 +259,7 @@ export const GroupSearchItemSchema = z.object({
 });
 responseSchemas.add(GroupSearchItemSchema, { id: 'GroupSearchItem' });
 
+/** A company as the member and company routes answer it; Keepnet's other fields pass through. */
 export const CompanySummarySchema = z.looseObject({
   companyResourceId: z.string(),
   companyName: z.string().nullable(),
@@ -254,15 +280,19 @@ const pageOf = <T extends z.ZodType>(item: T) =>
       .describe(`True when \`all\` (or \`inNoGroup\`) stopped at ${MAX_ALL_RESULTS} results.`),
   });
 
+/** GET /groups: every group. */
 export const GroupListResponseSchema = z.object({ groups: z.array(GroupSchema) });
 responseSchemas.add(GroupListResponseSchema, { id: 'GroupList' });
 
+/** POST /groups/search: one page of groups (or every page, with `truncated`). */
 export const GroupSearchResponseSchema = pageOf(GroupSearchItemSchema);
 responseSchemas.add(GroupSearchResponseSchema, { id: 'GroupSearchPage' });
 
+/** A page of companies (or every page, with `truncated`). */
 export const MembersResponseSchema = pageOf(CompanySummarySchema);
 responseSchemas.add(MembersResponseSchema, { id: 'CompanyPage' });
 
+/** One company and the groups it is in. */
 export const CompanyWithGroupsResponseSchema = z.object({
   company: CompanySummarySchema,
   groups: z
@@ -271,9 +301,11 @@ export const CompanyWithGroupsResponseSchema = z.object({
 });
 responseSchemas.add(CompanyWithGroupsResponseSchema, { id: 'CompanyWithGroups' });
 
+/** The id of a group just created. */
 export const ResourceIdResponseSchema = z.object({ resourceId: z.string() });
 responseSchemas.add(ResourceIdResponseSchema, { id: 'ResourceIdResult' });
 
+/** `{operationId}` in GET /operations/{operationId}. */
 export const OperationPathSchema = z.strictObject({
   operationId: z
     .string()
@@ -284,6 +316,7 @@ export const OperationPathSchema = z.strictObject({
 const OperationStatus = z.enum(['pending', 'succeeded', 'failed']);
 const OperationKind = z.enum(['add', 'remove', 'set', 'rename']);
 
+/** 202 for a group write: the operation queued for the group's writer, and where to poll it. */
 export const OperationAcceptedResponseSchema = z.object({
   operationId: z.string(),
   status: OperationStatus.describe(
@@ -295,6 +328,7 @@ export const OperationAcceptedResponseSchema = z.object({
 });
 responseSchemas.add(OperationAcceptedResponseSchema, { id: 'OperationAccepted' });
 
+/** An operation's record: its status and, once settled, what the worker did or why it failed. */
 export const OperationResponseSchema = z.object({
   operationId: z.string(),
   status: OperationStatus,
@@ -318,18 +352,21 @@ export const OperationResponseSchema = z.object({
 });
 responseSchemas.add(OperationResponseSchema, { id: 'Operation' });
 
+/** One onboarding message the webhook queued: the company, the target group, the SQS message id. */
 export const QueuedMessageSchema = z.object({
   companyResourceId: z.string(),
   group: z.union([z.object({ id: z.string() }), z.object({ name: z.string() })]),
   messageId: z.string(),
 });
 
+/** 202 for the webhook: the messages queued, one per target group. */
 export const WebhookAcceptedResponseSchema = z.object({
   companyResourceId: z.string(),
   queued: z.array(QueuedMessageSchema).describe('One onboarding message per target group.'),
 });
 responseSchemas.add(WebhookAcceptedResponseSchema, { id: 'WebhookAccepted' });
 
+/** An on-demand export: where the file is, its size and checksum, and a presigned download URL. */
 export const ExportResponseSchema = z.object({
   bucket: z.string(),
   key: z.string(),
@@ -342,6 +379,7 @@ export const ExportResponseSchema = z.object({
 });
 responseSchemas.add(ExportResponseSchema, { id: 'ExportResult' });
 
+/** GET /reports/latest: how long the download URL lives (seconds). */
 export const ReportQuerySchema = z.strictObject({
   expiresInSeconds: z.coerce
     .number()
@@ -352,6 +390,7 @@ export const ReportQuerySchema = z.strictObject({
     .describe('Lifetime of the presigned download URL (default 900).'),
 });
 
+/** The newest nightly report's key and a presigned download URL. */
 export const LatestReportResponseSchema = z.object({
   key: z.string(),
   downloadUrl: z.string(),
@@ -359,6 +398,7 @@ export const LatestReportResponseSchema = z.object({
 });
 responseSchemas.add(LatestReportResponseSchema, { id: 'LatestReport' });
 
+/** GET /health: the function answers; with `deep`, whether Keepnet does. */
 export const HealthResponseSchema = z.object({
   status: z.enum(['ok', 'degraded']),
   keepnet: z.enum(['not-checked', 'reachable', 'unreachable']),
@@ -366,5 +406,7 @@ export const HealthResponseSchema = z.object({
 });
 responseSchemas.add(HealthResponseSchema, { id: 'Health' });
 
+/** A validated group search request. */
 export type GroupSearchBody = z.infer<typeof GroupSearchBodySchema>;
+/** A validated export request (format made canonical, defaults filled in). */
 export type ExportBody = z.infer<typeof ExportBodySchema>;

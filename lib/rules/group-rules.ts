@@ -62,6 +62,8 @@ export {
   GroupRulesError,
 } from './rule-set';
 
+import { ENV } from '../config/variables';
+
 // The schema and the hand-written rule type (./rule-set.ts, kept free of zod) must agree.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const _ruleTypeMatchesSchema: Same<z.infer<typeof GroupRuleSchema>, GroupRule> = true;
@@ -77,14 +79,14 @@ export function parseGroupRules(text: string | undefined): GroupRules {
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new GroupRulesError(`GROUP_RULES is not valid JSON: ${(error as Error).message}`);
+    throw new GroupRulesError(`${ENV.groupRules} is not valid JSON: ${(error as Error).message}`);
   }
   // Plainly valid rules (the usual case) skip the schema; it decides the rest and words the faults.
   const plain = plainGroupRules(json);
   if (plain) return compileGroupRules(plain);
   const result = z.safeParse(GroupRulesSchema, json);
   if (!result.success) {
-    throw new GroupRulesError(`GROUP_RULES is invalid: ${formatIssues(result.error, 'GROUP_RULES')}`);
+    throw new GroupRulesError(`${ENV.groupRules} is invalid: ${formatIssues(result.error, ENV.groupRules)}`);
   }
   return compileGroupRules(result.data);
 }

@@ -3,6 +3,7 @@
 // so that a rotation can accept the old key while senders switch to the new one.
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import * as z from 'zod';
+import { ENV } from '../config/variables';
 
 /** Long enough to keep Secrets Manager off the hot path, short enough for a rotation to land quickly. */
 export const SECRET_CACHE_SECONDS = 300;
@@ -48,7 +49,7 @@ export function parseWebhookSecret(text: string): string[] {
  * cached per container for SECRET_CACHE_SECONDS. Throws `WebhookSecretError`.
  */
 export async function loadWebhookSecrets(secretId: string | undefined): Promise<string[]> {
-  if (!secretId) throw new WebhookSecretError('WEBHOOK_SECRET_ID is not set.');
+  if (!secretId) throw new WebhookSecretError(`${ENV.webhookSecretId} is not set.`);
   const value = await getSecret(secretId, { maxAge: SECRET_CACHE_SECONDS });
   if (typeof value !== 'string') throw new WebhookSecretError('The webhook secret has no SecretString.');
   return parseWebhookSecret(value);

@@ -1,12 +1,15 @@
 // Which Keepnet secret to read and how long to cache it, from the environment (KEEPNET_SECRET_ID,
 // KEEPNET_SECRET_MAX_AGE_SECONDS). Light on purpose: handlers check it at cold start without loading the
 // Secrets Manager client or the Keepnet client (bench/cold-start.ts).
+
+import { readVar } from '../../config/read';
+import { ENV } from '../../config/variables';
 import { KeepnetConfigurationError } from '../errors';
 
-/** How long a read secret is reused when KEEPNET_SECRET_MAX_AGE_SECONDS is unset (seconds). */
+/** Seconds the Keepnet secret is cached when KEEPNET_SECRET_MAX_AGE_SECONDS is unset. */
 export const DEFAULT_SECRET_MAX_AGE_SECONDS = 300;
 
-/** Which secret to read (name or ARN) and for how long (seconds) to reuse it. */
+/** Which secret holds the Keepnet credential and how long it is cached (seconds). */
 export interface KeepnetSecretSettings {
   secretId: string;
   maxAgeSeconds: number;
@@ -14,13 +17,13 @@ export interface KeepnetSecretSettings {
 
 /** Throws KeepnetConfigurationError naming the variable at fault. */
 export function keepnetSecretSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): KeepnetSecretSettings {
-  const secretId = env.KEEPNET_SECRET_ID?.trim();
+  const secretId = readVar(env, ENV.keepnetSecretId);
   if (!secretId) {
     throw new KeepnetConfigurationError(
-      'KEEPNET_SECRET_ID is not set: it must name the Secrets Manager secret holding {"clientId", "clientSecret", "baseUrl"?}',
+      `${ENV.keepnetSecretId} is not set: it must name the Secrets Manager secret holding {"clientId", "clientSecret", "baseUrl"?}`,
     );
   }
-  return { secretId, maxAgeSeconds: maxAgeFromEnv(env.KEEPNET_SECRET_MAX_AGE_SECONDS) };
+  return { secretId, maxAgeSeconds: maxAgeFromEnv(env[ENV.keepnetSecretMaxAgeSeconds]) };
 }
 
 function maxAgeFromEnv(raw: string | undefined): number {
@@ -28,7 +31,7 @@ function maxAgeFromEnv(raw: string | undefined): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0) {
     throw new KeepnetConfigurationError(
-      `KEEPNET_SECRET_MAX_AGE_SECONDS must be a whole number of seconds >= 0 (got "${raw}")`,
+      `${ENV.keepnetSecretMaxAgeSeconds} must be a whole number of seconds >= 0 (got "${raw}")`,
     );
   }
   return value;

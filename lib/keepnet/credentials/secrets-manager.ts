@@ -3,6 +3,7 @@
 
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { ENV } from '../../config/variables';
 import { logger } from '../../observability/powertools';
 import { KeepnetConfigurationError } from '../errors';
 import { type KeepnetCredentials, parseKeepnetSecret } from './keepnet-secret';
@@ -37,7 +38,7 @@ export class SecretsManagerCredentialsProvider implements CredentialsProvider {
 
   constructor(options: SecretsManagerCredentialsOptions) {
     if (!options.secretId.trim()) {
-      throw new KeepnetConfigurationError('KEEPNET_SECRET_ID must name a Secrets Manager secret');
+      throw new KeepnetConfigurationError(`${ENV.keepnetSecretId} must name a Secrets Manager secret`);
     }
     this.secretId = options.secretId;
     this.maxAgeSeconds = options.maxAgeSeconds ?? DEFAULT_SECRET_MAX_AGE_SECONDS;

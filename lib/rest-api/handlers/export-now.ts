@@ -2,12 +2,18 @@
 // demand, answered with the object's key and a presigned GET URL that expires.
 import { randomUUID } from 'node:crypto';
 import type * as z from 'zod';
+import { ENV } from '../../config/variables';
 import type { ExportJob } from '../../exports/index';
 import type { ApiDependencies } from '../dependencies';
 import { ApiError } from '../errors';
 import { ok, type Reply, type RequestScope } from '../reply';
 import type { ExportBody, GroupPathSchema } from '../schemas';
 
+/**
+ * POST /groups/export (the groups), or POST /groups/{groupId}/export (that group's members, `path`): runs
+ * the export job into the export bucket and answers its key and a presigned GET URL; 500 naming
+ * EXPORT_BUCKET when there is none.
+ */
 export async function exportNow(
   deps: ApiDependencies,
   scope: RequestScope,
@@ -53,7 +59,7 @@ export async function exportNow(
 export function requireExportSettings(deps: ApiDependencies): NonNullable<ApiDependencies['exports']> {
   if (!deps.exports) {
     throw new ApiError(500, 'CONFIGURATION_ERROR', 'The service is misconfigured; see its logs.', {
-      details: { variable: 'EXPORT_BUCKET' },
+      details: { variable: ENV.exportBucket },
     });
   }
   return deps.exports;

@@ -26,11 +26,13 @@ export function withCreatedAt<G extends CompanyGroup | CompanyGroupSearchItem>(
   return { ...group, createdAt: time ?? null };
 }
 
+/** GET /groups: every group, with `createdAt`. */
 export async function listGroups(deps: ApiDependencies, scope: RequestScope): Promise<Reply> {
   const client = await deps.keepnet();
   return ok({ groups: (await client.listGroups(callOptions(scope))).map(withCreatedAt) });
 }
 
+/** POST /groups/search: one page, or every page up to the bound with `all`. */
 export async function searchGroups(
   deps: ApiDependencies,
   scope: RequestScope,
@@ -50,11 +52,13 @@ export async function searchGroups(
   return ok({ ...page, results: page.results.map(withCreatedAt) });
 }
 
+/** GET /groups/{groupId}. */
 export async function getGroup(deps: ApiDependencies, scope: RequestScope, path: GroupPath): Promise<Reply> {
   const client = await deps.keepnet();
   return ok(withCreatedAt(await client.getGroup(path.groupId, callOptions(scope))));
 }
 
+/** POST /groups: creates the group in Keepnet (with its first companies, if any); 201 with its id and Location. */
 export async function createGroup(
   deps: ApiDependencies,
   scope: RequestScope,
@@ -86,6 +90,7 @@ export function renameGroup(
   return submitGroupChange(deps, scope, path.groupId, { kind: 'rename', name: body.name }, idempotencyKey);
 }
 
+/** DELETE /groups/{groupId}: 204. */
 export async function deleteGroup(
   deps: ApiDependencies,
   scope: RequestScope,

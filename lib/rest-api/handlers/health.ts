@@ -4,6 +4,7 @@ import { isKeepnetError } from '../../keepnet/errors';
 import type { ApiDependencies } from '../dependencies';
 import { callOptions, ok, type Reply, type RequestScope } from '../reply';
 
+/** GET /health: `ok` at once; with `deep`, a one-row Keepnet search decides `reachable` or `degraded`. */
 export async function health(deps: ApiDependencies, scope: RequestScope, deep: boolean): Promise<Reply> {
   if (!deep) return ok({ status: 'ok', keepnet: 'not-checked' });
   try {

@@ -16,6 +16,7 @@ import { collectPages } from './paging';
 
 type GroupPath = z.output<typeof GroupPathSchema>;
 
+/** GET /groups/{groupId}/companies: one page of members, or every page up to the bound with `all=true`. */
 export async function listMembers(
   deps: ApiDependencies,
   scope: RequestScope,

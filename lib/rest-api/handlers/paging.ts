@@ -5,8 +5,13 @@ import { paginate } from '../../keepnet/paginate';
 import type { Page, SearchOptions } from '../../keepnet/types';
 import { MAX_ALL_RESULTS, MAX_PAGE_SIZE } from '../schemas';
 
+/** Every page's results in one page; `truncated` when the bound stopped the gathering. */
 export type AllPages<T> = Page<T> & { truncated: boolean };
 
+/**
+ * Gathers pages of `MAX_PAGE_SIZE` until the last or `MAX_ALL_RESULTS`, dropping results seen twice (by
+ * `idOf`); `where` names the call in errors about a misbehaving server.
+ */
 export async function collectPages<T>(
   fetchPage: (search: SearchOptions) => Promise<Page<T>>,
   search: SearchOptions,

@@ -8,6 +8,10 @@ import type { ApiDependencies } from '../dependencies';
 import { ApiError } from '../errors';
 import type { Reply, RequestScope } from '../reply';
 
+/**
+ * POST /webhooks/company-created: verifies the signature over the exact bytes received, then parses them as
+ * a CompanyCreated detail and routes it like the router does; 202 with the messages queued.
+ */
 export async function companyCreatedWebhook(deps: ApiDependencies, scope: RequestScope): Promise<Reply> {
   // The event's own bytes: the web Request's text() would drop a BOM and replace bytes that are not
   // UTF-8, and the sender signed what it sent.
