@@ -4,6 +4,7 @@
 // environment, or with --local the running system's stand-ins. Nothing here prints or keeps a secret:
 // descriptions name only where commands go.
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { ENV } from '../lib/config/variables';
 import { KeepnetClient } from '../lib/keepnet/client';
 import { type CredentialsProvider, StaticCredentialsProvider } from '../lib/keepnet/credentials/provider';
 import { SecretsManagerCredentialsProvider } from '../lib/keepnet/credentials/secrets-manager';
@@ -43,7 +44,7 @@ function credentialsFrom(
 
 async function remoteKeepnet(options: GlobalOptions, io: CliIo): Promise<KeepnetConnection> {
   const { provider, source } = credentialsFrom(options, io);
-  const baseUrl = options.baseUrl ?? io.env.KEEPNET_BASE_URL;
+  const baseUrl = options.baseUrl ?? io.env[ENV.keepnetBaseUrl];
   const client = new KeepnetClient({ credentials: provider, ...(baseUrl ? { baseUrl } : {}) });
   return {
     client,
@@ -68,15 +69,15 @@ async function localKeepnet(options: GlobalOptions, io: CliIo): Promise<KeepnetC
     const env = running.env;
     const secrets = new SecretsManagerClient(awsClientSettings(env, 'AWS_ENDPOINT_URL_SECRETS_MANAGER'));
     const client = new KeepnetClient({
-      ...(env.KEEPNET_BASE_URL ? { baseUrl: env.KEEPNET_BASE_URL } : {}),
+      ...(env[ENV.keepnetBaseUrl] ? { baseUrl: env[ENV.keepnetBaseUrl] } : {}),
       credentials: new SecretsManagerCredentialsProvider({
-        secretId: env.KEEPNET_SECRET_ID ?? '',
+        secretId: env[ENV.keepnetSecretId] ?? '',
         client: secrets,
       }),
     });
     return {
       client,
-      description: `the running local system (npm start -- --serve, pid ${running.pid}), Keepnet simulator at ${env.KEEPNET_BASE_URL}`,
+      description: `the running local system (npm start -- --serve, pid ${running.pid}), Keepnet simulator at ${env[ENV.keepnetBaseUrl]}`,
       close: async () => {
         await client.close();
         secrets.destroy();

@@ -2,6 +2,7 @@
 // command line: options, id prefixes, output and exit codes.
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Command } from 'commander';
+import { ENV } from '../../lib/config/variables';
 import { type DeadLetter, type DeadLetterDetails, DeadLetterQueue } from '../../lib/group-queue/dead-letters';
 import { awsClientSettings } from '../aws-config';
 import type { CommandContext } from '../context';
@@ -61,7 +62,7 @@ export function registerDlqCommands(program: Command, ctx: CommandContext): void
   ): Promise<{ queue: DeadLetterQueue; env: Record<string, string | undefined>; close(): void }> {
     const env = await ctx.awsEnv();
     const { queueUrl } = command.optsWithGlobals<{ queueUrl?: string }>();
-    const url = queueUrl ?? env.ONBOARDING_DLQ_URL;
+    const url = queueUrl ?? env[ENV.onboardingDlqUrl];
     if (!url) throw new UsageError('name the dead-letter queue: --queue-url <url> or env ONBOARDING_DLQ_URL');
     const sqs = new SQSClient(awsClientSettings(env, 'AWS_ENDPOINT_URL_SQS'));
     return { queue: new DeadLetterQueue(sqs, url), env, close: () => sqs.destroy() };
@@ -123,7 +124,7 @@ export function registerDlqCommands(program: Command, ctx: CommandContext): void
           throw new UsageError('name the messages to redrive, or pass --all');
         if (refs.length > 0 && opts.all) throw new UsageError('pass either message ids or --all, not both');
         const { queue, env, close } = await open(command);
-        const target = opts.to ?? env.ONBOARDING_QUEUE_URL;
+        const target = opts.to ?? env[ENV.onboardingQueueUrl];
         if (!target) throw new UsageError('name the target queue: --to <url> or env ONBOARDING_QUEUE_URL');
         try {
           // Prefixes are resolved against what is visible now, before anything moves, so an ambiguous
