@@ -10,13 +10,15 @@ import {
 } from '../../lib/onboarding/dead-letter';
 import type { Outcome } from '../../lib/onboarding/worker';
 import { type LocalSqs, startSqs } from '../../local/sqs-fifo';
+import { sqsFifoRecord } from '../support/factories';
 
 const record = (messageId: string, attributes: Partial<SQSRecord['attributes']> = {}): SQSRecord =>
-  ({
+  sqsFifoRecord({
     messageId,
-    body: JSON.stringify({ v: 1, companyResourceId: messageId }),
-    attributes: { ApproximateReceiveCount: '1', MessageGroupId: 'group-g1', ...attributes },
-  }) as SQSRecord;
+    body: { v: 1, companyResourceId: messageId },
+    messageGroupId: 'group-g1',
+    attributes,
+  });
 
 describe('deadLetterFailures', () => {
   let local: LocalSqs;
