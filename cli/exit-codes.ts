@@ -37,7 +37,7 @@ export const ExitCode = {
   internal: 10,
 } as const;
 
-/** One of the `ExitCode` values. */
+/** A process exit status this CLI uses (the numbers docs/cli.md documents). */
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** Thrown by commands for a problem the operator can fix by changing the command line. */

@@ -1,7 +1,8 @@
 // Things a function builds on first use rather than at module load: SDK clients and the modules that
 // only an invocation needs (zod schemas, the router, the worker). Module load is the cold start a
-// Lambda pays before its first event; configuration is still read then (each handler does so eagerly),
-// so a bad deployment keeps failing at init with the variable named.
+// Lambda pays before its first event; configuration is still read then (functions/<name>/config.ts; the api
+// reads only what every route needs, and its optional route settings on first use), so a bad deployment
+// keeps failing at init with the variable named.
 
 /**
  * `create()` on the first call, the same value on every later call (one per process). One line per

@@ -6,12 +6,12 @@ import { logger } from '../../lib/observability/powertools';
 import { loadConfig } from './config';
 
 // Cold start: OPERATIONS_PREFIX is checked here, naming the variable (./config.ts says what is read later).
-loadConfig(process.env);
+const config = loadConfig(process.env);
 // The router, its zod schemas, the handlers and their clients are built on the first request, not at
 // load (bench/cold-start.ts).
 const app = lazyAsync(async () => {
   const { createApiApp, dependenciesFromEnv } = await import('./deferred');
-  return createApiApp(dependenciesFromEnv());
+  return createApiApp(dependenciesFromEnv(process.env, config));
 });
 
 /**

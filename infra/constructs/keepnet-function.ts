@@ -101,9 +101,9 @@ export class KeepnetFunction extends Construct {
       bundling: nodejsFunctionBundling(),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
-        POWERTOOLS_SERVICE_NAME: this.serviceName,
-        POWERTOOLS_METRICS_NAMESPACE: props.metricsNamespace,
-        POWERTOOLS_LOG_LEVEL: 'INFO',
+        [ENV.powertoolsServiceName]: this.serviceName,
+        [ENV.powertoolsMetricsNamespace]: props.metricsNamespace,
+        [ENV.powertoolsLogLevel]: 'INFO',
         ...props.environment,
       },
     });

@@ -1,6 +1,6 @@
 // The names of every environment variable the functions read: readers in lib/ and the stack in infra/
-// take them from here, so a name is spelled once. Names and meanings are a public contract
-// (CONTRACTS.md): change them only with a changelog note.
+// take them from here, so a name is spelled once. Names and meanings are a public contract (README,
+// "Configuration"): change them only with a changelog note.
 
 /**
  * Environment variable names by what they configure. The values are the names, not the settings:
@@ -73,7 +73,7 @@ export const ENV = {
   logLevel: 'LOG_LEVEL',
 } as const;
 
-/** One of the environment variable names above. */
+/** A variable name from {@link ENV}: readers accept only these, so a misspelt name is a type error. */
 export type EnvName = (typeof ENV)[keyof typeof ENV];
 
 /** An environment to read settings from: `process.env`, or a plain object in tests and local runs. */

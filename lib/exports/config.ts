@@ -16,7 +16,7 @@ export interface ExportLocation {
   kmsKeyId: string | undefined;
 }
 
-/** The scheduled-export function's settings. */
+/** The scheduled-export function's settings: where files go, which jobs run, and the time kept in hand. */
 export interface ExportConfig extends ExportLocation {
   jobs: ExportJob[];
   /** Taken off the Lambda's remaining time: the run stops (and aborts its upload) this long before. */

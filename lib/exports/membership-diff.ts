@@ -146,7 +146,7 @@ export function diffMembership(previous: Membership, current: Membership): Membe
   return diff;
 }
 
-/** Whether nothing changed. */
+/** True when no group was created, deleted or renamed and no company joined or left a group. */
 export function isEmptyDiff(diff: MembershipDiff): boolean {
   return (
     diff.groupsCreated.length +

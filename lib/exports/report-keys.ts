@@ -8,7 +8,7 @@ import { latestKeyUnder } from './latest-key';
 export const REPORT_KIND = 'report';
 /** The report's file-name stem. */
 export const REPORT_FILE_KIND = 'company-groups-report';
-/** xlsx. */
+/** The report's Content-Type (an Excel workbook), set on the object so a presigned download opens in Excel. */
 export const REPORT_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** `<prefix>report/date=YYYY-MM-DD/company-groups-report-<stamp>.xlsx` for a run's scheduled time. */

@@ -1,4 +1,5 @@
 // The onboarding dead-letter queue through the SQS API: list without consuming, redrive, delete.
+
 import {
   ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
@@ -8,6 +9,7 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { deduplicationId } from './entry';
 
 /**
  * Message attributes of a dead letter the worker sent (lib/onboarding/dead-letter.ts): why, and which
@@ -179,7 +181,9 @@ export class DeadLetterQueue {
         MessageBody: letter.body,
         ...forwardedAttributes(letter),
         ...(letter.messageGroupId ? { MessageGroupId: letter.messageGroupId } : {}),
-        ...(targetUrl.endsWith('.fifo') ? { MessageDeduplicationId: `redrive-${letter.messageId}` } : {}),
+        ...(targetUrl.endsWith('.fifo')
+          ? { MessageDeduplicationId: deduplicationId({ purpose: 'redrive', messageId: letter.messageId }) }
+          : {}),
       }),
     );
     await this.delete(letter);

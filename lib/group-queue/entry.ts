@@ -14,16 +14,19 @@ import { type GroupTarget, messageGroupIdFor, targetKey } from './targets';
  *   original message's deduplication id (its message id when it had none);
  * - `reroute`: a forwarded message whose group id Keepnet reports gone, routed by name again;
  * - `operation`: a group operation (HTTP API, CLI), one id per operation;
- * - `dead-letter`: a failed message moved to the DLQ by the worker, by its message id on the source queue.
+ * - `dead-letter`: a failed message moved to the DLQ by the worker, by its message id on the source queue;
+ * - `redrive`: a dead letter sent back by the operator (`keepnet-groups dlq redrive`), by its message id in
+ *   the DLQ. Readable, not hashed: it was so before the other purposes were gathered here, and it stays.
  */
 export type Deduplication =
   | { purpose: 'route'; eventId: string; target: GroupTarget; companyResourceId: string }
   | { purpose: 'forward'; original: string; groupId: string }
   | { purpose: 'reroute'; original: string; staleId: string }
   | { purpose: 'operation'; operationId: string }
-  | { purpose: 'dead-letter'; messageId: string };
+  | { purpose: 'dead-letter'; messageId: string }
+  | { purpose: 'redrive'; messageId: string };
 
-/** The MessageDeduplicationId (lower-case hex SHA-256, 64 characters) of one send. */
+/** The MessageDeduplicationId of one send: lower-case hex SHA-256 (64 characters), or `redrive-<id>`. */
 export function deduplicationId(dedup: Deduplication): string {
   switch (dedup.purpose) {
     case 'route':
@@ -37,6 +40,8 @@ export function deduplicationId(dedup: Deduplication): string {
       return sha256(`operation\n${dedup.operationId}`);
     case 'dead-letter':
       return sha256(`dead-letter\n${dedup.messageId}`);
+    case 'redrive':
+      return `redrive-${dedup.messageId}`;
   }
 }
 

@@ -23,7 +23,7 @@ export const DEFAULT_TIMEOUTS: TransportTimeouts = {
   keepAliveMs: 4_000,
 };
 
-/** How {@link KeepnetConnections} connects. */
+/** Connection settings of {@link KeepnetConnections}: its timeouts, and a dispatcher of your own (tests) or the pool's size. */
 export interface ConnectionOptions {
   /** Bring your own undici dispatcher (tests); default: one keep-alive Pool per client, made on first use. */
   dispatcher?: Dispatcher | undefined;

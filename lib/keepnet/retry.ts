@@ -29,7 +29,7 @@ export interface PlannedRetry {
   error: KeepnetError;
 }
 
-/** How {@link withRetries} runs. */
+/** What {@link withRetries} needs: the policy (attempts, delays), the runtime it sleeps on, the request, the deadline. */
 export interface RetryLoopOptions {
   policy: RetryPolicy;
   runtime: Runtime;

@@ -10,9 +10,6 @@ import type { ParticipantsMode } from '../membership/mode';
 import { type GroupRules, parseGroupRules } from '../rules/group-rules';
 import { formatIssues } from '../validation/zod-issues';
 
-export type { ParticipantsMode };
-export { ParticipantsModeSchema };
-
 /** A setting of the onboarding functions (or the API's group writes) is missing or invalid. */
 export class OnboardingConfigError extends Error {
   constructor(message: string) {

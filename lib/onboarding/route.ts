@@ -1,5 +1,5 @@
 // CompanyCreated → one FIFO message per target group. Shared by the onboarding-router function and the
-// HTTP API's webhook / add-companies routes.
+// HTTP API's webhook.
 import type { SendMessageBatchRequestEntry, SQSClient } from '@aws-sdk/client-sqs';
 import { queueEntry } from '../group-queue/entry';
 import type { OnboardingMessage } from '../group-queue/message';
@@ -23,7 +23,7 @@ export interface RouteResult {
   queued: QueuedOnboarding[];
 }
 
-/** The event id, and the dependencies a caller may pass instead of the defaults. */
+/** The event id, and the queue, rules and SQS client the caller read at its cold start (all required). */
 export interface RouteOptions {
   /** Id of the triggering event (EventBridge `id`, webhook delivery id): the de-duplication key. */
   eventId: string;
@@ -69,7 +69,7 @@ export function onboardingEntries(
 
 /**
  * Queues one onboarding message per target group of a new company (`targetsFor`): the
- * onboarding-router function and the HTTP API's webhook and add-companies routes.
+ * onboarding-router function and the HTTP API's webhook (group operations go through `submitOperation`).
  *
  * The MessageGroupId comes from the group, so one group's writes are serialised while different
  * groups proceed in parallel. The MessageDeduplicationId comes from the event id, the group and the

@@ -68,7 +68,7 @@ export const OperationRecordSchema = z.object({
   result: OperationResultSchema.optional(),
   error: z.object({ code: z.string(), reason: z.string() }).optional(),
 });
-/** A validated operation record. */
+/** An operation record as stored in S3 and answered by `GET /operations/{id}`, after schema checks. */
 export type OperationRecord = z.infer<typeof OperationRecordSchema>;
 
 /** A fresh operation id. */

@@ -5,7 +5,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { readVar } from '../config/read';
 import { ENV } from '../config/variables';
-import { exportLocationFromEnv } from '../exports/config';
+import { type ExportLocation, exportLocationFromEnv } from '../exports/config';
 import {
   createS3ClientFromEnv,
   type ExportContext,
@@ -20,8 +20,9 @@ import { lazy } from '../lazy';
 import type { CompanyCreatedDetail } from '../onboarding/company-created';
 import { loadRouterConfig, OnboardingConfigError } from '../onboarding/config';
 import { type RouteResult, routeCompanyCreated } from '../onboarding/route';
-import { operationStoreFromEnv } from '../operations/config';
-import type { OperationStore } from '../operations/store';
+import { operationStoreAt } from '../operations/config';
+import { operationsLocationFromEnv } from '../operations/location';
+import type { OperationStore, OperationStoreLocation } from '../operations/store';
 import { createWebhookVerifier, loadWebhookSecrets, type WebhookVerifier } from '../webhook/index';
 
 /** Group operations: queued for the group's single writer, read back by id. */
@@ -30,12 +31,9 @@ export interface OperationsAccess {
   submit(request: OperationRequest): Promise<SubmitResult>;
 }
 
-/** Where export-now writes, with the S3 client that writes it (built on first use). */
-export interface ExportSettings {
-  bucket: string;
-  prefix: string;
+/** Where export-now writes (the nightly export's location), with the S3 client that writes it (built on first use). */
+export interface ExportSettings extends ExportLocation {
   s3: S3Client;
-  kmsKeyId: string | undefined;
 }
 
 /** Everything the route handlers call outside the process; tests replace single members. */
@@ -102,14 +100,16 @@ export function exportSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Exp
 }
 
 /**
- * Operations from the environment: OPERATIONS_BUCKET (and OPERATIONS_PREFIX) for the records,
- * ONBOARDING_QUEUE_URL for the queue. Checked at cold start; the SQS client is built on first use.
+ * Operations from the environment: OPERATIONS_BUCKET (and OPERATIONS_PREFIX) for the records, unless the
+ * caller read them already (`location`: the handler's cold start), ONBOARDING_QUEUE_URL for the queue.
+ * The SQS client is built on first use.
  */
 export function operationsFromEnv(
   env: NodeJS.ProcessEnv = process.env,
   queue: () => SQSClient = lazy(() => new SQSClient({})),
+  location: OperationStoreLocation | undefined = operationsLocationFromEnv(env),
 ): () => OperationsAccess {
-  const store = operationStoreFromEnv(env);
+  const store = location ? operationStoreAt(location, createS3ClientFromEnv(env)) : undefined;
   const queueUrl = readVar(env, ENV.onboardingQueueUrl);
   return () => {
     if (!store || !queueUrl) {
@@ -121,8 +121,16 @@ export function operationsFromEnv(
   };
 }
 
-/** The Lambda's dependencies, from its environment (see docs/http-api.md for the variables). */
-export function dependenciesFromEnv(env: NodeJS.ProcessEnv = process.env): ApiDependencies {
+/**
+ * The Lambda's dependencies, from its environment (see docs/http-api.md for the variables) and what the
+ * handler already read at cold start (`coldStart`, functions/api/config.ts), which is not read again.
+ */
+export function dependenciesFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  coldStart: { operations: OperationStoreLocation | undefined } = {
+    operations: operationsLocationFromEnv(env),
+  },
+): ApiDependencies {
   const sqs = lazy(() => new SQSClient({}));
   // The webhook routes as the router does: ONBOARDING_QUEUE_URL and GROUP_RULES, read on the first
   // webhook call (an error there is the request's 500, naming the variable), then kept.
@@ -131,7 +139,7 @@ export function dependenciesFromEnv(env: NodeJS.ProcessEnv = process.env): ApiDe
     // Synchronous factory, cached per process; a configuration error surfaces on the first request.
     keepnet: async () => createKeepnetClientFromEnv(env),
     routeCompanyCreated: async (detail, options) => routeCompanyCreated(detail, { ...options, ...routing() }),
-    operations: operationsFromEnv(env, sqs),
+    operations: operationsFromEnv(env, sqs, coldStart.operations),
     runExportJob,
     exports: exportSettingsFromEnv(env),
     presignDownload,

@@ -295,9 +295,6 @@ export const ROUTES = {
   },
 } as const satisfies Record<string, RouteDefinition>;
 
-/** A route's key in {@link ROUTES}. */
-export type RouteName = keyof typeof ROUTES;
-
 /** Every route: `{ method, path, auth }` is all API Gateway needs to know of one. */
 export const API_ROUTES: readonly RouteDefinition[] = Object.values(ROUTES);
 

@@ -13,7 +13,7 @@ export function actionOf(req: IncomingMessage): { target: string; action: string
   return { target, action: target.startsWith('AmazonSQS.') ? target.slice('AmazonSQS.'.length) : '' };
 }
 
-/** Reads the whole request body. */
+/** The whole request body as UTF-8 text (the SQS JSON 1.0 protocol's requests are small JSON documents). */
 export async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);

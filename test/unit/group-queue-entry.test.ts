@@ -66,6 +66,10 @@ describe('deduplicationId', () => {
     expect(deduplicationId({ purpose: 'dead-letter', messageId: 'm-1' })).toBe(PINNED.deadLetter);
   });
 
+  it('redrive: the readable id the CLI always sent, not a hash', () => {
+    expect(deduplicationId({ purpose: 'redrive', messageId: 'm-1' })).toBe('redrive-m-1');
+  });
+
   it('differs between purposes given the same keys', () => {
     const forward = deduplicationId({ purpose: 'forward', original: 'k', groupId: 'g' });
     const reroute = deduplicationId({ purpose: 'reroute', original: 'k', staleId: 'g' });

@@ -23,7 +23,7 @@ export const WatermarkSchema = z.object({
   updatedAt: z.iso.datetime(),
 });
 
-/** A validated watermark. */
+/** How far the poller has read (newest company time and the ids seen at it), after schema checks. */
 export type Watermark = z.infer<typeof WatermarkSchema>;
 
 /** A watermark as read, with the ETag a conditional write must match. */

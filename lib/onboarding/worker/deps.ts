@@ -46,7 +46,7 @@ export interface WorkerStats {
 /** A message addressed to a group id: a company (v1, whose group is an id) or an operation (v2). */
 export type GroupMessage = CompanyMessage | OperationMessage;
 
-/** A record with its parsed body. */
+/** An SQS record whose body passed the message schema, kept with the record so outcomes name its message id. */
 export interface Parsed<M extends OnboardingMessage = OnboardingMessage> {
   record: SQSRecord;
   message: M;

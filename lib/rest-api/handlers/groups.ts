@@ -52,7 +52,7 @@ export async function searchGroups(
   return ok({ ...page, results: page.results.map(withCreatedAt) });
 }
 
-/** GET /groups/{groupId}. */
+/** GET /groups/{groupId}: the group as Keepnet has it, with `createdAt`; Keepnet's 404 becomes the API's 404. */
 export async function getGroup(deps: ApiDependencies, scope: RequestScope, path: GroupPath): Promise<Reply> {
   const client = await deps.keepnet();
   return ok(withCreatedAt(await client.getGroup(path.groupId, callOptions(scope))));
