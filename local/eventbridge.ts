@@ -2,9 +2,11 @@
 // AWSEvents.PutEvents), so the real @aws-sdk/client-eventbridge runs against it. It records every
 // accepted entry, can fail entries on demand (to test FailedEntryCount handling), and can forward
 // each accepted event, in EventBridge's envelope, to a target (the local runner plugs the router in).
+
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readRequestBody } from './http-body';
 import { LOCAL_ACCOUNT_ID } from './lambda-events';
 
 /** One PutEvents entry as the SDK sends it (Detail is a JSON string). */
@@ -150,8 +152,6 @@ export async function startEventBridge(options: LocalEventBridgeOptions = {}): P
   };
 
   const server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
     calls++;
     const target = String(req.headers['x-amz-target'] ?? '');
     const send = (status: number, body: unknown) => {
@@ -161,6 +161,13 @@ export async function startEventBridge(options: LocalEventBridgeOptions = {}): P
       });
       res.end(JSON.stringify(body));
     };
+    let raw: Buffer;
+    try {
+      raw = await readRequestBody(req);
+    } catch (error) {
+      send(413, { __type: 'ValidationException', message: (error as Error).message });
+      return;
+    }
     if (target !== 'AWSEvents.PutEvents') {
       send(400, {
         __type: 'UnknownOperationException',
@@ -170,7 +177,7 @@ export async function startEventBridge(options: LocalEventBridgeOptions = {}): P
     }
     let input: { Entries?: PutEventsEntry[] };
     try {
-      input = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+      input = JSON.parse(raw.toString('utf8') || '{}');
     } catch {
       send(400, { __type: 'SerializationException', message: 'Body is not JSON.' });
       return;

@@ -2,9 +2,11 @@
 // "secretsmanager.<Operation>") for GetSecretValue, CreateSecret, PutSecretValue and DescribeSecret,
 // enough for `new SecretsManagerClient({})` with AWS_ENDPOINT_URL_SECRETS_MANAGER pointed here.
 // Signatures are not checked. Errors use the AWS shape (`__type`, `message`, x-amzn-ErrorType).
+
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PayloadTooLargeError, readRequestBody } from './http-body';
 import { LOCAL_ACCOUNT_ID } from './lambda-events';
 
 /** Secrets present from the start, port (default: a free one) and region (for ARNs). */
@@ -143,12 +145,15 @@ export async function startSecretsManager(
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
     const target = String(req.headers['x-amz-target'] ?? '');
     const operation = target.startsWith('secretsmanager.') ? target.slice('secretsmanager.'.length) : '';
     counts.set(operation || '(none)', (counts.get(operation || '(none)') ?? 0) + 1);
     try {
+      const body = await readRequestBody(req).catch((error: unknown) => {
+        if (error instanceof PayloadTooLargeError)
+          throw new AwsError('InvalidRequestException', error.message);
+        throw error;
+      });
       const run = operations[operation];
       if (req.method !== 'POST' || !run) {
         throw new AwsError(
@@ -156,7 +161,7 @@ export async function startSecretsManager(
           `Operation '${target}' is not supported by the local Secrets Manager.`,
         );
       }
-      const text = Buffer.concat(chunks).toString('utf8');
+      const text = body.toString('utf8');
       let input: Record<string, unknown>;
       try {
         input = text ? (JSON.parse(text) as Record<string, unknown>) : {};

@@ -3,26 +3,12 @@
 // drift. Request schemas are strict: an unknown field is a 400 naming that field, never silently ignored.
 import * as z from 'zod';
 import { canonicalExportFormat, EXPORT_FORMAT_PATTERN, EXPORT_FORMAT_RULE } from '../exports/format-name';
+import { GroupNameSchema, ResourceIdSchema } from '../keepnet/identifiers';
 
 /** Request schemas that get a name under `components.schemas` in the OpenAPI document. */
 export const requestSchemas = z.registry<{ id: string; description?: string }>();
 /** Response schemas that get a name under `components.schemas` in the OpenAPI document. */
 export const responseSchemas = z.registry<{ id: string; description?: string }>();
-
-/**
- * A Keepnet resource id. Keepnet's are 12 alphanumerics today; up to 64 are accepted so a format change
- * upstream is not our outage.
- */
-export const ResourceIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 letters, digits, "-" or "_"');
-
-/** Keepnet's rule for group names (1..64 characters), checked here so the caller hears it from us. */
-export const GroupNameSchema = z
-  .string()
-  .trim()
-  .min(1, 'must not be empty')
-  .max(64, 'must be at most 64 characters');
 
 /** Company ids for a write: at most 1000 per call, duplicates dropped. */
 export const CompanyIdListSchema = z

@@ -1,19 +1,17 @@
 // Reading a request body: the bytes (bounded), the media type, and multipart forms as ASP.NET binds them.
 import type { IncomingMessage } from 'node:http';
+import { PayloadTooLargeError, readRequestBody } from '../http-body';
 
-const MAX_BODY_BYTES = 10 * 1024 * 1024;
 const JSON_MEDIA_TYPES = new Set(['application/json', 'text/json']);
 
-/** The whole request body, or null when it exceeds MAX_BODY_BYTES. */
+/** The whole request body, or null when it exceeds the stand-ins' cap (the server answers 413). */
 export async function readBody(req: IncomingMessage): Promise<Buffer | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return null;
-    chunks.push(chunk as Buffer);
+  try {
+    return await readRequestBody(req);
+  } catch (error) {
+    if (error instanceof PayloadTooLargeError) return null;
+    throw error;
   }
-  return Buffer.concat(chunks);
 }
 
 /**

@@ -2,10 +2,12 @@
 // in-process handler: node:http request → APIGatewayProxyEvent → handler → APIGatewayProxyResult → reply.
 // It mirrors what the deployed `ANY /{proxy+}` resource delivers, so `curl` against `npm start -- --serve`
 // exercises the same code paths as the real API. It is not a security boundary: it binds 127.0.0.1.
+
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { PayloadTooLargeError, readRequestBody } from '../http-body';
 import { callerIdentity, LOCAL_ACCOUNT_ID, makeLambdaContext } from '../lambda-events';
 
 /** An API Gateway REST (v1) proxy handler, such as functions/api/handler.ts exports. */
@@ -33,20 +35,6 @@ export interface ApiGatewayAdapter {
 }
 
 const TEXT_CONTENT_TYPE = /^(text\/|application\/(json|.*\+json|x-www-form-urlencoded|xml))/i;
-
-class PayloadTooLargeError extends Error {}
-
-async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    size += buffer.length;
-    if (size > maxBytes) throw new PayloadTooLargeError(`request body exceeds ${maxBytes} bytes`);
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks);
-}
 
 function headerMaps(req: IncomingMessage): {
   headers: Record<string, string>;
@@ -167,7 +155,7 @@ export async function startApiGatewayAdapter(options: ApiGatewayAdapterOptions):
     void (async () => {
       let body: Buffer;
       try {
-        body = await readBody(req, maxBodyBytes);
+        body = await readRequestBody(req, maxBodyBytes);
       } catch (error) {
         if (error instanceof PayloadTooLargeError) writeGatewayError(res, 413, 'Request Too Long');
         else writeGatewayError(res, 400, 'Bad Request');

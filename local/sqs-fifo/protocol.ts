@@ -1,7 +1,9 @@
 // The AWS JSON 1.0 wire format of SQS as @aws-sdk/client-sqs v3 speaks it: the action from
 // X-Amz-Target, the JSON body, replies and error replies (`__type` plus x-amzn-query-error, which the
 // SDK maps to the error name), and the rules every *Batch action shares.
+
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readRequestBody } from '../http-body';
 import { SqsError } from './errors';
 
 /** A request body as the JSON protocol sends it: the action's input members by name. */
@@ -15,9 +17,7 @@ export function actionOf(req: IncomingMessage): { target: string; action: string
 
 /** The whole request body as UTF-8 text (the SQS JSON 1.0 protocol's requests are small JSON documents). */
 export async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return (await readRequestBody(req)).toString('utf8');
 }
 
 /** The parsed body; an empty body is no input members. Throws SyntaxError on malformed JSON (a 500). */
