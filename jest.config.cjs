@@ -24,7 +24,13 @@ module.exports = {
   // than Jest's 5 s default without anything being wrong. Speed is measured by `npm run bench`, not here.
   testTimeout: 20_000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
+      // Unit tests open no socket: a server or connection there fails loudly (see the file).
+      setupFiles: [...common.setupFiles, '<rootDir>/test/support/no-network.ts'],
+    },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
     { ...common, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },
   ],
