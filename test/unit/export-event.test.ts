@@ -1,17 +1,9 @@
 import { ExportConfigurationError } from '../../lib/exports/errors';
 import { parseExportInvocation } from '../../lib/exports/event';
+import { scheduledEvent } from '../../local/runner/events';
 
-const scheduled = {
-  version: '0',
-  id: '53dc4d37-cffa-4f76-80c9-8b7d4a4d2eaa',
-  'detail-type': 'Scheduled Event',
-  source: 'aws.events',
-  account: '123456789012',
-  time: '2026-11-28T02:00:00Z',
-  region: 'eu-west-1',
-  resources: ['arn:aws:events:eu-west-1:123456789012:rule/nightly-export'],
-  detail: {},
-};
+// As an EventBridge schedule delivers it (the runner's factory), at a fixed time.
+const scheduled = { ...scheduledEvent('nightly-export'), time: '2026-11-28T02:00:00Z' };
 
 describe('parseExportInvocation', () => {
   it("takes the schedule's time as the scheduled time, configured jobs and a snapshot", () => {
