@@ -29,7 +29,7 @@ module.exports = {
       displayName: 'unit',
       testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
       // Unit tests open no socket: a server or connection there fails loudly (see the file).
-      setupFiles: [...common.setupFiles, '<rootDir>/test/support/no-network.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/no-network.ts'],
     },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
     { ...common, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },
