@@ -15,9 +15,8 @@ import {
   readMembers,
 } from '../lib/desired-state/snapshot';
 import { buildTarget } from '../lib/desired-state/target';
-import { KeepnetClient } from '../lib/keepnet/client';
-import { StaticCredentialsProvider } from '../lib/keepnet/credentials/provider';
 import { startKeepnetSimulator } from '../local/keepnet-simulator/index';
+import { resellerClient } from '../test/support/reseller-client';
 
 const TOKEN_ROUTE = 'POST /connect/token';
 
@@ -48,10 +47,7 @@ export async function benchDesiredStatePlan(options: { quick: boolean }): Promis
   const companies = 5_000;
   const runs = options.quick ? 1 : 5;
   const sim = await startKeepnetSimulator({ seed: { companies } });
-  const client = new KeepnetClient({
-    baseUrl: sim.url,
-    credentials: new StaticCredentialsProvider({ ...sim.credentials.reseller, baseUrl: sim.url }),
-  });
+  const client = resellerClient(sim);
   try {
     const ids = sim.state.companies().map((c) => c.resourceId);
     const desired = Array.from({ length: groups }, (_, g) => {

@@ -9,13 +9,12 @@
 // cold-start config, so every measurement of ours runs in one world.
 import './quiet-env';
 import { pathToFileURL } from 'node:url';
-import { KeepnetClient } from '../lib/keepnet/client';
-import { StaticCredentialsProvider } from '../lib/keepnet/credentials/provider';
 import { type Emulators, startEmulators } from '../local/emulators';
 import { eventBridgeEnvelope } from '../local/eventbridge';
 import { SEEDED_GROUP_NAMES } from '../local/keepnet-simulator';
 import type { KeepnetSimulator } from '../local/keepnet-simulator/types';
 import { startOnboardingPipeline } from '../local/sqs-fifo';
+import { resellerClient } from '../test/support/reseller-client';
 import { type GroupSizeCostOptions, type GroupSizeCostResult, measureGroupSizeCost } from './group-size-cost';
 import { type NaiveEvent, runNaiveOnboarding } from './naive-onboarding';
 
@@ -127,10 +126,7 @@ async function runOurs(quick: boolean) {
 async function runNaive() {
   const world = await startWorld();
   const { keepnet } = world.stack;
-  const client = new KeepnetClient({
-    baseUrl: keepnet.url,
-    credentials: new StaticCredentialsProvider({ ...keepnet.credentials.reseller, baseUrl: keepnet.url }),
-  });
+  const client = resellerClient(keepnet);
   try {
     await runNaiveOnboarding(client, world.events, WORKERS);
     const calls = Object.values(keepnet.counts()).reduce((a, b) => a + b, 0);

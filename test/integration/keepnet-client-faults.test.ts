@@ -16,6 +16,7 @@ import {
 } from '../../lib/keepnet/errors';
 import { startKeepnetSimulator } from '../../local/keepnet-simulator/index';
 import type { KeepnetSimulator } from '../../local/keepnet-simulator/types';
+import { resellerClient } from '../support/reseller-client';
 
 const TOKEN = 'POST /connect/token';
 const LIST = 'GET /api/company-groups';
@@ -283,11 +284,7 @@ describe('KeepnetClient under injected faults', () => {
 
   it('rides out the simulator’s rate limit with real backoff', async () => {
     sim.configure({ rateLimit: { perSecond: 40, burst: 5 } });
-    const client = new KeepnetClient({
-      baseUrl: sim.url,
-      credentials: new StaticCredentialsProvider(sim.credentials.reseller),
-      retry: { maxAttempts: 8, baseDelayMs: 50, maxDelayMs: 400 },
-    });
+    const client = resellerClient(sim, { retry: { maxAttempts: 8, baseDelayMs: 50, maxDelayMs: 400 } });
     clients.push(client);
     const results = await Promise.all(Array.from({ length: 20 }, () => client.listGroups()));
     expect(results).toHaveLength(20);

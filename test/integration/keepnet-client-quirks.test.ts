@@ -2,11 +2,11 @@
 // simulator quirk: list replies without `data` (an error) or with `data: null` (empty), a nullable
 // createTime, companies nested in `children`. Under both envelope styles and key cases.
 
-import { KeepnetClient } from '../../lib/keepnet/client';
-import { StaticCredentialsProvider } from '../../lib/keepnet/credentials/provider';
+import type { KeepnetClient } from '../../lib/keepnet/client';
 import { KeepnetServerError } from '../../lib/keepnet/errors';
 import { startKeepnetSimulator } from '../../local/keepnet-simulator/index';
 import type { KeepnetSimulator, SimulatorOptions } from '../../local/keepnet-simulator/types';
+import { resellerClient } from '../support/reseller-client';
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -25,10 +25,7 @@ describe.each(variants)('client survives reply quirks (%s)', (_name, options) =>
 
   beforeAll(async () => {
     sim = await startKeepnetSimulator({ ...options, seed: { companies: 12, extraGroups: 2 } });
-    client = new KeepnetClient({
-      baseUrl: sim.url,
-      credentials: new StaticCredentialsProvider(sim.credentials.reseller),
-    });
+    client = resellerClient(sim);
   });
   afterEach(() => sim.configure({ quirks: {} }));
   afterAll(async () => {

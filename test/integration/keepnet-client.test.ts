@@ -2,13 +2,13 @@
 // PUT …/participants and under the envelope variants the vendor's sources describe; then every
 // request the client sent and every reply it read is checked against the vendor's OpenAPI document.
 
-import { KeepnetClient } from '../../lib/keepnet/client';
-import { StaticCredentialsProvider } from '../../lib/keepnet/credentials/provider';
+import type { KeepnetClient } from '../../lib/keepnet/client';
 import { KeepnetNotFoundError, KeepnetValidationError } from '../../lib/keepnet/errors';
 import type { CompanySummary, ExportDownload } from '../../lib/keepnet/types';
 import { startKeepnetSimulator } from '../../local/keepnet-simulator/index';
 import type { KeepnetSimulator, SimulatorOptions } from '../../local/keepnet-simulator/types';
 import { describeContract, validateRequest, validateResponse } from '../support/contract';
+import { resellerClient } from '../support/reseller-client';
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -38,10 +38,7 @@ describe.each(variants)('KeepnetClient against the simulator (%s)', (_name, simu
 
   beforeAll(async () => {
     sim = await startKeepnetSimulator({ ...simulatorOptions, seed: { companies: 25, extraGroups: 4 } });
-    client = new KeepnetClient({
-      baseUrl: sim.url,
-      credentials: new StaticCredentialsProvider(sim.credentials.reseller),
-    });
+    client = resellerClient(sim);
     companyIds = sim.state.companies().map((company) => company.resourceId);
   });
 
@@ -232,10 +229,7 @@ describeContract('KeepnetClient requests and replies match the vendor’s OpenAP
 
   beforeAll(async () => {
     sim = await startKeepnetSimulator({ recordExchanges: true, seed: { companies: 8, extraGroups: 2 } });
-    client = new KeepnetClient({
-      baseUrl: sim.url,
-      credentials: new StaticCredentialsProvider(sim.credentials.reseller),
-    });
+    client = resellerClient(sim);
   });
 
   afterAll(async () => {

@@ -1,8 +1,7 @@
 // lib/membership against the Keepnet simulator over HTTP (real client), in both readings of
 // PUT …/participants, including a concurrent writer that strikes between our write and our read-back.
 
-import { KeepnetClient } from '../../lib/keepnet/client';
-import { StaticCredentialsProvider } from '../../lib/keepnet/credentials/provider';
+import type { KeepnetClient } from '../../lib/keepnet/client';
 import type { KeepnetApi } from '../../lib/keepnet/types';
 import {
   addMembers,
@@ -13,6 +12,7 @@ import {
 } from '../../lib/membership';
 import { startKeepnetSimulator } from '../../local/keepnet-simulator';
 import type { KeepnetSimulator } from '../../local/keepnet-simulator/types';
+import { resellerClient } from '../support/reseller-client';
 
 let sim: KeepnetSimulator;
 let client: KeepnetClient;
@@ -20,10 +20,7 @@ const PUT = 'PUT /api/company-groups/{resourceId}/participants';
 
 beforeAll(async () => {
   sim = await startKeepnetSimulator({ seed: { companies: 20 } });
-  client = new KeepnetClient({
-    baseUrl: sim.url,
-    credentials: new StaticCredentialsProvider({ ...sim.credentials.reseller, baseUrl: sim.url }),
-  });
+  client = resellerClient(sim);
 });
 afterAll(async () => {
   await client.close();

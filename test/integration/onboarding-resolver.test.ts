@@ -1,13 +1,13 @@
 // GroupResolver against the Keepnet simulator over HTTP: a missing group is created exactly once, even
 // by concurrent callers, and a create whose outcome is unknown is never sent twice blindly.
 
-import { KeepnetClient } from '../../lib/keepnet/client';
-import { StaticCredentialsProvider } from '../../lib/keepnet/credentials/provider';
+import type { KeepnetClient } from '../../lib/keepnet/client';
 import { KeepnetNetworkError } from '../../lib/keepnet/errors';
 import type { KeepnetApi } from '../../lib/keepnet/types';
 import { GroupResolver, pickCanonicalGroup } from '../../lib/onboarding/group-resolver';
 import { startKeepnetSimulator } from '../../local/keepnet-simulator';
 import type { KeepnetSimulator } from '../../local/keepnet-simulator/types';
+import { resellerClient } from '../support/reseller-client';
 
 const CREATE = 'POST /api/company-groups';
 const LIST = 'GET /api/company-groups';
@@ -17,10 +17,7 @@ let client: KeepnetClient;
 
 beforeAll(async () => {
   sim = await startKeepnetSimulator({ seed: { companies: 5 } });
-  client = new KeepnetClient({
-    baseUrl: sim.url,
-    credentials: new StaticCredentialsProvider({ ...sim.credentials.reseller, baseUrl: sim.url }),
-  });
+  client = resellerClient(sim);
 });
 afterAll(async () => {
   await client.close();

@@ -4,8 +4,7 @@
 // as a reference model says, and each operation reports what the model says it did.
 import { SQSClient } from '@aws-sdk/client-sqs';
 import fc from 'fast-check';
-import { KeepnetClient } from '../../lib/keepnet/client';
-import { StaticCredentialsProvider } from '../../lib/keepnet/credentials/provider';
+import type { KeepnetClient } from '../../lib/keepnet/client';
 import { planChanges } from '../../lib/membership';
 import { GroupResolver } from '../../lib/onboarding/group-resolver';
 import { onboardBatch, type WorkerDeps } from '../../lib/onboarding/worker';
@@ -13,6 +12,7 @@ import { operationStoreFromEnv } from '../../lib/operations/config';
 import type { GroupChange } from '../../lib/operations/operation';
 import { type Emulators, startEmulators } from '../../local/emulators';
 import { sqsFifoRecord } from '../support/factories';
+import { resellerClient } from '../support/reseller-client';
 
 const GROUPS = 3;
 const COMPANIES = 8;
@@ -25,10 +25,7 @@ let companies: string[];
 beforeAll(async () => {
   stack = await startEmulators({ simulator: { seed: { companies: COMPANIES } } });
   restoreEnv = stack.applyEnv();
-  client = new KeepnetClient({
-    baseUrl: stack.keepnet.url,
-    credentials: new StaticCredentialsProvider({ ...stack.keepnet.credentials.reseller }),
-  });
+  client = resellerClient(stack.keepnet);
   companies = stack.keepnet.state.companies().map((c) => c.resourceId);
 });
 afterAll(async () => {

@@ -4,8 +4,7 @@
 // verification costs O(1) calls. Over HTTP against the Keepnet simulator, s3rver and the local SQS.
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { KeepnetClient } from '../../lib/keepnet/client';
-import { StaticCredentialsProvider } from '../../lib/keepnet/credentials/provider';
+import type { KeepnetClient } from '../../lib/keepnet/client';
 import { KeepnetValidationError } from '../../lib/keepnet/errors';
 import type { KeepnetApi } from '../../lib/keepnet/types';
 import { GroupResolver } from '../../lib/onboarding/group-resolver';
@@ -16,6 +15,7 @@ import { type Emulators, startEmulators } from '../../local/emulators';
 import { type ApiCallResult, callApi } from '../../local/lambda-events';
 import { runFifoConsumers } from '../../local/sqs-fifo';
 import { redelivered, sqsFifoRecord } from '../support/factories';
+import { resellerClient } from '../support/reseller-client';
 import { companyCreatedEvent, startWorld, stopWorld, type World } from './onboarding-world';
 
 const PUT = 'PUT /api/company-groups/{resourceId}/participants';
@@ -32,11 +32,7 @@ describe('the worker engine against the simulator and s3rver', () => {
   beforeAll(async () => {
     stack = await startEmulators({ simulator: { seed: { companies: 40 } } });
     restoreEnv = stack.applyEnv();
-    client = new KeepnetClient({
-      baseUrl: stack.keepnet.url,
-      credentials: new StaticCredentialsProvider({ ...stack.keepnet.credentials.reseller }),
-      retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 },
-    });
+    client = resellerClient(stack.keepnet, { retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 } });
     store = operationStoreFromEnv(stack.env)!;
     deps = {
       client,
