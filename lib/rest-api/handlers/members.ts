@@ -4,13 +4,7 @@
 import type * as z from 'zod';
 import type { ApiDependencies } from '../dependencies';
 import { callOptions, ok, type Reply, type RequestScope } from '../reply';
-import type {
-  AddCompaniesBodySchema,
-  GroupPathSchema,
-  MembersQuerySchema,
-  RemoveCompaniesBodySchema,
-  SetCompaniesBodySchema,
-} from '../schemas';
+import type { GroupPathSchema, MembersQuerySchema } from '../schemas';
 import { submitGroupChange } from './operations';
 import { collectPages } from './paging';
 
@@ -46,38 +40,32 @@ export async function listMembers(
   return ok(page);
 }
 
-/** Adds companies: an `add` operation, applied by the group's worker (202, see operations.ts). */
-export function addMembers(
-  deps: ApiDependencies,
-  scope: RequestScope,
-  path: GroupPath,
-  body: z.output<typeof AddCompaniesBodySchema>,
-  idempotencyKey: string | undefined,
-): Promise<Reply> {
-  const change = { kind: 'add', companyResourceIds: body.companyResourceIds } as const;
-  return submitGroupChange(deps, scope, path.groupId, change, idempotencyKey);
+/**
+ * The handler of one members write: the body's companies as an operation of `kind` (`add`, `remove`, or
+ * `set`: make the membership exactly this list), applied by the group's worker (202, see operations.ts).
+ */
+function membersChange(kind: 'add' | 'remove' | 'set') {
+  return (
+    deps: ApiDependencies,
+    scope: RequestScope,
+    path: GroupPath,
+    body: { companyResourceIds: string[] },
+    idempotencyKey: string | undefined,
+  ): Promise<Reply> =>
+    submitGroupChange(
+      deps,
+      scope,
+      path.groupId,
+      { kind, companyResourceIds: body.companyResourceIds },
+      idempotencyKey,
+    );
 }
 
-/** Removes companies: a `remove` operation (202). */
-export function removeMembers(
-  deps: ApiDependencies,
-  scope: RequestScope,
-  path: GroupPath,
-  body: z.output<typeof RemoveCompaniesBodySchema>,
-  idempotencyKey: string | undefined,
-): Promise<Reply> {
-  const change = { kind: 'remove', companyResourceIds: body.companyResourceIds } as const;
-  return submitGroupChange(deps, scope, path.groupId, change, idempotencyKey);
-}
+/** POST /groups/{groupId}/companies: adds companies, an `add` operation (202). */
+export const addMembers = membersChange('add');
 
-/** Makes the membership exactly this list: a `set` operation (202). */
-export function setMembers(
-  deps: ApiDependencies,
-  scope: RequestScope,
-  path: GroupPath,
-  body: z.output<typeof SetCompaniesBodySchema>,
-  idempotencyKey: string | undefined,
-): Promise<Reply> {
-  const change = { kind: 'set', companyResourceIds: body.companyResourceIds } as const;
-  return submitGroupChange(deps, scope, path.groupId, change, idempotencyKey);
-}
+/** DELETE /groups/{groupId}/companies: removes companies, a `remove` operation (202). */
+export const removeMembers = membersChange('remove');
+
+/** PUT /groups/{groupId}/companies: makes the membership exactly this list, a `set` operation (202). */
+export const setMembers = membersChange('set');
