@@ -38,11 +38,9 @@ export class SimulatorStore implements SimulatorState {
   }
 
   /** Empties the store and restarts its id sequence from `random` (used by `reset()`). */
-  clear(random?: Random): void {
-    if (random) {
-      this.idDraws = 0;
-      this.random = this.counted(random);
-    }
+  clear(random: Random): void {
+    this.idDraws = 0;
+    this.random = this.counted(random);
     this.companiesById.clear();
     this.groupsById.clear();
     this.membersByGroup.clear();

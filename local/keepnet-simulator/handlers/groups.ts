@@ -75,9 +75,12 @@ export function updateGroup({ core, params, body }: HandlerRequest): Reply {
     return inputError([`name: a company group named '${name}' already exists`]);
   const unknown = unknownCompanies(core.store, companyResourceIdArray ?? []);
   if (unknown.length > 0) return unknownCompaniesError(unknown);
-  core.store.renameGroup(id, name);
-  if (companyResourceIdArray) core.store.setGroupMembers(id, companyResourceIdArray);
-  else if (core.behaviour.updateWithoutMembers === 'clear') core.store.setGroupMembers(id, []);
+  // One change for the kept state file, not one per step.
+  core.store.batch(() => {
+    core.store.renameGroup(id, name);
+    if (companyResourceIdArray) core.store.setGroupMembers(id, companyResourceIdArray);
+    else if (core.behaviour.updateWithoutMembers === 'clear') core.store.setGroupMembers(id, []);
+  });
   return success({ resourceId: id });
 }
 
@@ -105,7 +108,10 @@ export function bulkDeleteGroups({ core, body }: HandlerRequest): Reply {
         .map((g) => g.resourceId)
     : (items ?? []);
   if (targets.length === 0) return inputError(['items: at least one company group resource id is required']);
-  for (const id of targets) core.store.deleteGroup(id);
+  // One change for the kept state file, not one per group.
+  core.store.batch(() => {
+    for (const id of targets) core.store.deleteGroup(id);
+  });
   return success({ resourceId: null });
 }
 
@@ -150,8 +156,7 @@ export function searchGroups({ core, body }: HandlerRequest): Reply {
   const result = runSearch(groupRows(core.store), body, GROUP_SEARCH);
   if (!result.ok) return result.reply;
   const page = paginate(result.rows, result.search.pageNumber, result.search.pageSize);
-  const synthetic = syntheticGroupCount(core);
-  if (synthetic !== null) page.totalNumberOfRecords = synthetic;
+  page.totalNumberOfRecords = syntheticGroupCount(core, page.totalNumberOfRecords);
   return listReply(core, { ...page, results: page.results.map(groupSearchDto) });
 }
 
@@ -165,8 +170,7 @@ export function searchGroupMembers({ core, params, body }: HandlerRequest): Repl
   const result = runSearch(core.store.groupMembers(id), body, MEMBER_SEARCH);
   if (!result.ok) return result.reply;
   const page = paginate(result.rows, result.search.pageNumber, result.search.pageSize);
-  const synthetic = syntheticMemberCount(core);
-  if (synthetic !== null) page.totalNumberOfRecords = synthetic;
+  page.totalNumberOfRecords = syntheticMemberCount(core, page.totalNumberOfRecords);
   const { quirks } = core.behaviour;
   return listReply(core, { ...page, results: page.results.map((c) => memberDto(c, quirks)) });
 }

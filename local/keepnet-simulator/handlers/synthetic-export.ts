@@ -2,11 +2,16 @@
 // and the totals searches report while they are on.
 
 import type { SyntheticExport } from '../behaviour';
+import { INDUSTRIES, LICENSE_TYPES, RESELLER_NAME } from '../catalog';
 import type { SimulatorCore } from '../context';
 import { type ExportColumn, repeatedCsvRowCount, writeExport, writeRepeatedCsv } from '../export-writers';
 import type { SimCompany } from '../types';
 import { GROUP_COLUMNS, MEMBER_COLUMNS } from './export-columns';
 import type { GroupRow } from './searches';
+
+// Every synthetic company: the catalog's Technology industry and Enterprise licence.
+const TECHNOLOGY = INDUSTRIES.find((industry) => industry.name === 'Technology')!;
+const ENTERPRISE = LICENSE_TYPES.find((licence) => licence.name === 'Enterprise')!;
 
 /**
  * Generated members for a synthetic export: `rows` of them, or without end under a `bytes` plan (the writer
@@ -23,15 +28,15 @@ export function* syntheticMembers(plan: SyntheticExport): Generator<SimCompany> 
     yield {
       resourceId: `Syn${n}X`,
       name: `Synthetic Company ${n}, "Export" Ltd`,
-      industryName: 'Technology',
-      industryResourceId: 'IndTechnolgy',
-      licenseTypeName: 'Enterprise',
-      licenseTypeResourceId: 'LicEnterpris',
+      industryName: TECHNOLOGY.name,
+      industryResourceId: TECHNOLOGY.resourceId,
+      licenseTypeName: ENTERPRISE.name,
+      licenseTypeResourceId: ENTERPRISE.resourceId,
       licenseEndDate,
       numberOfUsers: 100 + (i % 900),
       isNumberOfUsersLimited: true,
       createTime: createTimes[i % createTimes.length]!,
-      resellerName: 'Northwind MSP',
+      resellerName: RESELLER_NAME,
       countryName: 'Germany',
       tags: [],
       companyStatusId: 1,
@@ -99,14 +104,14 @@ function syntheticRecordCount<Row>(
   return count;
 }
 
-/** Group-search total under a synthetic export plan; null when exports are not synthetic. */
-export function syntheticGroupCount(core: SimulatorCore): number | null {
+/** The group search's total: the synthetic export's row count while exports are synthetic, else `counted`. */
+export function syntheticGroupCount(core: SimulatorCore, counted: number): number {
   const plan = core.behaviour.syntheticExport;
-  return plan ? syntheticRecordCount(plan, GROUP_COLUMNS, () => syntheticGroups(plan), 'groups') : null;
+  return plan ? syntheticRecordCount(plan, GROUP_COLUMNS, () => syntheticGroups(plan), 'groups') : counted;
 }
 
-/** Members-search total under a synthetic export plan; null when exports are not synthetic. */
-export function syntheticMemberCount(core: SimulatorCore): number | null {
+/** The members search's total: the synthetic export's row count while exports are synthetic, else `counted`. */
+export function syntheticMemberCount(core: SimulatorCore, counted: number): number {
   const plan = core.behaviour.syntheticExport;
-  return plan ? syntheticRecordCount(plan, MEMBER_COLUMNS, () => syntheticMembers(plan), 'members') : null;
+  return plan ? syntheticRecordCount(plan, MEMBER_COLUMNS, () => syntheticMembers(plan), 'members') : counted;
 }
