@@ -52,7 +52,6 @@ export interface AppliedWrite {
   /** Members put back from the repair log (lost to an earlier write that replaced). */
   restored: ResourceId[];
   renamedTo?: string;
-  writes: number;
 }
 
 /** How `applyChanges` writes and verifies, and the hooks that make it durable. */
@@ -80,10 +79,6 @@ export interface ApplyResult {
   writes: number;
   /** Keepnet read calls (member pages, counts and presence checks). */
   reads: number;
-  /** How the last write was verified. */
-  verifiedBy: 'none' | 'count' | 'full';
-  /** Set when a write was made: what the journal should record. */
-  applied?: AppliedWrite;
 }
 
 /** The group itself is gone (404, confirmed by reading the group). */
@@ -142,33 +137,6 @@ export function planChanges(
 }
 
 /**
- * The write that takes a group from `initial` to `members`: companies added (restored ones apart),
- * removed, and the rename when there is one. Used for the journal entry before the write and for the
- * result after it.
- */
-function describeWrite(
-  from: {
-    groupId: ResourceId;
-    initial: readonly ResourceId[];
-    restored: ResourceId[];
-    renamedTo: string | undefined;
-    writes: number;
-  },
-  members: readonly ResourceId[],
-): AppliedWrite {
-  const before = new Set(from.initial);
-  const after = new Set(members);
-  return {
-    groupId: from.groupId,
-    added: members.filter((id) => !before.has(id) && !from.restored.includes(id)),
-    removed: from.initial.filter((id) => !after.has(id)),
-    restored: from.restored,
-    ...(from.renamedTo === undefined ? {} : { renamedTo: from.renamedTo }),
-    writes: from.writes,
-  };
-}
-
-/**
  * Applies `changes` to the group in order, as one coalesced write, verified. Throws GroupMissingError
  * when the group is gone, MembershipNotVerifiedError when the group would not converge, and Keepnet's
  * own errors when a call fails (the repair log then keeps what the retry must restore).
@@ -217,10 +185,19 @@ export async function applyChanges(
     name !== undefined || target.length !== initial.length || target.some((id) => !present.has(id));
   if (!needsWrite) {
     if (recorded.length > 0) await opts.repairLog?.clear(groupId);
-    return { groupId, outcomes, members: initial, restored, ...counter, verifiedBy: 'none' };
+    return { groupId, outcomes, members: initial, restored, ...counter };
   }
 
-  const planned = describeWrite({ groupId, initial, restored, renamedTo: name, writes: 0 }, target);
+  // What the write will change, relative to the members read (restored ones apart): for the journal.
+  const before = new Set(initial);
+  const after = new Set(target);
+  const planned: AppliedWrite = {
+    groupId,
+    added: target.filter((id) => !before.has(id) && !restored.includes(id)),
+    removed: initial.filter((id) => !after.has(id)),
+    restored,
+    ...(name === undefined ? {} : { renamedTo: name }),
+  };
   // Before the first write: whatever happens to it, a redelivery restores at least these, and the
   // journal already holds what it is about to change.
   await Promise.all([
@@ -234,7 +211,6 @@ export async function applyChanges(
   let distrustAdditive = false;
   let renameRefusal: string | undefined;
   let forceFullRead = false;
-  let verifiedBy: ApplyResult['verifiedBy'] = 'full';
   for (let attempt = 1; ; attempt++) {
     const goal = target.filter((id) => !refused.has(id));
     const goalSet = new Set(goal);
@@ -290,11 +266,9 @@ export async function applyChanges(
       !forceFullRead &&
       (await verifyCheaply(client, groupId, expected, missing, extra, opts, call, counter));
     if (checked) {
-      verifiedBy = 'count';
       current = expected;
       continue;
     }
-    verifiedBy = 'full';
     forceFullRead = false;
     current = await readAll(client, groupId, call, counter);
     // A read-back that disagrees after an additive write: that write is not trusted again.
@@ -312,17 +286,7 @@ export async function applyChanges(
     }
   }
   await opts.repairLog?.clear(groupId);
-  const applied = describeWrite(
-    {
-      groupId,
-      initial,
-      restored,
-      renamedTo: renameRefusal === undefined ? name : undefined,
-      writes: counter.writes,
-    },
-    current,
-  );
-  return { groupId, outcomes, members: current, restored, ...counter, verifiedBy, applied };
+  return { groupId, outcomes, members: current, restored, ...counter };
 }
 
 async function readAll(
