@@ -1,6 +1,6 @@
 // Which groups each company is in. Keepnet has no "groups of a company" endpoint and its company rows
 // carry no group, so memberships are read from the other side: the group list once, then every group's
-// members once, in pages of MEMBERSHIP_PAGE_SIZE rows. That is one call per group (more only for a group
+// members once, in pages of MEMBER_PAGE_SIZE rows. That is one call per group (more only for a group
 // over 10,000 members) whatever is asked: one company's groups and the companies in no group cost the
 // same, and a member search per group filtered on one company would be as many calls and answer only
 // for that one company. Every call carries the caller's deadline, so the work stops when the request's
@@ -8,9 +8,7 @@
 import { type CompanyDirectory, companyDirectory } from '../desired-state/companies';
 import { readCompanies, readMembersOf } from '../desired-state/snapshot';
 import type { CallOptions, CompanyGroup, CompanySummary, KeepnetApi, SearchOptions } from '../keepnet/types';
-
-/** The page size the vendor's own UI asks for: a group of up to this many members is one call. */
-export const MEMBERSHIP_PAGE_SIZE = 10_000;
+import { MEMBER_PAGE_SIZE } from '../membership/read';
 
 /** Every group, and the groups each company is in. */
 export interface MembershipIndex {
@@ -24,7 +22,7 @@ export interface MembershipIndex {
 /** Reads the group list and every group's members (4 groups at a time). */
 export async function readMembershipIndex(client: KeepnetApi, opts?: CallOptions): Promise<MembershipIndex> {
   const groups = await client.listGroups(opts);
-  const members = await readMembersOf(client, groups, opts, MEMBERSHIP_PAGE_SIZE);
+  const members = await readMembersOf(client, groups, opts, MEMBER_PAGE_SIZE);
   const byCompany = new Map<string, CompanyGroup[]>();
   for (const group of groups) {
     for (const id of members.get(group.resourceId) ?? []) {
@@ -48,7 +46,7 @@ export async function readCompaniesAndMemberships(
   opts?: CallOptions,
 ): Promise<{ directory: CompanyDirectory; memberships: MembershipIndex }> {
   const [companies, memberships] = await Promise.all([
-    readCompanies(client, { pageSize: MEMBERSHIP_PAGE_SIZE, ...search }, opts),
+    readCompanies(client, { pageSize: MEMBER_PAGE_SIZE, ...search }, opts),
     readMembershipIndex(client, opts),
   ]);
   return { directory: companyDirectory(companies), memberships };

@@ -1,14 +1,14 @@
 // Safe membership writes (see apply.ts for why and how): the engine, and three one-change shorthands.
-import type { CallOptions, KeepnetApi, ResourceId } from '../keepnet/types';
+import type { KeepnetApi, ResourceId } from '../keepnet/types';
 import { type ApplyOptions, applyChanges, type MembershipChange } from './apply';
 
 export * from './apply';
 export { MembershipNotVerifiedError } from './errors';
 export type { ParticipantsMode } from './mode';
-export { MEMBER_PAGE_SIZE, readMemberIds, readMembers } from './read';
+export { readMemberIds } from './read';
 
 /** The options of the one-change shorthands (the same as the engine's). */
-export type MembershipOptions = ApplyOptions & CallOptions;
+export type MembershipOptions = ApplyOptions;
 
 /** What a one-change shorthand did. */
 export interface MembershipResult {

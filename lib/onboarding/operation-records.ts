@@ -5,6 +5,7 @@
 import type { OperationMessage } from '../group-queue/message';
 import { type OperationRecord, requestHashOf } from '../operations/operation';
 import type { OperationStore } from '../operations/store';
+import { GENERIC_PERMANENT_CODE, RETRIES_EXHAUSTED_CODE } from './dead-letter';
 import type { Outcome } from './outcome';
 
 interface OperationItem {
@@ -67,7 +68,7 @@ function settledRecord(message: OperationMessage, outcome: Outcome | undefined):
       ...base,
       status: 'failed',
       error: {
-        code: outcome.code ?? (outcome.permanent ? 'PERMANENT_FAILURE' : 'RETRIES_EXHAUSTED'),
+        code: outcome.code ?? (outcome.permanent ? GENERIC_PERMANENT_CODE : RETRIES_EXHAUSTED_CODE),
         reason: outcome.reason,
       },
     };

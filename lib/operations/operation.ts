@@ -51,8 +51,6 @@ export const OperationResultSchema = z.object({
   renamedTo: z.string().optional(),
   renameRefused: z.string().optional(),
 });
-/** What an operation did (see `OperationResultSchema`). */
-export type OperationResult = z.infer<typeof OperationResultSchema>;
 
 /** The stored record of an operation; what `GET /operations/{id}` answers. */
 export const OperationRecordSchema = z.object({

@@ -135,14 +135,30 @@ export class OperationStore {
       operationIds: [...operationIds],
     };
     const stamp = entry.at.replace(/[-:.]/g, '');
-    const key = `${this.journalPrefix(at)}${stamp}-${write.groupId}-${randomUUID().slice(0, 8)}.json`;
+    const key = `${this.journalPrefix(at.toISOString().slice(0, 10))}${stamp}-${write.groupId}-${randomUUID().slice(0, 8)}.json`;
     await this.putJson(key, entry);
     return key;
   }
 
   /** Every journal entry of one UTC day (`YYYY-MM-DD`), oldest first. */
   async journalOf(day: string): Promise<JournalEntry[]> {
-    const prefix = `${this.location.prefix}journal/date=${day}/`;
+    return this.readJournal(await this.journalKeys(day));
+  }
+
+  /** Every journal entry of the UTC days from `from` to `to` (inclusive, at most MAX_JOURNAL_DAYS days). */
+  async journalBetween(from: Date, to: Date): Promise<JournalEntry[]> {
+    const days: string[] = [];
+    const start = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate());
+    for (let t = start; t <= to.getTime() && days.length < MAX_JOURNAL_DAYS; t += 86_400_000)
+      days.push(new Date(t).toISOString().slice(0, 10));
+    // Every day's keys first, then one set of read lanes over all of them: the lanes bound the reads of
+    // the whole range, not of each day.
+    return this.readJournal((await Promise.all(days.map((day) => this.journalKeys(day)))).flat());
+  }
+
+  /** The journal's keys of one UTC day. */
+  private async journalKeys(day: string): Promise<string[]> {
+    const prefix = this.journalPrefix(day);
     const keys: string[] = [];
     let token: string | undefined;
     do {
@@ -152,21 +168,16 @@ export class OperationStore {
       for (const object of page.Contents ?? []) if (object.Key) keys.push(object.Key);
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
-    // Read in parallel lanes: a busy day is thousands of small objects.
+    return keys;
+  }
+
+  /** The entries at `keys`, oldest first (keys sort by date, then time), read in parallel lanes. */
+  private async readJournal(keys: string[]): Promise<JournalEntry[]> {
     const entries = await mapConcurrently(keys.sort(), JOURNAL_READ_LANES, async (key) => {
       const parsed = JournalEntrySchema.safeParse(await this.readJson(key));
       return parsed.success ? parsed.data : undefined;
     });
     return entries.filter((entry): entry is JournalEntry => entry !== undefined);
-  }
-
-  /** Every journal entry of the UTC days from `from` to `to` (inclusive, at most MAX_JOURNAL_DAYS days). */
-  async journalBetween(from: Date, to: Date): Promise<JournalEntry[]> {
-    const days: string[] = [];
-    const start = Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate());
-    for (let t = start; t <= to.getTime() && days.length < MAX_JOURNAL_DAYS; t += 86_400_000)
-      days.push(new Date(t).toISOString().slice(0, 10));
-    return (await Promise.all(days.map((day) => this.journalOf(day)))).flat();
   }
 
   private recordKey(operationId: string) {
@@ -175,8 +186,8 @@ export class OperationStore {
   private repairKey(groupId: string) {
     return `${this.location.prefix}repair/${groupId}.json`;
   }
-  private journalPrefix(at: Date) {
-    return `${this.location.prefix}journal/date=${at.toISOString().slice(0, 10)}/`;
+  private journalPrefix(day: string) {
+    return `${this.location.prefix}journal/date=${day}/`;
   }
 
   /** The object at `key`, or undefined when there is none (told by listing it: lib/storage/key-exists). */
