@@ -1,25 +1,17 @@
-// When each company was first seen in each group, carried forward from night to night in a small index
-// object (`membership-first-seen/date=…/membership-first-seen-<stamp>.jsonl`, one group per line:
-// `{"groupResourceId": …, "since": {companyResourceId: ISO time}}`). Tonight's value for a membership:
-// the previous index's, else the previous snapshot's time when it was already a member then (the night
-// before the index existed), else tonight. A company that leaves and rejoins starts again: "since" is the
-// start of its current stay. A re-run of the same scheduled time reads the same previous index (the
-// latest strictly before its own key), so it writes the same values.
-import { createInterface } from 'node:readline';
 import { pipeline, Readable } from 'node:stream';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
 import * as z from 'zod';
 import { ByteMeter } from './byte-meter';
-import { objectKey } from './keys';
+import { readJsonLines } from './json-lines';
+import { kindPrefix, objectKey } from './keys';
+import { latestKeyUnder } from './latest-key';
 import type { ManifestObject } from './manifest';
 import type { Membership } from './membership-diff';
-import { findPreviousSnapshotKey } from './membership-snapshot';
+import { SNAPSHOT_CONTENT_TYPE } from './membership-snapshot';
 import type { ExportContext } from './run-export-job';
 import { uploadRunObject } from './run-object';
 
 /** The index's folder and file-name stem under the export prefix. */
 export const FIRST_SEEN_KIND = 'membership-first-seen';
-const CONTENT_TYPE = 'application/x-ndjson';
 
 const IndexLine = z.object({
   groupResourceId: z.string(),
@@ -59,25 +51,12 @@ export function carryFirstSeen(
 /** The latest index strictly before tonight's key, or null (first night, or the index is new). */
 export async function readPreviousFirstSeen(ctx: ExportContext): Promise<FirstSeenIndex | null> {
   const key = firstSeenKey(ctx);
-  const previousKey = await findPreviousSnapshotKey(ctx, key, FIRST_SEEN_KIND);
+  const folder = kindPrefix(ctx.prefix, FIRST_SEEN_KIND);
+  const previousKey = await latestKeyUnder(ctx.s3, ctx.bucket, folder, '.jsonl', key);
   if (previousKey === null) return null;
-  const output = await ctx.s3.send(new GetObjectCommand({ Bucket: ctx.bucket, Key: previousKey }));
-  if (!(output.Body instanceof Readable))
-    throw new Error(`first-seen index s3://${ctx.bucket}/${previousKey}: no body`);
   const index: FirstSeenIndex = new Map();
   const times = new Map<string, string>();
-  let lineNumber = 0;
-  for await (const line of createInterface({ input: output.Body, crlfDelay: Number.POSITIVE_INFINITY })) {
-    lineNumber++;
-    if (line.trim() === '') continue;
-    let parsed: z.infer<typeof IndexLine>;
-    try {
-      parsed = IndexLine.parse(JSON.parse(line));
-    } catch (error) {
-      throw new Error(
-        `first-seen index s3://${ctx.bucket}/${previousKey} line ${lineNumber}: ${(error as Error).message}`,
-      );
-    }
+  for await (const parsed of readJsonLines(ctx.s3, ctx.bucket, previousKey, IndexLine, 'first-seen index')) {
     const since = new Map<string, string>();
     for (const [company, time] of Object.entries(parsed.since)) {
       // Interned: a few distinct nights for millions of memberships.
@@ -107,7 +86,7 @@ export async function writeFirstSeen(ctx: ExportContext, index: FirstSeenIndex):
       job: FIRST_SEEN_KIND,
       key,
       ext: 'jsonl',
-      contentType: CONTENT_TYPE,
+      contentType: SNAPSHOT_CONTENT_TYPE,
       label: 'first-seen index',
       rows: index.size,
     },

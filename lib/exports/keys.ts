@@ -3,6 +3,14 @@
 // Keys of one kind sort chronologically (fixed-width date and timestamp), which is how the previous
 // membership snapshot is found (see membership-snapshot.ts).
 
+import type { ExportFormat } from './job';
+
+/** The Content-Type each export format is stored with (the nightly report is an Excel file too). */
+export const CONTENT_TYPES: Record<ExportFormat, string> = {
+  CSV: 'text/csv; charset=utf-8',
+  Excel: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
+
 /** Extensions of the files a run writes. */
 export type FileExtension = 'csv' | 'xlsx' | 'json' | 'jsonl';
 

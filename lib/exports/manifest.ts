@@ -12,7 +12,8 @@
 // Between the check and the write another run could still overwrite an object: on S3 the manifest's
 // own replacement is conditional (If-Match / If-None-Match) and re-done on a conflict; s3rver ignores
 // conditions, so locally the check is the guard.
-import { GetObjectCommand, HeadObjectCommand, NoSuchKey, NotFound } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, NotFound } from '@aws-sdk/client-s3';
+import { isNoSuchKey } from '../storage/key-exists';
 import { objectKey, utcTimestamp } from './keys';
 import type { ExportContext, ExportResult } from './run-export-job';
 import { putSmallObject } from './s3-upload';
@@ -154,7 +155,7 @@ async function readManifest(
     const manifest = JSON.parse(text) as Manifest;
     return { manifest, etag: reply.ETag };
   } catch (error) {
-    if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return null;
+    if (isNoSuchKey(error)) return null;
     if (error instanceof SyntaxError) return null; // unreadable: replaced like any earlier manifest
     throw error;
   }

@@ -1,13 +1,8 @@
-// The nightly membership snapshot: every group with all its members, as JSON Lines (one group per line),
-// read through the client's pagers and streamed into S3. The previous snapshot is the one with the
-// greatest key strictly before this run's key: keys sort chronologically (keys.ts), so the choice is
-// deterministic and a re-run of the same scheduled time compares against the same baseline.
-import { createInterface } from 'node:readline';
 import { pipeline, Readable } from 'node:stream';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
 import * as z from 'zod';
 import { KeepnetNotFoundError } from '../keepnet/errors';
 import { ByteMeter } from './byte-meter';
+import { readJsonLines } from './json-lines';
 import { kindPrefix, objectKey } from './keys';
 import { latestKeyUnder } from './latest-key';
 import type { ManifestObject } from './manifest';
@@ -85,31 +80,16 @@ export async function writeMembershipSnapshot(ctx: ExportContext): Promise<Snaps
   return { ...object, membership };
 }
 
-/** The latest key of `kind` (a snapshot by default) strictly before `currentKey`, or null when none. */
-export function findPreviousSnapshotKey(
-  ctx: ExportContext,
-  currentKey: string,
-  kind: string = SNAPSHOT_KIND,
-): Promise<string | null> {
-  return latestKeyUnder(ctx.s3, ctx.bucket, kindPrefix(ctx.prefix, kind), '.jsonl', currentKey);
+/** The latest snapshot key strictly before `currentKey`, or null when none. */
+export function findPreviousSnapshotKey(ctx: ExportContext, currentKey: string): Promise<string | null> {
+  return latestKeyUnder(ctx.s3, ctx.bucket, kindPrefix(ctx.prefix, SNAPSHOT_KIND), '.jsonl', currentKey);
 }
 
 /** Streams a snapshot back, line by line. A malformed line names the key and the line number. */
 export async function readMembershipSnapshot(ctx: ExportContext, key: string): Promise<Membership> {
-  const output = await ctx.s3.send(new GetObjectCommand({ Bucket: ctx.bucket, Key: key }));
-  if (!(output.Body instanceof Readable)) throw new Error(`snapshot s3://${ctx.bucket}/${key}: no body`);
   const membership = new Map<string, GroupSnapshot>();
-  let lineNumber = 0;
-  for await (const line of createInterface({ input: output.Body, crlfDelay: Number.POSITIVE_INFINITY })) {
-    lineNumber++;
-    if (line.trim() === '') continue;
-    let parsed: GroupSnapshot;
-    try {
-      parsed = GroupSnapshotLine.parse(JSON.parse(line));
-    } catch (error) {
-      throw new Error(`snapshot s3://${ctx.bucket}/${key} line ${lineNumber}: ${(error as Error).message}`);
-    }
-    membership.set(parsed.resourceId, parsed);
+  for await (const group of readJsonLines(ctx.s3, ctx.bucket, key, GroupSnapshotLine, 'snapshot')) {
+    membership.set(group.resourceId, group);
   }
   return membership;
 }

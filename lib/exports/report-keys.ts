@@ -1,7 +1,7 @@
 // Where nightly reports live, and how the newest is found: light on purpose (no exceljs), for the API
 // and the CLI, which only link to or download a report.
 import type { S3Client } from '@aws-sdk/client-s3';
-import { fileName, kindPrefix, utcDate } from './keys';
+import { CONTENT_TYPES, fileName, kindPrefix, utcDate } from './keys';
 import { latestKeyUnder } from './latest-key';
 
 /** The folder of reports under the export prefix: `<prefix>report/date=…/`. */
@@ -9,7 +9,7 @@ export const REPORT_KIND = 'report';
 /** The report's file-name stem. */
 export const REPORT_FILE_KIND = 'company-groups-report';
 /** The report's Content-Type (an Excel workbook), set on the object so a presigned download opens in Excel. */
-export const REPORT_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+export const REPORT_CONTENT_TYPE = CONTENT_TYPES.Excel;
 
 /** `<prefix>report/date=YYYY-MM-DD/company-groups-report-<stamp>.xlsx` for a run's scheduled time. */
 export function reportKey(prefix: string, scheduledTime: Date): string {

@@ -5,9 +5,9 @@
 // any failure (API error, truncated or incomplete body, reset, deadline) aborts the upload and is
 // rethrown. Keepnet's bytes are stored as they came (byte for byte; a byteArray reply decoded).
 
-import { createHash } from 'node:crypto';
 import { pipeline, type Readable } from 'node:stream';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { sha256 } from '../hash';
 import { KeepnetError } from '../keepnet/errors';
 import type { CallOptions, KeepnetApi } from '../keepnet/types';
 import {
@@ -19,16 +19,11 @@ import {
 } from './errors';
 import { type ExportTarget, targetOf } from './export-target';
 import { type ExportFormat, type ExportJob, jobName } from './job';
-import { type FileExtension, fileName, objectKey, onDemandStamp, utcTimestamp } from './keys';
+import { CONTENT_TYPES, type FileExtension, fileName, objectKey, onDemandStamp, utcTimestamp } from './keys';
 import type { JournaledWrite } from './membership-diff';
 import { streamToS3 } from './s3-upload';
 import { openVerifiedExport } from './verified-export';
 
-/** The Content-Type each export format is stored with. */
-export const CONTENT_TYPES: Record<ExportFormat, string> = {
-  CSV: 'text/csv; charset=utf-8',
-  Excel: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-};
 const EXTENSIONS: Record<ExportFormat, FileExtension> = { CSV: 'csv', Excel: 'xlsx' };
 
 /** What every object of one run shares: clients, bucket and prefix, scheduled time, deadline, settings. */
@@ -198,5 +193,5 @@ function explainFailure(
  */
 function asciiMetadata(value: string): string {
   const encoded = encodeURIComponent(value);
-  return encoded.length <= 1024 ? encoded : `sha256:${createHash('sha256').update(value).digest('hex')}`;
+  return encoded.length <= 1024 ? encoded : `sha256:${sha256(value)}`;
 }

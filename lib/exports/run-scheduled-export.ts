@@ -5,7 +5,7 @@ import { type ExportTarget, searchOf, targetOf } from './export-target';
 import { carryFirstSeen, readPreviousFirstSeen, writeFirstSeen } from './first-seen-index';
 import type { ExportJob } from './job';
 import { jobName } from './job';
-import { objectKey } from './keys';
+import { CONTENT_TYPES, objectKey } from './keys';
 import type { Manifest, ManifestFailure, ManifestObject } from './manifest';
 import { writeManifest } from './manifest';
 import {
@@ -314,7 +314,7 @@ async function writeDiff(
     diff.left.length;
   const files = [
     { ext: 'json' as const, body: json, contentType: 'application/json', rows: undefined },
-    { ext: 'csv' as const, body: csv, contentType: 'text/csv; charset=utf-8', rows: csvRows },
+    { ext: 'csv' as const, body: csv, contentType: CONTENT_TYPES.CSV, rows: csvRows },
   ];
   const objects: ManifestObject[] = [];
   for (const file of files) {

@@ -1,8 +1,9 @@
 // Writing to S3: one streamed body into one object (multipart), or a small object in one PutObject.
-import { createHash } from 'node:crypto';
+
 import type { Readable } from 'node:stream';
 import { AbortMultipartUploadCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { sha256 } from '../hash';
 import { ExportDeadlineError } from './errors';
 
 /**
@@ -167,7 +168,7 @@ export async function putSmallObject(
   );
   return {
     bytes: body.length,
-    sha256: createHash('sha256').update(body).digest('hex'),
+    sha256: sha256(input.body),
     s3Checksum: output.ChecksumCRC32,
     etag: output.ETag,
   };

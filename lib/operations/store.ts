@@ -6,18 +6,12 @@
 //   <prefix>journal/date=<day>/<stamp>-<group>-<n>.json   one entry per verified write
 
 import { randomUUID } from 'node:crypto';
-import {
-  GetObjectCommand,
-  ListObjectsV2Command,
-  NoSuchKey,
-  PutObjectCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import * as z from 'zod';
 import { mapConcurrently } from '../concurrency';
 import type { ResourceId } from '../keepnet/types';
 import type { AppliedWrite, RepairLog } from '../membership/apply';
-import { keyExists } from '../storage/key-exists';
+import { isNoSuchKey, keyExists } from '../storage/key-exists';
 import { formatIssues } from '../validation/zod-issues';
 import { type OperationRecord, OperationRecordSchema } from './operation';
 
@@ -204,7 +198,7 @@ export class OperationStore {
         const reply = await this.s3.send(new GetObjectCommand({ Bucket: this.location.bucket, Key: key }));
         text = await reply.Body!.transformToString('utf8');
       } catch (error) {
-        if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined;
+        if (isNoSuchKey(error)) return undefined;
         // The SDK retries a failed request, not a body cut off while it streams (a reset connection, or
         // the local S3 rewriting the object in place): read it again a couple of times.
         if (attempt >= READ_ATTEMPTS) throw error;

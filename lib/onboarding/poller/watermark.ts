@@ -1,7 +1,7 @@
 // The poller's watermark, kept as one JSON object in S3.
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import * as z from 'zod';
-import { keyExists } from '../../storage/key-exists';
+import { isNoSuchKey, keyExists } from '../../storage/key-exists';
 import { formatIssues } from '../../validation/zod-issues';
 
 /**
@@ -63,7 +63,7 @@ export async function readWatermark(
     text = await reply.Body!.transformToString('utf8');
     etag = reply.ETag;
   } catch (error) {
-    if (error instanceof NoSuchKey || (error as { name?: string }).name === 'NoSuchKey') return undefined;
+    if (isNoSuchKey(error)) return undefined;
     throw error;
   }
   let json: unknown;
