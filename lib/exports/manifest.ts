@@ -13,6 +13,7 @@
 // own replacement is conditional (If-Match / If-None-Match) and re-done on a conflict; s3rver ignores
 // conditions, so locally the check is the guard.
 import { GetObjectCommand, HeadObjectCommand, NotFound } from '@aws-sdk/client-s3';
+import { mapConcurrently } from '../concurrency';
 import { isNoSuchKey } from '../storage/key-exists';
 import { objectKey, utcTimestamp } from './keys';
 import type { ExportContext, ExportResult } from './run-export-job';
@@ -108,15 +109,22 @@ export async function writeManifest(
   }
 }
 
+/** HEAD requests in flight at once while the listed objects are checked. */
+const HEAD_LANES = 8;
+
 /** HEADs every listed object: gone, or not the bytes this run wrote (ETag, size), is a failure. */
 async function checkListedObjects(ctx: ExportContext, manifest: Manifest): Promise<Manifest> {
   const objects: ManifestObject[] = [];
   const failures = [...manifest.failures];
-  for (const object of manifest.objects) {
-    const problem = await objectProblem(ctx, object);
+  // One HEAD per object (one per group with all-group-members): a few at a time, results in list order.
+  const problems = await mapConcurrently(manifest.objects, HEAD_LANES, (object) =>
+    objectProblem(ctx, object),
+  );
+  manifest.objects.forEach((object, i) => {
+    const problem = problems[i]!;
     if (problem === null) objects.push(object);
     else failures.push({ job: object.job, error: { name: 'ExportObjectReplacedError', message: problem } });
-  }
+  });
   return { ...manifest, objects, failures, status: failures.length === 0 ? 'complete' : 'failed' };
 }
 
