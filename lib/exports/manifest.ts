@@ -14,7 +14,7 @@
 // conditions, so locally the check is the guard.
 import { GetObjectCommand, HeadObjectCommand, NotFound } from '@aws-sdk/client-s3';
 import { mapConcurrently } from '../concurrency';
-import { isNoSuchKey } from '../storage/key-exists';
+import { isNoSuchKey, keyExists } from '../storage/key-exists';
 import { objectKey, utcTimestamp } from './keys';
 import type { ExportContext, ExportResult } from './run-export-job';
 import { putSmallObject } from './s3-upload';
@@ -157,6 +157,9 @@ async function readManifest(
   ctx: ExportContext,
   key: string,
 ): Promise<{ manifest: Manifest; etag: string | undefined } | null> {
+  // Listed first, as every reader of a key that may not exist yet does (lib/storage/key-exists.ts): the
+  // role's ListBucket is limited by prefix, so S3 may answer the GET of a missing key with 403, not 404.
+  if (!(await keyExists(ctx.s3, ctx.bucket, key))) return null;
   try {
     const reply = await ctx.s3.send(new GetObjectCommand({ Bucket: ctx.bucket, Key: key }));
     const text = await reply.Body!.transformToString('utf8');

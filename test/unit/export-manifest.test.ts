@@ -9,6 +9,14 @@ function fakeS3(objects: Record<string, { etag: string; size: number; body?: str
     const key = command.input.Key as string;
     const object = objects[key];
     switch (command.constructor.name) {
+      case 'ListObjectsV2Command': {
+        const prefix = command.input.Prefix as string;
+        return {
+          Contents: Object.keys(objects)
+            .filter((k) => k.startsWith(prefix))
+            .map((Key) => ({ Key })),
+        };
+      }
       case 'HeadObjectCommand':
         if (!object) throw Object.assign(new Error('NotFound'), { name: 'NotFound' });
         return { ETag: object.etag, ContentLength: object.size };
