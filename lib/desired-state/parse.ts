@@ -61,7 +61,13 @@ function locator(contents: unknown, lines: LineCounter): Locate {
   };
 }
 
-function problemAt(locate: Locate, path: readonly PropertyKey[], message: string, key = false): FileProblem {
+/** A problem at `path` of the file, with the line and column of the value (or with `key`, of its key). */
+export function problemAt(
+  locate: Locate,
+  path: readonly PropertyKey[],
+  message: string,
+  key = false,
+): FileProblem {
   const position = locate(path, key);
   return {
     ...(position ? { line: position.line, column: position.column } : {}),

@@ -12,7 +12,7 @@ import { applyPlan } from './apply';
 import { MAX_ATTRIBUTES_BYTES, parseAttributes } from './attributes';
 import { MAX_FILE_BYTES } from './format';
 import { parseDesiredState } from './parse';
-import type { Plan } from './plan';
+import { changesIn, type Plan } from './plan';
 import { type DesiredStateInputs, planFromFile } from './plan-keepnet';
 import type { ReconcileConfig, S3Location } from './reconcile-config';
 
@@ -125,7 +125,7 @@ export async function runReconcile(
     drift,
     mode: config.mode,
     changing: plan.groups
-      .filter((g) => g.groupId === null || g.add.length > 0 || g.remove.length > 0)
+      .filter(changesIn)
       .map((g) => ({ name: g.name, create: g.groupId === null, add: g.add.length, remove: g.remove.length })),
   });
   if (config.mode !== 'apply' || drift === 0) return summary;

@@ -6,9 +6,9 @@ import type { CompanySummary } from '../keepnet/types';
 import { type CompanyAttributes, compileGroupRules, type GroupRule } from '../rules/group-rules';
 import type { AttributeTable } from './attributes';
 import type { CompanyDirectory } from './companies';
-import { DesiredStateError, type FileProblem, fieldPath } from './errors';
+import { DesiredStateError, type FileProblem } from './errors';
 import { CSV_ATTRIBUTE_PREFIX, type DesiredRule, KEEPNET_COMPANY_FIELDS } from './format';
-import type { ParsedDesiredState } from './parse';
+import { type ParsedDesiredState, problemAt } from './parse';
 
 /** What one group should be. `additive`: members are only ever added (rules backfill). */
 export interface TargetGroup {
@@ -91,14 +91,8 @@ export function buildTarget(
   attributes?: AttributeTable,
 ): Target {
   const problems: FileProblem[] = [];
-  const at = (path: PropertyKey[], message: string, key = false): FileProblem => {
-    const position = parsed.locate(path, key);
-    return {
-      ...(position ? { line: position.line, column: position.column } : {}),
-      field: fieldPath(path),
-      message,
-    };
-  };
+  const at = (path: PropertyKey[], message: string, key = false): FileProblem =>
+    problemAt(parsed.locate, path, message, key);
   const csv = attributes ? csvAttributes(attributes, directory) : undefined;
   // The CSV's problems carry the CSV's line numbers: reported under its own name.
   if (attributes && csv && csv.problems.length > 0)

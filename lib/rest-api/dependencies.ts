@@ -85,10 +85,12 @@ export async function presignDownload(
  * EXPORT_BUCKET, EXPORT_PREFIX and EXPORT_KMS_KEY_ID as the nightly export reads them, with its S3
  * client; undefined when EXPORT_BUCKET is unset (export-now then answers 500).
  */
-export function exportSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): ExportSettings | undefined {
+export function exportSettingsFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  s3: () => S3Client = lazy(() => createS3ClientFromEnv(env)),
+): ExportSettings | undefined {
   const location = exportLocationFromEnv(env);
   if (!location) return undefined;
-  const s3 = lazy(() => createS3ClientFromEnv(env));
   return {
     ...location,
     // The nightly export's client: export-now uploads the same way (see lib/exports/s3-client). Built on
@@ -100,24 +102,23 @@ export function exportSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Exp
 }
 
 /**
- * Operations from the environment: OPERATIONS_BUCKET (and OPERATIONS_PREFIX) for the records, unless the
- * caller read them already (`location`: the handler's cold start), ONBOARDING_QUEUE_URL for the queue.
- * The SQS client is built on first use.
+ * Group operations: the records at `location` (OPERATIONS_BUCKET, read at the handler's cold start),
+ * ONBOARDING_QUEUE_URL for the queue. The store and its clients are built on first use.
  */
-export function operationsFromEnv(
-  env: NodeJS.ProcessEnv = process.env,
-  queue: () => SQSClient = lazy(() => new SQSClient({})),
-  location: OperationStoreLocation | undefined = operationsLocationFromEnv(env),
+function operationsFrom(
+  env: NodeJS.ProcessEnv,
+  location: OperationStoreLocation | undefined,
+  clients: { sqs: () => SQSClient; s3: () => S3Client },
 ): () => OperationsAccess {
-  const store = location ? operationStoreAt(location, createS3ClientFromEnv(env)) : undefined;
   const queueUrl = readVar(env, ENV.onboardingQueueUrl);
+  const store = lazy(() => operationStoreAt(location!, clients.s3()));
   return () => {
-    if (!store || !queueUrl) {
-      const missing = [store ? [] : [ENV.operationsBucket], queueUrl ? [] : [ENV.onboardingQueueUrl]];
+    if (!location || !queueUrl) {
+      const missing = [location ? [] : [ENV.operationsBucket], queueUrl ? [] : [ENV.onboardingQueueUrl]];
       throw new OnboardingConfigError(`Group writes need ${missing.flat().join(' and ')}`);
     }
-    const deps = { sqs: queue(), queueUrl, store };
-    return { store, submit: (request) => submitOperation(deps, request) };
+    const deps = { sqs: clients.sqs(), queueUrl, store: store() };
+    return { store: deps.store, submit: (request) => submitOperation(deps, request) };
   };
 }
 
@@ -131,7 +132,9 @@ export function dependenciesFromEnv(
     operations: operationsLocationFromEnv(env),
   },
 ): ApiDependencies {
+  // One client of each per container, built on first use: most requests need neither.
   const sqs = lazy(() => new SQSClient({}));
+  const s3 = lazy(() => createS3ClientFromEnv(env));
   // The webhook routes as the router does: ONBOARDING_QUEUE_URL and GROUP_RULES, read on the first
   // webhook call (an error there is the request's 500, naming the variable), then kept.
   const routing = lazy(() => ({ ...loadRouterConfig(env), sqs: sqs() }));
@@ -139,9 +142,9 @@ export function dependenciesFromEnv(
     // Synchronous factory, cached per process; a configuration error surfaces on the first request.
     keepnet: async () => createKeepnetClientFromEnv(env),
     routeCompanyCreated: async (detail, options) => routeCompanyCreated(detail, { ...options, ...routing() }),
-    operations: operationsFromEnv(env, sqs, coldStart.operations),
+    operations: operationsFrom(env, coldStart.operations, { sqs, s3 }),
     runExportJob,
-    exports: exportSettingsFromEnv(env),
+    exports: exportSettingsFromEnv(env, s3),
     presignDownload,
     webhook: createWebhookVerifier({ secrets: () => loadWebhookSecrets(env[ENV.webhookSecretId]) }),
   };

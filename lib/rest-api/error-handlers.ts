@@ -12,7 +12,6 @@ import { ExportConfigurationError, ExportDeadlineError, ExportTruncatedError } f
 import { QueueSendError } from '../group-queue/send-messages';
 import { IdempotencyConflictError } from '../group-queue/submit';
 import { isKeepnetError } from '../keepnet/errors';
-import { MembershipNotVerifiedError } from '../membership/index';
 import { logger } from '../observability/powertools';
 import { InvalidCompanyCreatedError } from '../onboarding/company-created';
 import { OnboardingConfigError } from '../onboarding/config';
@@ -21,6 +20,19 @@ import { WebhookSecretError, WebhookVerificationError } from '../webhook/index';
 import { ApiError, fromKeepnetError, internalError, methodNotAllowed, toResponse } from './errors';
 import { fieldIssues, formatField } from './issues';
 import { allowedMethods } from './routes';
+
+/**
+ * The handler of a configuration error: logged with its message (it names the variable), answered 500
+ * without it (the caller cannot fix the deployment, and the message is not theirs to read).
+ */
+function misconfigured(logText: string) {
+  return async (error: Error) => {
+    logger.error(logText, { message: error.message });
+    return toResponse(
+      new ApiError(500, 'CONFIGURATION_ERROR', 'The service is misconfigured; see its logs.'),
+    );
+  };
+}
 
 /**
  * Registers one handler per error type on the router, each answering in the one error shape; the catch-all
@@ -74,22 +86,6 @@ export function registerErrorHandlers(router: Router): void {
     );
   });
 
-  router.errorHandler(MembershipNotVerifiedError, async (error) => {
-    logger.warn('membership not verified', {
-      groupId: error.groupId,
-      missing: error.missing,
-      unexpected: error.unexpected,
-    });
-    return toResponse(
-      new ApiError(
-        409,
-        'MEMBERSHIP_NOT_VERIFIED',
-        'The membership read back after the write differs from the request (a concurrent change?); retry.',
-        { details: { missing: error.missing, unexpected: error.unexpected } },
-      ),
-    );
-  });
-
   router.errorHandler(ExportDeadlineError, async () =>
     toResponse(new ApiError(504, 'EXPORT_TIMEOUT', 'The export did not finish in time; no file was kept.')),
   );
@@ -98,12 +94,7 @@ export function registerErrorHandlers(router: Router): void {
       new ApiError(502, 'UPSTREAM_UNAVAILABLE', 'Keepnet sent an incomplete file; no file was kept.'),
     ),
   );
-  router.errorHandler(ExportConfigurationError, async (error) => {
-    logger.error('export misconfigured', { message: error.message });
-    return toResponse(
-      new ApiError(500, 'CONFIGURATION_ERROR', 'The service is misconfigured; see its logs.'),
-    );
-  });
+  router.errorHandler(ExportConfigurationError, misconfigured('export misconfigured'));
 
   router.errorHandler(QueueSendError, async (error) => {
     logger.error('onboarding queue refused messages', { message: error.message });
@@ -127,19 +118,9 @@ export function registerErrorHandlers(router: Router): void {
     ),
   );
 
-  router.errorHandler(OnboardingConfigError, async (error) => {
-    logger.error('onboarding misconfigured', { message: error.message });
-    return toResponse(
-      new ApiError(500, 'CONFIGURATION_ERROR', 'The service is misconfigured; see its logs.'),
-    );
-  });
+  router.errorHandler(OnboardingConfigError, misconfigured('onboarding misconfigured'));
 
-  router.errorHandler(WebhookSecretError, async (error) => {
-    logger.error('webhook secret unusable', { message: error.message });
-    return toResponse(
-      new ApiError(500, 'CONFIGURATION_ERROR', 'The service is misconfigured; see its logs.'),
-    );
-  });
+  router.errorHandler(WebhookSecretError, misconfigured('webhook secret unusable'));
 
   // Last: anything else. Keepnet errors carry a log-safe toJSON(); others are logged by name and
   // message only (never the stack, never the request).

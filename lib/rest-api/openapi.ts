@@ -12,7 +12,7 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   401: 'Missing, wrong, stale or replayed webhook signature.',
   404: 'No such route, or Keepnet has no such group.',
   405: 'The path exists but not with this method (see the Allow header).',
-  409: 'The membership read back differs from the request (a concurrent change); retry.',
+  409: 'The Idempotency-Key was already used for a different request (IDEMPOTENCY_CONFLICT).',
   413: 'Body too large.',
   415: 'A body that is not application/json.',
   422: 'Signed and valid, but nothing would happen (webhook: `NO_TARGET_GROUP`, no group named or matched).',

@@ -7,7 +7,7 @@ import {
   type CompanyAttributes,
   conditionHolds,
   type GroupRule,
-} from './group-rules';
+} from './rule-set';
 
 /** One condition of a rule, as it went for this company. */
 export interface ConditionOutcome {

@@ -4,9 +4,8 @@
 // stays the one authority on what is valid and on the messages that name a fault.
 // test/unit/group-rules-guard.test.ts checks against the schema that whatever this accepts, the schema
 // accepts with the same result.
-import type { GroupRule } from './rule-set';
+import { ATTRIBUTE_NAME, type GroupRule } from './rule-set';
 
-const ATTRIBUTE_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 const RULE_KEYS = new Set(['description', 'when', 'groups']);
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>

@@ -16,9 +16,13 @@ import * as z from 'zod/mini';
 import '../validation/zod-mini-locale';
 import { formatIssues } from '../validation/zod-issues';
 import { plainGroupRules } from './group-rules-guard';
-import { compileGroupRules, type GroupRule, type GroupRules, GroupRulesError } from './rule-set';
-
-const ATTRIBUTE_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
+import {
+  ATTRIBUTE_NAME,
+  compileGroupRules,
+  type GroupRule,
+  type GroupRules,
+  GroupRulesError,
+} from './rule-set';
 
 const trimmed = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 
@@ -54,13 +58,7 @@ const GroupRuleSchema = z.strictObject({
 export const GroupRulesSchema = z.array(GroupRuleSchema).check(z.maxLength(500));
 
 export type { CompanyAttributes, GroupRule, GroupRules } from './rule-set';
-export {
-  acceptedValues,
-  attributeValue,
-  compileGroupRules,
-  conditionHolds,
-  GroupRulesError,
-} from './rule-set';
+export { compileGroupRules, GroupRulesError } from './rule-set';
 
 import { ENV } from '../config/variables';
 

@@ -1,6 +1,9 @@
 // A validated GROUP_RULES rule set and how it is evaluated. Free of zod, so the router's cold start can
 // compile rules that lib/rules/group-rules-guard.ts has checked without loading a schema library.
 
+/** What an attribute name may be: the schema and the fast path both check exactly this. */
+export const ATTRIBUTE_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
+
 /** One rule, as GROUP_RULES gives it after validation (strings trimmed). */
 export interface GroupRule {
   /** Free text shown in logs; optional. */
