@@ -34,10 +34,6 @@ export async function readLocalFile(
   }
 }
 
-/** The desired-state file (`-f`) and the attributes CSV (`--attributes`), parsed and validated. */
-export type LocalInputs = DesiredStateInputs;
-export { planFromFile, planTarget } from '../lib/desired-state/plan-keepnet';
-
 /**
  * Reads and validates the desired-state file and the optional attributes CSV, each size-checked
  * first. Throws `DesiredStateError` naming the file, line or field at fault.
@@ -45,7 +41,7 @@ export { planFromFile, planTarget } from '../lib/desired-state/plan-keepnet';
 export async function readLocalInputs(
   ctx: CommandContext,
   options: { file: string; attributes?: string },
-): Promise<LocalInputs> {
+): Promise<DesiredStateInputs> {
   const parsed = parseDesiredState(
     await readLocalFile(ctx, options.file, '-f', MAX_FILE_BYTES),
     basename(options.file),

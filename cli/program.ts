@@ -17,8 +17,6 @@ import { ExitCode, type ExitCodeValue, exitCodeFor, QuietExit } from './exit-cod
 import type { CliIo } from './output';
 import { CLI_NAME } from './program-name';
 
-export { CLI_NAME };
-
 /** An open connection to Keepnet, real or local. */
 export interface KeepnetConnection {
   client: KeepnetApi;

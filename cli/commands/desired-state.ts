@@ -5,19 +5,14 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { type AppliedGroup, applyPlan } from '../../lib/desired-state/apply';
 import { type Plan, type PlannedGroup, PlanSchema, planHasChanges } from '../../lib/desired-state/plan';
+import { planFromFile } from '../../lib/desired-state/plan-keepnet';
 import { readGroupsAndMembers } from '../../lib/desired-state/snapshot';
 import { checkPlan, planWasEdited } from '../../lib/desired-state/staleness';
 import type { KeepnetApi } from '../../lib/keepnet/types';
 import { publicView } from '../../lib/operations/operation';
 import { formatIssues } from '../../lib/validation/zod-issues';
 import type { CommandContext } from '../context';
-import {
-  planFromFile,
-  readingForPlan,
-  readLocalFile,
-  readLocalInputs,
-  writeFileAtomically,
-} from '../desired-state-input';
+import { readingForPlan, readLocalFile, readLocalInputs, writeFileAtomically } from '../desired-state-input';
 import { ExitCode, IncompleteError, QuietExit, StalePlanError, UsageError } from '../exit-codes';
 import { openGroupOperations } from '../group-operations';
 import { reportOperation } from '../operation-report';

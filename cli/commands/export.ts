@@ -1,10 +1,8 @@
 // `export [group]`: streams a Keepnet export (the groups list, or one group's companies) to a file or
 // to S3, without holding it in memory, and reports the byte count. Progress goes to stderr.
-import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+
 import { basename, resolve as resolvePath } from 'node:path';
 import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { type Command, InvalidArgumentError } from 'commander';
 import { ExportContentError, ExportTruncatedError } from '../../lib/exports/errors';
 import { canonicalExportFormat, EXPORT_FORMAT_RULE } from '../../lib/exports/format-name';
@@ -17,6 +15,7 @@ import type { CommandContext } from '../context';
 import { IncompleteError, UpstreamError, UsageError } from '../exit-codes';
 import { resolveGroup } from '../group-ref';
 import { type CliIo, formatBytes, writeJson } from '../output';
+import { streamToFile } from '../partial-file';
 
 /** The `--format` option as an export type. Throws commander's `InvalidArgumentError`. */
 export function parseExportFormat(value: string): ExportType {
@@ -46,13 +45,10 @@ function describe(destination: ExportDestination): string {
 }
 
 /**
- * Counts bytes as they pass, shows a live counter on a terminal (a single line, redrawn), and fails
- * the stream if fewer bytes arrive than Keepnet announced: the destination is then never written.
+ * Counts bytes as they pass and shows a live counter on a terminal (a single line, redrawn). The length
+ * Keepnet announced is checked upstream of it, by the export's ByteMeter.
  */
-function progressCounter(
-  io: CliIo,
-  expectedBytes: number | null,
-): { stream: Transform; bytes(): number; finish(): void } {
+function progressCounter(io: CliIo): { stream: Transform; bytes(): number; finish(): void } {
   let bytes = 0;
   let lastDraw = 0;
   const live = io.stderr.isTTY === true;
@@ -66,28 +62,8 @@ function progressCounter(
       }
       callback(null, chunk);
     },
-    flush(callback) {
-      if (expectedBytes !== null && bytes !== expectedBytes) {
-        callback(
-          new IncompleteError(`export truncated: Keepnet announced ${expectedBytes} bytes, ${bytes} arrived`),
-        );
-      } else callback();
-    },
   });
   return { stream, bytes: () => bytes, finish: () => live && io.stderr.write('\r\x1b[K') };
-}
-
-async function writeToFile(download: ExportDownload, path: string, counter: Transform): Promise<void> {
-  // Write beside the target and rename at the end, so an interrupted export never leaves a file
-  // that looks complete.
-  const partial = `${path}.partial`;
-  try {
-    await pipeline(download.body, counter, createWriteStream(partial));
-    await rename(partial, path);
-  } catch (error) {
-    await rm(partial, { force: true });
-    throw error;
-  }
 }
 
 async function writeToS3(
@@ -156,11 +132,12 @@ export function registerExportCommand(program: Command, ctx: CommandContext): vo
           `exporting ${group ? `group "${group.name}"` : 'company groups'} to ${describe(destination)}\n`,
         );
 
-        const progress = progressCounter(ctx.io, download.contentLength);
+        const progress = progressCounter(ctx.io);
         const checked = { ...download, body: download.body.pipe(verified.meter) };
         download.body.on('error', (error) => verified.meter.destroy(error));
         try {
-          if (destination.kind === 'file') await writeToFile(checked, destination.path, progress.stream);
+          if (destination.kind === 'file')
+            await streamToFile(destination.path, checked.body, progress.stream);
           else await writeToS3(checked, destination.bucket, destination.key, progress.stream, awsEnv ?? {});
         } catch (error) {
           if (error instanceof IncompleteError || isKeepnetError(error)) throw error;

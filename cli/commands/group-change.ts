@@ -2,7 +2,12 @@
 // and submit → wait → report. The change is checked first, then the queue's configuration, then the
 // group is resolved by reading Keepnet; only then is the operation recorded and queued.
 import { type Command, InvalidArgumentError } from 'commander';
-import { type GroupChange, GroupChangeSchema } from '../../lib/operations/operation';
+import {
+  type GroupChange,
+  GroupChangeSchema,
+  IDEMPOTENCY_KEY_RULE,
+  IdempotencyKeySchema,
+} from '../../lib/operations/operation';
 import { formatIssues } from '../../lib/validation/zod-issues';
 import type { CommandContext } from '../context';
 import { UsageError } from '../exit-codes';
@@ -23,9 +28,8 @@ export interface GroupChangeOptions {
 
 /** An Idempotency-Key as the HTTP API's header accepts one (length checked before the pattern). */
 function parseIdempotencyKey(value: string): string {
-  if (value.length < 1 || value.length > 64 || !/^[A-Za-z0-9_-]+$/.test(value)) {
-    throw new InvalidArgumentError('must be 1 to 64 letters, digits, "-" or "_"');
-  }
+  const checked = value.length <= 64 ? IdempotencyKeySchema.safeParse(value) : undefined;
+  if (!checked?.success) throw new InvalidArgumentError(IDEMPOTENCY_KEY_RULE);
   return value;
 }
 

@@ -28,10 +28,6 @@ function parseIgnoredMode(value: string): string {
   return value;
 }
 
-function collectIds(value: string, previous: string[] | undefined): string[] {
-  return parseIdList(value, previous ?? []);
-}
-
 /** `members list`, and the member changes (add, remove, set), queued as group operations. */
 export function registerMemberCommands(program: Command, ctx: CommandContext): void {
   const members = program.command('members').description("list and change a group's companies");
@@ -54,7 +50,7 @@ export function registerMemberCommands(program: Command, ctx: CommandContext): v
       .command(kind)
       .description(description)
       .argument('<group>', 'resource id or exact name')
-      .argument('<company-ids...>', 'company resource ids (space- or comma-separated)', collectIds)
+      .argument('<company-ids...>', 'company resource ids (space- or comma-separated)', parseIdList)
       .option(
         '--mode <mode>',
         "ignored: the onboarding worker's PARTICIPANTS_MODE decides how it writes (accepted for old scripts)",

@@ -1,12 +1,12 @@
 // `report latest [-o file] [--open]`: downloads the newest nightly report (the .xlsx people open) from the
 // export bucket to a file, and with --open hands it to the desktop's opener. The bucket and prefix are
 // the nightly run's (EXPORT_BUCKET, EXPORT_PREFIX; with --local, the running local system's).
+
 import { spawn } from 'node:child_process';
-import { constants, createWriteStream } from 'node:fs';
-import { access, rename, rm, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
 import { basename, delimiter, join, resolve as resolvePath } from 'node:path';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import type { Command } from 'commander';
 import { ENV } from '../../lib/config/variables';
@@ -16,6 +16,7 @@ import { createCliS3Client } from '../aws-config';
 import type { CommandContext } from '../context';
 import { ConfigurationError, NotFoundError } from '../exit-codes';
 import { type CliIo, formatBytes, writeJson } from '../output';
+import { streamToFile } from '../partial-file';
 
 /** The desktop opener of this platform, when it is on PATH: xdg-open (Linux, BSD) or open (macOS). */
 export async function findOpener(env: Record<string, string | undefined>, platform = process.platform) {
@@ -51,17 +52,9 @@ async function download(io: CliIo, env: Record<string, string | undefined>, outp
       );
     }
     const path = resolvePath(io.cwd, output ?? basename(key));
-    // Beside the target, renamed at the end: an interrupted download never looks like a whole report.
-    const partial = `${path}.partial`;
-    try {
-      const reply = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-      if (!(reply.Body instanceof Readable)) throw new Error(`s3://${bucket}/${key}: no body`);
-      await pipeline(reply.Body, createWriteStream(partial));
-      await rename(partial, path);
-    } catch (error) {
-      await rm(partial, { force: true });
-      throw error;
-    }
+    const reply = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    if (!(reply.Body instanceof Readable)) throw new Error(`s3://${bucket}/${key}: no body`);
+    await streamToFile(path, reply.Body);
     return { key: `s3://${bucket}/${key}`, path, bytes: (await stat(path)).size };
   } finally {
     s3.destroy();

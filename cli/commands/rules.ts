@@ -8,13 +8,14 @@ import { backfillTarget, onboardingAttributes } from '../../lib/desired-state/ba
 import { companyDirectory } from '../../lib/desired-state/companies';
 import { DesiredStateError } from '../../lib/desired-state/errors';
 import { planHasChanges } from '../../lib/desired-state/plan';
+import { planTarget } from '../../lib/desired-state/plan-keepnet';
 import { readCompanies } from '../../lib/desired-state/snapshot';
 import { csvAttributes } from '../../lib/desired-state/target';
 import type { CompanySummary, KeepnetApi } from '../../lib/keepnet/types';
 import { describeCondition, explainGroupRules } from '../../lib/rules/explain';
 import { type GroupRules, GroupRulesError, parseGroupRules } from '../../lib/rules/group-rules';
 import type { CommandContext } from '../context';
-import { planTarget, readAttributesFile, readingForPlan, readLocalFile } from '../desired-state-input';
+import { readAttributesFile, readingForPlan, readLocalFile } from '../desired-state-input';
 import { ExitCode, NotFoundError, QuietExit, UsageError } from '../exit-codes';
 import { DEFAULT_WAIT_SECONDS } from '../operation-wait';
 import { writeJson } from '../output';

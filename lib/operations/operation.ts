@@ -30,6 +30,15 @@ export const OperationIdSchema = z
   .string()
   .regex(/^op_[0-9a-f]{32}$/, 'must be an operation id (op_ and 32 hex digits)');
 
+/** The rule an Idempotency-Key breaks, as both the HTTP API and the CLI word it. */
+export const IDEMPOTENCY_KEY_RULE = 'must be 1 to 64 letters, digits, "-" or "_"';
+
+/**
+ * An Idempotency-Key, as the HTTP API's header and the CLI's `--idempotency-key` accept it: short and
+ * made of characters safe anywhere it is echoed or hashed.
+ */
+export const IdempotencyKeySchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, IDEMPOTENCY_KEY_RULE);
+
 /** Who asked: shown in the record and the journal. */
 export const OperationSourceSchema = z.enum(['api', 'cli', 'reconcile', 'test']);
 /** Who asked for an operation. */

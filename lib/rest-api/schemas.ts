@@ -4,6 +4,7 @@
 import * as z from 'zod';
 import { canonicalExportFormat, EXPORT_FORMAT_PATTERN, EXPORT_FORMAT_RULE } from '../exports/format-name';
 import { GroupNameSchema, ResourceIdSchema } from '../keepnet/identifiers';
+import { IdempotencyKeySchema } from '../operations/operation';
 
 /** Request schemas that get a name under `components.schemas` in the OpenAPI document. */
 export const requestSchemas = z.registry<{ id: string; description?: string }>();
@@ -146,11 +147,9 @@ export const GroupNamePathSchema = z.strictObject({
  * in the operation store and queued nothing new; the same key for a different request is a 409.
  */
 export const IdempotencyHeadersSchema = z.looseObject({
-  'idempotency-key': z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 letters, digits, "-" or "_"')
-    .optional()
-    .describe('Makes a retried request the same operation: nothing new is queued.'),
+  'idempotency-key': IdempotencyKeySchema.optional().describe(
+    'Makes a retried request the same operation: nothing new is queued.',
+  ),
 });
 
 /** GET /health: `deep=true` also asks Keepnet. */
