@@ -4,7 +4,7 @@
 import { UsageError } from './exit-codes';
 
 /** Shorter prefixes would match by accident too easily (message ids are 36-character UUIDs). */
-export const MIN_PREFIX_LENGTH = 4;
+const MIN_PREFIX_LENGTH = 4;
 
 /**
  * The id among `known` that `ref` names: itself when exact, else the one id it is a prefix of (a

@@ -1,17 +1,19 @@
 // The whole deployment: five functions (six with the optional reconcile), their triggers, storage,
 // secrets, alarms and dashboard. Each function gets exactly the permissions its code uses, granted by
 // the bind* call that also sets the variable naming the resource (infra/constructs/keepnet-function.ts).
+
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { ENV } from '../lib/config/variables';
 import { parseS3Uri } from '../lib/desired-state/reconcile-config';
 import { COMPANY_CREATED_DETAIL_TYPE } from '../lib/onboarding/company-created';
+import { DEFAULT_OPERATIONS_PREFIX } from '../lib/operations/location';
 import type { FunctionName } from './bundling';
 import { type DeploymentConfig, POLLER_STATE_PREFIX } from './config';
 import { ExportStorage } from './constructs/export-storage';
 import { failedEventsQueue } from './constructs/failed-events';
-import { KeepnetFunction } from './constructs/keepnet-function';
+import { KeepnetFunction, type StackFunctions } from './constructs/keepnet-function';
 import { METRICS_NAMESPACE, Monitoring } from './constructs/monitoring';
 import { admitOnlyProducers, companyCreatedRule, onboardingBus } from './constructs/onboarding-bus';
 import { OnboardingQueue } from './constructs/onboarding-queue';
@@ -21,16 +23,17 @@ import { automationSecrets } from './constructs/secret-reference';
 import { SendOnlySqsDestination } from './constructs/send-only-sqs-destination';
 import { FUNCTION_SIZING } from './function-sizing';
 
-export { FUNCTION_SIZING } from './function-sizing';
-export { POLLER_STATE_PREFIX };
 /** The poller's watermark object, in the export bucket. */
-export const POLLER_STATE_KEY = `${POLLER_STATE_PREFIX}watermark.json`;
-/** Group operations' records, the repair records and the write journal (lib/operations/store.ts). */
-export const OPERATIONS_PREFIX = 'state/operations/';
+const POLLER_STATE_KEY = `${POLLER_STATE_PREFIX}watermark.json`;
+/**
+ * Group operations' records, the repair records and the write journal (lib/operations/store.ts): the
+ * prefix the CLI assumes when OPERATIONS_PREFIX is unset, so an operator finds a deployment's operations.
+ */
+const OPERATIONS_PREFIX = DEFAULT_OPERATIONS_PREFIX;
 /** How long an operation's record can be read back (GET /operations/{id}, keepnet-groups operations). */
-export const OPERATION_RECORD_DAYS = 30;
+const OPERATION_RECORD_DAYS = 30;
 /** How long the write journal is kept: a year of "made by this system" in the nightly diff, and then some. */
-export const JOURNAL_DAYS = 400;
+const JOURNAL_DAYS = 400;
 
 /** The validated deployment settings and where the sources are. */
 export interface KeepnetAutomationStackProps extends StackProps {
@@ -38,11 +41,6 @@ export interface KeepnetAutomationStackProps extends StackProps {
   /** Repository root: where functions/ and package-lock.json are. */
   repoRoot: string;
 }
-
-/** The functions the stack deploys: reconcile only when a desired-state file is configured. */
-export type StackFunctions = Record<Exclude<FunctionName, 'reconcile'>, KeepnetFunction> & {
-  reconcile?: KeepnetFunction;
-};
 
 /** The deployment: functions, their triggers, storage, queues, secrets, the REST API and monitoring. */
 export class KeepnetAutomationStack extends Stack {

@@ -19,7 +19,7 @@ import { type CliIo, formatBytes, writeJson } from '../output';
 import { streamToFile } from '../partial-file';
 
 /** The desktop opener of this platform, when it is on PATH: xdg-open (Linux, BSD) or open (macOS). */
-export async function findOpener(env: Record<string, string | undefined>, platform = process.platform) {
+async function findOpener(env: Record<string, string | undefined>, platform = process.platform) {
   const name = platform === 'darwin' ? 'open' : platform === 'win32' ? null : 'xdg-open';
   if (name === null) return null;
   for (const dir of (env.PATH ?? '').split(delimiter)) {

@@ -2,9 +2,8 @@
 // Returns { batchItemFailures } through Powertools' SqsFifoPartialProcessorAsync.
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { lazy, lazyAsync } from '../../lib/lazy';
+import { lazyAsync } from '../../lib/lazy';
 import { metrics } from '../../lib/observability/powertools';
 import type { Outcome, WorkerStats } from '../../lib/onboarding/worker';
 import { loadConfig } from './config';
@@ -12,14 +11,15 @@ import { loadConfig } from './config';
 // Cold start: every variable is read once, named when at fault (./config.ts). Client, token and the
 // name → id cache then serve every invocation of this process.
 const config = loadConfig(process.env);
-// Built on the first batch, not at load (bench/cold-start.ts): one line per SDK client, and the Keepnet
-// client with the worker's modules (their zod schemas) loaded then.
-const sqs = lazy(() => new SQSClient({}));
+// Built on the first batch, not at load (bench/cold-start.ts): the SDK clients, and the Keepnet client
+// with the worker's modules (their zod schemas) loaded then.
 const onboarding = lazyAsync(async () => {
-  const { keepnetClientFor, GroupResolver, onboardBatch, operationStoreAt } = await import('./deferred');
+  const { keepnetClientFor, GroupResolver, onboardBatch, operationStoreAt, SQSClient } = await import(
+    './deferred'
+  );
   const client = keepnetClientFor(config.keepnet);
   const store = config.operations ? operationStoreAt(config.operations) : undefined;
-  return { client, resolver: new GroupResolver(client), onboardBatch, store };
+  return { client, resolver: new GroupResolver(client), onboardBatch, store, sqs: new SQSClient({}) };
 });
 
 /** Keepnet calls stop this long before Lambda's own timeout, so failures are reported, not cut off. */
@@ -27,14 +27,14 @@ const DEADLINE_MARGIN_MS = 2_000;
 
 /** One SQS FIFO batch → Keepnet memberships; the records to retry come back as `batchItemFailures`. */
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-  const { client, resolver, onboardBatch, store } = await onboarding();
+  const { client, resolver, onboardBatch, store, sqs } = await onboarding();
   const stats: WorkerStats = { restoredMembers: 0 };
   const outcomes = await onboardBatch(event.Records, {
     ...(store ? { store } : {}),
     stats,
     client,
     resolver,
-    sqs: sqs(),
+    sqs,
     queueUrl: config.queueUrl,
     ...(config.dlqUrl ? { dlqUrl: config.dlqUrl } : {}),
     ...(config.maxReceiveCount ? { maxReceiveCount: config.maxReceiveCount } : {}),

@@ -15,18 +15,14 @@ const reconciling = lazyAsync(async () => {
   const keepnet = deferred.keepnetClientFor(config.keepnet);
   if (config.reconcile.mode !== 'apply') return { run: deferred.runReconcile, deps: { keepnet, s3 } };
   // Checked at load by loadReconcileConfig: apply mode has a queue and a store.
-  const store = deferred.operationStoreAt(config.operations!, s3);
-  const sqs = new deferred.SQSClient({});
-  const queueUrl = config.queueUrl!;
-  return {
-    run: deferred.runReconcile,
-    deps: {
-      keepnet,
-      s3,
-      submit: (request: Parameters<typeof deferred.submitOperation>[1]) =>
-        deferred.submitOperation({ sqs, queueUrl, store }, request),
-    },
+  const queue = {
+    sqs: new deferred.SQSClient({}),
+    queueUrl: config.queueUrl!,
+    store: deferred.operationStoreAt(config.operations!, s3),
   };
+  const submit = (request: Parameters<typeof deferred.submitOperation>[1]) =>
+    deferred.submitOperation(queue, request);
+  return { run: deferred.runReconcile, deps: { keepnet, s3, submit } };
 });
 
 /**

@@ -53,6 +53,11 @@ export interface BucketBinding {
   what: string;
 }
 
+/** The functions the stack deploys: reconcile only when a desired-state file is configured. */
+export type StackFunctions = Record<Exclude<FunctionName, 'reconcile'>, KeepnetFunction> & {
+  reconcile?: KeepnetFunction;
+};
+
 /** A project Lambda function with its log group, role and bind* helpers. */
 export class KeepnetFunction extends Construct {
   readonly function: NodejsFunction;

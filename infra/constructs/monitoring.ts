@@ -21,7 +21,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { FunctionName } from '../bundling';
-import type { KeepnetFunction } from './keepnet-function';
+import type { StackFunctions } from './keepnet-function';
 
 /** CloudWatch namespace of the custom metrics (POWERTOOLS_METRICS_NAMESPACE of every function). */
 export const METRICS_NAMESPACE = 'KeepnetAutomation';
@@ -62,7 +62,7 @@ export const EXPORT_SILENCE_HOURS = 26;
  * e-mailed.
  */
 export interface MonitoringProps {
-  functions: Record<Exclude<FunctionName, 'reconcile'>, KeepnetFunction> & { reconcile?: KeepnetFunction };
+  functions: StackFunctions;
   /** Any message here means work was given up: each gets an alarm. */
   deadLetterQueues: Record<string, Queue>;
   onboardingQueue: Queue;

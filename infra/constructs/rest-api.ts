@@ -23,7 +23,7 @@ export const STAGE_NAME = 'v1';
  * marks `webhook-signature`, whose callers cannot sign with AWS keys; the function verifies their HMAC
  * instead. Every other route is reached through the IAM-authorised `{proxy+}`.
  */
-export const OPEN_ROUTES: readonly RouteDefinition[] = API_ROUTES.filter((route) => route.auth !== 'iam');
+const OPEN_ROUTES: readonly RouteDefinition[] = API_ROUTES.filter((route) => route.auth !== 'iam');
 
 /**
  * The body of every error API Gateway answers itself, in the function's error shape (lib/rest-api):

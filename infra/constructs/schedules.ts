@@ -15,7 +15,7 @@ import type { KeepnetFunction } from './keepnet-function';
 import { arnPlaceholder } from './nag';
 
 /** The role EventBridge Scheduler assumes to invoke one function (LambdaInvoke grants it). */
-export function schedulerRole(scope: Construct, id: string, target: KeepnetFunction): Role {
+function schedulerRole(scope: Construct, id: string, target: KeepnetFunction): Role {
   const role = new Role(scope, id, {
     assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
       conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(scope).account } },

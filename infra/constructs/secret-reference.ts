@@ -33,11 +33,7 @@ export interface SecretReference {
  * Imports the secret the reference names (complete ARN, partial ARN or name), or creates one with a
  * generated value when there is no reference.
  */
-export function importOrCreateSecret(
-  scope: Construct,
-  id: string,
-  props: SecretReferenceProps,
-): SecretReference {
+function importOrCreateSecret(scope: Construct, id: string, props: SecretReferenceProps): SecretReference {
   const { reference } = props;
   if (reference?.startsWith('arn:')) {
     if (COMPLETE_ARN_SUFFIX.test(reference)) {

@@ -74,8 +74,6 @@ export const DesiredGroupSchema = z
   .refine((group) => group.members !== undefined || group.rules !== undefined, {
     message: 'a group needs members, rules or both (members: [] for an empty group)',
   });
-/** A validated group of the file. */
-export type DesiredGroup = z.infer<typeof DesiredGroupSchema>;
 
 /**
  * Groups named twice (compared as Keepnet compares names, ignoring case): `[index, index of first]`.

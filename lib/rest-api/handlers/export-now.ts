@@ -69,6 +69,6 @@ export function requireExportSettings(deps: ApiDependencies): NonNullable<ApiDep
  * The request id as an object-key suffix (1-64 of `[A-Za-z0-9-]`, as API Gateway's UUIDs are). One that
  * is missing or not key-safe is replaced by a random UUID: uniqueness is what the key needs.
  */
-export function keySafeRequestId(requestId: string): string {
+function keySafeRequestId(requestId: string): string {
   return /^[A-Za-z0-9-]{1,64}$/.test(requestId) && requestId !== 'unknown' ? requestId : randomUUID();
 }
