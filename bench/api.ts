@@ -4,6 +4,7 @@
 // `GET /operations/{id}`: the handler beside a direct OperationStore.get of the same record on the same
 // s3rver.
 // Run alone: `npx tsx bench/api.ts [--quick]`.
+
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { createKeepnetClientFromEnv, resetKeepnetClientFromEnv } from '../lib/keepnet/index';
@@ -13,6 +14,7 @@ import { createApiApp } from '../lib/rest-api/app';
 import { dependenciesFromEnv } from '../lib/rest-api/dependencies';
 import { startEmulators } from '../local/emulators';
 import { makeLambdaContext, makeProxyEvent } from '../local/lambda-events';
+import { applyEnv } from '../local/process-env';
 import { startSqs } from '../local/sqs-fifo';
 
 export interface LatencyStats {
@@ -115,9 +117,10 @@ export async function benchApi(opts: { quick?: boolean } = {}): Promise<ApiBench
   // so the operation read back below was submitted through the API as a client's would be.
   const sqs = await startSqs();
   const restoreEnv = stack.applyEnv();
-  const previousQueue = { url: process.env.ONBOARDING_QUEUE_URL, sqs: process.env.AWS_ENDPOINT_URL_SQS };
-  process.env.ONBOARDING_QUEUE_URL = sqs.createFifoQueueWithDlq('bench-api-onboarding').queueUrl;
-  process.env.AWS_ENDPOINT_URL_SQS = sqs.url;
+  const restoreQueue = applyEnv({
+    ONBOARDING_QUEUE_URL: sqs.createFifoQueueWithDlq('bench-api-onboarding').queueUrl,
+    AWS_ENDPOINT_URL_SQS: sqs.url,
+  });
   try {
     const client = createKeepnetClientFromEnv();
     const app = createApiApp(dependenciesFromEnv());
@@ -187,14 +190,8 @@ export async function benchApi(opts: { quick?: boolean } = {}): Promise<ApiBench
     };
   } finally {
     await resetKeepnetClientFromEnv();
+    restoreQueue();
     restoreEnv();
-    for (const [key, value] of [
-      ['ONBOARDING_QUEUE_URL', previousQueue.url],
-      ['AWS_ENDPOINT_URL_SQS', previousQueue.sqs],
-    ] as const) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
     await Promise.all([stack.close(), sqs.close()]);
   }
 }

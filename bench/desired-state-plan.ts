@@ -3,22 +3,14 @@
 // member page per managed group) and time, as a ratio to the bare reads of the same data made with the
 // same client (so the figure is the planning's own overhead: parse, resolve, diff). The simulator is
 // seeded directly (no HTTP); the plan runs through the real client over HTTP.
+import { planFromFile } from '../lib/desired-state/plan-keepnet';
+import { callsWithoutTokens } from './group-size-cost';
 import './quiet-env';
 import { stringify } from 'yaml';
-import { companyDirectory } from '../lib/desired-state/companies';
 import { parseDesiredState } from '../lib/desired-state/parse';
-import { computePlan } from '../lib/desired-state/plan';
-import {
-  PLAN_PAGE_SIZE,
-  readCompanies,
-  readGroupsAndMembers,
-  readMembers,
-} from '../lib/desired-state/snapshot';
-import { buildTarget } from '../lib/desired-state/target';
+import { PLAN_PAGE_SIZE, readCompanies, readMembers } from '../lib/desired-state/snapshot';
 import { startKeepnetSimulator } from '../local/keepnet-simulator/index';
-import { resellerClient } from '../test/support/reseller-client';
-
-const TOKEN_ROUTE = 'POST /connect/token';
+import { resellerClient } from '../local/keepnet-simulator/reseller-client';
 
 export interface PlanBenchResult {
   groups: number;
@@ -59,16 +51,8 @@ export async function benchDesiredStatePlan(options: { quick: boolean }): Promis
     });
     const text = stringify({ version: 1, groups: desired });
 
-    const plan = async () => {
-      const parsed = parseDesiredState(text, 'bench.yaml');
-      const all = await readCompanies(client);
-      const target = buildTarget(parsed, companyDirectory(all));
-      const state = await readGroupsAndMembers(
-        client,
-        target.groups.map((group) => group.name),
-      );
-      return computePlan(target, { ...state, companies: all }, 'bench.yaml');
-    };
+    // The plan as the CLI and reconcile make it.
+    const plan = () => planFromFile(client, { parsed: parseDesiredState(text, 'bench.yaml') });
     const reads = async () => {
       const list = await client.listGroups();
       await readCompanies(client);
@@ -80,10 +64,7 @@ export async function benchDesiredStatePlan(options: { quick: boolean }): Promis
     await reads();
     sim.resetCounts();
     const first = await plan();
-    const callsByRoute = Object.fromEntries(
-      Object.entries(sim.counts()).filter(([route]) => route !== TOKEN_ROUTE),
-    );
-    const calls = Object.values(callsByRoute).reduce((a, b) => a + b, 0);
+    const { total: calls, calls: callsByRoute } = callsWithoutTokens(sim);
 
     const planMs: number[] = [];
     const readMs: number[] = [];

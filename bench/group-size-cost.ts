@@ -79,7 +79,11 @@ function assertComplete(keepnet: KeepnetSimulator, label: string, groupId: strin
   }
 }
 
-function callsWithoutTokens(keepnet: KeepnetSimulator): { total: number; calls: Record<string, number> } {
+/** The simulator's call counts by route, token requests left out, and their total. */
+export function callsWithoutTokens(keepnet: KeepnetSimulator): {
+  total: number;
+  calls: Record<string, number>;
+} {
   const calls = keepnet.counts();
   delete calls[TOKEN_ROUTE];
   return { total: Object.values(calls).reduce((a, b) => a + b, 0), calls };

@@ -12,9 +12,9 @@ import { pathToFileURL } from 'node:url';
 import { type Emulators, startEmulators } from '../local/emulators';
 import { eventBridgeEnvelope } from '../local/eventbridge';
 import { SEEDED_GROUP_NAMES } from '../local/keepnet-simulator';
+import { resellerClient } from '../local/keepnet-simulator/reseller-client';
 import type { KeepnetSimulator } from '../local/keepnet-simulator/types';
 import { startOnboardingPipeline } from '../local/sqs-fifo';
-import { resellerClient } from '../test/support/reseller-client';
 import { type GroupSizeCostOptions, type GroupSizeCostResult, measureGroupSizeCost } from './group-size-cost';
 import { type NaiveEvent, runNaiveOnboarding } from './naive-onboarding';
 

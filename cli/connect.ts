@@ -85,15 +85,13 @@ async function localKeepnet(options: GlobalOptions, io: CliIo): Promise<KeepnetC
     };
   }
   const { startKeepnetSimulator } = await import('../local/keepnet-simulator/index');
+  const { resellerClient } = await import('../local/keepnet-simulator/reseller-client');
   const { defaultDataDir } = await import('../local/runner/running-system');
   const { simulatorStateFile } = await import('../local/runner/data-dir');
   // The same kept state `npm start` uses: what this call changes is there for the next one.
   const stateFile = simulatorStateFile(defaultDataDir(io.env, io.cwd));
   const simulator = await startKeepnetSimulator({ stateFile });
-  const client = new KeepnetClient({
-    baseUrl: simulator.url,
-    credentials: new StaticCredentialsProvider(simulator.credentials.reseller),
-  });
+  const client = resellerClient(simulator);
   return {
     client,
     description: `local Keepnet simulator at ${simulator.url} (state kept in ${stateFile}; \`npm start -- --fresh\` resets it)`,

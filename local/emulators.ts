@@ -1,8 +1,10 @@
 // The whole local world in one call: the Keepnet simulator, a local Secrets Manager holding the
 // credentials secret, and s3rver with the export bucket, plus the environment that points the
 // project's code (and the AWS SDK) at them. Used by integration tests, `npm start` and benches.
+
 import { startKeepnetSimulator } from './keepnet-simulator/index';
 import type { KeepnetSimulator, SimulatorOptions } from './keepnet-simulator/types';
+import { applyEnv } from './process-env';
 import { type LocalS3, startS3 } from './s3';
 import { type LocalSecretsManager, startSecretsManager } from './secrets-manager';
 
@@ -83,16 +85,7 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
       s3,
       secrets,
       env,
-      applyEnv() {
-        const previous = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
-        Object.assign(process.env, env);
-        return () => {
-          for (const [key, value] of Object.entries(previous)) {
-            if (value === undefined) delete process.env[key];
-            else process.env[key] = value;
-          }
-        };
-      },
+      applyEnv: () => applyEnv(env),
       close: async () => {
         await Promise.all(started.map((part) => part.close()));
       },

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { PayloadTooLargeError, readRequestBody } from '../http-body';
+import { DEFAULT_MAX_BODY_BYTES, PayloadTooLargeError, readRequestBody } from '../http-body';
 import { callerIdentity, LOCAL_ACCOUNT_ID, makeLambdaContext } from '../lambda-events';
 
 /** An API Gateway REST (v1) proxy handler, such as functions/api/handler.ts exports. */
@@ -139,7 +139,7 @@ function writeGatewayError(res: ServerResponse, statusCode: number, message: str
  */
 export async function startApiGatewayAdapter(options: ApiGatewayAdapterOptions): Promise<ApiGatewayAdapter> {
   const stage = options.stage ?? 'local';
-  const maxBodyBytes = options.maxBodyBytes ?? 10 * 1024 * 1024;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const functionName = options.functionName ?? 'api';
 
   const server: Server = createServer((req, res) => {

@@ -3,6 +3,7 @@
 // worker (the one writer; consumed as Lambda's event source mapping would), and plans again (exit 0).
 // The file names groups of this run only (tagged), so onboarding's groups are never touched. Then the
 // scheduled `reconcile` function, in report mode, plans the same file from S3: no drift left.
+
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,31 +13,18 @@ import { stringify } from 'yaml';
 import type { CliIo } from '../../cli/output';
 import { type Connector, runCli } from '../../cli/program';
 import type { ReconcileSummary } from '../../lib/desired-state/reconcile';
-import { KeepnetClient } from '../../lib/keepnet/client';
-import { StaticCredentialsProvider } from '../../lib/keepnet/credentials/provider';
+import { resellerClient } from '../keepnet-simulator/reseller-client';
+import { applyEnv } from '../process-env';
 import { invoke, loadHandler } from './handlers';
 import type { LocalSystem } from './local-system';
 import { StepUnavailableError } from './progress';
-
-/** What each command said: its exit code and its last stdout line (the summary). */
-export interface GroupsAsCodeReport {
-  commands: { argv: string; code: number; summary: string }[];
-  /** The reconcile function's run (report mode) over the same files in S3. */
-  reconcile?: ReconcileSummary;
-}
 
 /** The CLI's connector for this process's system: the simulator over HTTP, the system's AWS stand-ins. */
 function connectorFor(system: LocalSystem): Connector {
   const { simulator } = system;
   return {
     keepnet: async () => {
-      const client = new KeepnetClient({
-        baseUrl: simulator.url,
-        credentials: new StaticCredentialsProvider({
-          ...simulator.credentials.reseller,
-          baseUrl: simulator.url,
-        }),
-      });
+      const client = resellerClient(simulator);
       return {
         client,
         description: `local Keepnet simulator at ${simulator.url}`,
@@ -52,7 +40,7 @@ export async function runGroupsAsCode(
   system: LocalSystem,
   tag: string,
   detail: (line: string) => void,
-): Promise<GroupsAsCodeReport> {
+): Promise<void> {
   if (!system.queue) throw new StepUnavailableError('local SQS FIFO queue (local/sqs-fifo) not available');
   // Seeded companies only: this run's onboarded companies must keep exactly the groups onboarding gave.
   const seeded = system.simulator.state.companies().filter((c) => !c.name.includes(tag));
@@ -78,7 +66,6 @@ export async function runGroupsAsCode(
   );
   const worker = await loadHandler<SQSEvent, SQSBatchResponse | undefined>('onboarding-worker');
   const consumer = system.queue.consume((event) => invoke('onboarding-worker', worker, event));
-  const report: GroupsAsCodeReport = { commands: [] };
   const run = async (argv: string[], expected: number) => {
     let stdout = '';
     let stderr = '';
@@ -90,7 +77,6 @@ export async function runGroupsAsCode(
     };
     const code = await runCli(argv, io, connectorFor(system));
     const summary = stdout.trimEnd().split('\n').at(-1) ?? '';
-    report.commands.push({ argv: argv.join(' '), code, summary });
     detail(`keepnet-groups ${argv.join(' ')} → exit ${code}: ${summary}`);
     if (code !== expected)
       throw new Error(`keepnet-groups ${argv.join(' ')} exited ${code}, not ${expected}: ${stderr.trim()}`);
@@ -99,13 +85,11 @@ export async function runGroupsAsCode(
     await run(['plan', '-f', file, '--attributes', 'crm.csv'], 2);
     await run(['apply', '-f', file, '--attributes', 'crm.csv'], 0);
     await run(['plan', '-f', file, '--attributes', 'crm.csv'], 0);
-    report.reconcile = await reconcileFromS3(system, directory, [file, 'crm.csv'], tag);
+    const reconcile = await reconcileFromS3(system, directory, [file, 'crm.csv'], tag);
     detail(
-      `reconcile (report) ${report.reconcile.file} → drift ${report.reconcile.drift}, ${report.reconcile.operations.length} operation(s)`,
+      `reconcile (report) ${reconcile.file} → drift ${reconcile.drift}, ${reconcile.operations.length} operation(s)`,
     );
-    if (report.reconcile.drift !== 0)
-      throw new Error(`reconcile found drift ${report.reconcile.drift}, not 0`);
-    return report;
+    if (reconcile.drift !== 0) throw new Error(`reconcile found drift ${reconcile.drift}, not 0`);
   } finally {
     // Every operation has settled (the CLI waited for each): nothing is in flight to lose by cutting the
     // 20 s long poll short, and not waiting it out keeps `npm start` quick.
@@ -137,20 +121,16 @@ async function reconcileFromS3(
     return `s3://${system.s3.bucket}/${key}`;
   };
   // Loaded once per process (as Lambda would): one run of this step per `npm start`.
-  const saved = { file: process.env.RECONCILE_FILE_S3_URI, csv: process.env.RECONCILE_ATTRIBUTES_S3_URI };
+  let restoreEnv = () => {};
   try {
-    process.env.RECONCILE_FILE_S3_URI = await uri(file);
-    process.env.RECONCILE_ATTRIBUTES_S3_URI = await uri(csv);
+    restoreEnv = applyEnv({
+      RECONCILE_FILE_S3_URI: await uri(file),
+      RECONCILE_ATTRIBUTES_S3_URI: await uri(csv),
+    });
     const handler = await loadHandler<unknown, ReconcileSummary>('reconcile');
     return await invoke('reconcile', handler, {});
   } finally {
     s3.destroy();
-    restore('RECONCILE_FILE_S3_URI', saved.file);
-    restore('RECONCILE_ATTRIBUTES_S3_URI', saved.csv);
+    restoreEnv();
   }
-}
-
-function restore(variable: string, value: string | undefined): void {
-  if (value === undefined) delete process.env[variable];
-  else process.env[variable] = value;
 }

@@ -2,7 +2,9 @@
 // router and worker read at cold start, and a way to run the worker like Lambda's event source mapping.
 // Used by the onboarding tests, the bench and the local runner. Keepnet, Secrets Manager and S3 come
 // from local/emulators.ts (pass its `env`).
+
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { applyEnv } from '../process-env';
 import { runFifoConsumers } from './consumers';
 import { type LocalSqs, startSqs } from './server';
 
@@ -79,14 +81,7 @@ export async function startOnboardingPipeline(
     GROUP_RULES: options.groupRules ?? '',
     PARTICIPANTS_MODE: options.participantsMode ?? 'union',
   };
-  const previous = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, env);
-  const restoreEnv = () => {
-    for (const [k, v] of Object.entries(previous)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  };
+  const restoreEnv = applyEnv(env);
   try {
     const { router, worker } = await (options.loadHandlers ?? importHandlers)();
     return {

@@ -15,8 +15,8 @@ import {
   KeepnetTimeoutError,
 } from '../../lib/keepnet/errors';
 import { startKeepnetSimulator } from '../../local/keepnet-simulator/index';
+import { resellerClient } from '../../local/keepnet-simulator/reseller-client';
 import type { KeepnetSimulator } from '../../local/keepnet-simulator/types';
-import { resellerClient } from '../support/reseller-client';
 
 const TOKEN = 'POST /connect/token';
 const LIST = 'GET /api/company-groups';

@@ -5,8 +5,8 @@
 import type { KeepnetClient } from '../../lib/keepnet/client';
 import { KeepnetServerError } from '../../lib/keepnet/errors';
 import { startKeepnetSimulator } from '../../local/keepnet-simulator/index';
+import { resellerClient } from '../../local/keepnet-simulator/reseller-client';
 import type { KeepnetSimulator, SimulatorOptions } from '../../local/keepnet-simulator/types';
-import { resellerClient } from '../support/reseller-client';
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];

@@ -6,9 +6,9 @@ import type { KeepnetClient } from '../../lib/keepnet/client';
 import { KeepnetNotFoundError, KeepnetValidationError } from '../../lib/keepnet/errors';
 import type { CompanySummary, ExportDownload } from '../../lib/keepnet/types';
 import { startKeepnetSimulator } from '../../local/keepnet-simulator/index';
+import { resellerClient } from '../../local/keepnet-simulator/reseller-client';
 import type { KeepnetSimulator, SimulatorOptions } from '../../local/keepnet-simulator/types';
 import { describeContract, validateRequest, validateResponse } from '../support/contract';
-import { resellerClient } from '../support/reseller-client';
 
 async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];

@@ -11,8 +11,8 @@ import {
   setMembers,
 } from '../../lib/membership';
 import { startKeepnetSimulator } from '../../local/keepnet-simulator';
+import { resellerClient } from '../../local/keepnet-simulator/reseller-client';
 import type { KeepnetSimulator } from '../../local/keepnet-simulator/types';
-import { resellerClient } from '../support/reseller-client';
 
 let sim: KeepnetSimulator;
 let client: KeepnetClient;

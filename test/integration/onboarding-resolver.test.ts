@@ -6,8 +6,8 @@ import { KeepnetNetworkError } from '../../lib/keepnet/errors';
 import type { KeepnetApi } from '../../lib/keepnet/types';
 import { GroupResolver, pickCanonicalGroup } from '../../lib/onboarding/group-resolver';
 import { startKeepnetSimulator } from '../../local/keepnet-simulator';
+import { resellerClient } from '../../local/keepnet-simulator/reseller-client';
 import type { KeepnetSimulator } from '../../local/keepnet-simulator/types';
-import { resellerClient } from '../support/reseller-client';
 
 const CREATE = 'POST /api/company-groups';
 const LIST = 'GET /api/company-groups';

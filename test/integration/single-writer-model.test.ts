@@ -11,8 +11,8 @@ import { onboardBatch, type WorkerDeps } from '../../lib/onboarding/worker';
 import { operationStoreFromEnv } from '../../lib/operations/config';
 import type { GroupChange } from '../../lib/operations/operation';
 import { type Emulators, startEmulators } from '../../local/emulators';
+import { resellerClient } from '../../local/keepnet-simulator/reseller-client';
 import { sqsFifoRecord } from '../support/factories';
-import { resellerClient } from '../support/reseller-client';
 
 const GROUPS = 3;
 const COMPANIES = 8;

@@ -12,10 +12,10 @@ import { onboardBatch, type WorkerDeps, type WorkerStats } from '../../lib/onboa
 import { operationStoreFromEnv } from '../../lib/operations/config';
 import type { OperationStore } from '../../lib/operations/store';
 import { type Emulators, startEmulators } from '../../local/emulators';
+import { resellerClient } from '../../local/keepnet-simulator/reseller-client';
 import { type ApiCallResult, callApi } from '../../local/lambda-events';
 import { runFifoConsumers } from '../../local/sqs-fifo';
 import { redelivered, sqsFifoRecord } from '../support/factories';
-import { resellerClient } from '../support/reseller-client';
 import { companyCreatedEvent, startWorld, stopWorld, type World } from './onboarding-world';
 
 const PUT = 'PUT /api/company-groups/{resourceId}/participants';

@@ -1,10 +1,9 @@
 // Event factories for tests (after Powertools' tests/helpers/factories.ts): real AWS shapes, built in
 // one place instead of by hand with casts in every test.
 import { createHash } from 'node:crypto';
-import type { APIGatewayProxyEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
+import type { SQSMessageAttributes, SQSRecord } from 'aws-lambda';
 import type { CompanyCreatedDetail } from '../../lib/onboarding/company-created';
 import { type EventBridgeEvent, eventBridgeEnvelope } from '../../local/eventbridge';
-import { makeProxyEvent, type ProxyEventInput } from '../../local/lambda-events';
 
 let sequence = 0;
 
@@ -89,9 +88,4 @@ export function companyCreatedEvent(
     },
     options,
   );
-}
-
-/** An API Gateway REST (v1) proxy event for one request (see local/lambda-events/proxy-event.ts). */
-export function apiGatewayRequest(input: ProxyEventInput): APIGatewayProxyEvent {
-  return makeProxyEvent(input);
 }

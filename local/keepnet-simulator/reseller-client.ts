@@ -1,7 +1,8 @@
-// The Keepnet client tests and benches talk to the simulator with: signed in as its reseller.
+// The Keepnet client tests, benches, the runner and the CLI's --local talk to the simulator with: signed in
+// as its reseller.
 import { KeepnetClient, type KeepnetClientOptions } from '../../lib/keepnet/client';
 import { StaticCredentialsProvider } from '../../lib/keepnet/credentials/provider';
-import type { KeepnetSimulator } from '../../local/keepnet-simulator/types';
+import type { KeepnetSimulator } from './types';
 
 /**
  * A client of the simulator at `sim.url` with its reseller credential; `options` adds to or replaces the
