@@ -13,9 +13,12 @@ export class PayloadTooLargeError extends Error {
   }
 }
 
-/** The whole request body; throws {@link PayloadTooLargeError} as soon as it passes `maxBytes`. */
+/**
+ * The whole request body (or any byte stream: the simulator buffers a file it must cut short too);
+ * throws {@link PayloadTooLargeError} as soon as it passes `maxBytes`.
+ */
 export async function readRequestBody(
-  req: IncomingMessage,
+  req: IncomingMessage | AsyncIterable<unknown>,
   maxBytes: number = DEFAULT_MAX_BODY_BYTES,
 ): Promise<Buffer> {
   const chunks: Buffer[] = [];

@@ -94,9 +94,6 @@ async function* byteArrayJson(file: Readable, fileName: string): AsyncGenerator<
   yield Buffer.from(`${rest.toString('base64')}"}`);
 }
 
-/** Up to this size a file is buffered to be cut short (the cut needs its length). */
-const SHORT_BUFFER_LIMIT = 64 * 1024 * 1024;
-
 /**
  * Where the `shortExport` quirk cuts `whole` (a byte offset): after its `keep` fraction, or with
  * `at: 'record'` after the last line break before that point.
@@ -107,16 +104,4 @@ export function shortCut(whole: Buffer, quirk: NonNullable<ReplyQuirks['shortExp
   if (quirk.at !== 'record') return cut;
   const lastBreak = whole.lastIndexOf(0x0a, cut - 1);
   return lastBreak === -1 ? cut : lastBreak + 1;
-}
-
-/** Reads a file body whole (bounded) for the `shortExport` quirk. */
-export async function readWholeFile(body: Readable): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    chunks.push(chunk as Buffer);
-    size += (chunk as Buffer).length;
-    if (size > SHORT_BUFFER_LIMIT) throw new Error('shortExport: the file is too large to cut short');
-  }
-  return Buffer.concat(chunks);
 }

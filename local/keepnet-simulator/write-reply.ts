@@ -2,13 +2,17 @@
 // fault and `shortExport` quirk applied on the way out.
 import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
+import { readRequestBody } from '../http-body';
 import type { ReplyQuirks } from './behaviour';
 import type { SimulatorCore } from './context';
 import { contentDisposition } from './export-writers';
-import { readWholeFile, shortCut } from './quirks';
+import { shortCut } from './quirks';
 import type { Reply } from './reply';
 import type { FaultRule } from './types';
 import { renderEnvelope } from './wire';
+
+/** Up to this size a file is buffered to be cut short (the cut needs its length). */
+const SHORT_BUFFER_LIMIT = 64 * 1024 * 1024;
 
 /** A JSON reply as sent (per the current envelope style and key case); null for other kinds. */
 function renderJson(reply: Reply, core: SimulatorCore): unknown {
@@ -95,7 +99,7 @@ async function sendShortFramed(
   quirk: NonNullable<ReplyQuirks['shortExport']>,
 ): Promise<void> {
   try {
-    const whole = await readWholeFile(body);
+    const whole = await readRequestBody(body, SHORT_BUFFER_LIMIT);
     const part = whole.subarray(0, shortCut(whole, quirk));
     if (quirk.framing === 'content-length') {
       res.setHeader('content-length', String(part.length));
